@@ -1,0 +1,24 @@
+#!/usr/bin/env python3
+"""Build literature.db from the seed documents in seeds/.
+
+    python build.py [--seeds DIR] [--db PATH] [--strict]
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from litdb.build import build
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of seed files (default: seeds/)")
+    parser.add_argument("--db", type=Path, default=Path("literature.db"), help="database to write (default: literature.db)")
+    parser.add_argument("--strict", action="store_true", help="exit non-zero when any seed is rejected")
+    args = parser.parse_args(argv)
+    return build(args.seeds, args.db, strict=args.strict)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""Format 2: a record exported by a literature aggregator from Semantic Scholar data.
+
+The file is one JSON object (or an array of them) followed by non-JSON lines:
+``引用次数: 45`` ("citation count") and ``Abstract`` with the abstract as plain text.
+Values may be null, carry HTML, stray spaces or the wrong JSON type.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .normalize import (
+    clean_space,
+    expand_pages,
+    html_to_text,
+    is_shadow_library_url,
+    iso_date,
+    normalize_doi,
+)
+from .records import Claim, PaperRecord
+
+FORMAT = "aggregator_json"
+
+# Fields that are the aggregator's own judgement, not facts about the paper:
+# they go to provenance as labelled claims.
+AGGREGATOR_CLAIMS = {
+    "JCR": "JCR quartile of the journal, as the aggregator states it",
+    "JCRName": "JCR subject category, as the aggregator states it",
+    "PeriodicalIF": "journal impact factor, as the aggregator states it",
+    "RegionNum": "aggregator's region ranking of the journal",
+    "RegionCategory": "aggregator's region category of the journal",
+    "FirstCategoryId": "aggregator's subject category id",
+    "PeriodicalId": "aggregator's journal id",
+    "PubModel": "publication model, as the aggregator states it",
+    "platform": "platform the aggregator took the record from",
+    "paperid": "aggregator's paper id",
+    "Score": "aggregator's score",
+    "Total": "aggregator's total",
+    "resultStr": "aggregator's result string",
+    "fieldsOfStudy": "fields of study, as the aggregator states them",
+    "TitleCN": "title in Chinese, from the aggregator",
+    "AbstractTextCN": "abstract in Chinese, from the aggregator",
+    "ArticlePicture": "article pictures listed by the aggregator",
+    "ListUrlMain": "main link listed by the aggregator",
+    "url": "link listed by the aggregator",
+    "DOIUrl": "DOI link listed by the aggregator",
+    "EPubDate": "aggregator's e-publication date; month 1 day 1 at midnight stands for the year only",
+    "PeriodicalName": "journal name, as the aggregator states it",
+}
+# Fields read into the record itself.
+PAPER_FIELDS = {
+    "title", "authors", "doi", "abstract", "journal", "publicationDate", "publicationTypes",
+    "isOpenAccess", "openAccessPdf", "citationCount", "PMCID", "pmcid", "PMID", "pmid",
+    "pubmedId", "year",
+}
+S2_TYPES = {
+    "JournalArticle": "Journal Article",
+    "CaseReport": "Case Reports",
+    "ClinicalTrial": "Clinical Trial",
+    "MetaAnalysis": "Meta-Analysis",
+    "LettersAndComments": "Letter",
+}
+TRAILER_CITATIONS = re.compile(r"^\s*(?:引用次数|Citations?)\s*[:：]\s*(\d+)\s*$")
+
+
+def looks_like(text: str) -> bool:
+    return text.lstrip().startswith(("{", "["))
+
+
+def parse_aggregator_file(text: str) -> list[PaperRecord]:
+    """All records of one file: a JSON object or array, then optional trailer lines."""
+    try:
+        data, end = json.JSONDecoder().raw_decode(text.lstrip())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+    trailer = text.lstrip()[end:]
+    if isinstance(data, dict):
+        return [parse_aggregator_record(data, trailer)]
+    if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
+        return [parse_aggregator_record(d, "") for d in data]
+    raise ValueError(f"JSON is a {type(data).__name__}, expected an object or a list of objects")
+
+
+def parse_trailer(trailer: str) -> tuple[int | None, str | None]:
+    """The lines after the JSON: citation count and a plain-text abstract."""
+    count, abstract_lines, in_abstract = None, [], False
+    for line in trailer.splitlines():
+        m = TRAILER_CITATIONS.match(line)
+        if m and not in_abstract:
+            count = int(m.group(1))
+        elif line.strip() == "Abstract" and not in_abstract:
+            in_abstract = True
+        elif in_abstract:
+            abstract_lines.append(line)
+    return count, html_to_text("\n".join(abstract_lines))
+
+
+def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
+    claims: list[Claim] = []
+
+    def text(key: str) -> str | None:
+        """A field expected to hold text; numbers are accepted, other types noted and ignored."""
+        value = data.get(key)
+        if value is None or isinstance(value, bool):
+            if isinstance(value, bool):
+                claims.append(Claim(key, json.dumps(value), "ignored: expected text"))
+            return None
+        if isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, str):
+            return value
+        claims.append(Claim(key, json.dumps(value, ensure_ascii=False), "ignored: expected text"))
+        return None
+
+    title = html_to_text(text("title"))
+    if not title:
+        raise ValueError("record has no title")
+    record = PaperRecord(format=FORMAT, title=clean_space(title))
+
+    record.doi = normalize_doi(text("doi")) or normalize_doi(text("DOIUrl"))
+    record.pmid = _digits(text("pmid") or text("PMID") or text("pubmedId"))
+    pmcid = clean_space(text("PMCID") or text("pmcid"))
+    if pmcid:
+        pmcid = pmcid.upper()
+        record.pmcid = pmcid if pmcid.startswith("PMC") else "PMC" + pmcid
+
+    record.authors = _authors(data.get("authors"), claims)
+    record.authors_complete = bool(record.authors)
+
+    count, trailer_abstract = parse_trailer(trailer)
+    record.abstract = html_to_text(text("abstract")) or trailer_abstract
+    if trailer_abstract and trailer_abstract != record.abstract:
+        claims.append(Claim("abstract", trailer_abstract, "plain-text abstract after the JSON differs"))
+
+    journal = data.get("journal")
+    if isinstance(journal, dict):
+        record.journal_title = clean_space(_as_text(journal.get("name")))
+        record.volume = clean_space(_as_text(journal.get("volume")))
+        record.issue = clean_space(_as_text(journal.get("issue")))
+        record.pages = expand_pages(_as_text(journal.get("pages")))
+    elif journal is not None:
+        claims.append(Claim("journal", json.dumps(journal, ensure_ascii=False), "ignored: expected an object"))
+    record.journal_title = record.journal_title or clean_space(text("PeriodicalName"))
+
+    _dates(record, text("publicationDate"), text("EPubDate"), text("year"), claims)
+    record.publication_types = _publication_types(data.get("publicationTypes"))
+
+    record.citation_count = _integer(data.get("citationCount"))
+    if record.citation_count is None:
+        record.citation_count = count
+    elif count is not None and count != record.citation_count:
+        claims.append(Claim("citation_count", str(count), "count in the line after the JSON differs"))
+
+    record.is_open_access = _boolean(data.get("isOpenAccess"))
+    pdf = data.get("openAccessPdf")
+    if isinstance(pdf, dict):
+        pdf = pdf.get("url")
+    pdf = clean_space(pdf) if isinstance(pdf, str) else None
+    if pdf and is_shadow_library_url(pdf):
+        why = "suppressed: openAccessPdf pointed to a shadow library (unauthorised copy), never published"
+        if record.is_open_access is False:
+            why += "; the record itself says the paper is not open access"
+        claims.append(Claim("open_access_url", None, why))
+    elif pdf:
+        record.open_access_url = pdf
+
+    for key, value in data.items():
+        if key in PAPER_FIELDS or value in (None, "", [], {}):
+            continue
+        note = AGGREGATOR_CLAIMS.get(key, "field of the aggregator's record not used by the dataset")
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        claims.append(Claim(f"aggregator:{key}", shown, note))
+    record.claims = claims
+    return record
+
+
+def _as_text(value) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value if isinstance(value, str) else None
+
+
+def _digits(value: str | None) -> str | None:
+    value = clean_space(value)
+    return value if value and value.isdigit() else None
+
+
+def _authors(value, claims: list[Claim]) -> list[str]:
+    """'Matteo Bologna, Alfredo Berardelli' (or a list of names) -> list of names."""
+    if isinstance(value, str):
+        names = re.split(r"\s*[,;]\s*", value)
+    elif isinstance(value, list):
+        names = [n.get("name") if isinstance(n, dict) else n for n in value]
+        names = [n for n in names if isinstance(n, str)]
+    else:
+        if value is not None:
+            claims.append(Claim("authors", json.dumps(value, ensure_ascii=False), "ignored: expected text"))
+        return []
+    return [clean_space(html_to_text(n)) for n in names if clean_space(html_to_text(n))]
+
+
+def _dates(record: PaperRecord, published: str | None, epub: str | None, year: str | None, claims):
+    published = clean_space(published)
+    m = re.fullmatch(r"((?:1[89]|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?(?:[T ].*)?", published or "")
+    if m:
+        record.year = int(m.group(1))
+        record.publication_date = iso_date(
+            record.year, int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
+        )
+    elif published:
+        claims.append(Claim("publication_date", published, "ignored: not an ISO date"))
+    # EPubDate "2017/1/1 0:00:00" stands for "some time in 2017": only its year is used.
+    m = re.match(r"((?:1[89]|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})", clean_space(epub) or "")
+    if m and record.year is None:
+        record.year = int(m.group(1))
+        record.publication_date = iso_date(record.year)
+    if record.year is None and year and year.strip().isdigit():
+        record.year = int(year.strip())
+        record.publication_date = iso_date(record.year)
+
+
+def _publication_types(value) -> list[str]:
+    if isinstance(value, str):
+        items = re.split(r"\s*[,;]\s*", value)
+    elif isinstance(value, list):
+        items = [v for v in value if isinstance(v, str)]
+    else:
+        return []
+    types = []
+    for item in items:
+        item = clean_space(item)
+        if not item:
+            continue
+        item = S2_TYPES.get(item, re.sub(r"(?<=[a-z])(?=[A-Z])", " ", item))
+        if item not in types:
+            types.append(item)
+    return types
+
+
+def _integer(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _boolean(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None

@@ -1,0 +1,400 @@
+"""One paper, many sources: group records of the same paper and merge them into rows.
+
+Identity: records are the same paper when they share a DOI (compared lower-case),
+else a PMID, else the same normalised title and year (unless their DOIs differ).
+
+Merge rule, field by field ("most complete wins"; ties go to the higher-priority
+source: PubMed pages before aggregator records, then file name order):
+- title, abstract, volume, issue, pages, journal title: the longest value;
+- publication_date, epub_date: the most precise date ("2017-05-12" over "2017");
+  year follows the chosen date;
+- doi, pmid, pmcid, journal abbreviation, open_access_url, copyright: the first given;
+- citation_count: the highest (counts only grow, so the highest is the latest);
+- is_open_access: true when any source found a legitimate free copy, else false
+  when any source says false;
+- authors: the longest list (then the one with more characters: full names over
+  initials); names are then upgraded from other sources where the same person
+  (same surname, same first initial) is given more fully;
+- publication_types, keywords: the union, in source order;
+- references, MeSH terms, grants, affiliations: the source that lists the most.
+Every source's value of every field goes to ``provenance``, with ``chosen`` = 1
+when it is the value the paper shows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from .normalize import stable_id, title_key
+from .records import PaperRecord
+
+SOURCE_PRIORITY = {"pubmed_page": 0, "aggregator_json": 1}
+JOURNAL_STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "de", "la", "und", "et"}
+
+
+@dataclass
+class SourceRecord:
+    source_id: int
+    filename: str
+    record: PaperRecord
+
+
+def merge(items: list[SourceRecord]) -> dict[str, list[dict]]:
+    """Rows for every table but ``sources``, from all loaded records."""
+    rows: dict[str, list[dict]] = {
+        t: [] for t in ("papers", "journals", "authors", "paper_authors", "paper_references",
+                        "mesh_terms", "grants", "provenance")
+    }
+    papers = sorted((merge_group(group) for group in group_records(items)), key=lambda p: p["id"])
+    _check_unique_ids(papers)
+    rows["journals"] = assign_journals(papers)
+    author_names: dict[str, list[str]] = {}
+    for paper in papers:
+        chosen = paper.pop("_chosen")
+        rows["papers"].append(paper)
+        for position, (name, affiliations) in enumerate(chosen["authors"], 1):
+            author_id = stable_id("author", name_key(name))
+            author_names.setdefault(author_id, []).append(name)
+            rows["paper_authors"].append({
+                "paper_id": paper["id"], "author_id": author_id, "position": position,
+                "affiliations": json.dumps(affiliations, ensure_ascii=False) if affiliations else None,
+            })
+        for ref in chosen["references"]:
+            row = asdict(ref)
+            row["paper_id"] = paper["id"]
+            rows["paper_references"].append(row)
+        for position, term in enumerate(chosen["mesh_terms"], 1):
+            rows["mesh_terms"].append({"paper_id": paper["id"], "position": position, **asdict(term)})
+        for position, grant in enumerate(chosen["grants"], 1):
+            rows["grants"].append({"paper_id": paper["id"], "position": position, **asdict(grant)})
+        rows["provenance"].extend(chosen["provenance"])
+    for author_id, names in sorted(author_names.items()):
+        # The fullest spelling names the author: "Ailish Malone" over "A Malone".
+        name = sorted(names, key=lambda n: (-len(n), n))[0]
+        rows["authors"].append({"id": author_id, "name": name, "paper_count": len(names)})
+    link_references(papers, rows["paper_references"], rows["journals"])
+    return rows
+
+
+def group_records(items: list[SourceRecord]) -> list[list[SourceRecord]]:
+    """Clusters of records that describe the same paper."""
+    parent = list(range(len(items)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def dois(i):
+        return {items[j].record.doi for j in range(len(items)) if find(j) == find(i)} - {None}
+
+    def union_by(key_of, check_dois=False):
+        seen: dict = {}
+        for i, item in enumerate(items):
+            key = key_of(item.record)
+            if key is None:
+                continue
+            if key not in seen:
+                seen[key] = i
+                continue
+            a, b = find(seen[key]), find(i)
+            if a != b and not (check_dois and dois(a) and dois(b) and not dois(a) & dois(b)):
+                parent[b] = a
+
+    union_by(lambda r: r.doi)
+    union_by(lambda r: r.pmid)
+    union_by(lambda r: (title_key(r.title), r.year) if title_key(r.title) else None, check_dois=True)
+    groups: dict[int, list[SourceRecord]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(find(i), []).append(item)
+    return [
+        sorted(g, key=lambda s: (SOURCE_PRIORITY.get(s.record.format, 9), s.filename, s.source_id))
+        for g in groups.values()
+    ]
+
+
+def _first(values):
+    return values[0] if values else None
+
+
+def _longest(values):
+    return max(values, key=len) if values else None  # max() keeps the first of equals
+
+
+RULES = {
+    "title": _longest, "abstract": _longest, "volume": _longest, "issue": _longest,
+    "pages": _longest, "journal_title": _longest, "publication_date": _longest,
+    "epub_date": _longest, "doi": _first, "pmid": _first, "pmcid": _first,
+    "journal_abbreviation": _first, "open_access_url": _first, "copyright": _first,
+    "citation_count": lambda vs: max(vs) if vs else None,
+    "is_open_access": lambda vs: (True in vs) or (False if False in vs else None),
+}
+
+
+def merge_group(group: list[SourceRecord]) -> dict:
+    """One ``papers`` row (plus the chosen child lists and provenance) from one cluster."""
+    records = [s.record for s in group]
+    merged = {}
+    for field, rule in RULES.items():
+        merged[field] = rule([getattr(r, field) for r in records if getattr(r, field) is not None])
+    years = [r.year for r in records if r.year is not None]
+    merged["year"] = int(merged["publication_date"][:4]) if merged["publication_date"] else _first(years)
+
+    authors, complete, author_source = merge_authors(records)
+    merged["authors"] = authors
+    merged["authors_complete"] = complete
+    merged["publication_types"] = _union(r.publication_types for r in records)
+    merged["keywords"] = _union(r.keywords for r in records)
+    most = {k: max(records, key=lambda r: len(getattr(r, k))) for k in ("references", "mesh_terms", "grants")}
+
+    if merged["doi"]:
+        identity = "doi:" + merged["doi"]
+    elif merged["pmid"]:
+        identity = "pmid:" + merged["pmid"]
+    else:
+        identity = f"title:{title_key(merged['title'])}:{merged['year']}"
+    paper_id = stable_id("paper", identity)
+
+    # Affiliation texts by author, when the source that gave the names printed them.
+    with_affiliations = []
+    for k, name in enumerate(authors):
+        texts = []
+        if author_source is not None and k < len(author_source.author_affiliations):
+            numbers = author_source.author_affiliations[k]
+            texts = [author_source.affiliations[n] for n in numbers if n in author_source.affiliations]
+        with_affiliations.append((name, texts))
+
+    provenance = []
+    for s in group:
+        for field, value, note in _source_values(s.record):
+            chosen_value = _shown(field, merged, most)
+            provenance.append({
+                "paper_id": paper_id, "source_id": s.source_id, "field": field, "value": value,
+                "chosen": None if field.startswith("aggregator:") or note else int(value == chosen_value),
+                "note": note,
+            })
+    return {
+        "id": paper_id,
+        "doi": merged["doi"],
+        "pmid": merged["pmid"],
+        "pmcid": merged["pmcid"],
+        "title": merged["title"],
+        "abstract": merged["abstract"],
+        "journal_id": None,
+        "_journal": (merged["journal_title"], merged["journal_abbreviation"]),
+        "year": merged["year"],
+        "publication_date": merged["publication_date"],
+        "epub_date": merged["epub_date"],
+        "volume": merged["volume"],
+        "issue": merged["issue"],
+        "pages": merged["pages"],
+        "citation_count": merged["citation_count"],
+        "is_open_access": None if merged["is_open_access"] is None else int(merged["is_open_access"]),
+        "open_access_url": merged["open_access_url"],
+        "authors_complete": int(complete),
+        "authors": json.dumps(authors, ensure_ascii=False),
+        "publication_types": json.dumps(merged["publication_types"], ensure_ascii=False),
+        "keywords": json.dumps(merged["keywords"], ensure_ascii=False),
+        "copyright": merged["copyright"],
+        "reference_count": len(most["references"].references),
+        "source_count": len({s.source_id for s in group}),
+        "_chosen": {
+            "authors": with_affiliations,
+            "references": most["references"].references,
+            "mesh_terms": most["mesh_terms"].mesh_terms,
+            "grants": most["grants"].grants,
+            "provenance": provenance,
+        },
+    }
+
+
+def _union(lists) -> list[str]:
+    out, seen = [], set()
+    for items in lists:
+        for item in items:
+            if item.casefold() not in seen:
+                seen.add(item.casefold())
+                out.append(item)
+    return out
+
+
+def merge_authors(records: list[PaperRecord]) -> tuple[list[str], bool, PaperRecord | None]:
+    """The longest author list, names upgraded from the other sources; is it complete?"""
+    with_authors = [r for r in records if r.authors]
+    if not with_authors:
+        return [], False, None
+    best = max(with_authors, key=lambda r: (len(r.authors), sum(map(len, r.authors))))
+    names = list(best.authors)
+    for other in with_authors:
+        for k, name in enumerate(names):
+            for candidate in other.authors:
+                if len(candidate) > len(name) and same_person(name, candidate):
+                    names[k] = candidate
+    complete = best.authors_complete or any(
+        r.authors_complete and len(r.authors) == len(names) for r in with_authors
+    )
+    return names, complete, best
+
+
+def name_key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z]+", " ", text.casefold()).strip()
+
+
+def same_person(a: str, b: str) -> bool:
+    """'A Malone' and 'Ailish Malone': same surname, compatible first initial."""
+    ta, tb = name_key(a).split(), name_key(b).split()
+    return bool(ta and tb) and ta[-1] == tb[-1] and (len(ta) == 1 or len(tb) == 1 or ta[0][0] == tb[0][0])
+
+
+def _value_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+PROVENANCE_FIELDS = [
+    "title", "doi", "pmid", "pmcid", "abstract", "journal_title", "journal_abbreviation",
+    "year", "publication_date", "epub_date", "volume", "issue", "pages", "citation_count",
+    "is_open_access", "open_access_url", "authors", "authors_complete", "publication_types",
+    "keywords", "copyright",
+]
+
+
+def _source_values(record: PaperRecord):
+    """(field, value as text, note) for everything one record says."""
+    for field in PROVENANCE_FIELDS:
+        value = getattr(record, field)
+        if value is None or value == []:
+            continue
+        if field == "authors_complete" and not record.authors:
+            continue
+        yield field, _value_text(value), None
+    for field in ("references", "mesh_terms", "grants"):
+        if getattr(record, field):
+            yield field, str(len(getattr(record, field))), None
+    for claim in record.claims:
+        yield claim.field, claim.value, claim.note
+
+
+def _shown(field, merged, most) -> str | None:
+    """The value the papers row shows for a field, as text, to mark provenance as chosen."""
+    if field in ("references", "mesh_terms", "grants"):
+        return str(len(getattr(most[field], field)))
+    return _value_text(merged.get(field))
+
+
+def _check_unique_ids(papers):
+    seen = {}
+    for p in papers:
+        if p["id"] in seen:
+            raise RuntimeError(f"paper id collision: {p['title']!r} and {seen[p['id']]!r}")
+        seen[p["id"]] = p["title"]
+
+
+def _journal_words(name: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", name_key(name) if name else "") if w not in JOURNAL_STOPWORDS]
+
+
+def is_abbreviation_of(abbreviation: str, title: str) -> bool:
+    """'Cerebellum Ataxias' abbreviates 'Cerebellum and Ataxias'; 'Proc Natl Acad Sci'
+    abbreviates 'Proceedings of the National Academy of Sciences': word for word, each
+    abbreviated word starts like the full word and its letters follow in order."""
+    short, full = _journal_words(abbreviation), _journal_words(title)
+    if not short or len(short) != len(full):
+        return False
+    for a, t in zip(short, full):
+        if a[0] != t[0]:
+            return False
+        rest = iter(t)
+        if not all(ch in rest for ch in a):
+            return False
+    return True
+
+
+def assign_journals(papers: list[dict]) -> list[dict]:
+    """One ``journals`` row per journal, known by full title, abbreviation or both.
+
+    A paper whose sources give both names joins them; an abbreviation seen alone
+    joins the single title it abbreviates (if exactly one does)."""
+    mentions = [p.pop("_journal") for p in papers]
+    parent = list(range(len(mentions)))
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    def join(a, b):
+        a, b = find(a), find(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    first_by: dict = {}
+    for i, (title, abbreviation) in enumerate(mentions):
+        for key in (("t", _journal_words(title)), ("a", _journal_words(abbreviation))):
+            if key[1]:
+                k = (key[0], " ".join(key[1]))
+                if k in first_by:
+                    join(first_by[k], i)
+                else:
+                    first_by[k] = i
+    titles = {k[1]: i for k, i in first_by.items() if k[0] == "t"}
+    for (kind, words), i in first_by.items():
+        if kind == "a" and mentions[i][0] is None:
+            matches = {find(j) for t, j in titles.items() if is_abbreviation_of(words, t)}
+            if len(matches) == 1:
+                join(matches.pop(), i)
+
+    groups: dict[int, list[int]] = {}
+    for i, (title, abbreviation) in enumerate(mentions):
+        if title or abbreviation:
+            groups.setdefault(find(i), []).append(i)
+    journals = []
+    for members in groups.values():
+        titles_ = [mentions[i][0] for i in members if mentions[i][0]]
+        abbreviations = [mentions[i][1] for i in members if mentions[i][1]]
+        title = max(titles_, key=len) if titles_ else None
+        abbreviation = sorted(abbreviations, key=lambda a: (-abbreviations.count(a), a))[0] if abbreviations else None
+        journal_id = stable_id("journal", " ".join(_journal_words(title or abbreviation)))
+        journals.append({"id": journal_id, "title": title, "abbreviation": abbreviation})
+        for i in members:
+            papers[i]["journal_id"] = journal_id
+    return sorted(journals, key=lambda j: j["id"])
+
+
+def link_references(papers: list[dict], references: list[dict], journals: list[dict]) -> None:
+    """Point each reference at the cited paper when it is in the dataset:
+    by DOI, else PMID, else journal + volume + first page."""
+    by_doi = {p["doi"]: p["id"] for p in papers if p["doi"]}
+    by_pmid = {p["pmid"]: p["id"] for p in papers if p["pmid"]}
+    journal = {j["id"]: j for j in journals}
+    by_location: dict[tuple, list[dict]] = {}
+    for p in papers:
+        if p["volume"] and p["pages"] and p["journal_id"]:
+            by_location.setdefault((p["volume"], _first_page(p["pages"])), []).append(p)
+    for ref in references:
+        cited = by_doi.get(ref["doi"]) or by_pmid.get(ref["pmid"])
+        if not cited and ref["journal"] and ref["volume"] and ref["pages"]:
+            for p in by_location.get((ref["volume"], _first_page(ref["pages"])), []):
+                j = journal[p["journal_id"]]
+                names = [n for n in (j["abbreviation"], j["title"]) if n]
+                if any(_journal_words(n) == _journal_words(ref["journal"]) for n in names) or (
+                    j["title"] and is_abbreviation_of(ref["journal"], j["title"])
+                ):
+                    cited = p["id"]
+                    break
+        ref["cited_paper_id"] = cited if cited != ref["paper_id"] else None
+
+
+def _first_page(pages: str) -> str:
+    return pages.split("-")[0].strip()

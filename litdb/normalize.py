@@ -1,0 +1,164 @@
+"""Small normalisers shared by the parsers and the merge step."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+
+# Hosts of shadow libraries: a link to any of them is never published.
+SHADOW_LIBRARY_HOSTS = re.compile(
+    r"(sci-?hub|scihub|libgen|lib-gen|gen\.lib\.rus\.ec|library\.lol|z-?lib|zlibrary|1lib\."
+    r"|b-ok\.|booksc\.|annas-archive|anna's archive|sci\.hub|twirpx|freefullpdf)",
+    re.IGNORECASE,
+)
+URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>]+", re.IGNORECASE)
+
+
+def stable_id(*parts: str) -> str:
+    """A short id that depends only on the identity of the thing, never on build order."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def clean_space(text: str | None) -> str | None:
+    """Collapse runs of white space (no-break spaces included); None for empty text."""
+    if text is None:
+        return None
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return text or None
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "tr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        self.handle_starttag(tag, [])
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(value: str | None) -> str | None:
+    """Plain text from a string that may carry HTML tags and entities.
+
+    Block tags become paragraph breaks; inline tags (<i>, <sup>) just vanish.
+    """
+    if value is None:
+        return None
+    if "<" not in value and "&" not in value:
+        return clean_paragraphs(value)
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    return clean_paragraphs(html.unescape("".join(parser.parts)))
+
+
+def clean_paragraphs(text: str | None) -> str | None:
+    """Clean white space inside paragraphs; paragraphs joined by one blank line."""
+    if text is None:
+        return None
+    paragraphs = [clean_space(p) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p) or None
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """Lower-case DOI without URL or 'doi:' prefix; None when it is not a DOI."""
+    if not value:
+        return None
+    doi = value.strip()
+    doi = re.sub(r"^(?:https?://)?(?:dx\.)?doi\.org/", "", doi, flags=re.IGNORECASE)
+    doi = re.sub(r"^doi:\s*", "", doi, flags=re.IGNORECASE)
+    doi = doi.rstrip(".,;").lower()
+    return doi if re.fullmatch(r"10\.\d{4,9}/\S+", doi) else None
+
+
+def expand_pages(value: str | None) -> str | None:
+    """'666-8' -> '666-668', '1234 - 1250' -> '1234-1250'; anything else as given."""
+    pages = clean_space(value)
+    if pages is None:
+        return None
+    m = re.fullmatch(r"([A-Za-z]*)(\d+)\s*[-\u2013]\s*([A-Za-z]*)(\d+)", pages)
+    if not m:
+        return pages
+    prefix, first, prefix2, last = m.groups()
+    if prefix2 and prefix2 != prefix:
+        return f"{prefix}{first}-{prefix2}{last}"
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    if int(last) < int(first):
+        return f"{prefix}{m.group(2)}-{prefix}{m.group(4)}"
+    return f"{prefix}{first}-{prefix}{last}"
+
+
+def iso_date(year: int | None, month: int | None = None, day: int | None = None) -> str | None:
+    """ISO 8601 date at the precision known: '2014', '2014-12', '2017-05-12'."""
+    if year is None:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+DATE_WORDS = re.compile(
+    r"(?P<year>(?:1[89]|20)\d\d)"
+    r"(?:\s+(?P<month>[A-Za-z]{3})[a-z]*\.?(?:\s*-\s*[A-Za-z]{3}[a-z]*)?"
+    r"(?:\s+(?P<day>\d{1,2})(?:\s*-\s*\d{1,2})?)?)?"
+)
+
+
+def parse_date_words(text: str) -> tuple[int, int | None, int | None] | None:
+    """'2014 Dec' -> (2014, 12, None); '2006 Sep 6' -> (2006, 9, 6); '2019 Mar-Apr' -> (2019, 3, None)."""
+    m = DATE_WORDS.fullmatch(text.strip())
+    if not m:
+        return None
+    month = MONTHS.get((m.group("month") or "").lower())
+    day = int(m.group("day")) if m.group("day") and month else None
+    if day is not None and not 1 <= day <= 31:
+        day = None
+    return int(m.group("year")), month, day
+
+
+def title_key(title: str | None) -> str:
+    """Title reduced to letters and digits, for matching the same paper across sources."""
+    text = unicodedata.normalize("NFKD", title or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+def is_shadow_library_url(url: str | None) -> bool:
+    return bool(url) and bool(SHADOW_LIBRARY_HOSTS.search(url))
+
+
+def strip_shadow_links(text: str | None) -> tuple[str | None, int]:
+    """Remove links to shadow libraries from free text; returns (text, links removed)."""
+    if not text:
+        return text, 0
+    removed = 0
+
+    def drop(m):
+        nonlocal removed
+        if is_shadow_library_url(m.group(0)):
+            removed += 1
+            return "[link removed]"
+        return m.group(0)
+
+    return URL.sub(drop, text), removed

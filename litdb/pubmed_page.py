@@ -1,0 +1,412 @@
+"""Format 1: a PubMed abstract page, copied from a browser as plain text.
+
+Two layouts are seen in the wild. In the older copy the journal is missing from
+the header line (``. 2014 Dec;13(6):666-8.``) and the authors survive only in the
+short citation line (``Ailish Malone et al. Cerebellum. 2014 Dec.``). In the newer
+one the journal abbreviation stands on its own line above the date line, authors
+carry affiliation numbers, and identifiers share one ``PMID: … PMCID: … DOI: …`` line.
+
+The page is cut into sections at its headings; page furniture (banner, sidebars,
+similar articles, footer) is never read for facts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import (
+    clean_paragraphs,
+    clean_space,
+    expand_pages,
+    iso_date,
+    normalize_doi,
+    parse_date_words,
+)
+from .records import Claim, Grant, MeshTerm, PaperRecord, Reference
+
+FORMAT = "pubmed_page"
+
+# Section headings, as the page prints them on a line of their own.
+HEADINGS = {
+    "Abstract": "abstract",
+    "No abstract available": "no_abstract",
+    "PubMed Disclaimer": "disclaimer",
+    "Conflict of interest statement": "conflict",
+    "Figures": "furniture",
+    "Similar articles": "furniture",
+    "Cited by": "furniture",
+    "References": "references",
+    "Publication types": "publication_types",
+    "MeSH terms": "mesh",
+    "Substances": "substances",
+    "Supplementary concepts": "supplementary",
+    "Grants and funding": "grants",
+    "LinkOut - more resources": "furniture",
+    "Related information": "furniture",
+    "Full text links": "furniture",
+    "Associated data": "furniture",
+    "Supplementary info": "furniture",
+    "Comment in": "comment_in",
+    "Comment on": "comment_on",
+    "Erratum in": "erratum_in",
+    "Erratum for": "erratum_for",
+    "Update of": "update_of",
+    "Update in": "update_in",
+    "Retraction in": "retraction_in",
+    "Retraction of": "retraction_of",
+    "Expression of concern in": "expression_of_concern_in",
+    "Republished in": "republished_in",
+    "Republished from": "republished_from",
+    "Corrected and republished in": "republished_in",
+    "Corrected and republished from": "republished_from",
+    "Secondary source ID": "secondary_source_id",
+    "Personal name as subject": "personal_name_as_subject",
+    "Other Literature Sources": "furniture",
+    "Full Text Sources": "furniture",
+    "Medical": "furniture",
+    "Research Materials": "furniture",
+    "Miscellaneous": "furniture",
+    "Follow NCBI": "furniture",
+    "FOLLOW NCBI": "furniture",
+    "NCBI Literature Resources": "furniture",
+    "Connect with NLM": "furniture",
+    "Actions": "furniture",
+    "Share": "furniture",
+    "Page navigation": "furniture",
+    "Cite": "furniture",
+    "Add to Collections": "furniture",
+    "Add to My Bibliography": "furniture",
+}
+# "Cited by 12 articles", "Similar articles (5)", "Show all 45 references"
+HEADING_WITH_COUNT = re.compile(r"^(Cited by|Similar articles|References)\b.*\d.*$")
+RELATION_SECTIONS = {
+    "comment_in", "comment_on", "erratum_in", "erratum_for", "update_of", "update_in",
+    "retraction_in", "retraction_of", "expression_of_concern_in", "republished_in",
+    "republished_from", "secondary_source_id", "personal_name_as_subject", "substances",
+    "supplementary",
+}
+# Publication types PubMed prints above the citation line or after "Affiliations".
+HEADER_PUBLICATION_TYPES = {
+    "Editorial", "Review", "Systematic Review", "Comment", "Letter", "Case Reports",
+    "Clinical Trial", "Meta-Analysis", "Randomized Controlled Trial", "Practice Guideline",
+    "Guideline", "News", "Biography", "Historical Article", "Published Erratum",
+    "Retracted Publication", "Retraction of Publication", "Observational Study",
+    "Multicenter Study", "Comparative Study", "Consensus Development Conference",
+    "Preprint", "Clinical Trial, Phase I", "Clinical Trial, Phase II",
+    "Clinical Trial, Phase III", "Clinical Trial, Phase IV", "Video-Audio Media",
+    "Interview", "Lecture", "Congress", "Introductory Journal Article", "Expression of Concern",
+}
+FURNITURE_LINE = re.compile(
+    r"^(Affiliations( Expand| Collapse)?|Expand|Collapse|Item in Clipboard|Free PMC article|"
+    r"Free article|Free Article|Full text links|Cite|Display options.*|Save|Email|Send to|"
+    r"Clipboard|My Bibliography|Collections|Citation manager|Search:?|Search in PubMed|"
+    r"Search in MeSH|Add to Search|Advanced|User Guide|Show details|Show all \d+ references|"
+    r"See all .*|Show fewer|Show more|Show all \d+ authors|Show all authors|"
+    r"Access keys.*|.*Main Navigation|Skip to main (page )?content|Proceed to details)$"
+)
+# ". 2014 Dec;13(6):666-8."  or  "Mov Disord. 2019 Mar;34(3):345-356. doi: …"
+CITATION_LINE = re.compile(
+    r"^(?P<journal>[^.;]*?)\s*\.\s+"
+    r"(?P<date>(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*\.?(?:\s*-\s*[A-Za-z]{3}[a-z]*)?(?:\s+\d{1,2}(?:\s*-\s*\d{1,2})?)?)?)"
+    r"\s*(?:;(?P<vip>[^.\s][^ ]*?))?\s*\.(?:\s+(?P<rest>.*))?$"
+)
+VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
+SHORT_CITATION = re.compile(
+    r"^(?P<first>[^.]+?)(?P<etal>\s+et al\.?)?\.\s+(?P<journal>[^.]+)\.\s+"
+    r"(?P<year>(?:1[89]|20)\d\d)\b[^.]*\.?$"
+)
+AUTHOR_WITH_NUMBERS = re.compile(r"^(?P<name>.*?[^\d\s])(?P<numbers>(?:\s+\d{1,3})*)\s*$")
+LINK_LABELS = re.compile(
+    r"(?:\s+-\s+(?:DOI|PMC|PubMed|Google Scholar|Free PMC article|Free article|"
+    r"PMC free article|Article|CAS|Web of Science))+\s*$"
+)
+
+
+def looks_like(text: str) -> bool:
+    """A PubMed page has its citation line, or a PMID line, or its disclaimer heading."""
+    lines = [clean_space(line) or "" for line in text.splitlines()]
+    return any(CITATION_LINE.match(line) for line in lines) and (
+        "PubMed Disclaimer" in lines
+        or any(line.startswith("PMID:") for line in lines)
+        or any(line.startswith("Access keys NCBI") for line in lines)
+        or any(line.endswith("- PubMed") for line in lines)
+        or "Abstract" in lines
+    )
+
+
+def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The lines before the first heading (the header), then each section's lines."""
+    header: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current = header
+    for line in lines:
+        key = HEADINGS.get(line)
+        if key is None and HEADING_WITH_COUNT.match(line) and len(line) < 60:
+            key = "references" if line.startswith("References") else "furniture"
+        if key is not None:
+            current = sections.setdefault(key, []) if key != "furniture" else []
+            if key == "no_abstract":
+                sections.setdefault("abstract", [])
+            continue
+        current.append(line)
+    return header, sections
+
+
+def parse_pubmed_page(text: str) -> PaperRecord:
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [line.replace("\u00a0", " ").strip() for line in raw_lines]
+    header, sections = split_sections(lines)
+
+    at = next((i for i, line in enumerate(header) if CITATION_LINE.match(line)), None)
+    if at is None:
+        raise ValueError("no citation line like '. 2014 Dec;13(6):666-8.' before the abstract")
+    record = PaperRecord(format=FORMAT, title="")
+    claims: list[Claim] = []
+    cite = CITATION_LINE.match(header[at])
+
+    # Above the citation line: the journal abbreviation (newer layout) and header
+    # publication types such as "Editorial" or "Review".
+    above_types, journal_line = [], clean_space(cite.group("journal"))
+    for line in reversed(header[max(0, at - 3) : at]):
+        if not line:
+            continue
+        if line in HEADER_PUBLICATION_TYPES:
+            above_types.insert(0, line)
+        elif journal_line is None and _looks_like_journal(line):
+            journal_line = line
+        else:
+            break
+
+    year, month, day = parse_date_words(cite.group("date"))
+    record.year, record.publication_date = year, iso_date(year, month, day)
+    if cite.group("vip"):
+        vip = VIP.match(cite.group("vip"))
+        record.volume = clean_space(vip.group("volume"))
+        record.issue = clean_space(vip.group("issue"))
+        record.pages = expand_pages(vip.group("pages"))
+
+    # After the citation line: doi, Epub date, title, authors, affiliations, ids.
+    rest = [cite.group("rest") or ""]
+    body = header[at + 1 :]
+    i = 0
+    while i < len(body) and (not body[i] or _is_citation_tail(body[i])):
+        rest.append(body[i])
+        i += 1
+    tail = " ".join(rest)
+    m = re.search(r"\bdoi:\s*(\S+?)\.?(?:\s|$)", tail)
+    if m:
+        record.doi = normalize_doi(m.group(1))
+    m = re.search(r"\bEpub\s+((?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}(?:\s+\d{1,2})?)?)", tail)
+    if m:
+        record.epub_date = iso_date(*parse_date_words(m.group(1)))
+    if "Online ahead of print" in tail:
+        claims.append(Claim("status", "Online ahead of print", "printed after the citation line"))
+
+    front = [line for line in body[i:] if line]
+    title_at = next((k for k, line in enumerate(front) if not _is_front_furniture(line)), None)
+    if title_at is None:
+        raise ValueError("no title after the citation line")
+    record.title = front[title_at]
+    record.publication_types = list(above_types)
+    for line in front:
+        if line in HEADER_PUBLICATION_TYPES and line not in record.publication_types:
+            record.publication_types.append(line)
+
+    short = _short_citation(front, record.year)
+    _authors_and_affiliations(record, front[title_at + 1 :], short)
+    if short and not journal_line:
+        journal_line = clean_space(short.group("journal"))
+    record.journal_abbreviation = journal_line
+
+    ids = " ".join(front)
+    if (m := re.search(r"\bPMID:\s*(\d+)", ids)):
+        record.pmid = m.group(1)
+    if (m := re.search(r"\bPMCID:\s*(PMC\d+)", ids)):
+        record.pmcid = m.group(1)
+    if not record.doi and (m := re.search(r"\bDOI:\s*(\S+)", ids)):
+        record.doi = normalize_doi(m.group(1))
+    if "Free PMC article" in front and record.pmcid:
+        record.is_open_access = True
+        record.open_access_url = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}/"
+    elif "Free article" in front or "Free Article" in front:
+        record.is_open_access = True
+
+    _abstract(record, sections.get("abstract"))
+    record.references = [
+        _reference(position, line)
+        for position, line in enumerate(_list_lines(sections.get("references")), 1)
+    ]
+    for line in _list_lines(sections.get("publication_types")):
+        if line not in record.publication_types:
+            record.publication_types.append(line)
+    record.mesh_terms = [_mesh_term(line) for line in _list_lines(sections.get("mesh"))]
+    record.grants = [_grant(line) for line in _list_lines(sections.get("grants"))]
+    conflict = clean_paragraphs("\n".join(sections.get("conflict", [])))
+    if conflict:
+        claims.append(Claim("conflict_of_interest", conflict, "Conflict of interest statement"))
+    for key in sorted(RELATION_SECTIONS & sections.keys()):
+        for line in _list_lines(sections[key]):
+            claims.append(Claim(key, LINK_LABELS.sub("", line), "related item listed on the page"))
+    record.claims = claims
+    return record
+
+
+def _looks_like_journal(line: str) -> bool:
+    return len(line) <= 120 and not FURNITURE_LINE.match(line) and not line.endswith((":", "?"))
+
+
+def _is_citation_tail(line: str) -> bool:
+    return bool(re.match(r"^(doi:|Epub\b|Online ahead of print|eCollection|Print\b)", line))
+
+
+def _is_front_furniture(line: str) -> bool:
+    return bool(FURNITURE_LINE.match(line)) or line in HEADER_PUBLICATION_TYPES
+
+
+def _short_citation(front: list[str], year: int | None):
+    """'Ailish Malone et al. Cerebellum. 2014 Dec.' -- only with the paper's own year."""
+    for line in front:
+        m = SHORT_CITATION.match(line)
+        if m and year is not None and int(m.group("year")) == year and not line.startswith("PMID"):
+            return m
+    return None
+
+
+def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short) -> None:
+    """The author line (newer layout) or, failing that, the short citation line."""
+    author_line = None
+    if after_title and not _is_front_furniture(after_title[0]) and not after_title[0].startswith(
+        ("PMID:", "PMCID:", "DOI:")
+    ) and (short is None or after_title[0] != short.group(0)):
+        author_line = after_title[0]
+    if author_line:
+        for part in re.split(r"\s*,\s*(?=\D)|\s*;\s*", author_line):
+            m = AUTHOR_WITH_NUMBERS.match(part)
+            if m and clean_space(m.group("name")):
+                name = clean_space(m.group("name"))
+                record.authors.append(re.sub(r"\s+et al\.?$", "", name))
+                record.author_affiliations.append([int(n) for n in m.group("numbers").split()])
+        record.authors_complete = not re.search(r"\bet al\.?\s*$", author_line)
+        if not any(record.author_affiliations):
+            record.author_affiliations = []
+    elif short:
+        record.authors = [clean_space(short.group("first"))]
+        record.authors_complete = not short.group("etal")
+    else:
+        record.authors_complete = False
+    # Expanded affiliations: numbered lines after the "Affiliations" heading.
+    in_affiliations = False
+    for line in after_title:
+        if line.startswith("Affiliations"):
+            in_affiliations = True
+            continue
+        m = re.match(r"^(\d{1,3})\s+(\D.*)$", line)
+        if in_affiliations and m:
+            record.affiliations[int(m.group(1))] = m.group(2)
+        elif in_affiliations and record.affiliations:
+            break
+
+
+def _abstract(record: PaperRecord, lines: list[str] | None) -> None:
+    """Abstract paragraphs; 'Keywords:' and the copyright line are split off."""
+    if not lines:
+        return
+    paragraphs: list[str] = []
+    pending_label = None
+    for line in lines:
+        if not line:
+            continue
+        if line.startswith("Keywords:"):
+            words = line[len("Keywords:") :].strip().rstrip(".")
+            record.keywords = [k for k in (clean_space(w) for w in words.split(";")) if k]
+            continue
+        if re.match(r"^(©|\(c\)|Copyright\b)", line, re.IGNORECASE):
+            record.copyright = line
+            continue
+        if re.fullmatch(r"[A-Z][A-Za-z /&,-]{1,60}:", line):  # a label on its own line
+            pending_label = line
+            continue
+        if pending_label:
+            line, pending_label = f"{pending_label} {line}", None
+        paragraphs.append(line)
+    record.abstract = clean_paragraphs("\n\n".join(paragraphs))
+
+
+def _list_lines(lines: list[str] | None) -> list[str]:
+    """Non-empty lines of a list section, without the numbering and 'Show all' links."""
+    items = []
+    for line in lines or []:
+        line = re.sub(r"^\d+\.\s+", "", line)
+        if line and not FURNITURE_LINE.match(line):
+            items.append(line)
+    return items
+
+
+def _reference(position: int, line: str) -> Reference:
+    """One reference line, split into authors, title and source where the shape allows."""
+    citation = LINK_LABELS.sub("", line).strip()
+    ref = Reference(position=position, citation=citation)
+    if (m := re.search(r"\bdoi:\s*(\S+?)\.?(?:\s|$)", citation, re.IGNORECASE)):
+        ref.doi = normalize_doi(m.group(1))
+    if (m := re.search(r"\bPMID:\s*(\d+)", citation)):
+        ref.pmid = m.group(1)
+    # Sentences end with ". " (or "? " / "! " after a title); the source is the
+    # sentence just before the one starting with a year.
+    parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", citation) if p.strip()]
+    for k, part in enumerate(parts):
+        m = re.match(
+            r"^((?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*(?:-[A-Za-z]{3})?(?:\s+\d{1,2})?)?)\s*"
+            r"(?:;\s*([^.\s]+))?\.?$",
+            part,
+        )
+        if not (m and k > 0):
+            continue
+        date = parse_date_words(m.group(1))
+        if date:
+            ref.year, ref.month, ref.day = date
+        if m.group(2):
+            vip = VIP.match(m.group(2))
+            ref.volume = clean_space(vip.group("volume"))
+            ref.issue = clean_space(vip.group("issue"))
+            ref.pages = expand_pages(vip.group("pages"))
+        ref.journal = parts[k - 1].rstrip(".")
+        before = parts[: k - 1]
+        if len(before) >= 2:
+            ref.authors = before[0].rstrip(".")
+            ref.title = " ".join(before[1:]).rstrip(".")
+        elif len(before) == 1:
+            if _looks_like_author_list(before[0]):
+                ref.authors = before[0].rstrip(".")
+            else:
+                ref.title = before[0].rstrip(".")
+        break
+    return ref
+
+
+def _looks_like_author_list(text: str) -> bool:
+    """'Hallett M', 'Neychev VK, Gross RE, et al' -- surnames followed by initials."""
+    name = r"[A-Z][\w'\u2019-]+(?: [A-Za-z][\w'\u2019-]+)* [A-Z]{1,4}"
+    return bool(re.fullmatch(rf"{name}(?:, {name})*(?:,? et al)?\.?", text))
+
+
+def _mesh_term(line: str) -> MeshTerm:
+    """'Cerebellum / physiopathology*' -> term, qualifier, major topic."""
+    major = line.endswith("*")
+    term, _, qualifier = line.rstrip("*").partition(" / ")
+    return MeshTerm(term=term.strip().rstrip("*"), qualifier=qualifier.strip() or None, major=major)
+
+
+def _grant(line: str) -> Grant:
+    """'R01 NS088528/NS/NINDS NIH HHS/United States': grant ids may hold slashes
+    themselves, so the parts are taken from the right."""
+    parts = [p.strip() for p in line.split("/")]
+    grant = Grant(text=line)
+    if len(parts) >= 4:
+        grant.grant_id = "/".join(parts[:-3]) or None
+        grant.acronym, grant.agency, grant.country = (p or None for p in parts[-3:])
+    elif len(parts) == 3:
+        grant.grant_id, grant.agency, grant.country = (p or None for p in parts)
+    elif len(parts) == 2:
+        grant.agency, grant.country = (p or None for p in parts)
+    return grant
+

@@ -1,0 +1,104 @@
+"""The database's shape, declared once: tables, keys, indexes, full-text search, views.
+
+Descriptions of every table and column live in metadata.yml (a test checks that
+each column declared here has one).
+"""
+
+from __future__ import annotations
+
+TABLES = {
+    "journals": {
+        "columns": {"id": str, "title": str, "abbreviation": str},
+        "pk": "id",
+    },
+    "papers": {
+        "columns": {
+            "id": str, "doi": str, "pmid": str, "pmcid": str, "title": str, "abstract": str,
+            "journal_id": str, "year": int, "publication_date": str, "epub_date": str,
+            "volume": str, "issue": str, "pages": str, "citation_count": int,
+            "is_open_access": int, "open_access_url": str, "authors_complete": int,
+            "authors": str, "publication_types": str, "keywords": str, "copyright": str,
+            "reference_count": int, "source_count": int,
+        },
+        "pk": "id",
+        "not_null": {"title", "authors_complete", "authors", "publication_types", "keywords"},
+        "foreign_keys": [("journal_id", "journals", "id")],
+    },
+    "authors": {
+        "columns": {"id": str, "name": str, "paper_count": int},
+        "pk": "id",
+    },
+    "paper_authors": {
+        "columns": {"paper_id": str, "author_id": str, "position": int, "affiliations": str},
+        "pk": ("paper_id", "position"),
+        "foreign_keys": [("paper_id", "papers", "id"), ("author_id", "authors", "id")],
+    },
+    "paper_references": {
+        "columns": {
+            "paper_id": str, "position": int, "citation": str, "authors": str, "title": str,
+            "journal": str, "year": int, "month": int, "day": int, "volume": str, "issue": str,
+            "pages": str, "doi": str, "pmid": str, "cited_paper_id": str,
+        },
+        "pk": ("paper_id", "position"),
+        "foreign_keys": [("paper_id", "papers", "id"), ("cited_paper_id", "papers", "id")],
+    },
+    "mesh_terms": {
+        "columns": {"paper_id": str, "position": int, "term": str, "qualifier": str, "major": int},
+        "pk": ("paper_id", "position"),
+        "foreign_keys": [("paper_id", "papers", "id")],
+    },
+    "grants": {
+        "columns": {
+            "paper_id": str, "position": int, "grant_id": str, "acronym": str, "agency": str,
+            "country": str, "text": str,
+        },
+        "pk": ("paper_id", "position"),
+        "foreign_keys": [("paper_id", "papers", "id")],
+    },
+    "sources": {
+        "columns": {
+            "id": int, "filename": str, "sha256": str, "bytes": int, "format": str,
+            "status": str, "error": str, "records": int,
+        },
+        "pk": "id",
+        "not_null": {"filename", "sha256", "bytes", "status"},
+    },
+    "provenance": {
+        "columns": {
+            "id": int, "paper_id": str, "source_id": int, "field": str, "value": str,
+            "chosen": int, "note": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("paper_id", "papers", "id"), ("source_id", "sources", "id")],
+    },
+}
+
+# Foreign keys get an index automatically; these are the faceted and sorted columns.
+INDEXES = {
+    "papers": [["year"], ["is_open_access"], ["doi"], ["pmid"], ["citation_count"], ["publication_date"]],
+    "authors": [["name"]],
+    "journals": [["title"], ["abbreviation"]],
+    "paper_references": [["journal"], ["year"], ["doi"]],
+    "mesh_terms": [["term"], ["major"]],
+    "sources": [["status"], ["format"]],
+    "provenance": [["field"]],
+}
+
+FTS = {"papers": ["title", "abstract", "keywords"]}
+
+VIEWS = {
+    # One row per source value of a paper field on which the sources disagree.
+    "disagreements": """
+        SELECT provenance.paper_id, papers.title AS paper_title, provenance.field,
+               sources.filename AS source, provenance.value, provenance.chosen
+        FROM provenance
+        JOIN papers ON papers.id = provenance.paper_id
+        JOIN sources ON sources.id = provenance.source_id
+        WHERE provenance.chosen IS NOT NULL
+          AND (provenance.paper_id, provenance.field) IN (
+            SELECT paper_id, field FROM provenance
+            WHERE chosen IS NOT NULL AND value IS NOT NULL
+            GROUP BY paper_id, field HAVING count(DISTINCT value) > 1)
+        ORDER BY provenance.paper_id, provenance.field, sources.filename
+    """,
+}
