@@ -366,7 +366,10 @@ def assign_journals(papers: list[dict]) -> list[dict]:
         title = max(titles_, key=len) if titles_ else None
         abbreviation = sorted(abbreviations, key=lambda a: (-abbreviations.count(a), a))[0] if abbreviations else None
         journal_id = stable_id("journal", " ".join(_journal_words(title or abbreviation)))
-        journals.append({"id": journal_id, "title": title, "abbreviation": abbreviation})
+        journals.append({
+            "id": journal_id, "name": title or abbreviation, "title": title,
+            "abbreviation": abbreviation, "paper_count": len(members),
+        })
         for i in members:
             papers[i]["journal_id"] = journal_id
     return sorted(journals, key=lambda j: j["id"])

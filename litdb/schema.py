@@ -8,7 +8,7 @@ from __future__ import annotations
 
 TABLES = {
     "journals": {
-        "columns": {"id": str, "title": str, "abbreviation": str},
+        "columns": {"id": str, "name": str, "title": str, "abbreviation": str, "paper_count": int},
         "pk": "id",
     },
     "papers": {
@@ -77,7 +77,7 @@ TABLES = {
 INDEXES = {
     "papers": [["year"], ["is_open_access"], ["doi"], ["pmid"], ["citation_count"], ["publication_date"]],
     "authors": [["name"]],
-    "journals": [["title"], ["abbreviation"]],
+    "journals": [["name"], ["title"], ["abbreviation"]],
     "paper_references": [["journal"], ["year"], ["doi"]],
     "mesh_terms": [["term"], ["major"]],
     "sources": [["status"], ["format"]],

@@ -1,0 +1,35 @@
+# make serve  -- set up, build when the seeds changed, serve at http://127.0.0.1:$(PORT)/
+# make test   -- the whole test suite
+# make build  -- only build literature.db
+
+PORT ?= 8001
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB := literature.db
+INSPECT := inspect-data.json
+
+.PHONY: serve build test clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# The seeds folder itself is a prerequisite: adding or removing a file changes it.
+$(DB): $(VENV)/.installed build.py $(wildcard litdb/*.py) seeds $(wildcard seeds/*)
+	$(PY) build.py --seeds seeds --db $(DB)
+
+$(INSPECT): $(DB)
+	$(VENV)/bin/datasette inspect $(DB) --inspect-file $(INSPECT)
+
+build: $(DB) $(INSPECT)
+
+serve: build
+	$(PY) -m litdb.serve --port $(PORT) --db $(DB) --inspect-file $(INSPECT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -f $(DB) $(INSPECT)

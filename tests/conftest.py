@@ -1,0 +1,79 @@
+"""Shared fixtures: the seed database, a real Datasette server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(ROOT))
+
+from litdb.build import build  # noqa: E402
+from litdb.serve import datasette_command  # noqa: E402
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fail-on-skip", action="store_true", default=bool(os.environ.get("CI")),
+                     help="fail the run when any test is skipped (on by default when CI is set)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if session.config.getoption("--fail-on-skip") and reporter and reporter.stats.get("skipped"):
+        reporter.write_line(f"FAILED: {len(reporter.stats['skipped'])} test(s) skipped; skips are failures here")
+        session.exitstatus = 1
+
+
+def build_quietly(seeds: Path, db: Path, strict: bool = False) -> int:
+    with open(os.devnull, "w") as null:
+        return build(seeds, db, strict=strict, out=null, err=null)
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory) -> Path:
+    """literature.db built from the repository's seeds/."""
+    db = tmp_path_factory.mktemp("seed_db") / "literature.db"
+    assert build_quietly(SEEDS, db) == 0
+    return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(seed_db):
+    """Datasette serving the seed database exactly as `make serve` does; yields its base URL."""
+    inspect_file = seed_db.parent / "inspect-data.json"
+    datasette = Path(sys.executable).parent / "datasette"
+    subprocess.run([str(datasette), "inspect", str(seed_db), "--inspect-file", str(inspect_file)], check=True)
+    port = free_port()
+    log = open(seed_db.parent / "datasette.log", "w")
+    process = subprocess.Popen(datasette_command(seed_db, inspect_file, port), stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"datasette exited: {(seed_db.parent / 'datasette.log').read_text()}")
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("datasette did not start")
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()

@@ -1,0 +1,168 @@
+"""build.py end to end on real files: rejections, atomic replacement, determinism."""
+
+import codecs
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+import sqlite_utils
+
+from conftest import ROOT, SEEDS, build_quietly
+from litdb import load
+
+
+def copy_seeds(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    return seeds
+
+
+def run_build(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def dump(db_path):
+    conn = sqlite3.connect(db_path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_cli_builds_and_prints_summary(tmp_path):
+    result = run_build("--seeds", SEEDS, "--db", tmp_path / "out.db")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (f"{tmp_path / 'out.db'}: 2 files loaded, 0 rejected; "
+                             "2 papers, 5 references, 3 authors, 2 journals\n")
+    assert result.stderr == ""
+
+
+BAD_SEEDS = {
+    "empty.txt": (b"", "empty file"),
+    "blank.txt": (b"  \n\n", "empty file"),
+    "binary.bin": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8 text: invalid byte 0x89 at offset 0"),
+    "nul.txt": (b"PMID: 1\x00\x00", "binary file: NUL byte at offset 7"),
+    "truncated.json": (b'{"title": "Cerebellum", "authors": "A B", "doi": "10.1',
+                       "invalid JSON at line 1, column 50: Unterminated string starting at"),
+    "multiline.json": (b'{\n  "title": "x",\n  "doi" "10.1000/x"\n}',
+                       "invalid JSON at line 3, column 9: Expecting ':' delimiter"),
+    "notes.txt": (b"Some notes about cerebellum papers to read later.\n",
+                  "unknown format: neither a PubMed abstract page nor an aggregator JSON record"),
+    "untitled.json": (b'{"title": "", "doi": "10.1000/x"}', "record has no title"),
+}
+
+
+def test_bad_seeds_are_rejected_and_good_ones_kept(tmp_path):
+    seeds = copy_seeds(tmp_path)
+    for name, (data, _) in BAD_SEEDS.items():
+        (seeds / name).write_bytes(data)
+    result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")
+    assert result.returncode == 0
+    assert result.stdout.endswith(": 2 files loaded, 8 rejected; 2 papers, 5 references, 3 authors, 2 journals\n")
+    db = sqlite_utils.Database(tmp_path / "out.db")
+    rows = {r["filename"]: r for r in db["sources"].rows}
+    assert sorted(rows) == sorted([*BAD_SEEDS, "000_a766678b1bddf855.txt", "001_51f3e96b9982b093.txt"])
+    for name, (data, message) in BAD_SEEDS.items():
+        assert rows[name]["status"] == "rejected"
+        assert rows[name]["error"] == message
+        assert rows[name]["bytes"] == len(data)
+        # one clear line on stderr per rejected file, naming the file
+        assert f"{seeds / name}: rejected: {message}\n" in result.stderr
+    assert len(result.stderr.splitlines()) == len(BAD_SEEDS)
+    assert "Traceback" not in result.stderr
+    assert db["papers"].count == 2
+
+
+def test_strict_exits_non_zero_when_a_seed_is_rejected(tmp_path):
+    seeds = copy_seeds(tmp_path)
+    assert run_build("--seeds", seeds, "--db", tmp_path / "a.db", "--strict").returncode == 0
+    (seeds / "empty.txt").write_bytes(b"")
+    result = run_build("--seeds", seeds, "--db", tmp_path / "b.db", "--strict")
+    assert result.returncode == 1
+    assert (tmp_path / "b.db").exists()  # the database is still written
+
+
+def test_missing_seeds_folder_is_a_clear_error(tmp_path):
+    result = run_build("--seeds", tmp_path / "nowhere", "--db", tmp_path / "out.db")
+    assert result.returncode == 2
+    assert result.stderr == f"{tmp_path / 'nowhere'}: not a folder of seed files\n"
+
+
+@pytest.mark.parametrize("encode", [
+    lambda t: codecs.BOM_UTF8 + t.encode("utf-8"),
+    lambda t: t.encode("utf-16"),  # with BOM
+    lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+], ids=["utf8-bom", "utf16-bom", "crlf"])
+def test_encodings_that_can_be_decoded_are(tmp_path, encode):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in SEEDS.iterdir():
+        (seeds / seed.name).write_bytes(encode(seed.read_text(encoding="utf-8")))
+    assert build_quietly(seeds, tmp_path / "out.db") == 0
+    assert dump(tmp_path / "out.db") != [] and _papers(tmp_path / "out.db") == _papers_of_seeds(tmp_path)
+
+
+def _papers(db_path):
+    return list(sqlite_utils.Database(db_path).query("select * from papers order by id"))
+
+
+def _papers_of_seeds(tmp_path):
+    build_quietly(SEEDS, tmp_path / "reference.db")
+    return _papers(tmp_path / "reference.db")
+
+
+def test_failed_build_leaves_previous_database_untouched(tmp_path, monkeypatch):
+    db_path = tmp_path / "literature.db"
+    assert build_quietly(SEEDS, db_path) == 0
+    before = dump(db_path)
+
+    def explode(db):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(load, "finish", explode)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        build_quietly(SEEDS, db_path)
+    assert dump(db_path) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["literature.db"]  # no temporary file left
+
+
+def test_stale_temporary_files_are_removed_by_the_next_build(tmp_path):
+    (tmp_path / ".literature.db.12345.tmp").write_bytes(b"half a database")
+    assert build_quietly(SEEDS, tmp_path / "literature.db") == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["literature.db"]
+
+
+def test_same_seeds_give_the_same_database(tmp_path):
+    build_quietly(SEEDS, tmp_path / "a.db")
+    build_quietly(SEEDS, tmp_path / "b.db")
+    assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
+
+
+def test_paper_ids_are_stable_when_seeds_are_added(tmp_path):
+    build_quietly(SEEDS, tmp_path / "a.db")
+    seeds = copy_seeds(tmp_path)
+    (seeds / "002_other.json").write_text('{"title": "Another paper", "doi": "10.1000/other"}')
+    build_quietly(seeds, tmp_path / "b.db")
+    ids_a = {r["doi"]: r["id"] for r in _papers(tmp_path / "a.db")}
+    ids_b = {r["doi"]: r["id"] for r in _papers(tmp_path / "b.db")}
+    assert ids_a == {k: v for k, v in ids_b.items() if k in ids_a}
+    assert len(ids_b) == 3
+
+
+def test_database_is_valid_and_in_rollback_journal_mode(seed_db):
+    conn = sqlite3.connect(seed_db)
+    assert conn.execute("pragma integrity_check").fetchall() == [("ok",)]
+    assert conn.execute("pragma foreign_key_check").fetchall() == []
+    assert conn.execute("pragma journal_mode").fetchone() == ("delete",)
+
+
+def test_no_shadow_library_link_anywhere(seed_db):
+    text = "\n".join(dump(seed_db)).lower()
+    for host in ("sci-hub", "scihub", "libgen"):
+        assert host not in text
+    [note] = sqlite_utils.Database(seed_db).execute(
+        "select note from provenance where field = 'open_access_url' and value is null").fetchall()
+    assert note[0].startswith("suppressed: openAccessPdf pointed to a shadow library")
