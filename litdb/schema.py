@@ -81,7 +81,8 @@ INDEXES = {
     "paper_references": [["journal"], ["year"], ["doi"]],
     "mesh_terms": [["term"], ["major"]],
     "sources": [["status"], ["format"]],
-    "provenance": [["field"]],
+    "grants": [["agency"], ["country"]],
+    "provenance": [["field"], ["chosen"]],
 }
 
 FTS = {"papers": ["title", "abstract", "keywords"]}

@@ -1,0 +1,174 @@
+"""The published site, through a real Datasette server on 127.0.0.1 started as `make serve` starts it."""
+
+import csv
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+OLD = "486bd29b069a"  # Dissecting the links between cerebellum and dystonia (seed 000)
+NEW = "9c8f9033fd60"  # Cerebellum: An explanation for dystonia? (seed 001)
+
+
+def get(server, path, **params):
+    url = server + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers, response.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode("utf-8")
+
+
+def get_json(server, path, **params):
+    status, _, body = get(server, path, **params)
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_home_page_has_search_all_form_and_counts(server):
+    status, _, body = get(server, "/")
+    assert status == 200
+    assert 'action="/-/search"' in body and 'id="search-all-q"' in body
+    assert "Cerebellum and dystonia literature" in body
+    assert "CC0 1.0" in body
+
+
+def test_facets_on_papers(server):
+    data = get_json(server, "/literature/papers.json", _shape="objects")
+    facets = data["facet_results"]
+    assert list(facets) == ["year", "journal_id", "is_open_access", "publication_types", "authors"]
+    assert [(r["value"], r["count"]) for r in facets["year"]["results"]] == [(2014, 1), (2017, 1)]
+    assert [(r["label"], r["count"]) for r in facets["journal_id"]["results"]] == [
+        ("Cerebellum", 1), ("Cerebellum and Ataxias", 1)]
+    assert facets["publication_types"]["type"] == "array"
+    assert [r["value"] for r in facets["publication_types"]["results"]] == ["Editorial", "Journal Article"]
+    assert [r["value"] for r in facets["authors"]["results"]] == [
+        "Ailish Malone", "Alfredo Berardelli", "Matteo Bologna"]
+    assert [(r["value"], r["count"]) for r in facets["is_open_access"]["results"]] == [(0, 1)]
+
+
+def test_array_facet_filters(server):
+    rows = get_json(server, "/literature/papers.json", _shape="array", authors__arraycontains="Matteo Bologna")
+    assert [r["id"] for r in rows] == [NEW]
+
+
+def test_default_sort_is_newest_first(server):
+    rows = get_json(server, "/literature/papers.json", _shape="array")
+    assert [r["id"] for r in rows] == [NEW, OLD]
+
+
+def test_full_text_search_on_papers(server):
+    rows = get_json(server, "/literature/papers.json", _shape="array", _search="basal ganglia")
+    assert [r["id"] for r in rows] == [OLD]
+
+
+def test_search_all_tables(server):
+    status, _, body = get(server, "/-/search", q="dystonia")
+    assert status == 200
+    assert '"table": "papers"' in body  # the tables the page's script will search
+    # ...which it does by fetching each searchable table's JSON:
+    rows = get_json(server, "/literature/papers.json", _search="dystonia", _shape="array")
+    assert sorted(r["id"] for r in rows) == sorted([OLD, NEW])
+
+
+def test_canned_search_query_ranks_and_snippets(server):
+    rows = get_json(server, "/literature/search.json", q="striatal", _shape="array")
+    assert [r["paper_id"] for r in rows] == [OLD]
+    assert "**striatal**" in rows[0]["snippet"]
+    # FTS syntax in the user's text is escaped into plain words, not an error:
+    # only the 2014 abstract has both "cerebellum" and the word "or".
+    rows = get_json(server, "/literature/search.json", q='cerebellum" OR (', _shape="array")
+    assert [r["paper_id"] for r in rows] == [OLD]
+
+
+def test_canned_search_page_highlights_matches(server):
+    status, _, body = get(server, "/literature/search", q="striatal")
+    assert status == 200
+    assert "<mark>striatal</mark>" in body
+    assert f'href="/literature/papers/{OLD}"' in body
+
+
+def test_papers_by_author(server):
+    rows = get_json(server, "/literature/papers_by_author.json", author="bologna", _shape="array")
+    assert rows == [{"paper_id": NEW, "title": "Cerebellum: An explanation for dystonia?", "year": 2017,
+                     "journal": "Cerebellum and Ataxias", "author": "Matteo Bologna", "author_position": 1}]
+
+
+def test_references_of_a_paper(server):
+    rows = get_json(server, "/literature/references_of_paper.json", paper_id=OLD, _shape="array")
+    assert [r["citation"] for r in rows] == [
+        "Eur J Neurol. 2015 May;22(5):762-7", "Cerebellum. 2014 Oct;13(5):558-67",
+        "Cereb Cortex. 2011 Aug;21(8):1901-9", "Curr Opin Neurobiol. 1995 Dec;5(6):786-91",
+        "J Neurosci. 2006 Sep 6;26(36):9107-16"]
+    assert [r["position"] for r in rows] == [1, 2, 3, 4, 5]
+
+
+def test_source_disagreements_query_runs(server):
+    assert get_json(server, "/literature/source_disagreements.json", _shape="array") == []
+
+
+def test_json_shapes(server):
+    array = get_json(server, "/literature/journals.json", _shape="array")
+    assert array == [
+        {"id": "0cf861b7e02d", "name": "Cerebellum", "title": None, "abbreviation": "Cerebellum", "paper_count": 1},
+        {"id": "a6d5cc27217e", "name": "Cerebellum and Ataxias", "title": "Cerebellum and Ataxias",
+         "abbreviation": None, "paper_count": 1},
+    ]
+    assert get_json(server, "/literature/journals.json", _shape="objects")["rows"] == array
+    status, _, body = get(server, "/literature/journals.json", _shape="array", _nl="on")
+    assert [json.loads(line) for line in body.splitlines()] == array
+    default = get_json(server, "/literature/journals.json")
+    assert default["columns"] == ["id", "name", "title", "abbreviation", "paper_count"]
+    assert default["rows"][0] == ["0cf861b7e02d", "Cerebellum", None, "Cerebellum", 1]
+
+
+def test_csv(server):
+    status, headers, body = get(server, "/literature/paper_references.csv")
+    assert status == 200 and headers["content-type"].startswith("text/plain")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 5 and rows[0]["pages"] == "762-767"
+
+
+def test_labels_show_names_for_foreign_keys(server):
+    rows = get_json(server, "/literature/papers.json", _shape="array", _labels="on", id=OLD)
+    assert rows[0]["journal_id"] == {"value": "0cf861b7e02d", "label": "Cerebellum"}
+
+
+def test_row_page(server):
+    status, _, body = get(server, f"/literature/papers/{OLD}")
+    assert status == 200 and "Dissecting the links between cerebellum and dystonia" in body
+
+
+@pytest.mark.parametrize("sql", [
+    "delete from papers",
+    "update papers set title = 'x'",
+    "insert into journals (id) values ('x')",
+    "drop table papers",
+    "select 1; delete from papers",
+    "attach database '/tmp/x.db' as x",
+    "pragma journal_mode = wal",
+])
+def test_writes_are_refused(server, sql):
+    status, _, body = get(server, "/literature.json", sql=sql)
+    assert status == 400
+    assert json.loads(body)["ok"] is False
+    assert get_json(server, "/literature/papers.json", _shape="array", _size=10).__len__() == 2
+
+
+def test_read_only_sql_works_and_is_bounded(server):
+    rows = get_json(server, "/literature.json", sql="select count(*) as n from papers", _shape="array")
+    assert rows == [{"n": 2}]
+    settings = get_json(server, "/-/settings.json")
+    assert settings["sql_time_limit_ms"] == 1000 and settings["max_returned_rows"] == 1000
+    status, _, body = get(server, "/literature.json", _shape="array",
+                          sql="with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c")
+    assert status == 400 and "interrupted" in body.lower()
+
+
+def test_served_immutable_with_inspect_counts(server):
+    [db] = get_json(server, "/-/databases.json")
+    assert db["name"] == "literature" and db["is_mutable"] is False
+    assert get_json(server, "/literature.json")["tables"][0]["count"] is not None
