@@ -309,16 +309,19 @@ def is_abbreviation_of(abbreviation: str, title: str) -> bool:
     """'Cerebellum Ataxias' abbreviates 'Cerebellum and Ataxias'; 'Proc Natl Acad Sci'
     abbreviates 'Proceedings of the National Academy of Sciences': word for word, each
     abbreviated word starts like the full word and its letters follow in order."""
-    short, full = _journal_words(abbreviation), _journal_words(title)
-    if not short or len(short) != len(full):
-        return False
-    for a, t in zip(short, full):
-        if a[0] != t[0]:
-            return False
-        rest = iter(t)
-        if not all(ch in rest for ch in a):
-            return False
-    return True
+    full = _journal_words(title)
+    # "U S A" keeps its "A": stop words are dropped from the abbreviation only if that fits.
+    for short in (re.findall(r"[a-z0-9]+", name_key(abbreviation or "")), _journal_words(abbreviation)):
+        if short and len(short) == len(full) and all(
+            a[0] == t[0] and _letters_in_order(a, t) for a, t in zip(short, full)
+        ):
+            return True
+    return False
+
+
+def _letters_in_order(short: str, word: str) -> bool:
+    rest = iter(word)
+    return all(ch in rest for ch in short)
 
 
 def assign_journals(papers: list[dict]) -> list[dict]:

@@ -1,0 +1,147 @@
+"""One paper, many sources: the same paper in both formats becomes one row."""
+
+import json
+import shutil
+
+import sqlite_utils
+
+from conftest import SEEDS, build_quietly
+from litdb.merge import SourceRecord, is_abbreviation_of, merge, same_person
+from litdb.records import PaperRecord, Reference
+
+OLD = "486bd29b069a"
+
+# The seed-000 paper as an aggregator would export it: upper-case DOI URL, the full
+# author list, the journal's full title, a day in the date, HTML in the title.
+SAME_PAPER_JSON = {
+    "title": "Dissecting the Links Between <i>Cerebellum</i> and Dystonia",
+    "authors": "A. Malone, M. Manto, C. Hass",
+    "doi": "https://doi.org/10.1007/S12311-014-0601-4",
+    "abstract": None,
+    "journal": {"name": "The Cerebellum", "volume": "13 ", "pages": "666 - 668"},
+    "publicationDate": "2014-12-01",
+    "publicationTypes": "JournalArticle",
+    "isOpenAccess": False,
+    "openAccessPdf": None,
+    "citationCount": "30",
+    "JCR": "Q2",
+}
+# A paper the seed-000 page cites ("Cerebellum. 2014 Oct;13(5):558-67"), known only
+# under the journal's full title.
+CITED_JSON = {
+    "title": "A cited paper",
+    "authors": "Jane Roe",
+    "doi": "10.1007/s12311-014-0585-0",
+    "journal": {"name": "The Cerebellum", "volume": "13", "pages": "558-567"},
+    "publicationDate": "2014-10-01",
+}
+
+
+def build_with(tmp_path, extra: dict[str, dict]):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for name, data in extra.items():
+        (seeds / name).write_text(json.dumps(data) + "\n引用次数: 30\n", encoding="utf-8")
+    db_path = tmp_path / "literature.db"
+    assert build_quietly(seeds, db_path) == 0
+    return sqlite_utils.Database(db_path)
+
+
+def test_same_paper_in_both_formats_is_one_row(tmp_path):
+    db = build_with(tmp_path, {"002_same.json": SAME_PAPER_JSON})
+    assert db["papers"].count == 2
+    paper = db["papers"].get(OLD)  # the id follows the DOI, so it is the PubMed-only id
+    assert paper["doi"] == "10.1007/s12311-014-0601-4"
+    # "Dissecting the Links Between Cerebellum and Dystonia" has as many characters as the
+    # PubMed title: the tie goes to the PubMed page.
+    assert paper["title"] == "Dissecting the links between cerebellum and dystonia"
+    assert paper["publication_date"] == "2014-12-01" and paper["year"] == 2014  # most precise
+    assert paper["abstract"].startswith("Dystonia is a common movement disorder")
+    assert (paper["volume"], paper["issue"], paper["pages"]) == ("13", "6", "666-668")
+    assert paper["citation_count"] == 30 and paper["is_open_access"] == 0
+    # The longest author list wins and is complete; "A. Malone" is upgraded to the full name.
+    assert json.loads(paper["authors"]) == ["Ailish Malone", "M. Manto", "C. Hass"]
+    assert paper["authors_complete"] == 1
+    assert json.loads(paper["publication_types"]) == ["Editorial", "Journal Article"]
+    assert paper["source_count"] == 2 and paper["reference_count"] == 5
+    # One journal known under both names.
+    journal = db["journals"].get(paper["journal_id"])
+    assert (journal["name"], journal["title"], journal["abbreviation"]) == ("The Cerebellum", "The Cerebellum", "Cerebellum")
+    assert [a["name"] for a in db.query(
+        "select name from authors join paper_authors on author_id = authors.id where paper_id = ? order by position",
+        [OLD])] == ["Ailish Malone", "M. Manto", "C. Hass"]
+
+
+def test_provenance_keeps_every_source_value(tmp_path):
+    db = build_with(tmp_path, {"002_same.json": SAME_PAPER_JSON})
+    rows = list(db.query("""select sources.filename, field, value, chosen, note from provenance
+        join sources on sources.id = source_id where paper_id = ? and field in
+        ('title', 'publication_date', 'authors', 'aggregator:JCR', 'doi') order by field, filename""", [OLD]))
+    assert rows == [
+        {"filename": "002_same.json", "field": "aggregator:JCR", "value": "Q2", "chosen": None,
+         "note": "JCR quartile of the journal, as the aggregator states it"},
+        {"filename": "000_a766678b1bddf855.txt", "field": "authors", "value": '["Ailish Malone"]', "chosen": 0, "note": None},
+        {"filename": "002_same.json", "field": "authors", "value": '["A. Malone", "M. Manto", "C. Hass"]', "chosen": 0, "note": None},
+        {"filename": "000_a766678b1bddf855.txt", "field": "doi", "value": "10.1007/s12311-014-0601-4", "chosen": 1, "note": None},
+        {"filename": "002_same.json", "field": "doi", "value": "10.1007/s12311-014-0601-4", "chosen": 1, "note": None},
+        {"filename": "000_a766678b1bddf855.txt", "field": "publication_date", "value": "2014-12", "chosen": 0, "note": None},
+        {"filename": "002_same.json", "field": "publication_date", "value": "2014-12-01", "chosen": 1, "note": None},
+        {"filename": "000_a766678b1bddf855.txt", "field": "title",
+         "value": "Dissecting the links between cerebellum and dystonia", "chosen": 1, "note": None},
+        {"filename": "002_same.json", "field": "title",
+         "value": "Dissecting the Links Between Cerebellum and Dystonia", "chosen": 0, "note": None},
+    ]
+
+
+def test_disagreements_view_lists_fields_where_sources_differ(tmp_path):
+    db = build_with(tmp_path, {"002_same.json": SAME_PAPER_JSON})
+    fields = sorted({r["field"] for r in db.query("select field from disagreements where paper_id = ?", [OLD])})
+    assert fields == ["authors", "authors_complete", "publication_date", "publication_types", "title"]
+    # the DOI is the same once normalised, volume "13 " is "13": no disagreement there
+
+
+def test_reference_links_to_cited_paper_by_journal_volume_and_page(tmp_path):
+    db = build_with(tmp_path, {"002_same.json": SAME_PAPER_JSON, "003_cited.json": CITED_JSON})
+    cited = db.execute("select id from papers where doi = '10.1007/s12311-014-0585-0'").fetchone()[0]
+    links = dict(db.execute("select position, cited_paper_id from paper_references where paper_id = ?", [OLD]).fetchall())
+    assert links == {1: None, 2: cited, 3: None, 4: None, 5: None}
+    assert db["journals"].count == 2  # The Cerebellum (with its abbreviation) and Cerebellum and Ataxias
+
+
+def record(source_id, **fields):
+    return SourceRecord(source_id, f"{source_id:03d}.txt", PaperRecord(format="aggregator_json", **fields))
+
+
+def test_references_link_by_doi_and_pmid():
+    rows = merge([
+        record(1, title="Citing", doi="10.1000/citing", references=[
+            Reference(1, "x", doi="10.1000/cited"), Reference(2, "y", pmid="123"), Reference(3, "z")]),
+        record(2, title="Cited by DOI", doi="10.1000/cited"),
+        record(3, title="Cited by PMID", pmid="123"),
+    ])
+    by_title = {p["title"]: p["id"] for p in rows["papers"]}
+    assert [r["cited_paper_id"] for r in rows["paper_references"]] == [
+        by_title["Cited by DOI"], by_title["Cited by PMID"], None]
+
+
+def test_identity_doi_then_pmid_then_title_and_year():
+    rows = merge([
+        record(1, title="A", doi="10.1000/a", pmid="1"),
+        record(2, title="A again", pmid="1"),                    # same PMID
+        record(3, title="The Same  Title!", year=2020),
+        record(4, title="the same title", year=2020),            # same title and year
+        record(5, title="the same title", year=2021),            # another year: another paper
+        record(6, title="Twin", year=2020, doi="10.1000/t1"),
+        record(7, title="Twin", year=2020, doi="10.1000/t2"),    # different DOIs: never merged
+    ])
+    assert sorted(p["source_count"] for p in rows["papers"]) == [1, 1, 1, 2, 2]
+
+
+def test_name_and_journal_matching():
+    assert same_person("A Malone", "Ailish Malone") and not same_person("B Malone", "Ailish Malone")
+    assert is_abbreviation_of("Cerebellum Ataxias", "Cerebellum and Ataxias")
+    assert is_abbreviation_of("Mov Disord", "Movement Disorders")
+    assert is_abbreviation_of("Proc Natl Acad Sci U S A",
+                              "Proceedings of the National Academy of Sciences of the United States of America")
+    assert not is_abbreviation_of("Cerebellum", "Cerebellum and Ataxias")
+    assert not is_abbreviation_of("J Neurol", "Journal of Neuroscience")
