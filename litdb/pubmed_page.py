@@ -102,18 +102,25 @@ FURNITURE_LINE = re.compile(
     r"Clipboard|My Bibliography|Collections|Citation manager|Search:?|Search in PubMed|"
     r"Search in MeSH|Add to Search|Advanced|User Guide|Show details|Show all \d+ references|"
     r"See all .*|Show fewer|Show more|Show all \d+ authors|Show all authors|"
-    r"Access keys.*|.*Main Navigation|Skip to main (page )?content|Proceed to details)$"
+    r"Access keys.*|.*Main Navigation|Skip to main (page )?content|Proceed to details|"
+    r"Permalink|Actions|Collections|Share|Title & authors|pubmed logo|Log in|"
+    r".* full text link|Full text links|Affiliation|Collaborators, Affiliations Expand)$"
 )
 # ". 2014 Dec;13(6):666-8."  or  "Mov Disord. 2019 Mar;34(3):345-356. doi: …"
 CITATION_LINE = re.compile(
     r"^(?P<journal>[^.;]*?)\s*\.\s+"
     r"(?P<date>(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*\.?(?:\s*-\s*[A-Za-z]{3}[a-z]*)?(?:\s+\d{1,2}(?:\s*-\s*\d{1,2})?)?)?)"
-    r"\s*(?:;(?P<vip>[^.\s][^ ]*?))?\s*\.(?:\s+(?P<rest>.*))?$"
+    r"\s*(?:;(?P<vip>[^.]+?))?\s*\.(?:\s+(?P<rest>.*))?$"
 )
 VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
 SHORT_CITATION = re.compile(
     r"^(?P<first>[^.]+?)(?P<etal>\s+et al\.?)?\.\s+(?P<journal>[^.]+)\.\s+"
     r"(?P<year>(?:1[89]|20)\d\d)\b[^.]*\.?$"
+)
+REFERENCE_SOURCE = re.compile(
+    r"^(?:(?P<journal>[A-Z][^.;]*?)\s+)?"
+    r"(?P<date>(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*(?:-[A-Za-z]{3})?(?:\s+\d{1,2})?)?)\s*"
+    r"(?:;\s*(?P<vip>[^.]+?))?\.?$"
 )
 AUTHOR_WITH_NUMBERS = re.compile(r"^(?P<name>.*?[^\d\s])(?P<numbers>(?:\s+\d{1,3})*)\s*$")
 LINK_LABELS = re.compile(
@@ -155,21 +162,21 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
 def parse_pubmed_page(text: str) -> PaperRecord:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [line.replace("\u00a0", " ").strip() for line in raw_lines]
-    header, sections = split_sections(lines)
-
-    at = next((i for i, line in enumerate(header) if CITATION_LINE.match(line)), None)
+    # The "Page navigation" sidebar repeats every heading above the article, so
+    # sections are only cut after the citation line.
+    at = next((i for i, line in enumerate(lines) if CITATION_LINE.match(line)), None)
     if at is None:
         raise ValueError("no citation line like '. 2014 Dec;13(6):666-8.' before the abstract")
+    above = lines[:at]
+    header, sections = split_sections(lines[at:])
     record = PaperRecord(format=FORMAT, title="")
     claims: list[Claim] = []
-    cite = CITATION_LINE.match(header[at])
+    cite = CITATION_LINE.match(header[0])
 
     # Above the citation line: the journal abbreviation (newer layout) and header
     # publication types such as "Editorial" or "Review".
     above_types, journal_line = [], clean_space(cite.group("journal"))
-    for line in reversed(header[max(0, at - 3) : at]):
-        if not line:
-            continue
+    for line in [line for line in reversed(above) if line][:3]:
         if line in HEADER_PUBLICATION_TYPES:
             above_types.insert(0, line)
         elif journal_line is None and _looks_like_journal(line):
@@ -187,7 +194,7 @@ def parse_pubmed_page(text: str) -> PaperRecord:
 
     # After the citation line: doi, Epub date, title, authors, affiliations, ids.
     rest = [cite.group("rest") or ""]
-    body = header[at + 1 :]
+    body = header[1:]
     i = 0
     while i < len(body) and (not body[i] or _is_citation_tail(body[i])):
         rest.append(body[i])
@@ -245,14 +252,20 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     if conflict:
         claims.append(Claim("conflict_of_interest", conflict, "Conflict of interest statement"))
     for key in sorted(RELATION_SECTIONS & sections.keys()):
-        for line in _list_lines(sections[key]):
-            claims.append(Claim(key, LINK_LABELS.sub("", line), "related item listed on the page"))
+        for entry in _entries(sections[key]):
+            heading = next(h for h, k in HEADINGS.items() if k == key)
+            claims.append(Claim(key, entry, f'listed under "{heading}" on the page'))
     record.claims = claims
     return record
 
 
 def _looks_like_journal(line: str) -> bool:
-    return len(line) <= 120 and not FURNITURE_LINE.match(line) and not line.endswith((":", "?"))
+    return (
+        len(line) <= 120
+        and line not in HEADINGS
+        and not FURNITURE_LINE.match(line)
+        and not line.endswith((":", "?", "."))
+    )
 
 
 def _is_citation_tail(line: str) -> bool:
@@ -281,7 +294,8 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
         author_line = after_title[0]
     if author_line:
         for part in re.split(r"\s*,\s*(?=\D)|\s*;\s*", author_line):
-            m = AUTHOR_WITH_NUMBERS.match(part)
+            # "#" marks equal contribution, "*" a corresponding author: not part of the name
+            m = AUTHOR_WITH_NUMBERS.match(re.sub(r"\s*[#*\u2020\u2021]+", "", part))
             if m and clean_space(m.group("name")):
                 name = clean_space(m.group("name"))
                 record.authors.append(re.sub(r"\s+et al\.?$", "", name))
@@ -300,7 +314,7 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
         if line.startswith("Affiliations"):
             in_affiliations = True
             continue
-        m = re.match(r"^(\d{1,3})\s+(\D.*)$", line)
+        m = re.match(r"^(\d{1,3})\s*([^\d\s].*)$", line)
         if in_affiliations and m:
             record.affiliations[int(m.group(1))] = m.group(2)
         elif in_affiliations and record.affiliations:
@@ -332,6 +346,21 @@ def _abstract(record: PaperRecord, lines: list[str] | None) -> None:
     record.abstract = clean_paragraphs("\n\n".join(paragraphs))
 
 
+def _entries(lines: list[str]) -> list[str]:
+    """Items of a related-articles list: title, authors, source and a closing PMID line
+    make one entry; a list without PMID lines has one entry per line."""
+    items = _list_lines(lines)
+    if not any(line.startswith("PMID:") for line in items):
+        return items
+    entries, current = [], []
+    for line in items:
+        current.append(line)
+        if line.startswith("PMID:"):
+            entries.append(" ".join(current))
+            current = []
+    return entries + ([" ".join(current)] if current else [])
+
+
 def _list_lines(lines: list[str] | None) -> list[str]:
     """Non-empty lines of a list section, without the numbering and 'Show all' links."""
     items = []
@@ -350,27 +379,27 @@ def _reference(position: int, line: str) -> Reference:
         ref.doi = normalize_doi(m.group(1))
     if (m := re.search(r"\bPMID:\s*(\d+)", citation)):
         ref.pmid = m.group(1)
-    # Sentences end with ". " (or "? " / "! " after a title); the source is the
-    # sentence just before the one starting with a year.
+    # Sentences end with ". " (or "? " / "! " after a title). The source is the
+    # sentence starting with a year, the journal the sentence before it
+    # ("Neurobiol Dis. 2011 May;42(2):177-84."), or both share one sentence in the
+    # style without a period ("N Engl J Med 2019;381:2311-21.").
     parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", citation) if p.strip()]
     for k, part in enumerate(parts):
-        m = re.match(
-            r"^((?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*(?:-[A-Za-z]{3})?(?:\s+\d{1,2})?)?)\s*"
-            r"(?:;\s*([^.\s]+))?\.?$",
-            part,
-        )
-        if not (m and k > 0):
+        m = REFERENCE_SOURCE.match(part)
+        if not m or (not m.group("journal") and k == 0):
             continue
-        date = parse_date_words(m.group(1))
+        date = parse_date_words(m.group("date"))
         if date:
             ref.year, ref.month, ref.day = date
-        if m.group(2):
-            vip = VIP.match(m.group(2))
+        if m.group("vip"):
+            vip = VIP.match(m.group("vip"))
             ref.volume = clean_space(vip.group("volume"))
             ref.issue = clean_space(vip.group("issue"))
             ref.pages = expand_pages(vip.group("pages"))
-        ref.journal = parts[k - 1].rstrip(".")
-        before = parts[: k - 1]
+        if m.group("journal"):
+            ref.journal, before = m.group("journal"), parts[:k]
+        else:
+            ref.journal, before = parts[k - 1].rstrip("."), parts[: k - 1]
         if len(before) >= 2:
             ref.authors = before[0].rstrip(".")
             ref.title = " ".join(before[1:]).rstrip(".")

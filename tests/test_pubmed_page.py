@@ -99,3 +99,11 @@ def test_fixture_pages_every_field(path):
 
 def test_there_are_newer_layout_fixtures():
     assert len(_fixture_cases()) >= 2
+
+
+def test_seed_000_against_second_hand_written_expectation():
+    """A second, independently written expectation of the seed (tests/fixtures)."""
+    expected = json.loads((FIXTURES / "pubmed_seed_000.expected.json").read_text(encoding="utf-8"))
+    record = dataclasses.asdict(parse_pubmed_page(SEED_000.read_text(encoding="utf-8")))
+    record["affiliations"] = {str(k): v for k, v in record["affiliations"].items()}
+    assert record == expected
