@@ -304,7 +304,8 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
         if not any(record.author_affiliations):
             record.author_affiliations = []
     elif short:
-        record.authors = [clean_space(short.group("first"))]
+        names = re.split(r"\s*,\s*|\s+and\s+", short.group("first"))
+        record.authors = [clean_space(n) for n in names if clean_space(n)]
         record.authors_complete = not short.group("etal")
     else:
         record.authors_complete = False
