@@ -60,3 +60,8 @@ def test_full_text_search_covers_title_abstract_keywords(seed_db):
     db = sqlite_utils.Database(seed_db)
     assert db["papers"].detect_fts() == "papers_fts"
     assert db["papers_fts"].columns_dict.keys() == {"title", "abstract", "keywords"}
+
+
+def test_data_dictionary_is_up_to_date():
+    from scripts.data_dictionary import TARGET, render
+    assert TARGET.read_text(encoding="utf-8") == render(), "run: python scripts/data_dictionary.py"
