@@ -13,11 +13,11 @@ TABLES = {
     },
     "papers": {
         "columns": {
-            "id": str, "doi": str, "pmid": str, "pmcid": str, "title": str, "abstract": str,
-            "journal_id": str, "year": int, "publication_date": str, "epub_date": str,
-            "volume": str, "issue": str, "pages": str, "citation_count": int,
-            "is_open_access": int, "open_access_url": str, "authors_complete": int,
-            "authors": str, "publication_types": str, "keywords": str, "copyright": str,
+            "id": str, "title": str, "authors": str, "journal_id": str, "year": int,
+            "publication_date": str, "volume": str, "issue": str, "pages": str, "doi": str,
+            "pmid": str, "pmcid": str, "publication_types": str, "keywords": str,
+            "citation_count": int, "is_open_access": int, "open_access_url": str,
+            "authors_complete": int, "abstract": str, "epub_date": str, "copyright": str,
             "reference_count": int, "source_count": int,
         },
         "pk": "id",
