@@ -12,6 +12,7 @@ import sqlite_utils
 from . import load
 from .formats import FORMATS, decode, detect
 from .merge import SourceRecord, merge
+from .topics import add_topics, load_vocabulary
 
 
 def read_sources(seeds_dir: Path, err=sys.stderr) -> tuple[list[dict], list[SourceRecord]]:
@@ -55,7 +56,7 @@ def write_database(db_path: Path, sources: list[dict], rows: dict[str, list[dict
         load.create_tables(db)
         load.insert_rows(db, "sources", sources)
         for table in ("journals", "papers", "authors", "paper_authors", "paper_references",
-                      "mesh_terms", "grants", "provenance"):
+                      "mesh_terms", "grants", "topics", "paper_topics", "provenance"):
             load.insert_rows(db, table, rows[table])
         load.finish(db)
         db.execute("PRAGMA journal_mode = DELETE")
@@ -74,6 +75,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         return 2
     sources, items = read_sources(seeds_dir, err)
     rows = merge(items)
+    add_topics(rows, load_vocabulary())
     write_database(db_path, sources, rows)
     rejected = sum(s["status"] == "rejected" for s in sources)
     print(

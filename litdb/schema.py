@@ -15,13 +15,13 @@ TABLES = {
         "columns": {
             "id": str, "title": str, "authors": str, "journal_id": str, "year": int,
             "publication_date": str, "volume": str, "issue": str, "pages": str, "doi": str,
-            "pmid": str, "pmcid": str, "publication_types": str, "keywords": str,
+            "pmid": str, "pmcid": str, "publication_types": str, "keywords": str, "topics": str,
             "citation_count": int, "is_open_access": int, "open_access_url": str,
             "authors_complete": int, "abstract": str, "epub_date": str, "copyright": str,
             "reference_count": int, "source_count": int,
         },
         "pk": "id",
-        "not_null": {"title", "authors_complete", "authors", "publication_types", "keywords"},
+        "not_null": {"title", "authors_complete", "authors", "publication_types", "keywords", "topics"},
         "foreign_keys": [("journal_id", "journals", "id")],
     },
     "authors": {
@@ -55,6 +55,18 @@ TABLES = {
         "pk": ("paper_id", "position"),
         "foreign_keys": [("paper_id", "papers", "id")],
     },
+    "topics": {
+        "columns": {
+            "id": str, "label": str, "category": str, "description": str, "synonyms": str,
+            "paper_count": int,
+        },
+        "pk": "id",
+    },
+    "paper_topics": {
+        "columns": {"paper_id": str, "topic_id": str, "matched": str, "fields": str},
+        "pk": ("paper_id", "topic_id"),
+        "foreign_keys": [("paper_id", "papers", "id"), ("topic_id", "topics", "id")],
+    },
     "sources": {
         "columns": {
             "id": int, "filename": str, "sha256": str, "bytes": int, "format": str,
@@ -81,6 +93,7 @@ INDEXES = {
     "paper_references": [["journal"], ["year"], ["doi"]],
     "mesh_terms": [["term"], ["major"]],
     "sources": [["status"], ["format"]],
+    "topics": [["category"], ["label"]],
     "grants": [["agency"], ["country"]],
     "provenance": [["field"], ["chosen"]],
 }

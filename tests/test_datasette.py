@@ -39,7 +39,7 @@ def test_home_page_has_search_all_form_and_counts(server):
 def test_facets_on_papers(server):
     data = get_json(server, "/literature/papers.json", _shape="objects")
     facets = data["facet_results"]
-    assert list(facets) == ["year", "journal_id", "is_open_access", "publication_types", "authors"]
+    assert list(facets) == ["year", "journal_id", "is_open_access", "publication_types", "authors", "topics"]
     assert [(r["value"], r["count"]) for r in facets["year"]["results"]] == [(2014, 1), (2017, 1)]
     assert [(r["label"], r["count"]) for r in facets["journal_id"]["results"]] == [
         ("Cerebellum", 1), ("Cerebellum and Ataxias", 1)]
@@ -48,6 +48,9 @@ def test_facets_on_papers(server):
     assert [r["value"] for r in facets["authors"]["results"]] == [
         "Ailish Malone", "Alfredo Berardelli", "Matteo Bologna"]
     assert [(r["value"], r["count"]) for r in facets["is_open_access"]["results"]] == [(0, 1)]
+    assert [(r["value"], r["count"]) for r in facets["topics"]["results"]] == [
+        ("Cerebellum", 2), ("Dystonia", 2), ("Ataxia", 1), ("Basal ganglia", 1),
+        ("Motor learning and adaptation", 1), ("Rodent models", 1), ("Striatum", 1)]
 
 
 def test_array_facet_filters(server):
