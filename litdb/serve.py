@@ -41,6 +41,13 @@ def datasette_command(db: Path, inspect_file: Path, port: int, host: str = "127.
     return command
 
 
+def serve_env() -> dict:
+    """The environment to serve in: the plugins import the litdb package from here."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve literature.db with Datasette")
     parser.add_argument("--port", type=int, default=8001)
@@ -49,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     command = datasette_command(args.db, args.inspect_file, args.port)
     print(f"Serving {args.db.name} at http://127.0.0.1:{args.port}/", flush=True)
-    os.execv(command[0], command)
+    os.execve(command[0], command, serve_env())
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))
 
 from litdb.build import build  # noqa: E402
-from litdb.serve import datasette_command  # noqa: E402
+from litdb.serve import datasette_command, serve_env  # noqa: E402
 
 
 def pytest_addoption(parser):
@@ -60,7 +60,8 @@ def server(seed_db):
     subprocess.run([str(datasette), "inspect", str(seed_db), "--inspect-file", str(inspect_file)], check=True)
     port = free_port()
     log = open(seed_db.parent / "datasette.log", "w")
-    process = subprocess.Popen(datasette_command(seed_db, inspect_file, port), stdout=log, stderr=log)
+    process = subprocess.Popen(datasette_command(seed_db, inspect_file, port), stdout=log, stderr=log,
+                               env=serve_env())
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
