@@ -68,17 +68,33 @@ def looks_like(text: str) -> bool:
     return text.lstrip().startswith(("{", "["))
 
 
+# A line opening another JSON record ends the trailer of the one before.
+NEXT_RECORD = re.compile(r"^[ \t]*(?:\{|\[[ \t]*\{)", re.MULTILINE)
+
+
 def parse_aggregator_file(text: str) -> list[PaperRecord]:
-    """All records of one file: a JSON object or array, then optional trailer lines."""
-    try:
-        data, end = json.JSONDecoder().raw_decode(text.lstrip())
-    except json.JSONDecodeError as e:
-        raise ValueError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
-    trailer = text.lstrip()[end:]
+    """All records of one file: JSON objects (or arrays of them), each followed by
+    optional trailer lines, one after the other."""
+    records, decoder = [], json.JSONDecoder()
+    pos = len(text) - len(text.lstrip())
+    while pos < len(text):
+        try:
+            data, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+        following = NEXT_RECORD.search(text, end)
+        stop = following.start() if following else len(text)
+        records += _records(data, text[end:stop])
+        pos = stop
+    return records
+
+
+def _records(data, trailer: str) -> list[PaperRecord]:
     if isinstance(data, dict):
         return [parse_aggregator_record(data, trailer)]
     if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
-        return [parse_aggregator_record(d, "") for d in data]
+        # The trailer can only be told apart for a single record.
+        return [parse_aggregator_record(d, trailer if len(data) == 1 else "") for d in data]
     raise ValueError(f"JSON is a {type(data).__name__}, expected an object or a list of objects")
 
 
@@ -125,11 +141,10 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
         pmcid = pmcid.upper()
         record.pmcid = pmcid if pmcid.startswith("PMC") else "PMC" + pmcid
 
-    record.authors = _authors(data.get("authors"), claims)
-    record.authors_complete = bool(record.authors)
+    record.authors, record.authors_complete = _authors(data.get("authors"), claims)
 
     count, trailer_abstract = parse_trailer(trailer)
-    record.abstract = html_to_text(text("abstract")) or trailer_abstract
+    record.abstract = _abstract(text("abstract")) or trailer_abstract
     if trailer_abstract and trailer_abstract != record.abstract:
         claims.append(Claim("abstract", trailer_abstract, "plain-text abstract after the JSON differs"))
 
@@ -175,9 +190,26 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     return record
 
 
+def _abstract(value: str | None) -> str | None:
+    """Plain text; JATS section titles ("<jats:title>Methods</jats:title>") become
+    labels of their paragraph ("Methods: …"), a leading "Abstract" title goes."""
+    paragraphs = (html_to_text(value) or "").split("\n\n")
+    if paragraphs and paragraphs[0].strip().lower() == "abstract":
+        paragraphs = paragraphs[1:]
+    out = []
+    for paragraph in paragraphs:
+        if out and re.fullmatch(r"[A-Z][\w ,/&-]{0,40}", out[-1]) and not out[-1].endswith(":"):
+            out[-1] = f"{out[-1]}: {paragraph}"
+        else:
+            out.append(paragraph)
+    return "\n\n".join(p for p in out if p) or None
+
+
 def _as_text(value) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # "volume": 28.0
     if isinstance(value, (int, float)):
         return str(value)
     return value if isinstance(value, str) else None
@@ -188,18 +220,29 @@ def _digits(value: str | None) -> str | None:
     return value if value and value.isdigit() else None
 
 
-def _authors(value, claims: list[Claim]) -> list[str]:
-    """'Matteo Bologna, Alfredo Berardelli' (or a list of names) -> list of names."""
+def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
+    """Names, given name first, and whether the list is complete, from
+    'Matteo Bologna, Alfredo Berardelli', 'Grant, Oliver; Shaw, Emily',
+    'Mika Sato and Kenji Ito' or a list of names (or of {"name": …})."""
+    complete = True
     if isinstance(value, str):
-        names = re.split(r"\s*[,;]\s*", value)
+        if ";" in value:
+            names = [re.sub(r"^([^,]+),\s*([^,]+)$", r"\2 \1", n.strip()) for n in value.split(";")]
+        else:
+            names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", value)
     elif isinstance(value, list):
         names = [n.get("name") if isinstance(n, dict) else n for n in value]
+        if not all(isinstance(n, str) for n in names):
+            complete = False
+            claims.append(Claim("authors", json.dumps(value, ensure_ascii=False),
+                                "entries that are not names were left out; the list may be incomplete"))
         names = [n for n in names if isinstance(n, str)]
     else:
         if value is not None:
             claims.append(Claim("authors", json.dumps(value, ensure_ascii=False), "ignored: expected text"))
-        return []
-    return [clean_space(html_to_text(n)) for n in names if clean_space(html_to_text(n))]
+        return [], False
+    names = [clean_space(html_to_text(n)) for n in names if clean_space(html_to_text(n))]
+    return names, complete and bool(names)
 
 
 def _dates(record: PaperRecord, published: str | None, epub: str | None, year: str | None, claims):
@@ -212,11 +255,17 @@ def _dates(record: PaperRecord, published: str | None, epub: str | None, year: s
         )
     elif published:
         claims.append(Claim("publication_date", published, "ignored: not an ISO date"))
-    # EPubDate "2017/1/1 0:00:00" stands for "some time in 2017": only its year is used.
+    # EPubDate "2017/1/1 0:00:00" stands for "some time in 2017": only its year is
+    # used. Any other day is a real date of electronic publication.
     m = re.match(r"((?:1[89]|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})", clean_space(epub) or "")
-    if m and record.year is None:
-        record.year = int(m.group(1))
-        record.publication_date = iso_date(record.year)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        placeholder = (month, day) == (1, 1)
+        if not placeholder and 1 <= month <= 12 and 1 <= day <= 31:
+            record.epub_date = iso_date(year, month, day)
+        if record.year is None:
+            record.year = year
+            record.publication_date = iso_date(year) if placeholder else record.epub_date or iso_date(year)
     if record.year is None and year and year.strip().isdigit():
         record.year = int(year.strip())
         record.publication_date = iso_date(record.year)

@@ -125,10 +125,20 @@ def _longest(values):
     return max(values, key=len) if values else None  # max() keeps the first of equals
 
 
+def _most_precise_date(values):
+    """The most precise of the dates that agree with the first source's date: a more
+    precise date never moves a paper to another year or month ("2022-01" stays even
+    when another source says "2021-10-05", its e-publication date)."""
+    if not values:
+        return None
+    agreeing = [v for v in values if v.startswith(values[0]) or values[0].startswith(v)]
+    return max(agreeing, key=len)
+
+
 RULES = {
     "title": _longest, "abstract": _longest, "volume": _longest, "issue": _longest,
-    "pages": _longest, "journal_title": _longest, "publication_date": _longest,
-    "epub_date": _longest, "doi": _first, "pmid": _first, "pmcid": _first,
+    "pages": _longest, "journal_title": _longest, "publication_date": _most_precise_date,
+    "epub_date": _most_precise_date, "doi": _first, "pmid": _first, "pmcid": _first,
     "journal_abbreviation": _first, "open_access_url": _first, "copyright": _first,
     "citation_count": lambda vs: max(vs) if vs else None,
     "is_open_access": lambda vs: (True in vs) or (False if False in vs else None),
@@ -302,7 +312,11 @@ def _check_unique_ids(papers):
 
 
 def _journal_words(name: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", name_key(name) if name else "") if w not in JOURNAL_STOPWORDS]
+    """Significant words of a journal name. NLM catalogue titles carry a subtitle
+    ("Movement disorders : official journal of the Movement Disorder Society"):
+    only the part before " : " names the journal."""
+    name = (name or "").split(" : ")[0]
+    return [w for w in re.findall(r"[a-z0-9]+", name_key(name)) if w not in JOURNAL_STOPWORDS]
 
 
 def is_abbreviation_of(abbreviation: str, title: str) -> bool:
@@ -370,7 +384,8 @@ def assign_journals(papers: list[dict]) -> list[dict]:
         abbreviation = sorted(abbreviations, key=lambda a: (-abbreviations.count(a), a))[0] if abbreviations else None
         journal_id = stable_id("journal", " ".join(_journal_words(title or abbreviation)))
         journals.append({
-            "id": journal_id, "name": title or abbreviation, "title": title,
+            # NLM catalogue titles carry a subtitle after " : ": the name leaves it out
+            "id": journal_id, "name": (title or abbreviation).split(" : ")[0], "title": title,
             "abbreviation": abbreviation, "paper_count": len(members),
         })
         for i in members:

@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 import unicodedata
+import urllib.parse
 from html.parser import HTMLParser
 
 MONTHS = {
@@ -38,14 +39,14 @@ def clean_space(text: str | None) -> str | None:
 
 
 class _TextExtractor(HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "tr"}
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "sec", "title", "tr"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
+        if tag.rpartition(":")[2] in self.BLOCKS:  # JATS tags come as "jats:p"
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag):
@@ -82,8 +83,8 @@ def normalize_doi(value: str | None) -> str | None:
     """Lower-case DOI without URL or 'doi:' prefix; None when it is not a DOI."""
     if not value:
         return None
-    doi = value.strip()
-    doi = re.sub(r"^(?:https?://)?(?:dx\.)?doi\.org/", "", doi, flags=re.IGNORECASE)
+    doi = urllib.parse.unquote(value.strip())  # "10.1002%2Fmds.26512" in links
+    doi = re.sub(r"^(?:https?://)?(?:www\.|dx\.)?doi\.org/", "", doi, flags=re.IGNORECASE)
     doi = re.sub(r"^doi:\s*", "", doi, flags=re.IGNORECASE)
     doi = doi.rstrip(".,;").lower()
     return doi if re.fullmatch(r"10\.\d{4,9}/\S+", doi) else None

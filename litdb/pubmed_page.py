@@ -110,13 +110,17 @@ FURNITURE_LINE = re.compile(
 CITATION_LINE = re.compile(
     r"^(?P<journal>[^.;]*?)\s*\.\s+"
     r"(?P<date>(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*\.?(?:\s*-\s*[A-Za-z]{3}[a-z]*)?(?:\s+\d{1,2}(?:\s*-\s*\d{1,2})?)?)?)"
-    r"\s*(?:;(?P<vip>[^.]+?))?\s*\.(?:\s+(?P<rest>.*))?$"
+    r"\s*(?:;(?P<vip>[^.]+?)|:(?P<locator>[^.;\s]+))?\s*\.(?:\s+(?P<rest>.*))?$"
 )
 VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
 SHORT_CITATION = re.compile(
     r"^(?P<first>[^.]+?)(?P<etal>\s+et al\.?)?\.\s+(?P<journal>[^.]+)\.\s+"
     r"(?P<year>(?:1[89]|20)\d\d)\b[^.]*\.?$"
 )
+COPYRIGHT = re.compile(
+    r"(^(©|\(c\) ?\d{4}|(Crown )?Copyright\b)|protected by copyright|All rights reserved\.?$)", re.IGNORECASE
+)
+DROPDOWN_LINE = re.compile(r"^(Search in PubMed|Search in NLM Catalog|Add to Search)$")
 REFERENCE_SOURCE = re.compile(
     r"^(?:(?P<journal>[A-Z][^.;]*?)\s+)?"
     r"(?P<date>(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*(?:-[A-Za-z]{3})?(?:\s+\d{1,2})?)?)\s*"
@@ -164,7 +168,7 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     lines = [line.replace("\u00a0", " ").strip() for line in raw_lines]
     # The "Page navigation" sidebar repeats every heading above the article, so
     # sections are only cut after the citation line.
-    at = next((i for i, line in enumerate(lines) if CITATION_LINE.match(line)), None)
+    at = _citation_line(lines)
     if at is None:
         raise ValueError("no citation line like '. 2014 Dec;13(6):666-8.' before the abstract")
     above = lines[:at]
@@ -176,7 +180,7 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     # Above the citation line: the journal abbreviation (newer layout) and header
     # publication types such as "Editorial" or "Review".
     above_types, journal_line = [], clean_space(cite.group("journal"))
-    for line in [line for line in reversed(above) if line][:3]:
+    for line in [line for line in reversed(above) if line and not DROPDOWN_LINE.match(line)][:3]:
         if line in HEADER_PUBLICATION_TYPES:
             above_types.insert(0, line)
         elif journal_line is None and _looks_like_journal(line):
@@ -186,6 +190,9 @@ def parse_pubmed_page(text: str) -> PaperRecord:
 
     year, month, day = parse_date_words(cite.group("date"))
     record.year, record.publication_date = year, iso_date(year, month, day)
+    if cite.group("locator"):
+        claims.append(Claim("article_locator", cite.group("locator"),
+                            "article identifier printed after the date (published ahead of print)"))
     if cite.group("vip"):
         vip = VIP.match(cite.group("vip"))
         record.volume = clean_space(vip.group("volume"))
@@ -214,6 +221,10 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     if title_at is None:
         raise ValueError("no title after the citation line")
     record.title = front[title_at]
+    # A title wrapped over lines: the next line goes on in lower case.
+    while title_at + 1 < len(front) and re.match(r"^[a-z]", front[title_at + 1]) and not record.title.endswith((".", "?", "!")):
+        title_at += 1
+        record.title += " " + front[title_at]
     record.publication_types = list(above_types)
     for line in front:
         if line in HEADER_PUBLICATION_TYPES and line not in record.publication_types:
@@ -226,11 +237,12 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     record.journal_abbreviation = journal_line
 
     ids = " ".join(front)
-    if (m := re.search(r"\bPMID:\s*(\d+)", ids)):
+    # Chrome may glue them: "PMID: 29701234PMCID: PMC6001234DOI: 10.1093/brain/awy095"
+    if (m := re.search(r"PMID:\s*(\d+)", ids)):
         record.pmid = m.group(1)
-    if (m := re.search(r"\bPMCID:\s*(PMC\d+)", ids)):
+    if (m := re.search(r"PMCID:\s*(PMC\d+)", ids)):
         record.pmcid = m.group(1)
-    if not record.doi and (m := re.search(r"\bDOI:\s*(\S+)", ids)):
+    if not record.doi and (m := re.search(r"DOI:\s*(10\.\S+)", ids)):
         record.doi = normalize_doi(m.group(1))
     if "Free PMC article" in front and record.pmcid:
         record.is_open_access = True
@@ -257,6 +269,19 @@ def parse_pubmed_page(text: str) -> PaperRecord:
             claims.append(Claim(key, entry, f'listed under "{heading}" on the page'))
     record.claims = claims
     return record
+
+
+def _citation_line(lines: list[str]) -> int | None:
+    """Index of the article's own citation line. The page prints it with the journal
+    on the line above (". 2019 Mar;34(3):345-356."); sidebar entries ("Similar
+    articles") print the journal inline, so an inline one only counts before the
+    "PubMed Disclaimer" heading that follows the abstract."""
+    matches = [i for i, line in enumerate(lines) if CITATION_LINE.match(line)]
+    own = [i for i in matches if lines[i].startswith(".")]
+    if own:
+        return own[0]
+    end = lines.index("PubMed Disclaimer") if "PubMed Disclaimer" in lines else len(lines)
+    return next((i for i in matches if i < end), None)
 
 
 def _looks_like_journal(line: str) -> bool:
@@ -288,9 +313,9 @@ def _short_citation(front: list[str], year: int | None):
 def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short) -> None:
     """The author line (newer layout) or, failing that, the short citation line."""
     author_line = None
-    if after_title and not _is_front_furniture(after_title[0]) and not after_title[0].startswith(
-        ("PMID:", "PMCID:", "DOI:")
-    ) and (short is None or after_title[0] != short.group(0)):
+    if after_title and _looks_like_author_line(after_title[0], record.title) and (
+        short is None or after_title[0] != short.group(0)
+    ):
         author_line = after_title[0]
     if author_line:
         for part in re.split(r"\s*,\s*(?=\D)|\s*;\s*", author_line):
@@ -312,7 +337,7 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
     # Expanded affiliations: numbered lines after the "Affiliations" heading.
     in_affiliations = False
     for line in after_title:
-        if line.startswith("Affiliations"):
+        if line.startswith("Affiliation"):
             in_affiliations = True
             continue
         m = re.match(r"^(\d{1,3})\s*([^\d\s].*)$", line)
@@ -322,20 +347,35 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
             break
 
 
+NAME_WORD = re.compile(r"^([A-Z\u00C0-\u024F][\w.'\u2019-]*|(van|von|der|den|de|del|della|di|da|du|le|la|dos|das|ter|ten|y|e)|\d{1,3})$")
+
+
+def _looks_like_author_line(line: str, title: str) -> bool:
+    """'Mei-Ling Zhou 1 2, Jane Roe 3' or 'Dystonia Coalition Investigators' -- not the
+    title printed again, not furniture, not an identifier line; capitalised words only."""
+    if line == title or _is_front_furniture(line) or line.startswith(("PMID:", "PMCID:", "DOI:", "\u2022")):
+        return False
+    names = [n for n in re.split(r"\s*[,;]\s*", re.sub(r"[#*\u2020\u2021]|\bet al\.?", " ", line)) if n.strip()]
+    return bool(names) and all(
+        len(n.split()) <= 8 and all(NAME_WORD.match(w) for w in n.split()) for n in names
+    )
+
+
 def _abstract(record: PaperRecord, lines: list[str] | None) -> None:
     """Abstract paragraphs; 'Keywords:' and the copyright line are split off."""
     if not lines:
         return
     paragraphs: list[str] = []
-    pending_label = None
+    pending_label, keywords_next = None, False
     for line in lines:
         if not line:
             continue
-        if line.startswith("Keywords:"):
-            words = line[len("Keywords:") :].strip().rstrip(".")
-            record.keywords = [k for k in (clean_space(w) for w in words.split(";")) if k]
+        if line.startswith("Keywords:") or keywords_next:
+            words = line[len("Keywords:") :] if line.startswith("Keywords:") else line
+            keywords_next = not words.strip()  # "Keywords:" alone: the list is on the next line
+            record.keywords = [k for k in (clean_space(w) for w in words.strip().rstrip(".").split(";")) if k]
             continue
-        if re.match(r"^(©|\(c\)|Copyright\b)", line, re.IGNORECASE):
+        if COPYRIGHT.search(line) and len(line) < 400:
             record.copyright = line
             continue
         if re.fullmatch(r"[A-Z][A-Za-z /&,-]{1,60}:", line):  # a label on its own line
@@ -376,7 +416,8 @@ def _reference(position: int, line: str) -> Reference:
     """One reference line, split into authors, title and source where the shape allows."""
     citation = LINK_LABELS.sub("", line).strip()
     ref = Reference(position=position, citation=citation)
-    if (m := re.search(r"\bdoi:\s*(\S+?)\.?(?:\s|$)", citation, re.IGNORECASE)):
+    # "doi: 10.…", "https://doi.org/10.…" or a bare "10.…" (Frontiers style)
+    if (m := re.search(r"(?:(?<=doi\.org/)|(?<![\w/.]))(10\.\d{4,9}/\S+?)\.?(?:\s|$)", citation)):
         ref.doi = normalize_doi(m.group(1))
     if (m := re.search(r"\bPMID:\s*(\d+)", citation)):
         ref.pmid = m.group(1)
@@ -384,11 +425,13 @@ def _reference(position: int, line: str) -> Reference:
     # sentence starting with a year, the journal the sentence before it
     # ("Neurobiol Dis. 2011 May;42(2):177-84."), or both share one sentence in the
     # style without a period ("N Engl J Med 2019;381:2311-21.").
+    # A title may end in a year too ("Cancer statistics, 2020."): a sentence that
+    # also has ";volume" beats one with a year alone.
     parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", citation) if p.strip()]
-    for k, part in enumerate(parts):
-        m = REFERENCE_SOURCE.match(part)
-        if not m or (not m.group("journal") and k == 0):
-            continue
+    sources = [(k, m) for k, m in ((k, REFERENCE_SOURCE.match(p)) for k, p in enumerate(parts))
+               if m and (m.group("journal") or k > 0) and not (m.group("journal") or "").endswith(",")]
+    with_volume = [(k, m) for k, m in sources if m.group("vip")]
+    for k, m in (with_volume or sources)[:1]:
         date = parse_date_words(m.group("date"))
         if date:
             ref.year, ref.month, ref.day = date
@@ -409,7 +452,6 @@ def _reference(position: int, line: str) -> Reference:
                 ref.authors = before[0].rstrip(".")
             else:
                 ref.title = before[0].rstrip(".")
-        break
     return ref
 
 
@@ -421,9 +463,9 @@ def _looks_like_author_list(text: str) -> bool:
 
 def _mesh_term(line: str) -> MeshTerm:
     """'Cerebellum / physiopathology*' -> term, qualifier, major topic."""
-    major = line.endswith("*")
-    term, _, qualifier = line.rstrip("*").partition(" / ")
-    return MeshTerm(term=term.strip().rstrip("*"), qualifier=qualifier.strip() or None, major=major)
+    major = "*" in line  # on the qualifier ("Cerebellum / physiopathology*") or the descriptor
+    term, _, qualifier = line.replace("*", "").partition(" / ")
+    return MeshTerm(term=term.strip(), qualifier=qualifier.strip() or None, major=major)
 
 
 def _grant(line: str) -> Grant:
