@@ -20,7 +20,7 @@ SETTINGS = {
     "max_returned_rows": 1000,
     "default_page_size": 50,
     "num_sql_threads": 3,
-    "truncate_cells_html": 400,
+    "truncate_cells_html": 160,
     "max_csv_mb": 50,
 }
 
@@ -33,6 +33,7 @@ def datasette_command(db: Path, inspect_file: Path, port: int, host: str = "127.
         "--metadata", str(ROOT / "metadata.yml"),
         "--template-dir", str(ROOT / "templates"),
         "--plugins-dir", str(ROOT / "plugins"),
+        "--static", f"site:{ROOT / 'templates' / 'static'}",
         "--host", host,
         "--port", str(port),
     ]

@@ -55,6 +55,17 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180) -> Marku
     return Markup("".join(parts))
 
 
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def display_date(iso):
+    """'2014-12' -> '2014 Dec', as PubMed prints dates."""
+    parts = [int(p) for p in (iso or "").split("-") if p.isdigit()]
+    if not parts:
+        return ""
+    return " ".join([str(parts[0])] + ([MONTHS[parts[1] - 1]] if len(parts) > 1 else []) + [str(p) for p in parts[2:]])
+
+
 def abstract_paragraphs(abstract):
     """Paragraphs with structured labels ("Background: …") set in bold."""
     out = []
@@ -120,6 +131,8 @@ async def paper_page(datasette, paper_id):
         "publication_types": json.loads(paper["publication_types"]),
         "abstract": abstract_paragraphs(paper["abstract"]),
         "doi_url": doi_url(paper),
+        "date": display_date(paper["publication_date"]),
+        "epub": display_date(paper["epub_date"]),
         "reference": format_reference(paper),
         "references": references,
         "cited_by": cited_by,
@@ -157,12 +170,18 @@ def extra_template_vars(template, request, datasette):
         pk = pk.replace("~", "") if re.fullmatch(r"[\w-]+", pk.replace("~", "")) else ""
         if template == "row-literature-papers.html":
             return await paper_page(datasette, pk)
-        if template == "row-literature-journals.html":
-            return {"papers_list": await paper_list(datasette, "select id from papers where journal_id = ?", [pk])}
-        if template == "row-literature-authors.html":
-            return {"papers_list": await paper_list(datasette, "select paper_id from paper_authors where author_id = ?", [pk])}
-        if template == "row-literature-topics.html":
-            return {"papers_list": await paper_list(datasette, "select paper_id from paper_topics where topic_id = ?", [pk])}
+        lists = {
+            "row-literature-journals.html": ("journals", "name", "select id from papers where journal_id = ?"),
+            "row-literature-authors.html": ("authors", "name", "select paper_id from paper_authors where author_id = ?"),
+            "row-literature-topics.html": ("topics", "label", "select paper_id from paper_topics where topic_id = ?"),
+        }
+        if template in lists:
+            table, label, id_sql = lists[template]
+            heading = await _rows(datasette, f"select {label} as heading from {table} where id = ?", [pk])
+            return {
+                "heading": heading[0]["heading"] if heading else pk,
+                "papers_list": await paper_list(datasette, id_sql, [pk]),
+            }
         return {}
 
     return inner
