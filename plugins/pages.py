@@ -92,7 +92,8 @@ async def home(datasette):
 
 async def paper_page(datasette, paper_id):
     rows = await _rows(datasette, """
-        select papers.*, journals.title as journal_title, journals.abbreviation as journal_abbreviation
+        select papers.*, journals.name as journal_name, journals.title as journal_title,
+               journals.abbreviation as journal_abbreviation
         from papers left join journals on journals.id = papers.journal_id where papers.id = ?""", [paper_id])
     if not rows:
         return {}
@@ -127,6 +128,7 @@ async def paper_page(datasette, paper_id):
     return {
         "paper": paper,
         "paper_authors": authors,
+        "has_affiliations": any(a["affiliations"] for a in authors),
         "keywords": json.loads(paper["keywords"]),
         "publication_types": json.loads(paper["publication_types"]),
         "abstract": abstract_paragraphs(paper["abstract"]),
