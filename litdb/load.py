@@ -1,11 +1,31 @@
-"""Writing rows into a fresh SQLite file, in the shape schema.py declares."""
+"""Writing the database: staging, grouping, rows, links, then indexes and search.
+
+Memory stays flat however many seeds there are: parsed records wait in a staging
+database beside the output, papers are grouped there with SQL, and rows are
+written in batches.
+"""
 
 from __future__ import annotations
 
+import pickle
+import sqlite3
+
 import sqlite_utils
 
-from .normalize import strip_shadow_links
+from .merge import SourceRecord, assign_journals, journal_matches, paper_rows
+from .normalize import strip_shadow_links, title_key
 from .schema import FTS, INDEXES, TABLES, VIEWS
+from .topics import paper_topics, topic_rows
+
+BATCH = 1000
+
+STAGING_SQL = """
+CREATE TABLE staging.records (
+    rid INTEGER PRIMARY KEY, source_id INTEGER, filename TEXT, cluster INTEGER,
+    doi TEXT, pmid TEXT, tkey TEXT, year INTEGER, record BLOB);
+CREATE TABLE staging.journal_mentions (paper_id TEXT, title TEXT, abbreviation TEXT);
+CREATE TABLE staging.author_names (author_id TEXT, paper_id TEXT, name TEXT);
+"""
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -19,18 +39,188 @@ def create_tables(db: sqlite_utils.Database) -> None:
         )
 
 
+def attach_staging(db: sqlite_utils.Database, path) -> None:
+    db.execute("ATTACH DATABASE ? AS staging", [str(path)])
+    db.conn.executescript("PRAGMA staging.journal_mode = OFF; PRAGMA staging.synchronous = OFF;" + STAGING_SQL)
+
+
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     """Insert rows in the order given (ids and rowids follow it, so builds are repeatable)."""
-    columns = TABLES[table]["columns"]
-    clean = []
+    if not rows:
+        return
+    columns = list(TABLES[table]["columns"])
+    values = []
     for row in rows:
-        row = {c: row.get(c) for c in columns}
-        for column, value in row.items():
-            if isinstance(value, str):
-                # Last line of defence: no link to a shadow library is ever stored.
-                row[column], _ = strip_shadow_links(value)
-        clean.append(row)
-    db[table].insert_all(clean, batch_size=1000)
+        values.append([
+            # Last line of defence: no link to a shadow library is ever stored.
+            strip_shadow_links(row.get(c))[0] if isinstance(row.get(c), str) else row.get(c)
+            for c in columns
+        ])
+    placeholders = ", ".join("?" * len(columns))
+    db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({placeholders})", values)
+
+
+def stage_records(db: sqlite_utils.Database, items: list[SourceRecord]) -> None:
+    """Parsed records into staging, with the keys that say which ones are the same paper."""
+    db.conn.executemany(
+        "INSERT INTO staging.records (source_id, filename, doi, pmid, tkey, year, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(i.source_id, i.filename, i.record.doi, i.record.pmid, title_key(i.record.title) or None,
+          i.record.year, pickle.dumps(i.record, protocol=pickle.HIGHEST_PROTOCOL)) for i in items],
+    )
+
+
+def cluster_records(db: sqlite_utils.Database) -> None:
+    """Give records of the same paper the same cluster: same DOI, else PMID, else same
+    title and year (unless their DOIs differ). Labels spread until nothing changes."""
+    conn = db.conn
+    conn.executescript("""
+        UPDATE staging.records SET cluster = rid;
+        CREATE INDEX staging.records_doi ON records (doi, cluster);
+        CREATE INDEX staging.records_pmid ON records (pmid, cluster);
+        CREATE INDEX staging.records_title ON records (tkey, year, cluster);
+    """)
+    while True:
+        conn.execute("DROP TABLE IF EXISTS temp.moves")
+        conn.execute("""
+            CREATE TEMP TABLE moves AS SELECT rid, best FROM (
+                SELECT rid, cluster, min(
+                    cluster,
+                    coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.doi = r.doi), cluster),
+                    coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.pmid = r.pmid), cluster),
+                    coalesce((SELECT min(o.cluster) FROM staging.records o
+                              WHERE o.tkey = r.tkey AND o.year IS r.year
+                                AND (o.doi IS NULL OR r.doi IS NULL OR o.doi = r.doi)), cluster)) AS best
+                FROM staging.records r)
+            WHERE best < cluster""")
+        if not conn.execute("SELECT count(*) FROM temp.moves").fetchone()[0]:
+            break
+        conn.execute("""UPDATE staging.records SET cluster = (SELECT best FROM temp.moves WHERE moves.rid = records.rid)
+                        WHERE rid IN (SELECT rid FROM temp.moves)""")
+    conn.execute("DROP TABLE temp.moves")
+    conn.execute("CREATE INDEX staging.records_cluster ON records (cluster, rid)")
+
+
+def clusters(db: sqlite_utils.Database):
+    """The staged records, one list per paper, in a stable order."""
+    group, current = [], None
+    for cluster, source_id, filename, blob in db.conn.execute(
+        "SELECT cluster, source_id, filename, record FROM staging.records ORDER BY cluster, rid"
+    ):
+        if cluster != current and group:
+            yield group
+            group = []
+        current = cluster
+        group.append(SourceRecord(source_id, filename, pickle.loads(blob)))
+    if group:
+        yield group
+
+
+def load_papers(db: sqlite_utils.Database, topics, on_paper=None) -> int:
+    """Merge each cluster into its rows and insert them in batches; returns the paper count."""
+    batch: dict[str, list[dict]] = {}
+    count = 0
+
+    def flush():
+        for table, rows in batch.items():
+            if table == "author_names":
+                db.conn.executemany("INSERT INTO staging.author_names VALUES (:author_id, :paper_id, :name)", rows)
+            elif table == "journal_mentions":
+                db.conn.executemany("INSERT INTO staging.journal_mentions VALUES (:paper_id, :title, :abbreviation)", rows)
+            else:
+                insert_rows(db, table, rows)
+        batch.clear()
+
+    for group in clusters(db):
+        rows = paper_rows(group)
+        paper = rows["papers"][0]
+        title, abbreviation = paper.pop("_journal")
+        rows["journal_mentions"] = [{"paper_id": paper["id"], "title": title, "abbreviation": abbreviation}]
+        rows["paper_topics"] = paper_topics(topics, paper, rows["mesh_terms"])
+        for table, table_rows in rows.items():
+            batch.setdefault(table, []).extend(table_rows)
+        count += 1
+        if on_paper:
+            on_paper()
+        if count % BATCH == 0:
+            flush()
+    flush()
+    return count
+
+
+def add_journals(db: sqlite_utils.Database) -> None:
+    """Journals from the names the sources gave, then every paper's journal_id."""
+    mentions = db.conn.execute("SELECT DISTINCT title, abbreviation FROM staging.journal_mentions").fetchall()
+    journals, journal_of = assign_journals([tuple(m) for m in mentions])
+    insert_rows(db, "journals", [{**j, "paper_count": 0} for j in journals])
+    db.conn.execute("CREATE TEMP TABLE journal_of (title TEXT, abbreviation TEXT, journal_id TEXT)")
+    db.conn.executemany("INSERT INTO journal_of VALUES (?, ?, ?)", [(t, a, j) for (t, a), j in journal_of.items()])
+    db.conn.executescript("""
+        CREATE INDEX staging.journal_mentions_paper ON journal_mentions (paper_id);
+        UPDATE papers SET journal_id = (
+            SELECT journal_of.journal_id FROM staging.journal_mentions m
+            JOIN journal_of ON journal_of.title IS m.title AND journal_of.abbreviation IS m.abbreviation
+            WHERE m.paper_id = papers.id);
+        CREATE INDEX papers_journal_id_tmp ON papers (journal_id);
+        UPDATE journals SET paper_count = (SELECT count(*) FROM papers WHERE journal_id = journals.id);
+        DROP INDEX papers_journal_id_tmp;
+    """)
+
+
+def add_authors(db: sqlite_utils.Database) -> None:
+    """One row per author; the fullest spelling names them ("Ailish Malone" over "A Malone")."""
+    db.conn.executescript("""
+        CREATE INDEX staging.author_names_id ON author_names (author_id, name);
+        INSERT INTO authors (id, name, paper_count)
+        SELECT author_id,
+               (SELECT name FROM staging.author_names n2 WHERE n2.author_id = n.author_id
+                ORDER BY length(name) DESC, name LIMIT 1),
+               count(DISTINCT paper_id)
+        FROM staging.author_names n GROUP BY author_id ORDER BY author_id;
+    """)
+
+
+def link_references(db: sqlite_utils.Database) -> None:
+    """Point each reference at the cited paper when it is in the dataset: by DOI, else
+    PMID, else journal + volume + first page."""
+    conn = db.conn
+    conn.executescript("""
+        CREATE INDEX papers_doi_tmp ON papers (doi);
+        CREATE INDEX papers_pmid_tmp ON papers (pmid);
+        UPDATE paper_references SET cited_paper_id = (SELECT id FROM papers WHERE papers.doi = paper_references.doi)
+        WHERE doi IS NOT NULL;
+        UPDATE paper_references SET cited_paper_id = (SELECT id FROM papers WHERE papers.pmid = paper_references.pmid)
+        WHERE cited_paper_id IS NULL AND pmid IS NOT NULL;
+        DROP INDEX papers_doi_tmp;
+        DROP INDEX papers_pmid_tmp;
+        CREATE TEMP TABLE located AS
+            SELECT papers.id, volume, CASE WHEN instr(pages, '-') THEN substr(pages, 1, instr(pages, '-') - 1)
+                                           ELSE pages END AS first_page,
+                   journals.title, journals.abbreviation
+            FROM papers JOIN journals ON journals.id = papers.journal_id
+            WHERE volume IS NOT NULL AND pages IS NOT NULL;
+        CREATE INDEX temp.located_at ON located (volume, first_page);
+    """)
+    candidates = conn.execute("""
+        SELECT r.rowid, r.journal, located.id, located.title, located.abbreviation
+        FROM paper_references r JOIN located ON located.volume = r.volume AND located.first_page =
+            CASE WHEN instr(r.pages, '-') THEN substr(r.pages, 1, instr(r.pages, '-') - 1) ELSE r.pages END
+        WHERE r.cited_paper_id IS NULL AND r.journal IS NOT NULL AND located.id != r.paper_id
+        ORDER BY r.rowid, located.id
+    """).fetchall()
+    links, seen = [], set()
+    for rowid, printed, paper_id, title, abbreviation in candidates:
+        if rowid not in seen and journal_matches(printed, title, abbreviation):
+            seen.add(rowid)
+            links.append((paper_id, rowid))
+    conn.executemany("UPDATE paper_references SET cited_paper_id = ? WHERE rowid = ?", links)
+    conn.execute("UPDATE paper_references SET cited_paper_id = NULL WHERE cited_paper_id = paper_id")
+    conn.execute("DROP TABLE located")
+
+
+def add_topics(db: sqlite_utils.Database, topics) -> None:
+    insert_rows(db, "topics", topic_rows(topics))
+    db.conn.execute("""
+        UPDATE topics SET paper_count = (SELECT count(*) FROM paper_topics WHERE topic_id = topics.id)""")
 
 
 def finish(db: sqlite_utils.Database) -> None:
@@ -43,6 +233,7 @@ def finish(db: sqlite_utils.Database) -> None:
             db[table].create_index(columns, if_not_exists=True)
     for table, columns in FTS.items():
         db[table].enable_fts(columns, fts_version="FTS5", create_triggers=False, replace=True)
+        db.execute(f"INSERT INTO [{table}_fts]([{table}_fts]) VALUES ('optimize')")
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     db.analyze()

@@ -42,79 +42,33 @@ class SourceRecord:
     record: PaperRecord
 
 
-def merge(items: list[SourceRecord]) -> dict[str, list[dict]]:
-    """Rows for every table but ``sources``, from all loaded records."""
-    rows: dict[str, list[dict]] = {
-        t: [] for t in ("papers", "journals", "authors", "paper_authors", "paper_references",
-                        "mesh_terms", "grants", "provenance")
-    }
-    papers = sorted((merge_group(group) for group in group_records(items)), key=lambda p: p["id"])
-    _check_unique_ids(papers)
-    rows["journals"] = assign_journals(papers)
-    author_names: dict[str, list[str]] = {}
-    for paper in papers:
-        chosen = paper.pop("_chosen")
-        rows["papers"].append(paper)
-        for position, (name, affiliations) in enumerate(chosen["authors"], 1):
-            author_id = stable_id("author", name_key(name))
-            author_names.setdefault(author_id, []).append(name)
-            rows["paper_authors"].append({
-                "paper_id": paper["id"], "author_id": author_id, "position": position,
-                "affiliations": json.dumps(affiliations, ensure_ascii=False) if affiliations else None,
-            })
-        for ref in chosen["references"]:
-            row = asdict(ref)
-            row["paper_id"] = paper["id"]
-            rows["paper_references"].append(row)
-        for position, term in enumerate(chosen["mesh_terms"], 1):
-            rows["mesh_terms"].append({"paper_id": paper["id"], "position": position, **asdict(term)})
-        for position, grant in enumerate(chosen["grants"], 1):
-            rows["grants"].append({"paper_id": paper["id"], "position": position, **asdict(grant)})
-        rows["provenance"].extend(chosen["provenance"])
-    for author_id, names in sorted(author_names.items()):
-        # The fullest spelling names the author: "Ailish Malone" over "A Malone".
-        name = sorted(names, key=lambda n: (-len(n), n))[0]
-        rows["authors"].append({"id": author_id, "name": name, "paper_count": len(names)})
-    link_references(papers, rows["paper_references"], rows["journals"])
+def priority_order(group: list[SourceRecord]) -> list[SourceRecord]:
+    """Sources of one paper, highest priority first: PubMed pages, then file name order."""
+    return sorted(group, key=lambda s: (SOURCE_PRIORITY.get(s.record.format, 9), s.filename, s.source_id))
+
+
+def paper_rows(group: list[SourceRecord]) -> dict[str, list[dict]]:
+    """All rows one paper contributes, from the records of its sources: the papers
+    row (with its journal as named by the sources, resolved to an id later), its
+    authors, references, MeSH terms, grants and provenance."""
+    paper = merge_group(priority_order(group))
+    chosen = paper.pop("_chosen")
+    rows = {"papers": [paper], "paper_authors": [], "author_names": [], "paper_references": [],
+            "mesh_terms": [], "grants": [], "provenance": chosen["provenance"]}
+    for position, (name, affiliations) in enumerate(chosen["authors"], 1):
+        author_id = stable_id("author", name_key(name))
+        rows["paper_authors"].append({
+            "paper_id": paper["id"], "author_id": author_id, "position": position,
+            "affiliations": json.dumps(affiliations, ensure_ascii=False) if affiliations else None,
+        })
+        rows["author_names"].append({"author_id": author_id, "paper_id": paper["id"], "name": name})
+    for ref in chosen["references"]:
+        rows["paper_references"].append({**asdict(ref), "paper_id": paper["id"]})
+    for position, term in enumerate(chosen["mesh_terms"], 1):
+        rows["mesh_terms"].append({"paper_id": paper["id"], "position": position, **asdict(term)})
+    for position, grant in enumerate(chosen["grants"], 1):
+        rows["grants"].append({"paper_id": paper["id"], "position": position, **asdict(grant)})
     return rows
-
-
-def group_records(items: list[SourceRecord]) -> list[list[SourceRecord]]:
-    """Clusters of records that describe the same paper."""
-    parent = list(range(len(items)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def dois(i):
-        return {items[j].record.doi for j in range(len(items)) if find(j) == find(i)} - {None}
-
-    def union_by(key_of, check_dois=False):
-        seen: dict = {}
-        for i, item in enumerate(items):
-            key = key_of(item.record)
-            if key is None:
-                continue
-            if key not in seen:
-                seen[key] = i
-                continue
-            a, b = find(seen[key]), find(i)
-            if a != b and not (check_dois and dois(a) and dois(b) and not dois(a) & dois(b)):
-                parent[b] = a
-
-    union_by(lambda r: r.doi)
-    union_by(lambda r: r.pmid)
-    union_by(lambda r: (title_key(r.title), r.year) if title_key(r.title) else None, check_dois=True)
-    groups: dict[int, list[SourceRecord]] = {}
-    for i, item in enumerate(items):
-        groups.setdefault(find(i), []).append(item)
-    return [
-        sorted(g, key=lambda s: (SOURCE_PRIORITY.get(s.record.format, 9), s.filename, s.source_id))
-        for g in groups.values()
-    ]
 
 
 def _first(values):
@@ -303,14 +257,6 @@ def _shown(field, merged, most) -> str | None:
     return _value_text(merged.get(field))
 
 
-def _check_unique_ids(papers):
-    seen = {}
-    for p in papers:
-        if p["id"] in seen:
-            raise RuntimeError(f"paper id collision: {p['title']!r} and {seen[p['id']]!r}")
-        seen[p["id"]] = p["title"]
-
-
 def _journal_words(name: str) -> list[str]:
     """Significant words of a journal name. NLM catalogue titles carry a subtitle
     ("Movement disorders : official journal of the Movement Disorder Society"):
@@ -338,12 +284,12 @@ def _letters_in_order(short: str, word: str) -> bool:
     return all(ch in rest for ch in short)
 
 
-def assign_journals(papers: list[dict]) -> list[dict]:
-    """One ``journals`` row per journal, known by full title, abbreviation or both.
-
-    A paper whose sources give both names joins them; an abbreviation seen alone
-    joins the single title it abbreviates (if exactly one does)."""
-    mentions = [p.pop("_journal") for p in papers]
+def assign_journals(mentions: list[tuple[str | None, str | None]]) -> tuple[list[dict], dict]:
+    """One journal per group of (title, abbreviation) mentions: the pair a paper's
+    sources give joins its two names; an abbreviation seen alone joins the single
+    title it abbreviates (if exactly one does). Returns the ``journals`` rows (without
+    paper counts) and the journal id of every mention."""
+    mentions = sorted(set(m for m in mentions if m[0] or m[1]), key=lambda m: (m[0] or "", m[1] or ""))
     parent = list(range(len(mentions)))
 
     def find(i):
@@ -358,14 +304,14 @@ def assign_journals(papers: list[dict]) -> list[dict]:
 
     first_by: dict = {}
     for i, (title, abbreviation) in enumerate(mentions):
-        for key in (("t", _journal_words(title)), ("a", _journal_words(abbreviation))):
-            if key[1]:
-                k = (key[0], " ".join(key[1]))
-                if k in first_by:
-                    join(first_by[k], i)
+        for kind, name in (("t", title), ("a", abbreviation)):
+            words = " ".join(_journal_words(name))
+            if words:
+                if (kind, words) in first_by:
+                    join(first_by[(kind, words)], i)
                 else:
-                    first_by[k] = i
-    titles = {k[1]: i for k, i in first_by.items() if k[0] == "t"}
+                    first_by[(kind, words)] = i
+    titles = {words: i for (kind, words), i in first_by.items() if kind == "t"}
     for (kind, words), i in first_by.items():
         if kind == "a" and mentions[i][0] is None:
             matches = {find(j) for t, j in titles.items() if is_abbreviation_of(words, t)}
@@ -373,10 +319,9 @@ def assign_journals(papers: list[dict]) -> list[dict]:
                 join(matches.pop(), i)
 
     groups: dict[int, list[int]] = {}
-    for i, (title, abbreviation) in enumerate(mentions):
-        if title or abbreviation:
-            groups.setdefault(find(i), []).append(i)
-    journals = []
+    for i in range(len(mentions)):
+        groups.setdefault(find(i), []).append(i)
+    journals, journal_of = [], {}
     for members in groups.values():
         titles_ = [mentions[i][0] for i in members if mentions[i][0]]
         abbreviations = [mentions[i][1] for i in members if mentions[i][1]]
@@ -386,36 +331,17 @@ def assign_journals(papers: list[dict]) -> list[dict]:
         journals.append({
             # NLM catalogue titles carry a subtitle after " : ": the name leaves it out
             "id": journal_id, "name": (title or abbreviation).split(" : ")[0], "title": title,
-            "abbreviation": abbreviation, "paper_count": len(members),
+            "abbreviation": abbreviation,
         })
         for i in members:
-            papers[i]["journal_id"] = journal_id
-    return sorted(journals, key=lambda j: j["id"])
+            journal_of[mentions[i]] = journal_id
+    return sorted(journals, key=lambda j: j["id"]), journal_of
 
 
-def link_references(papers: list[dict], references: list[dict], journals: list[dict]) -> None:
-    """Point each reference at the cited paper when it is in the dataset:
-    by DOI, else PMID, else journal + volume + first page."""
-    by_doi = {p["doi"]: p["id"] for p in papers if p["doi"]}
-    by_pmid = {p["pmid"]: p["id"] for p in papers if p["pmid"]}
-    journal = {j["id"]: j for j in journals}
-    by_location: dict[tuple, list[dict]] = {}
-    for p in papers:
-        if p["volume"] and p["pages"] and p["journal_id"]:
-            by_location.setdefault((p["volume"], _first_page(p["pages"])), []).append(p)
-    for ref in references:
-        cited = by_doi.get(ref["doi"]) or by_pmid.get(ref["pmid"])
-        if not cited and ref["journal"] and ref["volume"] and ref["pages"]:
-            for p in by_location.get((ref["volume"], _first_page(ref["pages"])), []):
-                j = journal[p["journal_id"]]
-                names = [n for n in (j["abbreviation"], j["title"]) if n]
-                if any(_journal_words(n) == _journal_words(ref["journal"]) for n in names) or (
-                    j["title"] and is_abbreviation_of(ref["journal"], j["title"])
-                ):
-                    cited = p["id"]
-                    break
-        ref["cited_paper_id"] = cited if cited != ref["paper_id"] else None
-
-
-def _first_page(pages: str) -> str:
-    return pages.split("-")[0].strip()
+def journal_matches(printed: str, title: str | None, abbreviation: str | None) -> bool:
+    """Does a journal as printed in a reference name this journal?"""
+    words = _journal_words(printed)
+    return bool(words) and (
+        any(words == _journal_words(n) for n in (abbreviation, title) if n)
+        or bool(title and is_abbreviation_of(printed, title))
+    )

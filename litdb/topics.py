@@ -82,32 +82,27 @@ def tag(topics: list[Topic], texts: dict[str, str]) -> list[dict]:
     return tags
 
 
-def add_topics(rows: dict[str, list[dict]], topics: list[Topic]) -> None:
-    """Fill rows['topics'], rows['paper_topics'] and each paper's 'topics' array."""
-    mesh: dict[str, list[str]] = {}
-    for term in rows["mesh_terms"]:
-        mesh.setdefault(term["paper_id"], []).append(
-            term["term"] + (f" / {term['qualifier']}" if term["qualifier"] else ""))
-    counts = {t.id: 0 for t in topics}
-    rows["paper_topics"] = []
-    for paper in rows["papers"]:
-        texts = {
-            "title": paper["title"],
-            "abstract": paper["abstract"],
-            "keywords": "; ".join(json.loads(paper["keywords"])),
-            "mesh": "; ".join(mesh.get(paper["id"], [])),
-        }
-        tags = tag(topics, texts)
-        paper["topics"] = json.dumps([t["topic"].label for t in tags], ensure_ascii=False)
-        for t in tags:
-            counts[t["topic"].id] += 1
-            rows["paper_topics"].append({
-                "paper_id": paper["id"], "topic_id": t["topic"].id,
-                "matched": json.dumps(t["matched"], ensure_ascii=False),
-                "fields": json.dumps(t["fields"]),
-            })
-    rows["topics"] = [
+def paper_topics(topics: list[Topic], paper: dict, mesh_terms: list[dict]) -> list[dict]:
+    """``paper_topics`` rows for one paper; also sets the paper's ``topics`` array."""
+    texts = {
+        "title": paper["title"],
+        "abstract": paper["abstract"],
+        "keywords": "; ".join(json.loads(paper["keywords"])),
+        "mesh": "; ".join(t["term"] + (f" / {t['qualifier']}" if t["qualifier"] else "") for t in mesh_terms),
+    }
+    tags = tag(topics, texts)
+    paper["topics"] = json.dumps([t["topic"].label for t in tags], ensure_ascii=False)
+    return [
+        {"paper_id": paper["id"], "topic_id": t["topic"].id,
+         "matched": json.dumps(t["matched"], ensure_ascii=False), "fields": json.dumps(t["fields"])}
+        for t in tags
+    ]
+
+
+def topic_rows(topics: list[Topic]) -> list[dict]:
+    """``topics`` rows; paper counts are filled in once every paper is tagged."""
+    return [
         {"id": t.id, "label": t.label, "category": t.category, "description": t.description,
-         "synonyms": json.dumps(t.synonyms, ensure_ascii=False), "paper_count": counts[t.id]}
+         "synonyms": json.dumps(t.synonyms, ensure_ascii=False), "paper_count": 0}
         for t in topics
     ]

@@ -6,8 +6,7 @@ import shutil
 import sqlite_utils
 
 from conftest import SEEDS, build_quietly
-from litdb.merge import SourceRecord, is_abbreviation_of, merge, same_person
-from litdb.records import PaperRecord, Reference
+from litdb.merge import is_abbreviation_of, same_person
 
 OLD = "486bd29b069a"
 
@@ -108,33 +107,48 @@ def test_reference_links_to_cited_paper_by_journal_volume_and_page(tmp_path):
     assert db["journals"].count == 2  # The Cerebellum (with its abbreviation) and Cerebellum and Ataxias
 
 
-def record(source_id, **fields):
-    return SourceRecord(source_id, f"{source_id:03d}.txt", PaperRecord(format="aggregator_json", **fields))
+def build_records(tmp_path, records: list[dict]):
+    """A build from aggregator records written as seed files, one file each."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for n, record in enumerate(records, 1):
+        (seeds / f"{n:03d}.json").write_text(json.dumps(record), encoding="utf-8")
+    assert build_quietly(seeds, tmp_path / "out.db") == 0
+    return sqlite_utils.Database(tmp_path / "out.db")
 
 
-def test_references_link_by_doi_and_pmid():
-    rows = merge([
-        record(1, title="Citing", doi="10.1000/citing", references=[
-            Reference(1, "x", doi="10.1000/cited"), Reference(2, "y", pmid="123"), Reference(3, "z")]),
-        record(2, title="Cited by DOI", doi="10.1000/cited"),
-        record(3, title="Cited by PMID", pmid="123"),
+def test_references_link_by_doi_and_pmid(tmp_path):
+    citing = {"title": "Citing", "doi": "10.1000/citing"}
+    db = build_records(tmp_path, [citing, {"title": "Cited by DOI", "doi": "10.1000/CITED"},
+                                  {"title": "Cited by PMID", "pmid": "123"}])
+    # aggregator records carry no references: add them as a PubMed page would list them
+    page = (SEEDS / "000_a766678b1bddf855.txt").read_text(encoding="utf-8")
+    page = page.replace("doi: 10.1007/s12311-014-0601-4.", "doi: 10.1000/citing.").replace(
+        "    1. Eur J Neurol. 2015 May;22(5):762-7 - PubMed",
+        "    1. Roe J. Cited by DOI. J Test. 2015;1:1-2. doi: 10.1000/cited. - DOI\n"
+        "    1. Doe J. Cited by PMID. J Test. 2016;2:3-4. PMID: 123.")
+    (tmp_path / "seeds" / "000_page.txt").write_text(page, encoding="utf-8")
+    assert build_quietly(tmp_path / "seeds", tmp_path / "out.db") == 0
+    db = sqlite_utils.Database(tmp_path / "out.db")
+    by_title = {r["title"]: r["id"] for r in db["papers"].rows}
+    [citing_id] = [r["id"] for r in db["papers"].rows if r["doi"] == "10.1000/citing"]
+    links = [r["cited_paper_id"] for r in db.query(
+        "select cited_paper_id from paper_references where paper_id = ? order by position", [citing_id])]
+    assert links[:2] == [by_title["Cited by DOI"], by_title["Cited by PMID"]]
+    assert links[2:] == [None, None, None, None]
+
+
+def test_identity_doi_then_pmid_then_title_and_year(tmp_path):
+    db = build_records(tmp_path, [
+        {"title": "A", "doi": "10.1000/a", "pmid": "1"},
+        {"title": "A again", "pmid": "1"},                                   # same PMID
+        {"title": "The Same  Title!", "publicationDate": "2020"},
+        {"title": "the same title", "publicationDate": "2020"},              # same title and year
+        {"title": "the same title", "publicationDate": "2021"},              # another year
+        {"title": "Twin", "publicationDate": "2020", "doi": "10.1000/t1"},
+        {"title": "Twin", "publicationDate": "2020", "doi": "10.1000/t2"},   # different DOIs: never merged
     ])
-    by_title = {p["title"]: p["id"] for p in rows["papers"]}
-    assert [r["cited_paper_id"] for r in rows["paper_references"]] == [
-        by_title["Cited by DOI"], by_title["Cited by PMID"], None]
-
-
-def test_identity_doi_then_pmid_then_title_and_year():
-    rows = merge([
-        record(1, title="A", doi="10.1000/a", pmid="1"),
-        record(2, title="A again", pmid="1"),                    # same PMID
-        record(3, title="The Same  Title!", year=2020),
-        record(4, title="the same title", year=2020),            # same title and year
-        record(5, title="the same title", year=2021),            # another year: another paper
-        record(6, title="Twin", year=2020, doi="10.1000/t1"),
-        record(7, title="Twin", year=2020, doi="10.1000/t2"),    # different DOIs: never merged
-    ])
-    assert sorted(p["source_count"] for p in rows["papers"]) == [1, 1, 1, 2, 2]
+    assert sorted(r["source_count"] for r in db["papers"].rows) == [1, 1, 1, 2, 2]
 
 
 def test_name_and_journal_matching():
