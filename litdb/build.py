@@ -4,6 +4,7 @@ merge, load, link, index, then swap the finished file into place."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import sqlite3
@@ -15,7 +16,7 @@ import sqlite_utils
 
 from . import load
 from .formats import FORMATS, decode, detect
-from .merge import SourceRecord
+from .merge import SourceRecord, paper_rows
 from .records import PaperRecord
 from .topics import load_vocabulary
 
@@ -44,15 +45,32 @@ def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
     return source, records
 
 
-def read_seed_files(files: list[Path], workers: int):
-    """(path, source, records) for each file, in file order; parsed on every core."""
-    if workers <= 1 or len(files) < 64:
-        for path in files:
-            yield (path, *read_seed_file(path))
+def in_parallel(function, items, workers: int, window: int = 2048):
+    """function(item) for each item, in order, on every core. Work goes out one window
+    at a time, so memory holds a window of results, never the whole corpus."""
+    items = iter(items)
+    if workers <= 1:
+        yield from map(function, items)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for path, result in zip(files, pool.imap(read_seed_file, files, chunksize=32)):
-            yield (path, *result)
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker) as pool:
+        while chunk := list(itertools.islice(items, window)):
+            yield from pool.imap(function, chunk, chunksize=max(1, len(chunk) // (workers * 8)))
+
+
+_topics = None
+
+
+def _init_worker():
+    global _topics
+    _topics = load_vocabulary()
+
+
+def merge_paper(group: list[SourceRecord]) -> dict[str, list[dict]]:
+    """The rows of one paper; runs in a worker process."""
+    global _topics
+    if _topics is None:
+        _topics = load_vocabulary()
+    return paper_rows(group, _topics)
 
 
 class Progress:
@@ -95,7 +113,8 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         load.attach_staging(db, staging)
 
         sources, rejected, progress = [], 0, Progress(err, "reading", len(files))
-        for source_id, (path, source, records) in enumerate(read_seed_files(files, workers or os.cpu_count() or 1), 1):
+        workers = workers or (os.cpu_count() or 1 if len(files) >= 64 else 1)
+        for source_id, (path, (source, records)) in enumerate(zip(files, in_parallel(read_seed_file, files, workers)), 1):
             source["id"] = source_id
             sources.append(source)
             if source["status"] == "rejected":
@@ -114,7 +133,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         clusters = db.conn.execute("SELECT count(DISTINCT cluster) FROM staging.records").fetchone()[0]
         progress = Progress(err, "merging", clusters)
         try:
-            papers = load.load_papers(db, load_vocabulary(), on_paper=progress.step)
+            papers = load.load_papers(db, in_parallel(merge_paper, load.clusters(db), workers), on_paper=progress.step)
         except sqlite3.IntegrityError as e:
             raise RuntimeError(f"two papers got the same id ({e})") from None
         progress.close()

@@ -12,10 +12,10 @@ import sqlite3
 
 import sqlite_utils
 
-from .merge import SourceRecord, assign_journals, journal_matches, paper_rows
+from .merge import SourceRecord, assign_journals, journal_matches
 from .normalize import strip_shadow_links, title_key
 from .schema import FTS, INDEXES, TABLES, VIEWS
-from .topics import paper_topics, topic_rows
+from .topics import topic_rows
 
 BATCH = 1000
 
@@ -115,8 +115,8 @@ def clusters(db: sqlite_utils.Database):
         yield group
 
 
-def load_papers(db: sqlite_utils.Database, topics, on_paper=None) -> int:
-    """Merge each cluster into its rows and insert them in batches; returns the paper count."""
+def load_papers(db: sqlite_utils.Database, merged, on_paper=None) -> int:
+    """Insert each paper's rows (from ``merge.paper_rows``) in batches; returns the paper count."""
     batch: dict[str, list[dict]] = {}
     count = 0
 
@@ -130,12 +130,7 @@ def load_papers(db: sqlite_utils.Database, topics, on_paper=None) -> int:
                 insert_rows(db, table, rows)
         batch.clear()
 
-    for group in clusters(db):
-        rows = paper_rows(group)
-        paper = rows["papers"][0]
-        title, abbreviation = paper.pop("_journal")
-        rows["journal_mentions"] = [{"paper_id": paper["id"], "title": title, "abbreviation": abbreviation}]
-        rows["paper_topics"] = paper_topics(topics, paper, rows["mesh_terms"])
+    for rows in merged:
         for table, table_rows in rows.items():
             batch.setdefault(table, []).extend(table_rows)
         count += 1

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 
 from .normalize import stable_id, title_key
 from .records import PaperRecord
+from .topics import Topic, paper_topics
 
 SOURCE_PRIORITY = {"pubmed_page": 0, "aggregator_json": 1}
 JOURNAL_STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "de", "la", "und", "et"}
@@ -47,14 +48,16 @@ def priority_order(group: list[SourceRecord]) -> list[SourceRecord]:
     return sorted(group, key=lambda s: (SOURCE_PRIORITY.get(s.record.format, 9), s.filename, s.source_id))
 
 
-def paper_rows(group: list[SourceRecord]) -> dict[str, list[dict]]:
+def paper_rows(group: list[SourceRecord], topics: list[Topic]) -> dict[str, list[dict]]:
     """All rows one paper contributes, from the records of its sources: the papers
-    row (with its journal as named by the sources, resolved to an id later), its
-    authors, references, MeSH terms, grants and provenance."""
+    row, its authors, references, MeSH terms, grants, topics and provenance, and the
+    journal as its sources name it (resolved to a journal id once all are known)."""
     paper = merge_group(priority_order(group))
     chosen = paper.pop("_chosen")
+    title, abbreviation = paper.pop("_journal")
     rows = {"papers": [paper], "paper_authors": [], "author_names": [], "paper_references": [],
-            "mesh_terms": [], "grants": [], "provenance": chosen["provenance"]}
+            "mesh_terms": [], "grants": [], "provenance": chosen["provenance"],
+            "journal_mentions": [{"paper_id": paper["id"], "title": title, "abbreviation": abbreviation}]}
     for position, (name, affiliations) in enumerate(chosen["authors"], 1):
         author_id = stable_id("author", name_key(name))
         rows["paper_authors"].append({
@@ -68,6 +71,7 @@ def paper_rows(group: list[SourceRecord]) -> dict[str, list[dict]]:
         rows["mesh_terms"].append({"paper_id": paper["id"], "position": position, **asdict(term)})
     for position, grant in enumerate(chosen["grants"], 1):
         rows["grants"].append({"paper_id": paper["id"], "position": position, **asdict(grant)})
+    rows["paper_topics"] = paper_topics(topics, paper, rows["mesh_terms"])
     return rows
 
 
