@@ -141,6 +141,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         load.add_authors(db)
         load.link_references(db)
         load.add_topics(db, load_vocabulary())
+        load.add_disagreements(db)
         db.conn.commit()
         db.execute("DETACH DATABASE staging")
         load.finish(db)

@@ -218,6 +218,16 @@ def add_topics(db: sqlite_utils.Database, topics) -> None:
         UPDATE topics SET paper_count = (SELECT count(*) FROM paper_topics WHERE topic_id = topics.id)""")
 
 
+def add_disagreements(db: sqlite_utils.Database) -> None:
+    """The paper fields on which sources give different values (the disagreements view reads it)."""
+    db.conn.execute("""
+        INSERT INTO disagreement_fields (paper_id, field, value_count)
+        SELECT paper_id, field, count(DISTINCT value) FROM provenance
+        WHERE chosen IS NOT NULL AND value IS NOT NULL
+        GROUP BY paper_id, field HAVING count(DISTINCT value) > 1
+        ORDER BY paper_id, field""")
+
+
 def finish(db: sqlite_utils.Database) -> None:
     """Indexes, full-text search and views, after the bulk insert; then statistics."""
     for table, spec in TABLES.items():

@@ -75,6 +75,11 @@ TABLES = {
         "pk": "id",
         "not_null": {"filename", "sha256", "bytes", "status"},
     },
+    "disagreement_fields": {
+        "columns": {"paper_id": str, "field": str, "value_count": int},
+        "pk": ("paper_id", "field"),
+        "foreign_keys": [("paper_id", "papers", "id")],
+    },
     "provenance": {
         "columns": {
             "id": int, "paper_id": str, "source_id": int, "field": str, "value": str,
@@ -95,7 +100,8 @@ INDEXES = {
     "sources": [["status"], ["format"]],
     "topics": [["category"], ["label"]],
     "grants": [["agency"], ["country"]],
-    "provenance": [["field"], ["chosen"]],
+    "provenance": [["field"], ["chosen"], ["paper_id", "field"]],
+    "disagreement_fields": [["field"]],
 }
 
 FTS = {"papers": ["title", "abstract", "keywords"]}
@@ -105,14 +111,12 @@ VIEWS = {
     "disagreements": """
         SELECT provenance.paper_id, papers.title AS paper_title, provenance.field,
                sources.filename AS source, provenance.value, provenance.chosen
-        FROM provenance
+        FROM disagreement_fields
+        JOIN provenance ON provenance.paper_id = disagreement_fields.paper_id
+                       AND provenance.field = disagreement_fields.field
+                       AND provenance.chosen IS NOT NULL
         JOIN papers ON papers.id = provenance.paper_id
         JOIN sources ON sources.id = provenance.source_id
-        WHERE provenance.chosen IS NOT NULL
-          AND (provenance.paper_id, provenance.field) IN (
-            SELECT paper_id, field FROM provenance
-            WHERE chosen IS NOT NULL AND value IS NOT NULL
-            GROUP BY paper_id, field HAVING count(DISTINCT value) > 1)
         ORDER BY provenance.paper_id, provenance.field, sources.filename
     """,
 }

@@ -121,10 +121,11 @@ async def paper_page(datasette, paper_id):
     provenance = await _rows(datasette, """
         select provenance.field, provenance.value, provenance.chosen, provenance.note,
                sources.id as source_id, sources.filename, sources.format,
-               (provenance.chosen is not null and (provenance.paper_id, provenance.field) in
-                 (select paper_id, field from disagreements)) as disagrees
+               (provenance.chosen is not null and provenance.field in
+                 (select field from disagreement_fields where paper_id = ?)) as disagrees
         from provenance join sources on sources.id = provenance.source_id
-        where paper_id = ? order by provenance.chosen is null, provenance.field, sources.filename""", [paper_id])
+        where paper_id = ? order by provenance.chosen is null, provenance.field, sources.filename""",
+        [paper_id, paper_id])
     return {
         "paper": paper,
         "paper_authors": authors,
