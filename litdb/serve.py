@@ -22,6 +22,8 @@ SETTINGS = {
     "num_sql_threads": 3,
     "truncate_cells_html": 160,
     "max_csv_mb": 50,
+    # Suggesting facets runs a query per column on every table page: too slow at 100,000 papers.
+    "suggest_facets": "off",
 }
 
 

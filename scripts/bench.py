@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Benchmark: build speed and memory against a bare floor, then serving latency
+against stock Datasette. Prints one table of figures; it asserts nothing.
+
+    python scripts/bench.py --n 100000 [--requests 30] [--work DIR] [--record docs/benchmarks.md]
+
+Steps: generate N synthetic seed files (scripts/generate_corpus.py), run the floor
+loader (scripts/floor_loader.py) and build.py on them, measuring wall time and the
+peak resident memory of each whole process tree; then serve the database the way
+`make serve` does and, on another port, with stock Datasette over a copy of the
+file without our indexes, settings or immutability, and time the same pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from litdb.serve import datasette_command, serve_env  # noqa: E402
+
+PYTHON = sys.executable
+DATASETTE = str(Path(sys.executable).parent / "datasette")
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in kB."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
+    return total
+
+
+def run_measured(command: list[str], env=None) -> tuple[float, int, str]:
+    """Run a command; (seconds, peak RSS of its process tree in MB, stdout)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak, done = 0, threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kb(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    return seconds, peak // 1024, stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(command: list[str], port: int, env=None) -> subprocess.Popen:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("server did not start")
+
+
+def p50_ms(url: str, requests: int) -> float:
+    urllib.request.urlopen(url, timeout=120).read()  # warm up once
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=120) as response:
+            response.read()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def pages(db_path: Path) -> dict[str, str]:
+    """The pages to time: same URLs on both servers (facets named explicitly, since
+    stock Datasette has no metadata)."""
+    conn = sqlite3.connect(db_path)
+    paper_id = conn.execute("select id from papers order by rowid limit 1 offset 1000").fetchone() or \
+        conn.execute("select id from papers limit 1").fetchone()
+    conn.close()
+    facets = "_facet=year&_facet=journal_id&_facet=is_open_access&_facet_array=publication_types&_facet_array=authors&_facet_array=topics"
+    return {
+        "papers table + facets": f"/literature/papers?{facets}",
+        "full-text search": "/literature/papers?_search=cerebellar+dystonia",
+        "paper page": f"/literature/papers/{paper_id[0]}",
+        "100-row JSON": "/literature/papers.json?_size=100&_shape=array",
+        "references by journal, year": "/literature/paper_references?_facet=journal&_facet=year",
+    }
+
+
+def stock_copy(db_path: Path, work: Path) -> Path:
+    """The same data with only what sqlite-utils' defaults would give: no extra indexes."""
+    copy = work / "stock" / "literature.db"
+    copy.parent.mkdir(exist_ok=True)
+    shutil.copy(db_path, copy)
+    conn = sqlite3.connect(copy)
+    for (name,) in conn.execute("select name from sqlite_master where type = 'index' and sql is not null").fetchall():
+        conn.execute(f"drop index [{name}]")
+    conn.execute("drop table if exists sqlite_stat1")
+    conn.commit()
+    conn.close()
+    return copy
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="seed files to generate")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench-work")
+    parser.add_argument("--record", type=Path, help="append the results to this Markdown file")
+    args = parser.parse_args()
+
+    work = args.work / f"n{args.n}"
+    seeds = work / "seeds"
+    if not seeds.exists():
+        print(f"generating {args.n:,} seed files in {seeds} ...", flush=True)
+        subprocess.run([PYTHON, str(ROOT / "scripts" / "generate_corpus.py"), "--n", str(args.n), "--out", str(seeds)], check=True)
+    floor_db, build_db = work / "floor.db", work / "literature.db"
+    for path in (floor_db, build_db):
+        path.unlink(missing_ok=True)
+
+    print("floor ...", flush=True)
+    floor_s, floor_mb, floor_out = run_measured([PYTHON, str(ROOT / "scripts" / "floor_loader.py"), "--seeds", str(seeds), "--db", str(floor_db)])
+    print("build ...", flush=True)
+    build_s, build_mb, build_out = run_measured([PYTHON, str(ROOT / "build.py"), "--seeds", str(seeds), "--db", str(build_db)])
+    inspect = work / "inspect-data.json"
+    subprocess.run([DATASETTE, "inspect", str(build_db), "--inspect-file", str(inspect)], check=True)
+
+    print("serving ...", flush=True)
+    ours_port, stock_port = free_port(), free_port()
+    stock_db = stock_copy(build_db, work)
+    servers = [
+        start_server(datasette_command(build_db, inspect, ours_port), ours_port, env=serve_env()),
+        start_server([DATASETTE, "serve", str(stock_db), "--host", "127.0.0.1", "--port", str(stock_port)], stock_port),
+    ]
+    latency = {}
+    try:
+        for name, path in pages(build_db).items():
+            ours = p50_ms(f"http://127.0.0.1:{ours_port}{path}", args.requests)
+            stock = p50_ms(f"http://127.0.0.1:{stock_port}{path}", args.requests)
+            latency[name] = (ours, stock)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+
+    lines = [
+        f"Benchmark, {date.today().isoformat()}, {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()})",
+        "",
+        f"| build of {args.n:,} seed files | seconds | seeds/s | peak RSS (MB) |",
+        "|---|---:|---:|---:|",
+        f"| floor (scripts/floor_loader.py) | {floor_s:.1f} | {args.n / floor_s:,.0f} | {floor_mb} |",
+        f"| build.py | {build_s:.1f} | {args.n / build_s:,.0f} | {build_mb} |",
+        f"| build / floor | {build_s / floor_s:.2f}x | | |",
+        "",
+        f"`{floor_out.splitlines()[-1] if floor_out else ''}`  ",
+        f"`{build_out.splitlines()[-1] if build_out else ''}`",
+        "",
+        "| page (p50 of %d requests) | ours (ms) | stock (ms) | stock / ours |" % args.requests,
+        "|---|---:|---:|---:|",
+    ]
+    for name, (ours, stock) in latency.items():
+        lines.append(f"| {name} | {ours:.1f} | {stock:.1f} | {stock / ours:.1f}x |")
+    table = "\n".join(lines)
+    print("\n" + table)
+    if args.record:
+        with open(args.record, "a", encoding="utf-8") as f:
+            f.write("\n" + table + "\n")
+    (work / "results.json").write_text(json.dumps({
+        "n": args.n, "floor_s": floor_s, "floor_mb": floor_mb, "build_s": build_s, "build_mb": build_mb,
+        "latency_ms": latency}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The results cache of plugins/cache.py: bounded in bytes, least recently used first."""
+
+import asyncio
+import importlib.util
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("cache_plugin", ROOT / "plugins" / "cache.py")
+cache_plugin = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cache_plugin)
+
+
+class Results:
+    def __init__(self, rows):
+        self.rows = rows
+
+
+def test_same_query_runs_once():
+    calls = []
+
+    async def execute(sql, params=None, **kwargs):
+        calls.append((sql, params))
+        return Results([(len(calls),)])
+
+    cache = cache_plugin.ResultCache()
+    execute_cached = cache_plugin.cached(execute, cache)
+    first = asyncio.run(execute_cached("select 1", {"a": 1}))
+    again = asyncio.run(execute_cached("select 1", {"a": 1}))
+    other = asyncio.run(execute_cached("select 1", {"a": 2}))
+    assert first is again and other.rows == [(2,)]
+    assert len(calls) == 2 and (cache.hits, cache.misses) == (1, 2)
+
+
+def test_errors_are_not_cached():
+    calls = []
+
+    async def execute(sql, params=None, **kwargs):
+        calls.append(sql)
+        raise RuntimeError("interrupted")
+
+    execute_cached = cache_plugin.cached(execute, cache_plugin.ResultCache())
+    for _ in range(2):
+        try:
+            asyncio.run(execute_cached("select slow()"))
+        except RuntimeError:
+            pass
+    assert calls == ["select slow()", "select slow()"]
+
+
+def test_bounded_in_bytes_least_recently_used_first():
+    cache = cache_plugin.ResultCache(max_bytes=3000)
+    for n in range(5):
+        cache.put(n, Results([("x" * 900,)]))
+        cache.get(0)  # 0 stays in use
+    assert cache.bytes <= 3000
+    assert list(cache.entries) == [3, 4, 0]  # 1 and 2 went first; 0, always in use, stays
+    cache.put("huge", Results([("x" * (2 * 1024 * 1024),)]))
+    assert "huge" not in cache.entries
