@@ -201,7 +201,7 @@ def link_references(db: sqlite_utils.Database) -> None:
             CASE WHEN instr(r.pages, '-') THEN substr(r.pages, 1, instr(r.pages, '-') - 1) ELSE r.pages END
         WHERE r.cited_paper_id IS NULL AND r.journal IS NOT NULL AND located.id != r.paper_id
         ORDER BY r.rowid, located.id
-    """).fetchall()
+    """)  # streamed, not fetched: a common volume and page can match many papers
     links, seen = [], set()
     for rowid, printed, paper_id, title, abbreviation in candidates:
         if rowid not in seen and journal_matches(printed, title, abbreviation):
