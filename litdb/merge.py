@@ -23,6 +23,7 @@ when it is the value the paper shows.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -261,12 +262,13 @@ def _shown(field, merged, most) -> str | None:
     return _value_text(merged.get(field))
 
 
-def _journal_words(name: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _journal_words(name: str | None) -> tuple[str, ...]:
     """Significant words of a journal name. NLM catalogue titles carry a subtitle
     ("Movement disorders : official journal of the Movement Disorder Society"):
     only the part before " : " names the journal."""
     name = (name or "").split(" : ")[0]
-    return [w for w in re.findall(r"[a-z0-9]+", name_key(name)) if w not in JOURNAL_STOPWORDS]
+    return tuple(w for w in re.findall(r"[a-z0-9]+", name_key(name)) if w not in JOURNAL_STOPWORDS)
 
 
 def is_abbreviation_of(abbreviation: str, title: str) -> bool:
@@ -342,6 +344,7 @@ def assign_journals(mentions: list[tuple[str | None, str | None]]) -> tuple[list
     return sorted(journals, key=lambda j: j["id"]), journal_of
 
 
+@functools.lru_cache(maxsize=65536)
 def journal_matches(printed: str, title: str | None, abbreviation: str | None) -> bool:
     """Does a journal as printed in a reference name this journal?"""
     words = _journal_words(printed)
