@@ -44,6 +44,10 @@ def attach_staging(db: sqlite_utils.Database, path) -> None:
     db.conn.executescript("PRAGMA staging.journal_mode = OFF; PRAGMA staging.synchronous = OFF;" + STAGING_SQL)
 
 
+def _may_hold_link(text: str) -> bool:
+    return "http" in text or "www." in text or "HTTP" in text or "WWW." in text
+
+
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     """Insert rows in the order given (ids and rowids follow it, so builds are repeatable)."""
     if not rows:
@@ -53,7 +57,8 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None
     for row in rows:
         values.append([
             # Last line of defence: no link to a shadow library is ever stored.
-            strip_shadow_links(row.get(c))[0] if isinstance(row.get(c), str) else row.get(c)
+            strip_shadow_links(row.get(c))[0] if isinstance(row.get(c), str) and _may_hold_link(row.get(c))
+            else row.get(c)
             for c in columns
         ])
     placeholders = ", ".join("?" * len(columns))

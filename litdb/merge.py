@@ -27,11 +27,11 @@ import functools
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .normalize import stable_id, title_key
 from .records import PaperRecord
-from .topics import Topic, paper_topics
+from .topics import Vocabulary, paper_topics
 
 SOURCE_PRIORITY = {"pubmed_page": 0, "aggregator_json": 1}
 JOURNAL_STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "de", "la", "und", "et"}
@@ -49,7 +49,7 @@ def priority_order(group: list[SourceRecord]) -> list[SourceRecord]:
     return sorted(group, key=lambda s: (SOURCE_PRIORITY.get(s.record.format, 9), s.filename, s.source_id))
 
 
-def paper_rows(group: list[SourceRecord], topics: list[Topic]) -> dict[str, list[dict]]:
+def paper_rows(group: list[SourceRecord], topics: Vocabulary) -> dict[str, list[dict]]:
     """All rows one paper contributes, from the records of its sources: the papers
     row, its authors, references, MeSH terms, grants, topics and provenance, and the
     journal as its sources name it (resolved to a journal id once all are known)."""
@@ -67,11 +67,11 @@ def paper_rows(group: list[SourceRecord], topics: list[Topic]) -> dict[str, list
         })
         rows["author_names"].append({"author_id": author_id, "paper_id": paper["id"], "name": name})
     for ref in chosen["references"]:
-        rows["paper_references"].append({**asdict(ref), "paper_id": paper["id"]})
+        rows["paper_references"].append({**vars(ref), "paper_id": paper["id"]})  # flat dataclasses: vars() is asdict() without the deep copy
     for position, term in enumerate(chosen["mesh_terms"], 1):
-        rows["mesh_terms"].append({"paper_id": paper["id"], "position": position, **asdict(term)})
+        rows["mesh_terms"].append({"paper_id": paper["id"], "position": position, **vars(term)})
     for position, grant in enumerate(chosen["grants"], 1):
-        rows["grants"].append({"paper_id": paper["id"], "position": position, **asdict(grant)})
+        rows["grants"].append({"paper_id": paper["id"], "position": position, **vars(grant)})
     rows["paper_topics"] = paper_topics(topics, paper, rows["mesh_terms"])
     return rows
 
@@ -199,6 +199,8 @@ def merge_authors(records: list[PaperRecord]) -> tuple[list[str], bool, PaperRec
     best = max(with_authors, key=lambda r: (len(r.authors), sum(map(len, r.authors))))
     names = list(best.authors)
     for other in with_authors:
+        if other is best:
+            continue
         for k, name in enumerate(names):
             for candidate in other.authors:
                 if len(candidate) > len(name) and same_person(name, candidate):

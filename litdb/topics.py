@@ -17,6 +17,15 @@ VOCABULARY = Path(__file__).with_name("topics.yml")
 FIELDS = ("title", "abstract", "keywords", "mesh")
 
 
+Phrase = tuple[tuple[str, ...], bool]  # (tokens, last token is a prefix)
+
+# Words (apostrophes inside them kept: "writer's") and punctuation marks are tokens;
+# spaces and hyphens only separate them, so "deep-brain stimulation" reads like
+# "deep brain stimulation", "cerebello-thalamo-cortical" names three regions, and
+# "basal. Ganglia" never reads like "basal ganglia".
+TOKEN = re.compile(r"\w[\w']*\w|\w|[^\w\s-]")
+
+
 @dataclass
 class Topic:
     id: str
@@ -24,28 +33,83 @@ class Topic:
     category: str
     description: str
     synonyms: list[str]
-    pattern: re.Pattern
-    exclude: re.Pattern | None
+    phrases: list[Phrase]
+    exclude: list[Phrase]
 
 
-def _phrase(synonym: str) -> str:
-    """'deep brain stimulation' also matches 'deep-brain stimulation'; 'cerebello*' is a prefix."""
-    synonym = synonym.lower().replace("\u2019", "'")
+class Vocabulary(list):
+    """The topics, plus an index from a phrase's first token to (topic, phrase)."""
+
+    def __init__(self, topics: list[Topic]):
+        super().__init__(topics)
+        self.first: dict[str, list[tuple[Topic, Phrase]]] = {}
+        self.prefixed: list[tuple[Topic, Phrase]] = []
+        for topic in topics:
+            for phrase in topic.phrases:
+                if len(phrase[0]) == 1 and phrase[1]:
+                    self.prefixed.append((topic, phrase))
+                else:
+                    self.first.setdefault(phrase[0][0], []).append((topic, phrase))
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """(token in lower case, start, end) for each token."""
+    return [(m.group().lower(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def _phrase(synonym: str) -> Phrase:
+    """'deep brain stimulation' -> (('deep', 'brain', 'stimulation'), False);
+    'cerebello*' -> (('cerebello',), True): a trailing * matches any ending."""
+    synonym = str(synonym).lower().replace("\u2019", "'")
     prefix = synonym.endswith("*")
-    words = [re.escape(w) for w in re.split(r"[\s-]+", synonym.rstrip("*")) if w]
-    body = r"[\s-]+".join(words)
-    if prefix:
-        body += r"[\w-]*" if synonym.rstrip("*").endswith("-") else r"\w*"
-    return body
+    return tuple(t for t, *_ in _tokens(synonym.rstrip("*-"))), prefix
 
 
-def _regex(phrases: list[str]) -> re.Pattern:
-    # longest first, so "eyeblink classical conditioning" wins over "eyeblink"
-    alternatives = sorted((_phrase(p) for p in phrases), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+def _matches_at(toks, i: int, phrase: Phrase) -> int:
+    """End index (exclusive) of the phrase matched at token i, or 0."""
+    words, prefix = phrase
+    end = i + len(words)
+    if end > len(toks):
+        return 0
+    for k, word in enumerate(words):
+        token = toks[i + k][0]
+        last = k == len(words) - 1
+        if not (token == word or (last and prefix and token.startswith(word))):
+            return 0
+    return end
 
 
-def load_vocabulary(path: Path = VOCABULARY) -> list[Topic]:
+def _find(vocabulary: Vocabulary, text: str) -> dict[str, list[str]]:
+    """Topic id -> the phrases found in the text (lower case, in order, once each)."""
+    toks = _tokens(text)
+    excluded: dict[str, set[int]] = {}
+    for topic in vocabulary:
+        for phrase in topic.exclude:
+            for i in range(len(toks)):
+                end = _matches_at(toks, i, phrase)
+                if end:
+                    excluded.setdefault(topic.id, set()).update(range(i, end))
+    found: dict[str, list[str]] = {}
+    next_free: dict[str, int] = {}  # per topic, matches do not overlap (longest first)
+    for i, (token, _, _) in enumerate(toks):
+        candidates = vocabulary.first.get(token, []) + [
+            (t, p) for t, p in vocabulary.prefixed if token.startswith(p[0][0])]
+        best: dict[str, int] = {}
+        for topic, phrase in candidates:
+            if i < next_free.get(topic.id, 0):
+                continue
+            end = _matches_at(toks, i, phrase)
+            if end and not excluded.get(topic.id, set()).intersection(range(i, end)):
+                best[topic.id] = max(best.get(topic.id, 0), end)
+        for topic_id, end in best.items():
+            words = " ".join(text[toks[i][1] : toks[end - 1][2]].lower().split())
+            if words not in found.setdefault(topic_id, []):
+                found[topic_id].append(words)
+            next_free[topic_id] = end
+    return found
+
+
+def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     topics, seen = [], set()
     for n, entry in enumerate(entries, 1):
@@ -58,31 +122,27 @@ def load_vocabulary(path: Path = VOCABULARY) -> list[Topic]:
         topics.append(Topic(
             id=entry["id"], label=entry["label"], category=entry["category"],
             description=entry["description"], synonyms=[str(s) for s in entry["synonyms"]],
-            pattern=_regex([str(s) for s in entry["synonyms"]]),
-            exclude=_regex(entry["exclude"]) if entry.get("exclude") else None,
+            phrases=[_phrase(s) for s in entry["synonyms"]],
+            exclude=[_phrase(s) for s in entry.get("exclude") or []],
         ))
-    return topics
+    return Vocabulary(topics)
 
 
-def tag(topics: list[Topic], texts: dict[str, str]) -> list[dict]:
-    """[{topic, matched words, fields}] for one paper's texts, by field name."""
+def tag(vocabulary: Vocabulary, texts: dict[str, str]) -> list[dict]:
+    """[{topic, matched words, fields}] for one paper's texts, by field name, in vocabulary order."""
+    by_field = {f: _find(vocabulary, (texts.get(f) or "").replace("\u2019", "'")) for f in FIELDS}
     tags = []
-    for topic in topics:
-        matched, fields = [], []
-        for field in FIELDS:
-            text = (texts.get(field) or "").replace("\u2019", "'")
-            if topic.exclude:
-                text = topic.exclude.sub(" ", text)
-            found = [" ".join(m.lower().split()) for m in topic.pattern.findall(text)]
-            if found:
-                fields.append(field)
-                matched += [w for w in found if w not in matched]
+    for topic in vocabulary:
+        fields = [f for f in FIELDS if topic.id in by_field[f]]
         if fields:
+            matched = []
+            for f in fields:
+                matched += [w for w in by_field[f][topic.id] if w not in matched]
             tags.append({"topic": topic, "matched": matched, "fields": fields})
     return tags
 
 
-def paper_topics(topics: list[Topic], paper: dict, mesh_terms: list[dict]) -> list[dict]:
+def paper_topics(topics: Vocabulary, paper: dict, mesh_terms: list[dict]) -> list[dict]:
     """``paper_topics`` rows for one paper; also sets the paper's ``topics`` array."""
     texts = {
         "title": paper["title"],

@@ -62,3 +62,9 @@ def test_vocabulary_errors_are_clear(tmp_path):
     path.write_text("- id: x\n  label: X\n  category: disorder\n  description: d\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"^topics.yml: topic 1 lacks synonyms$"):
         load_vocabulary(path)
+
+
+def test_phrases_do_not_cross_sentences_and_hyphens_separate_words(vocabulary):
+    assert "basal-ganglia" not in topic_ids(vocabulary, abstract="The nucleus was basal. Ganglia were spared.")
+    assert topic_ids(vocabulary, abstract="cerebello-thalamo-cortical loops") == [
+        "cerebellum", "thalamus", "cerebral-cortex"]
