@@ -91,7 +91,10 @@ def _find(vocabulary: Vocabulary, text: str) -> dict[str, list[str]]:
                     excluded.setdefault(topic.id, set()).update(range(i, end))
     found: dict[str, list[str]] = {}
     next_free: dict[str, int] = {}  # per topic, matches do not overlap (longest first)
-    for i, (token, _, _) in enumerate(toks):
+    prefixes = tuple(p[0][0] for _, p in vocabulary.prefixed)
+    starts = [i for i, (token, _, _) in enumerate(toks) if token in vocabulary.first or token.startswith(prefixes)]
+    for i in starts:
+        token = toks[i][0]
         candidates = vocabulary.first.get(token, []) + [
             (t, p) for t, p in vocabulary.prefixed if token.startswith(p[0][0])]
         best: dict[str, int] = {}
