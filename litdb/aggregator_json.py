@@ -17,6 +17,7 @@ from .normalize import (
     is_shadow_library_url,
     iso_date,
     normalize_doi,
+    strip_controls,
 )
 from .records import Claim, PaperRecord
 
@@ -61,7 +62,9 @@ S2_TYPES = {
     "MetaAnalysis": "Meta-Analysis",
     "LettersAndComments": "Letter",
 }
-TRAILER_CITATIONS = re.compile(r"^\s*(?:引用次数|Citations?)\s*[:：]\s*(\d+)\s*$")
+TRAILER_CITATIONS = re.compile(r"^\s*(?:引用次数|Citations?)\s*[:：]\s*([0-9]+)\s*$")
+# No real record nests deeper than 3; json and the code below recurse per level.
+MAX_DEPTH = 32
 
 
 def looks_like(text: str) -> bool:
@@ -82,11 +85,30 @@ def parse_aggregator_file(text: str) -> list[PaperRecord]:
             data, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as e:
             raise ValueError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+        except RecursionError:
+            raise ValueError(f"invalid JSON: nested more than {MAX_DEPTH} levels deep") from None
+        except ValueError:  # int() refuses a number of thousands of digits
+            raise ValueError("invalid JSON: a number with thousands of digits") from None
+        data = _clean(data)
         following = NEXT_RECORD.search(text, end)
         stop = following.start() if following else len(text)
         records += _records(data, text[end:stop])
         pos = stop
     return records
+
+
+def _clean(value, depth: int = 0):
+    """The decoded JSON with its strings (keys too) free of control characters and
+    lone surrogates ("\\u0000", "\\ud800" escapes); too deep a nesting is an error."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"invalid JSON: nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {strip_controls(k): _clean(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 def _records(data, trailer: str) -> list[PaperRecord]:
@@ -104,7 +126,7 @@ def parse_trailer(trailer: str) -> tuple[int | None, str | None]:
     for line in trailer.splitlines():
         m = TRAILER_CITATIONS.match(line)
         if m and not in_abstract:
-            count = int(m.group(1))
+            count = _integer(m.group(1))
         elif line.strip() == "Abstract" and not in_abstract:
             in_abstract = True
         elif in_abstract:
@@ -137,9 +159,10 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     record.doi = normalize_doi(text("doi")) or normalize_doi(text("DOIUrl"))
     record.pmid = _digits(text("pmid") or text("PMID") or text("pubmedId"))
     pmcid = clean_space(text("PMCID") or text("pmcid"))
-    if pmcid:
-        pmcid = pmcid.upper()
-        record.pmcid = pmcid if pmcid.startswith("PMC") else "PMC" + pmcid
+    if pmcid and (m := re.fullmatch(r"(?:PMC)?([0-9]+)", pmcid, re.IGNORECASE)):
+        record.pmcid = "PMC" + m.group(1)
+    elif pmcid:
+        claims.append(Claim("pmcid", pmcid, "ignored: not a PMCID"))
 
     record.authors, record.authors_complete = _authors(data.get("authors"), claims)
 
@@ -172,7 +195,10 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     if isinstance(pdf, dict):
         pdf = pdf.get("url")
     pdf = clean_space(pdf) if isinstance(pdf, str) else None
-    if pdf and is_shadow_library_url(pdf):
+    if pdf and not re.match(r"https?://", pdf, re.IGNORECASE):
+        # "javascript:…" or a bare word would become a link on the site
+        claims.append(Claim("open_access_url", pdf, "ignored: not an http(s) link"))
+    elif pdf and is_shadow_library_url(pdf):
         why = "suppressed: openAccessPdf pointed to a shadow library (unauthorised copy), never published"
         if record.is_open_access is False:
             why += "; the record itself says the paper is not open access"
@@ -217,7 +243,7 @@ def _as_text(value) -> str | None:
 
 def _digits(value: str | None) -> str | None:
     value = clean_space(value)
-    return value if value and value.isdigit() else None
+    return value if value and re.fullmatch(r"[0-9]+", value) else None  # not "²" or "١"
 
 
 def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
@@ -226,6 +252,7 @@ def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
     'Mika Sato and Kenji Ito' or a list of names (or of {"name": …})."""
     complete = True
     if isinstance(value, str):
+        value = clean_space(value) or ""  # the split below backtracks on long runs of spaces
         if ";" in value:
             names = [re.sub(r"^([^,]+),\s*([^,]+)$", r"\2 \1", n.strip()) for n in value.split(";")]
         else:
@@ -250,9 +277,9 @@ def _dates(record: PaperRecord, published: str | None, epub: str | None, year: s
     m = re.fullmatch(r"((?:1[89]|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?(?:[T ].*)?", published or "")
     if m:
         record.year = int(m.group(1))
-        record.publication_date = iso_date(
-            record.year, int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
-        )
+        month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
+        day = int(m.group(3)) if month and m.group(3) and 1 <= int(m.group(3)) <= 31 else None
+        record.publication_date = iso_date(record.year, month, day)
     elif published:
         claims.append(Claim("publication_date", published, "ignored: not an ISO date"))
     # EPubDate "2017/1/1 0:00:00" stands for "some time in 2017": only its year is
@@ -266,7 +293,7 @@ def _dates(record: PaperRecord, published: str | None, epub: str | None, year: s
         if record.year is None:
             record.year = year
             record.publication_date = iso_date(year) if placeholder else record.epub_date or iso_date(year)
-    if record.year is None and year and year.strip().isdigit():
+    if record.year is None and year and re.fullmatch(r"(?:1[89]|20)[0-9][0-9]", year.strip()):
         record.year = int(year.strip())
         record.publication_date = iso_date(record.year)
 
@@ -290,15 +317,14 @@ def _publication_types(value) -> list[str]:
 
 
 def _integer(value) -> int | None:
+    """A count: a whole number from 0 to what SQLite stores (a larger one would stop the build)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value.strip()):
+        value = int(value.strip())
+    return value if isinstance(value, int) and 0 <= value < 2**63 else None
 
 
 def _boolean(value) -> bool | None:

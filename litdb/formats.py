@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 
 from . import aggregator_json, pubmed_page
+from .normalize import strip_controls
 from .records import PaperRecord
 
 # Checked in order; the first whose looks_like() accepts the text parses it.
@@ -19,22 +20,23 @@ FORMATS = [
 
 
 def decode(data: bytes) -> str:
-    """Text of a seed file: UTF-8 (with or without BOM) or UTF-16 with BOM; CRLF folded."""
-    if not data.strip():
-        raise ValueError("empty file")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise ValueError(f"invalid UTF-16 at byte {e.start}") from None
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise ValueError(f"not UTF-8 text: invalid byte 0x{data[e.start]:02x} at offset {e.start}") from None
+    """Text of a seed file: UTF-8 (with or without BOM) or UTF-16 with BOM; CRLF folded,
+    other control characters (form feeds, escapes) made spaces; a NUL means binary."""
+    encoding = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(data[:2], "utf-8")
+    try:
+        text = data[2:].decode(encoding) if encoding != "utf-8" else data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        at = e.start + len(data) - len(e.object)  # offsets in the file, byte order mark included
+        if encoding != "utf-8":
+            raise ValueError(f"invalid UTF-16 at byte {at}: {e.reason}") from None
+        raise ValueError(f"not UTF-8 text: invalid byte 0x{data[at]:02x} at offset {at}") from None
     if "\x00" in text:
-        raise ValueError(f"binary file: NUL byte at offset {text.index(chr(0))}")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        at = len(data) - len(text[text.index("\x00"):].encode(encoding))
+        raise ValueError(f"binary file: NUL byte at offset {at}")
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():  # also a lone byte order mark
+        raise ValueError("empty file")
+    return text
 
 
 def detect(text: str) -> str | None:

@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .normalize import stable_id, title_key
+from .normalize import fold, stable_id, title_key
 from .records import PaperRecord
 from .topics import Vocabulary, paper_topics
 
@@ -124,8 +124,10 @@ def merge_group(group: list[SourceRecord]) -> dict:
         identity = "doi:" + merged["doi"]
     elif merged["pmid"]:
         identity = "pmid:" + merged["pmid"]
-    else:
+    elif title_key(merged["title"]):
         identity = f"title:{title_key(merged['title'])}:{merged['year']}"
+    else:  # a title of punctuation only ("???"): the paper is known by where it came from
+        identity = f"source:{group[0].filename}:{group[0].record.title}"
     paper_id = stable_id("paper", identity)
 
     # Affiliation texts by author, when the source that gave the names printed them.
@@ -212,9 +214,8 @@ def merge_authors(records: list[PaperRecord]) -> tuple[list[str], bool, PaperRec
 
 
 def name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z]+", " ", text.casefold()).strip()
+    """A name's words, folded: 'Lehéricy S' -> 'lehericy s'; names in any script keep their letters."""
+    return re.sub(r"[\W\d_]+", " ", fold(name)).strip()
 
 
 def same_person(a: str, b: str) -> bool:
@@ -270,7 +271,7 @@ def _journal_words(name: str | None) -> tuple[str, ...]:
     ("Movement disorders : official journal of the Movement Disorder Society"):
     only the part before " : " names the journal."""
     name = (name or "").split(" : ")[0]
-    return tuple(w for w in re.findall(r"[a-z0-9]+", name_key(name)) if w not in JOURNAL_STOPWORDS)
+    return tuple(w for w in re.findall(r"[^\W_]+", fold(name)) if w not in JOURNAL_STOPWORDS)
 
 
 def is_abbreviation_of(abbreviation: str, title: str) -> bool:
@@ -279,7 +280,7 @@ def is_abbreviation_of(abbreviation: str, title: str) -> bool:
     abbreviated word starts like the full word and its letters follow in order."""
     full = _journal_words(title)
     # "U S A" keeps its "A": stop words are dropped from the abbreviation only if that fits.
-    for short in (re.findall(r"[a-z0-9]+", name_key(abbreviation or "")), _journal_words(abbreviation)):
+    for short in (re.findall(r"[^\W_]+", fold(abbreviation)), _journal_words(abbreviation)):
         if short and len(short) == len(full) and all(
             a[0] == t[0] and _letters_in_order(a, t) for a, t in zip(short, full)
         ):
@@ -322,6 +323,9 @@ def assign_journals(mentions: list[tuple[str | None, str | None]]) -> tuple[list
     titles = {words: i for (kind, words), i in first_by.items() if kind == "t"}
     for (kind, words), i in first_by.items():
         if kind == "a" and mentions[i][0] is None:
+            if words in titles:  # "Neuron" abbreviates the journal titled "Neuron"
+                join(titles[words], i)
+                continue
             matches = {find(j) for t, j in titles.items() if is_abbreviation_of(words, t)}
             if len(matches) == 1:
                 join(matches.pop(), i)
@@ -329,13 +333,17 @@ def assign_journals(mentions: list[tuple[str | None, str | None]]) -> tuple[list
     groups: dict[int, list[int]] = {}
     for i in range(len(mentions)):
         groups.setdefault(find(i), []).append(i)
-    journals, journal_of = [], {}
+    journals, journal_of, journal_ids = [], {}, set()
     for members in groups.values():
         titles_ = [mentions[i][0] for i in members if mentions[i][0]]
         abbreviations = [mentions[i][1] for i in members if mentions[i][1]]
         title = max(titles_, key=len) if titles_ else None
         abbreviation = sorted(abbreviations, key=lambda a: (-abbreviations.count(a), a))[0] if abbreviations else None
-        journal_id = stable_id("journal", " ".join(_journal_words(title or abbreviation)))
+        key = " ".join(_journal_words(title or abbreviation)) or fold(title or abbreviation).strip()
+        journal_id = stable_id("journal", key)
+        if journal_id in journal_ids:  # names that fold alike but were not joined: keep them apart
+            journal_id = stable_id("journal", key, title or "", abbreviation or "")
+        journal_ids.add(journal_id)
         journals.append({
             # NLM catalogue titles carry a subtitle after " : ": the name leaves it out
             "id": journal_id, "name": (title or abbreviation).split(" : ")[0], "title": title,

@@ -23,6 +23,15 @@ SHADOW_LIBRARY_HOSTS = re.compile(
     re.IGNORECASE,
 )
 URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>]+", re.IGNORECASE)
+# Never stored: control characters (C0 but tab and newline, DEL, C1) and lone
+# surrogates (from a JSON "\ud800" escape), which SQLite cannot even store.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    """Control characters become spaces, lone surrogates U+FFFD."""
+    return LONE_SURROGATES.sub("\ufffd", CONTROL_CHARACTERS.sub(" ", text))
 
 
 def stable_id(*parts: str) -> str:
@@ -34,8 +43,7 @@ def clean_space(text: str | None) -> str | None:
     """Collapse runs of white space (no-break spaces included); None for empty text."""
     if text is None:
         return None
-    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-    return text or None
+    return " ".join(text.split()) or None  # str.split() splits on the same white space as \s
 
 
 class _TextExtractor(HTMLParser):
@@ -87,7 +95,8 @@ def normalize_doi(value: str | None) -> str | None:
     doi = re.sub(r"^(?:https?://)?(?:www\.|dx\.)?doi\.org/", "", doi, flags=re.IGNORECASE)
     doi = re.sub(r"^doi:\s*", "", doi, flags=re.IGNORECASE)
     doi = doi.rstrip(".,;").lower()
-    return doi if re.fullmatch(r"10\.\d{4,9}/\S+", doi) else None
+    # "%00" in a link must not smuggle a control character in
+    return doi if re.fullmatch(r"10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+", doi) else None
 
 
 def expand_pages(value: str | None) -> str | None:
@@ -95,7 +104,8 @@ def expand_pages(value: str | None) -> str | None:
     pages = clean_space(value)
     if pages is None:
         return None
-    m = re.fullmatch(r"([A-Za-z]*)(\d+)\s*[-\u2013]\s*([A-Za-z]*)(\d+)", pages)
+    # at most 9 digits: int() refuses thousands of them, and no page number is that long
+    m = re.fullmatch(r"([A-Za-z]*)([0-9]{1,9})\s*[-\u2013]\s*([A-Za-z]*)([0-9]{1,9})", pages)
     if not m:
         return pages
     prefix, first, prefix2, last = m.groups()
@@ -138,11 +148,16 @@ def parse_date_words(text: str) -> tuple[int, int | None, int | None] | None:
     return int(m.group("year")), month, day
 
 
+def fold(text: str | None) -> str:
+    """Lower case without accents, every script kept: 'Lehéricy' -> 'lehericy'."""
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
 def title_key(title: str | None) -> str:
-    """Title reduced to letters and digits, for matching the same paper across sources."""
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+    """Title reduced to its letters and digits (any script), for matching the same
+    paper across sources."""
+    return re.sub(r"[\W_]+", "", fold(title))
 
 
 def is_shadow_library_url(url: str | None) -> bool:

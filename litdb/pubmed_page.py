@@ -135,7 +135,7 @@ LINK_LABELS = re.compile(
 
 def looks_like(text: str) -> bool:
     """A PubMed page has its citation line, or a PMID line, or its disclaimer heading."""
-    lines = [clean_space(line) or "" for line in text.splitlines()]
+    lines = [clean_space(line) or "" for line in text.split("\n")]  # as the parser splits it
     return any(CITATION_LINE.match(line) for line in lines) and (
         "PubMed Disclaimer" in lines
         or any(line.startswith("PMID:") for line in lines)
@@ -165,17 +165,19 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
 
 def parse_pubmed_page(text: str) -> PaperRecord:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [line.replace("\u00a0", " ").strip() for line in raw_lines]
+    # Runs of spaces inside a line are folded too: on a line of thousands of spaces
+    # the patterns below would backtrack for minutes.
+    lines = [clean_space(line) or "" for line in raw_lines]
     # The "Page navigation" sidebar repeats every heading above the article, so
     # sections are only cut after the citation line.
     at = _citation_line(lines)
     if at is None:
         raise ValueError("no citation line like '. 2014 Dec;13(6):666-8.' before the abstract")
     above = lines[:at]
-    header, sections = split_sections(lines[at:])
+    cite = CITATION_LINE.match(lines[at])
+    header, sections = split_sections(lines[at + 1 :])
     record = PaperRecord(format=FORMAT, title="")
     claims: list[Claim] = []
-    cite = CITATION_LINE.match(header[0])
 
     # Above the citation line: the journal abbreviation (newer layout) and header
     # publication types such as "Editorial" or "Review".
@@ -193,15 +195,14 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     if cite.group("locator"):
         claims.append(Claim("article_locator", cite.group("locator"),
                             "article identifier printed after the date (published ahead of print)"))
-    if cite.group("vip"):
-        vip = VIP.match(cite.group("vip"))
+    if cite.group("vip") and (vip := VIP.match(cite.group("vip"))):  # not "13(6:666-8"
         record.volume = clean_space(vip.group("volume"))
         record.issue = clean_space(vip.group("issue"))
         record.pages = expand_pages(vip.group("pages"))
 
     # After the citation line: doi, Epub date, title, authors, affiliations, ids.
     rest = [cite.group("rest") or ""]
-    body = header[1:]
+    body = header
     i = 0
     while i < len(body) and (not body[i] or _is_citation_tail(body[i])):
         rest.append(body[i])
@@ -435,8 +436,7 @@ def _reference(position: int, line: str) -> Reference:
         date = parse_date_words(m.group("date"))
         if date:
             ref.year, ref.month, ref.day = date
-        if m.group("vip"):
-            vip = VIP.match(m.group("vip"))
+        if m.group("vip") and (vip := VIP.match(m.group("vip"))):
             ref.volume = clean_space(vip.group("volume"))
             ref.issue = clean_space(vip.group("issue"))
             ref.pages = expand_pages(vip.group("pages"))
