@@ -255,6 +255,8 @@ def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
         value = clean_space(value) or ""  # the split below backtracks on long runs of spaces
         if ";" in value:
             names = [re.sub(r"^([^,]+),\s*([^,]+)$", r"\2 \1", n.strip()) for n in value.split(";")]
+        elif re.fullmatch(r"[^\W\d_][\w'\u2019-]*, [^,]+ [A-Z]\.?", value):
+            names = [re.sub(r"^([^,]+), (.+)$", r"\2 \1", value)]  # one author, "Weber, Amélie A"
         else:
             names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", value)
     elif isinstance(value, list):

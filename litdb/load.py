@@ -75,34 +75,54 @@ def stage_records(db: sqlite_utils.Database, items: list[SourceRecord]) -> None:
 
 
 def cluster_records(db: sqlite_utils.Database) -> None:
-    """Give records of the same paper the same cluster: same DOI, else PMID, else same
-    title and year (unless their DOIs differ). Labels spread until nothing changes."""
+    """Give records of the same paper the same cluster. Records sharing a DOI or a
+    PMID are one paper; then records with the same title and year join, unless the
+    papers they would join carry different DOIs (two papers may share a title)."""
     conn = db.conn
     conn.executescript("""
         UPDATE staging.records SET cluster = rid;
         CREATE INDEX staging.records_doi ON records (doi, cluster);
         CREATE INDEX staging.records_pmid ON records (pmid, cluster);
         CREATE INDEX staging.records_title ON records (tkey, year, cluster);
+        CREATE INDEX staging.records_cluster ON records (cluster, rid);
     """)
     while True:
-        conn.execute("DROP TABLE IF EXISTS temp.moves")
-        conn.execute("""
-            CREATE TEMP TABLE moves AS SELECT rid, best FROM (
-                SELECT rid, cluster, min(
-                    cluster,
-                    coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.doi = r.doi), cluster),
-                    coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.pmid = r.pmid), cluster),
-                    coalesce((SELECT min(o.cluster) FROM staging.records o
-                              WHERE o.tkey = r.tkey AND o.year IS r.year
-                                AND (o.doi IS NULL OR r.doi IS NULL OR o.doi = r.doi)), cluster)) AS best
-                FROM staging.records r)
-            WHERE best < cluster""")
-        if not conn.execute("SELECT count(*) FROM temp.moves").fetchone()[0]:
+        _spread(conn, """
+            SELECT rid, cluster, min(cluster,
+                coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.doi = r.doi), cluster),
+                coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.pmid = r.pmid), cluster)) AS best
+            FROM staging.records r WHERE doi IS NOT NULL OR pmid IS NOT NULL""")
+        # A title group joins only when all its papers together carry at most one DOI.
+        moved = _spread(conn, """
+            WITH cluster_dois AS (SELECT cluster, min(doi) AS doi, count(DISTINCT doi) AS n
+                                  FROM staging.records GROUP BY cluster),
+                 title_groups AS (SELECT tkey, year, min(r.cluster) AS best,
+                                         count(DISTINCT d.doi) AS dois, max(d.n) AS most
+                                  FROM staging.records r JOIN cluster_dois d USING (cluster)
+                                  WHERE tkey IS NOT NULL GROUP BY tkey, year)
+            SELECT r.rid, r.cluster, g.best FROM staging.records r
+            JOIN title_groups g ON g.tkey = r.tkey AND g.year IS r.year
+            WHERE g.dois <= 1 AND g.most <= 1""", once=True)
+        if not moved:
             break
-        conn.execute("""UPDATE staging.records SET cluster = (SELECT best FROM temp.moves WHERE moves.rid = records.rid)
-                        WHERE rid IN (SELECT rid FROM temp.moves)""")
-    conn.execute("DROP TABLE temp.moves")
-    conn.execute("CREATE INDEX staging.records_cluster ON records (cluster, rid)")
+
+
+def _spread(conn, candidates_sql: str, once: bool = False) -> int:
+    """Move whole clusters to the lowest cluster the query finds for any of their
+    records, until nothing moves (or after one round); returns the number of moves."""
+    total = 0
+    while True:
+        conn.execute("DROP TABLE IF EXISTS temp.moves")
+        conn.execute(f"CREATE TEMP TABLE moves AS SELECT cluster AS old, min(best) AS best FROM ({candidates_sql}) "
+                     "WHERE best < cluster GROUP BY cluster")
+        n = conn.execute("SELECT count(*) FROM temp.moves").fetchone()[0]
+        if not n:
+            return total
+        total += n
+        conn.execute("""UPDATE staging.records SET cluster = (SELECT best FROM temp.moves WHERE old = cluster)
+                        WHERE cluster IN (SELECT old FROM temp.moves)""")
+        if once:
+            return total
 
 
 def clusters(db: sqlite_utils.Database):

@@ -270,7 +270,8 @@ def _journal_words(name: str | None) -> tuple[str, ...]:
     """Significant words of a journal name. NLM catalogue titles carry a subtitle
     ("Movement disorders : official journal of the Movement Disorder Society"):
     only the part before " : " names the journal."""
-    name = (name or "").split(" : ")[0]
+    # and "(London, England)" after a title only says where it is published
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", (name or "").split(" : ")[0]) or name or ""
     return tuple(w for w in re.findall(r"[^\W_]+", fold(name)) if w not in JOURNAL_STOPWORDS)
 
 

@@ -337,18 +337,35 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
         record.authors_complete = False
     # Expanded affiliations: numbered lines after the "Affiliations" heading.
     in_affiliations = False
+    cited = {n for numbers in record.author_affiliations for n in numbers}
     for line in after_title:
         if line.startswith("Affiliation"):
             in_affiliations = True
             continue
-        m = re.match(r"^(\d{1,3})\s*([^\d\s].*)$", line)
-        if in_affiliations and m:
-            record.affiliations[int(m.group(1))] = m.group(2)
+        number = _affiliation_number(line, cited) if in_affiliations else None
+        if number is not None:
+            record.affiliations[number] = line[len(str(number)):].strip()
         elif in_affiliations and record.affiliations:
             break
 
 
-NAME_WORD = re.compile(r"^([A-Z\u00C0-\u024F][\w.'\u2019-]*|(van|von|der|den|de|del|della|di|da|du|le|la|dos|das|ter|ten|y|e)|\d{1,3})$")
+def _affiliation_number(line: str, cited: set[int]) -> int | None:
+    """'1Department of …' -> 1; '22nd Department of …' -> 2 when the authors cite
+    affiliation 2 (the glued number is the one the author line refers to)."""
+    digits = re.match(r"\d{1,3}", line)
+    if not digits:
+        return None
+    for k in range(len(digits.group()), 0, -1):
+        number = int(line[:k])
+        if line[k:].strip() and (number in cited or not cited and not line[k].isdigit()):
+            return number
+    return None
+
+
+NAME_WORD = re.compile(
+    r"^([A-Z\u00C0-\u024F][\w.'\u2019-]*|[a-z]{1,3}['\u2019][A-Z\u00C0-\u024F][\w'\u2019-]*"  # d'Alessandro
+    r"|(van|von|der|den|de|del|della|di|da|du|le|la|dos|das|ter|ten|y|e)|\d{1,3})$"
+)
 
 
 def _looks_like_author_line(line: str, title: str) -> bool:

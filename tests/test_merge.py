@@ -147,8 +147,12 @@ def test_identity_doi_then_pmid_then_title_and_year(tmp_path):
         {"title": "the same title", "publicationDate": "2021"},              # another year
         {"title": "Twin", "publicationDate": "2020", "doi": "10.1000/t1"},
         {"title": "Twin", "publicationDate": "2020", "doi": "10.1000/t2"},   # different DOIs: never merged
+        {"title": "Twin", "publicationDate": "2020"},                        # which twin? neither
+        {"title": "B", "pmid": "7", "doi": "10.1000/b"},
+        {"title": "B!", "pmid": "7"},                                        # joins through the PMID...
+        {"title": "b", "doi": "10.1000/B"},                                  # ...and the DOI, any case
     ])
-    assert sorted(r["source_count"] for r in db["papers"].rows) == [1, 1, 1, 2, 2]
+    assert sorted(r["source_count"] for r in db["papers"].rows) == [1, 1, 1, 1, 2, 2, 3]
 
 
 def test_name_and_journal_matching():

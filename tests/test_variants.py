@@ -138,3 +138,22 @@ def test_all_variants_build_together(tmp_path):
     # the Frontiers-style reference with a bare DOI links to seed 001
     cited = db.execute("select cited_paper_id from paper_references where citation like 'Bologna M., Berardelli A. (2017)%'").fetchone()
     assert cited == ("9c8f9033fd60",)
+
+
+def test_surnames_with_lowercase_particles_and_affiliations_starting_with_digits():
+    from litdb.pubmed_page import parse_pubmed_page
+    text = (FIXTURES / "pubmed_newer_expanded_noabstract.txt").read_text(encoding="utf-8")
+    text = text.replace("Yuki Nakamura 3", "Amara d'Alessandro 2 3").replace(
+        "2Movement Disorders Unit", "22nd Movement Disorders Unit").replace(
+        "3Department of Neurology, Graduate", "3 2nd Department of Neurology, Graduate")
+    record = parse_pubmed_page(text)
+    assert record.authors == ["Karin Lindholm", "Pedro Alves Dias", "Amara d'Alessandro", "Olumide A Bello"]
+    assert record.author_affiliations == [[1], [2], [2, 3], [1, 4]]
+    assert record.affiliations[2].startswith("2nd Movement Disorders Unit")
+    assert record.affiliations[3].startswith("2nd Department of Neurology")
+
+
+def test_single_author_written_surname_first():
+    from litdb.aggregator_json import parse_aggregator_file
+    [record] = parse_aggregator_file('{"title": "T", "authors": "Weber, Amélie A"}')
+    assert (record.authors, record.authors_complete) == (["Amélie A Weber"], True)
