@@ -11,7 +11,7 @@ INSPECT := inspect-data.json
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build test clean chromium
+.PHONY: serve build test clean chromium loadtest
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ serve: build
 
 test: $(VENV)/.installed chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# make loadtest -- a >=10,000-paper synthetic corpus served as `make serve` does, on 127.0.0.1,
+# under 32 concurrent connections for 60 s (LOADTEST_ARGS="--duration 120 --concurrency 64")
+loadtest: $(VENV)/.installed
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser). Installed
 # here when missing and we are root; otherwise those tests skip (and CI fails).

@@ -52,9 +52,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerURL(str):
+    """The server's base URL (a str, as the tests join paths to it) that also knows the
+    server's process id and log file (for tests/test_security.py)."""
+
+    pid: int
+    log: Path
+
+
 @pytest.fixture(scope="session")
 def server(seed_db):
-    """Datasette serving the seed database exactly as `make serve` does; yields its base URL."""
+    """Datasette serving the seed database exactly as `make serve` does; yields its base URL
+    (with .pid and .log)."""
     inspect_file = seed_db.parent / "inspect-data.json"
     datasette = Path(sys.executable).parent / "datasette"
     subprocess.run([str(datasette), "inspect", str(seed_db), "--inspect-file", str(inspect_file)], check=True)
@@ -62,7 +71,8 @@ def server(seed_db):
     log = open(seed_db.parent / "datasette.log", "w")
     process = subprocess.Popen(datasette_command(seed_db, inspect_file, port), stdout=log, stderr=log,
                                env=serve_env())
-    base = f"http://127.0.0.1:{port}"
+    base = ServerURL(f"http://127.0.0.1:{port}")
+    base.pid, base.log = process.pid, seed_db.parent / "datasette.log"
     for _ in range(100):
         try:
             urllib.request.urlopen(base + "/-/versions.json", timeout=1)

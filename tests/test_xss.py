@@ -1,0 +1,243 @@
+"""Hostile seed files and hostile URLs in a real browser: nothing a seed or a visitor
+writes may run as script on the site.
+
+A database is built from two seeds written here: an aggregator record whose title,
+abstract, authors, journal, volume, publication types and extra fields carry script
+(entity-encoded where the reader strips tags, so that it reaches the database as
+markup), and a copy of seeds/000 with the same in its title, author and abstract
+lines. It is served exactly as `make serve` serves (litdb.serve), and Debian's
+Chromium, headless, visits every kind of page, and URLs that reflect hostile query
+parameters. On each: no dialog opened, the payloads' global flag was never set, no
+element came out of a payload, no request left the site, and the page raised no
+Content-Security-Policy violation (an injected handler would raise one even though
+the CSP blocks it)."""
+
+import html
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, build_quietly, free_port
+from litdb.serve import datasette_command, serve_env
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+
+# Each sets window.__xss before opening a dialog, should it ever run.
+SCRIPT = "<script>window.__xss=1;alert(1)</script>"
+IMG = '<img src=x onerror="window.__xss=1;alert(1)">'
+SVG = '"><svg onload=window.__xss=1;alert(1)>'
+PAYLOADS = [SCRIPT, IMG, SVG]
+SVG_NO_DOT = '"><svg onload=alert(1)>'  # PubMed's short citation line ends the author at a "."
+
+# Seen by the browser: markers that a payload became an element or a handler.
+INJECTED_ELEMENTS = """() => [
+  ...document.querySelectorAll('svg[onload], img[onerror], [onload], [onerror]'),
+  ...[...document.scripts].filter(s => s.text.includes('__xss')),
+  ...[...document.querySelectorAll('a[href]')].filter(a => (a.getAttribute('href') || '').trim().toLowerCase().startsWith('javascript:')),
+].map(e => e.outerHTML)"""
+
+RECORD_CSP_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));
+"""
+
+
+def write_hostile_seeds(folder):
+    folder.mkdir()
+    entity = [html.escape(p, quote=False) for p in PAYLOADS]  # the reader strips tags, then unescapes
+    record = {
+        "title": "XSS aggregator title " + " ".join(entity),
+        "authors": [{"name": "Eve " + e} for e in entity],
+        "doi": "10.5555/xss.1",
+        "abstract": "<p>XSS abstract " + " ".join(entity) + "</p>",
+        "journal": {"name": "Journal of " + " ".join(PAYLOADS), "volume": IMG, "pages": "1-2"},
+        "publicationDate": "2020-01-01",
+        "publicationTypes": ["JournalArticle", SCRIPT],
+        "isOpenAccess": True,
+        "openAccessPdf": {"url": "javascript:window.__xss=1;alert(1)"},
+        "venue": SCRIPT,
+        "fieldsOfStudy": [SVG],
+        "citationCount": 3,
+    }
+    (folder / "aggregator_xss.txt").write_text(json.dumps(record, ensure_ascii=False) + "\n引用次数: 3\n",
+                                              encoding="utf-8")
+    page = (SEEDS / "000_a766678b1bddf855.txt").read_text(encoding="utf-8")
+    page = page.replace("Dissecting the links between cerebellum and dystonia", "PubMed XSS title " + " ".join(PAYLOADS))
+    page = re.sub(r"Ailish Malone(\s+et al\.)", lambda m: "Mallory " + SVG_NO_DOT + m.group(1), page)
+    page = page.replace("doi: 10.1007/s12311-014-0601-4.", "doi: 10.5555/xss.2.")
+    page = page.replace("Dystonia is a common movement disorder", f"Abstract {SCRIPT} {IMG}. Dystonia is a common movement disorder")
+    (folder / "pubmed_xss.txt").write_text(page, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The hostile database, served as `make serve` serves; yields (base URL, ids)."""
+    work = tmp_path_factory.mktemp("xss")
+    write_hostile_seeds(work / "seeds")
+    db = work / "literature.db"
+    assert build_quietly(work / "seeds", db) == 0
+    conn = sqlite3.connect(db)
+    ids = {
+        "aggregator_paper": conn.execute("select id from papers where doi = '10.5555/xss.1'").fetchone()[0],
+        "pubmed_paper": conn.execute("select id from papers where doi = '10.5555/xss.2'").fetchone()[0],
+        "author": conn.execute("select id from authors where name = ?", ["Eve " + SCRIPT]).fetchone()[0],
+        "pubmed_author": conn.execute("select id from authors where name like 'Mallory%'").fetchone()[0],
+        "journal": conn.execute("select id from journals where name like 'Journal of %'").fetchone()[0],
+    }
+    # The payloads reached the database as markup, so the pages below really test escaping.
+    [title] = conn.execute("select title from papers where id = ?", [ids["aggregator_paper"]]).fetchone()
+    assert all(p in title for p in PAYLOADS)
+    assert conn.execute("select name from authors where id = ?", [ids["pubmed_author"]]).fetchone()[0] == "Mallory " + SVG_NO_DOT
+    conn.close()
+
+    inspect_file = work / "inspect-data.json"
+    datasette = Path(sys.executable).parent / "datasette"
+    subprocess.run([str(datasette), "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
+    port = free_port()
+    log = open(work / "datasette.log", "w")
+    process = subprocess.Popen(datasette_command(db, inspect_file, port), stdout=log, stderr=log, env=serve_env())
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            assert process.poll() is None, (work / "datasette.log").read_text()
+            time.sleep(0.1)
+    yield base, ids
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def q(**params):
+    return "?" + urllib.parse.urlencode(params)
+
+
+# (path, text the page must show as text: proof the payload was there and escaped)
+PAGES = [
+    ("/", None),
+    ("/literature", None),
+    ("/literature/papers", "<script>"),
+    ("/literature/papers" + q(_facet="journal_id"), "<script>"),
+    ("/literature/papers/{aggregator_paper}", SCRIPT),
+    ("/literature/papers/{pubmed_paper}", SVG),
+    ("/literature/authors/{author}", SCRIPT),
+    ("/literature/authors/{pubmed_author}", SVG_NO_DOT),
+    ("/literature/journals/{journal}", IMG),
+    ("/literature/authors", "<script>"),
+    ("/literature/journals", "<script>"),
+    ("/literature/provenance", "<script>"),
+    ("/literature/disagreements", None),
+    ("/-/search" + q(q="XSS"), SCRIPT),
+    ("/-/search" + q(q=SCRIPT), SCRIPT),
+    ("/-/search" + q(q=SVG), SVG),
+    ("/literature/search" + q(q="XSS"), "<script>"),
+    ("/literature/search" + q(q=SCRIPT), None),
+    ("/literature/papers_by_author" + q(author="Eve"), SCRIPT),
+    ("/literature/papers_by_author" + q(author=SVG), SVG),
+    ("/literature/references_of_paper" + q(paper_id="{pubmed_paper}"), None),
+    ("/literature/references_of_paper" + q(paper_id=IMG), None),
+    ("/literature/source_disagreements", None),
+    ("/literature/papers" + q(_search=SCRIPT), None),
+    ("/literature/papers" + q(_search=IMG, _searchmode="raw"), None),
+    ("/literature/papers" + q(_sort=IMG), IMG),
+    ("/literature/papers" + q(_sort_desc=SVG), None),
+    ("/literature/papers" + q(_facet=SVG), None),
+    ("/literature/papers" + q(_facet_array=SCRIPT), None),
+    ("/literature/papers" + q(title__contains=SVG), None),
+    ("/literature/papers" + q(title__contains="XSS"), "<script>"),
+    ("/literature/papers" + q(authors__arraycontains="Eve " + SCRIPT), "<script>"),
+    ("/literature/papers" + q(_col=SCRIPT), None),
+    ("/literature/papers" + q(_next=IMG), None),
+    ("/literature/papers" + q(_where=SCRIPT), None),
+    ("/literature/papers" + q(**{SVG: "1"}), None),
+    ("/literature" + q(sql=f"select '{SCRIPT}' as a, '{IMG}' as b, 1 as \"{SVG}\""), SCRIPT),
+    ("/literature" + q(sql="select title from papers where title like :t", t="%XSS%"), "<script>"),
+    ("/literature" + q(sql=SCRIPT), None),
+    # the "SQL Interrupted" error page, one-line and multi-line SQL
+    ("/literature" + q(sql="with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"), None),
+    ("/literature" + q(sql=f"with recursive c(x) as (select 1 union all select x + 1 from c)\n"
+                           f"select count(*), '{SCRIPT}' from c"), None),
+    ("/literature/" + urllib.parse.quote(SCRIPT), None),
+    ("/literature/papers/" + urllib.parse.quote(IMG), None),
+    ("/" + urllib.parse.quote(SVG), None),
+]
+
+
+@pytest.mark.parametrize("path, shown", PAGES)
+def test_no_script_from_data_or_url_runs(browser, hostile, path, shown):
+    base, ids = hostile
+    for name, value in ids.items():
+        path = path.replace("{%s}" % name, value).replace("%%7B%s%%7D" % name, value)
+    context = browser.new_context(base_url=base)
+    page = context.new_page()
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    dialogs, csp_console, requests = [], [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: "Content Security Policy" in m.text and csp_console.append(m.text))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    try:
+        assert dialogs == []
+        assert page.evaluate("window.__xss") is None
+        assert page.evaluate(INJECTED_ELEMENTS) == []
+        assert page.evaluate("window.__csp") == [] and csp_console == []
+        host = urllib.parse.urlsplit(base).netloc
+        assert [u for u in requests if urllib.parse.urlsplit(u).netloc != host] == []
+        assert not [u for u in requests if urllib.parse.urlsplit(u).path in ("/x", "/literature/x")]
+        if shown:
+            assert shown in page.inner_text("body")
+    finally:
+        context.close()
+
+
+def test_search_all_page_script_still_renders_results(browser, hostile):
+    """The /-/search page's script (moved to /site/search-all.js) fetches each table's
+    JSON and writes the rows: the hostile titles arrive as text."""
+    base, ids = hostile
+    context = browser.new_context(base_url=base)
+    page = context.new_page()
+    page.goto("/-/search" + q(q="XSS"))
+    page.locator("#search-all-results table.rows-and-columns").first.wait_for()
+    text = page.inner_text("#search-all-results")
+    assert "2 results in literature: papers" in text
+    assert SCRIPT in text and IMG in text
+    assert page.evaluate("window.__xss") is None
+    context.close()
+
+
+def test_javascript_open_access_link_is_never_published(hostile):
+    base, ids = hostile
+    with urllib.request.urlopen(base + f"/literature/papers/{ids['aggregator_paper']}.json?_shape=array") as r:
+        [paper] = json.loads(r.read())
+    assert paper["open_access_url"] is None
+    with urllib.request.urlopen(base + f"/literature/papers/{ids['aggregator_paper']}") as r:
+        body = r.read().decode()
+    assert 'href="javascript:' not in body.lower()
+    assert "&lt;script&gt;window.__xss=1;alert(1)&lt;/script&gt;" in body and SCRIPT not in body
