@@ -6,6 +6,7 @@ the paper's title, abstract, keywords or MeSH terms.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -38,23 +39,37 @@ class Topic:
 
 
 class Vocabulary(list):
-    """The topics, plus an index from a phrase's first token to (topic, phrase)."""
+    """The topics, indexed by the first token of their phrases. One regular
+    expression finds where any phrase could start, so only those few places of a
+    long abstract are looked at closely."""
 
     def __init__(self, topics: list[Topic]):
         super().__init__(topics)
         self.first: dict[str, list[tuple[Topic, Phrase]]] = {}
         self.prefixed: list[tuple[Topic, Phrase]] = []
+        self.exclude_first: dict[str, list[tuple[Topic, Phrase]]] = {}
         for topic in topics:
+            for phrase in topic.exclude:
+                self.exclude_first.setdefault(phrase[0][0], []).append((topic, phrase))
             for phrase in topic.phrases:
                 if len(phrase[0]) == 1 and phrase[1]:
                     self.prefixed.append((topic, phrase))
                 else:
                     self.first.setdefault(phrase[0][0], []).append((topic, phrase))
+        self.longest = max(len(p[0]) for t in topics for p in t.phrases + t.exclude)
+        words = sorted(set(self.first) | set(self.exclude_first), key=len, reverse=True)
+        prefixes = sorted({p[0][0] for _, p in self.prefixed}, key=len, reverse=True)
+        alternatives = [re.escape(w) for w in words] + [re.escape(p) + r"[\w']*" for p in prefixes]
+        # a whole token: not inside a word, and not cut before an apostrophe that joins it
+        self.starts = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w|'\w)")
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """(token in lower case, start, end) for each token."""
-    return [(m.group().lower(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+def _tokens(text: str, start: int = 0, limit: int | None = None) -> list[tuple[str, int, int]]:
+    """(token in lower case, start, end) for the tokens from ``start`` on (``limit`` of them)."""
+    found = TOKEN.finditer(text, start)
+    if limit is not None:
+        found = itertools.islice(found, limit)
+    return [(m.group().lower(), m.start(), m.end()) for m in found]
 
 
 def _phrase(synonym: str) -> Phrase:
@@ -81,34 +96,33 @@ def _matches_at(toks, i: int, phrase: Phrase) -> int:
 
 def _find(vocabulary: Vocabulary, text: str) -> dict[str, list[str]]:
     """Topic id -> the phrases found in the text (lower case, in order, once each)."""
-    toks = _tokens(text)
-    excluded: dict[str, set[int]] = {}
-    for topic in vocabulary:
-        for phrase in topic.exclude:
-            for i in range(len(toks)):
-                end = _matches_at(toks, i, phrase)
-                if end:
-                    excluded.setdefault(topic.id, set()).update(range(i, end))
+    low = text.lower()
+    if len(low) != len(text):  # lower() changed the length (rare letters): positions must agree
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    excluded: dict[str, list[tuple[int, int]]] = {}  # topic id -> character spans not to use
     found: dict[str, list[str]] = {}
     next_free: dict[str, int] = {}  # per topic, matches do not overlap (longest first)
-    prefixes = tuple(p[0][0] for _, p in vocabulary.prefixed)
-    starts = [i for i, (token, _, _) in enumerate(toks) if token in vocabulary.first or token.startswith(prefixes)]
-    for i in starts:
-        token = toks[i][0]
+    for start in vocabulary.starts.finditer(low):
+        toks = _tokens(low, start.start(), vocabulary.longest)
+        token = toks[0][0]
+        for topic, phrase in vocabulary.exclude_first.get(token, ()):
+            end = _matches_at(toks, 0, phrase)
+            if end:
+                excluded.setdefault(topic.id, []).append((toks[0][1], toks[end - 1][2]))
         candidates = vocabulary.first.get(token, []) + [
             (t, p) for t, p in vocabulary.prefixed if token.startswith(p[0][0])]
         best: dict[str, int] = {}
         for topic, phrase in candidates:
-            if i < next_free.get(topic.id, 0):
+            if toks[0][1] < next_free.get(topic.id, 0):
                 continue
-            end = _matches_at(toks, i, phrase)
-            if end and not excluded.get(topic.id, set()).intersection(range(i, end)):
+            end = _matches_at(toks, 0, phrase)
+            if end and not any(a < toks[end - 1][2] and toks[0][1] < b for a, b in excluded.get(topic.id, ())):
                 best[topic.id] = max(best.get(topic.id, 0), end)
         for topic_id, end in best.items():
-            words = " ".join(text[toks[i][1] : toks[end - 1][2]].lower().split())
+            words = " ".join(low[toks[0][1] : toks[end - 1][2]].split())
             if words not in found.setdefault(topic_id, []):
                 found[topic_id].append(words)
-            next_free[topic_id] = end
+            next_free[topic_id] = toks[end - 1][2]
     return found
 
 
