@@ -4,16 +4,23 @@ The published file never changes while it is served (-i), so the answer to the s
 SQL with the same parameters never changes either: facet counts over 100,000 papers
 are computed once, not on every page view. The cache is bounded in bytes and drops
 the least recently used results first. Errors and time-outs are never cached.
+
+A facet over a whole table (no filter, so no parameters a visitor chose) that runs
+past the facet time limit is computed once more in the background, one at a time,
+under a longer but still bounded limit; once it is cached every later page shows it.
 """
 
 import asyncio
 import json
 from collections import OrderedDict
 
+import datasette.database
 from datasette import hookimpl
+from datasette.database import QueryInterrupted, Results
 
 MAX_BYTES = 64 * 1024 * 1024  # all cached results together
 MAX_RESULT_BYTES = 1024 * 1024  # one result; larger ones are not kept
+BACKGROUND_LIMIT_MS = 30_000  # for a whole-table facet computed once in the background
 WARM_PAGES = ["/", "/literature/papers", "/literature/paper_references"]
 
 
@@ -46,14 +53,36 @@ class ResultCache:
             self.bytes -= dropped
 
 
-def cached(execute, cache: ResultCache):
+def cached(execute, cache: ResultCache, execute_fn=None):
+    pending: set = set()
+
+    async def compute_in_background(key, sql):
+        try:
+            def run(conn):
+                with datasette.database.sqlite_timelimit(conn, BACKGROUND_LIMIT_MS):
+                    cursor = conn.execute(sql)
+                    return Results(cursor.fetchall(), False, cursor.description)
+
+            cache.put(key, await execute_fn(run))
+        except Exception:  # still too slow, or failed: the facet stays "timed out"
+            pass
+        finally:
+            pending.discard(key)
+
     async def execute_cached(sql, params=None, truncate=False, custom_time_limit=None, page_size=None,
                              log_sql_errors=True):
         key = (sql, json.dumps(params, sort_keys=True, default=str), truncate, custom_time_limit, page_size)
         results = cache.get(key)
         if results is None:
-            results = await execute(sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
-                                    page_size=page_size, log_sql_errors=log_sql_errors)
+            try:
+                results = await execute(sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
+                                        page_size=page_size, log_sql_errors=log_sql_errors)
+            except QueryInterrupted:
+                whole_table_facet = custom_time_limit is not None and not params and not truncate
+                if whole_table_facet and execute_fn and not pending:
+                    pending.add(key)
+                    asyncio.get_running_loop().create_task(compute_in_background(key, sql))
+                raise
             cache.put(key, results)
         return results
 
@@ -66,7 +95,7 @@ def startup(datasette):
         for db in datasette.databases.values():
             if not db.is_mutable and db.name != "_internal":
                 db.result_cache = ResultCache()
-                db.execute = cached(db.execute, db.result_cache)
+                db.execute = cached(db.execute, db.result_cache, db.execute_fn)
 
         async def warm():
             # The pages most visitors open first: pay their facet queries once, at start.

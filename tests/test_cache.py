@@ -56,3 +56,31 @@ def test_bounded_in_bytes_least_recently_used_first():
     assert list(cache.entries) == [3, 4, 0]  # 1 and 2 went first; 0, always in use, stays
     cache.put("huge", Results([("x" * (2 * 1024 * 1024),)]))
     assert "huge" not in cache.entries
+
+
+def test_whole_table_facet_that_times_out_is_computed_once_in_the_background():
+    import pytest
+    from datasette.database import QueryInterrupted, Results as DatasetteResults
+
+    runs = []
+
+    async def execute(sql, params=None, **kwargs):
+        raise QueryInterrupted(Exception("interrupted"), sql, params)
+
+    async def execute_fn(fn):
+        runs.append(fn)
+        return DatasetteResults([("Cerebellum", 2)], False, [("value",), ("count",)])
+
+    async def scenario():
+        execute_cached = cache_plugin.cached(execute, cache_plugin.ResultCache(), execute_fn)
+        with pytest.raises(QueryInterrupted):
+            await execute_cached("select facet", None, custom_time_limit=500)
+        await asyncio.sleep(0.01)  # the background task runs
+        whole = await execute_cached("select facet", None, custom_time_limit=500)
+        with pytest.raises(QueryInterrupted):  # a filtered facet (visitor's parameters): never
+            await execute_cached("select facet where year = :p0", {"p0": "2014"}, custom_time_limit=500)
+        await asyncio.sleep(0.01)
+        return whole
+
+    assert asyncio.run(scenario()).rows == [("Cerebellum", 2)]
+    assert len(runs) == 1
