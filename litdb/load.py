@@ -227,14 +227,23 @@ def link_references(db: sqlite_utils.Database) -> None:
         WHERE r.cited_paper_id IS NULL AND r.journal IS NOT NULL AND located.id != r.paper_id
         ORDER BY r.rowid, located.id
     """)  # streamed, not fetched: a common volume and page can match many papers
-    links, seen = [], set()
+    conn.execute("CREATE TEMP TABLE links (ref INTEGER PRIMARY KEY, paper_id TEXT)")
+    links, last = [], None
     for rowid, printed, paper_id, title, abbreviation in candidates:
-        if rowid not in seen and journal_matches(printed, title, abbreviation):
-            seen.add(rowid)
-            links.append((paper_id, rowid))
-    conn.executemany("UPDATE paper_references SET cited_paper_id = ? WHERE rowid = ?", links)
-    conn.execute("UPDATE paper_references SET cited_paper_id = NULL WHERE cited_paper_id = paper_id")
-    conn.execute("DROP TABLE located")
+        if rowid != last and journal_matches(printed, title, abbreviation):
+            last = rowid  # the first matching paper wins (candidates come in rowid order)
+            links.append((rowid, paper_id))
+            if len(links) >= 10 * BATCH:
+                conn.executemany("INSERT INTO temp.links VALUES (?, ?)", links)
+                links = []
+    conn.executemany("INSERT INTO temp.links VALUES (?, ?)", links)
+    conn.executescript("""
+        UPDATE paper_references SET cited_paper_id = (SELECT paper_id FROM temp.links WHERE ref = paper_references.rowid)
+        WHERE rowid IN (SELECT ref FROM temp.links);
+        UPDATE paper_references SET cited_paper_id = NULL WHERE cited_paper_id = paper_id;
+        DROP TABLE temp.links;
+        DROP TABLE temp.located;
+    """)
 
 
 def add_topics(db: sqlite_utils.Database, topics) -> None:
