@@ -11,7 +11,7 @@ INSPECT := inspect-data.json
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve build test clean chromium loadtest
+.PHONY: serve build test clean chromium bench loadtest
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ chromium:
 
 clean:
 	rm -f $(DB) $(INSPECT)
+
+# Build and serving benchmark: make bench N=10000; add RECORD=docs/benchmarks.md to keep the table.
+N ?= 100000
+bench: $(VENV)/.installed
+	$(PY) scripts/bench.py --n $(N) $(if $(RECORD),--record $(RECORD))

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from . import load
 from .formats import FORMATS, decode, detect
-from .merge import SourceRecord, paper_rows
+from .merge import paper_rows
 from .records import PaperRecord
 from .topics import load_vocabulary
 
@@ -45,7 +45,15 @@ def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
     return source, records
 
 
-def in_parallel(function, items, workers: int, window: int = 2048):
+def read_and_stage(item: tuple[int, Path]) -> tuple[dict, list[tuple]]:
+    """A seed file's ``sources`` row and its records ready for staging; runs in a worker."""
+    source_id, path = item
+    source, records = read_seed_file(path)
+    source["id"] = source_id
+    return source, [load.staged(source_id, path.name, r) for r in records]
+
+
+def in_parallel(function, items, workers: int, window: int = 512):
     """function(item) for each item, in order, on every core. Work goes out one window
     at a time, so memory holds a window of results, never the whole corpus."""
     items = iter(items)
@@ -65,12 +73,12 @@ def _init_worker():
     _topics = load_vocabulary()
 
 
-def merge_paper(group: list[SourceRecord]) -> dict[str, list[dict]]:
-    """The rows of one paper; runs in a worker process."""
+def merge_paper(group: list[tuple]) -> dict[str, list[tuple]]:
+    """The rows of one paper, from its staged records; runs in a worker process."""
     global _topics
     if _topics is None:
         _topics = load_vocabulary()
-    return paper_rows(group, _topics)
+    return load.paper_values(paper_rows(load.unpickled(group), _topics))
 
 
 class Progress:
@@ -108,20 +116,19 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     try:
         db = sqlite_utils.Database(tmp, recreate=True)
         # Safe on a file nobody else reads, and much faster for the bulk load.
-        db.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;")
+        db.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768;")
         load.create_tables(db)
         load.attach_staging(db, staging)
 
         sources, rejected, progress = [], 0, Progress(err, "reading", len(files))
         workers = workers or (os.cpu_count() or 1 if len(files) >= 64 else 1)
-        for source_id, (path, (source, records)) in enumerate(zip(files, in_parallel(read_seed_file, files, workers)), 1):
-            source["id"] = source_id
+        for path, (source, records) in zip(files, in_parallel(read_and_stage, enumerate(files, 1), workers)):
             sources.append(source)
             if source["status"] == "rejected":
                 rejected += 1
                 progress.close() if progress.active else None
                 print(f"{path}: rejected: {source['error']}", file=err)
-            load.stage_records(db, [SourceRecord(source_id, path.name, r) for r in records])
+            load.stage_records(db, records)
             if len(sources) >= load.BATCH:
                 load.insert_rows(db, "sources", sources)
                 sources = []

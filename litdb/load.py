@@ -17,7 +17,7 @@ from .normalize import strip_shadow_links, title_key
 from .schema import FTS, INDEXES, TABLES, VIEWS
 from .topics import topic_rows
 
-BATCH = 1000
+BATCH = 500
 
 STAGING_SQL = """
 CREATE TABLE staging.records (
@@ -48,30 +48,39 @@ def _may_hold_link(text: str) -> bool:
     return "http" in text or "www." in text or "HTTP" in text or "WWW." in text
 
 
-def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+def row_values(table: str, row: dict) -> tuple:
+    """A row as the tuple of its table's columns, in order, ready to insert."""
+    return tuple(
+        # Last line of defence: no link to a shadow library is ever stored.
+        strip_shadow_links(v)[0] if isinstance(v, str) and _may_hold_link(v) else v
+        for v in (row.get(c) for c in TABLES[table]["columns"])
+    )
+
+
+def insert_values(db: sqlite_utils.Database, table: str, values: list[tuple]) -> None:
     """Insert rows in the order given (ids and rowids follow it, so builds are repeatable)."""
-    if not rows:
-        return
-    columns = list(TABLES[table]["columns"])
-    values = []
-    for row in rows:
-        values.append([
-            # Last line of defence: no link to a shadow library is ever stored.
-            strip_shadow_links(row.get(c))[0] if isinstance(row.get(c), str) and _may_hold_link(row.get(c))
-            else row.get(c)
-            for c in columns
-        ])
-    placeholders = ", ".join("?" * len(columns))
-    db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({placeholders})", values)
+    if values:
+        columns = TABLES[table]["columns"]
+        placeholders = ", ".join("?" * len(columns))
+        db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({placeholders})", values)
 
 
-def stage_records(db: sqlite_utils.Database, items: list[SourceRecord]) -> None:
-    """Parsed records into staging, with the keys that say which ones are the same paper."""
+def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    insert_values(db, table, [row_values(table, row) for row in rows])
+
+
+def staged(source_id: int, filename: str, record) -> tuple:
+    """A parsed record as staging stores it: the keys that say which records are the
+    same paper, and the record itself, pickled (done in the worker that parsed it)."""
+    return (source_id, filename, record.doi, record.pmid, title_key(record.title) or None, record.year,
+            pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def stage_records(db: sqlite_utils.Database, records: list[tuple]) -> None:
+    """Parsed records (from ``staged``) into staging."""
     db.conn.executemany(
         "INSERT INTO staging.records (source_id, filename, doi, pmid, tkey, year, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(i.source_id, i.filename, i.record.doi, i.record.pmid, title_key(i.record.title) or None,
-          i.record.year, pickle.dumps(i.record, protocol=pickle.HIGHEST_PROTOCOL)) for i in items],
-    )
+        records)
 
 
 def cluster_records(db: sqlite_utils.Database) -> None:
@@ -126,7 +135,8 @@ def _spread(conn, candidates_sql: str, once: bool = False) -> int:
 
 
 def clusters(db: sqlite_utils.Database):
-    """The staged records, one list per paper, in a stable order."""
+    """The staged records, one list of (source id, file name, pickled record) per
+    paper, in a stable order."""
     group, current = [], None
     for cluster, source_id, filename, blob in db.conn.execute(
         "SELECT cluster, source_id, filename, record FROM staging.records ORDER BY cluster, rid"
@@ -135,29 +145,50 @@ def clusters(db: sqlite_utils.Database):
             yield group
             group = []
         current = cluster
-        group.append(SourceRecord(source_id, filename, pickle.loads(blob)))
+        group.append((source_id, filename, blob))
     if group:
         yield group
 
 
+def unpickled(group: list[tuple]) -> list[SourceRecord]:
+    return [SourceRecord(source_id, filename, pickle.loads(blob)) for source_id, filename, blob in group]
+
+
+STAGING_INSERTS = {
+    "author_names": "INSERT INTO staging.author_names VALUES (?, ?, ?)",
+    "journal_mentions": "INSERT INTO staging.journal_mentions VALUES (?, ?, ?)",
+}
+STAGING_COLUMNS = {
+    "author_names": ("author_id", "paper_id", "name"),
+    "journal_mentions": ("paper_id", "title", "abbreviation"),
+}
+
+
+def paper_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
+    """One paper's rows as tuples, table by table (compact to send between processes)."""
+    return {
+        table: [tuple(r[c] for c in STAGING_COLUMNS[table]) for r in table_rows] if table in STAGING_COLUMNS
+        else [row_values(table, r) for r in table_rows]
+        for table, table_rows in rows.items()
+    }
+
+
 def load_papers(db: sqlite_utils.Database, merged, on_paper=None) -> int:
-    """Insert each paper's rows (from ``merge.paper_rows``) in batches; returns the paper count."""
-    batch: dict[str, list[dict]] = {}
+    """Insert each paper's rows (from ``paper_values``) in batches; returns the paper count."""
+    batch: dict[str, list[tuple]] = {}
     count = 0
 
     def flush():
-        for table, rows in batch.items():
-            if table == "author_names":
-                db.conn.executemany("INSERT INTO staging.author_names VALUES (:author_id, :paper_id, :name)", rows)
-            elif table == "journal_mentions":
-                db.conn.executemany("INSERT INTO staging.journal_mentions VALUES (:paper_id, :title, :abbreviation)", rows)
+        for table, values in batch.items():
+            if table in STAGING_INSERTS:
+                db.conn.executemany(STAGING_INSERTS[table], values)
             else:
-                insert_rows(db, table, rows)
+                insert_values(db, table, values)
         batch.clear()
 
     for rows in merged:
-        for table, table_rows in rows.items():
-            batch.setdefault(table, []).extend(table_rows)
+        for table, values in rows.items():
+            batch.setdefault(table, []).extend(values)
         count += 1
         if on_paper:
             on_paper()
@@ -265,8 +296,11 @@ def add_disagreements(db: sqlite_utils.Database) -> None:
 def finish(db: sqlite_utils.Database) -> None:
     """Indexes, full-text search and views, after the bulk insert; then statistics."""
     for table, spec in TABLES.items():
+        pk = spec["pk"] if isinstance(spec["pk"], tuple) else (spec["pk"],)
+        led = {pk[0]} | {columns[0] for columns in INDEXES.get(table, [])}
         for column, _, _ in spec.get("foreign_keys", []):
-            db[table].create_index([column], if_not_exists=True)
+            if column not in led:  # an index (or the primary key) that starts with it serves already
+                db[table].create_index([column], if_not_exists=True)
     for table, indexes in INDEXES.items():
         for columns in indexes:
             db[table].create_index(columns, if_not_exists=True)
@@ -275,4 +309,5 @@ def finish(db: sqlite_utils.Database) -> None:
         db.execute(f"INSERT INTO [{table}_fts]([{table}_fts]) VALUES ('optimize')")
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+    db.execute("PRAGMA analysis_limit = 1000")  # statistics from a sample: enough for the planner
     db.analyze()

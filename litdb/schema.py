@@ -100,7 +100,7 @@ INDEXES = {
     "sources": [["status"], ["format"]],
     "topics": [["category"], ["label"]],
     "grants": [["agency"], ["country"]],
-    "provenance": [["field"], ["chosen"], ["paper_id", "field"]],
+    "provenance": [["paper_id", "field"], ["field"], ["chosen"]],
     "disagreement_fields": [["field"]],
 }
 

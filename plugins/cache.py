@@ -5,9 +5,10 @@ SQL with the same parameters never changes either: facet counts over 100,000 pap
 are computed once, not on every page view. The cache is bounded in bytes and drops
 the least recently used results first. Errors and time-outs are never cached.
 
-A facet over a whole table (no filter, so no parameters a visitor chose) that runs
-past the facet time limit is computed once more in the background, one at a time,
-under a longer but still bounded limit; once it is cached every later page shows it.
+A facet that runs past the facet time limit is computed once more in the
+background under a longer but still bounded limit; once it is cached every later
+page shows it. Only one such computation runs at a time (others are simply not
+started), so visitors cannot pile up background work: it holds one SQL thread at most.
 
 Datasette 0.65's array facet removes repeated values within a row with
 ``select distinct j.value, inner.*``, which sorts every whole row (abstract
@@ -27,7 +28,7 @@ from datasette.database import QueryInterrupted, Results
 
 MAX_BYTES = 64 * 1024 * 1024  # all cached results together
 MAX_RESULT_BYTES = 1024 * 1024  # one result; larger ones are not kept
-BACKGROUND_LIMIT_MS = 30_000  # for a whole-table facet computed once in the background
+BACKGROUND_LIMIT_MS = 30_000  # for a facet computed once more in the background
 WARM_PAGES = ["/", "/literature/papers", "/literature/paper_references"]
 
 
@@ -82,11 +83,11 @@ def faster_sql(sql: str) -> str:
 def cached(execute, cache: ResultCache, execute_fn=None):
     pending: set = set()
 
-    async def compute_in_background(key, sql):
+    async def compute_in_background(key, sql, params):
         try:
             def run(conn):
                 with datasette.database.sqlite_timelimit(conn, BACKGROUND_LIMIT_MS):
-                    cursor = conn.execute(sql)
+                    cursor = conn.execute(sql, params if params is not None else {})
                     return Results(cursor.fetchall(), False, cursor.description)
 
             cache.put(key, await execute_fn(run))
@@ -105,10 +106,10 @@ def cached(execute, cache: ResultCache, execute_fn=None):
                 results = await execute(sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
                                         page_size=page_size, log_sql_errors=log_sql_errors)
             except QueryInterrupted:
-                whole_table_facet = custom_time_limit is not None and not params and not truncate
-                if whole_table_facet and execute_fn and not pending:
+                is_facet = custom_time_limit is not None and not truncate
+                if is_facet and execute_fn and not pending:
                     pending.add(key)
-                    asyncio.get_running_loop().create_task(compute_in_background(key, sql))
+                    asyncio.get_running_loop().create_task(compute_in_background(key, sql, params))
                 raise
             cache.put(key, results)
         return results

@@ -58,32 +58,41 @@ def test_bounded_in_bytes_least_recently_used_first():
     assert "huge" not in cache.entries
 
 
-def test_whole_table_facet_that_times_out_is_computed_once_in_the_background():
+def test_facet_that_times_out_is_computed_once_in_the_background_one_at_a_time():
     import pytest
     from datasette.database import QueryInterrupted, Results as DatasetteResults
 
-    runs = []
+    runs, release = [], None
 
     async def execute(sql, params=None, **kwargs):
         raise QueryInterrupted(Exception("interrupted"), sql, params)
 
     async def execute_fn(fn):
         runs.append(fn)
+        await release.wait()
         return DatasetteResults([("Cerebellum", 2)], False, [("value",), ("count",)])
 
     async def scenario():
+        nonlocal release
+        release = asyncio.Event()
         execute_cached = cache_plugin.cached(execute, cache_plugin.ResultCache(), execute_fn)
-        with pytest.raises(QueryInterrupted):
-            await execute_cached("select facet", None, custom_time_limit=500)
-        await asyncio.sleep(0.01)  # the background task runs
+        for sql, params in (("select facet", None), ("select facet where year = :p0", {"p0": "2014"})):
+            with pytest.raises(QueryInterrupted):
+                await execute_cached(sql, params, custom_time_limit=500)
+            await asyncio.sleep(0.01)
+        assert len(runs) == 1  # the second one was not started while the first was running
+        release.set()
+        await asyncio.sleep(0.01)
         whole = await execute_cached("select facet", None, custom_time_limit=500)
-        with pytest.raises(QueryInterrupted):  # a filtered facet (visitor's parameters): never
+        with pytest.raises(QueryInterrupted):  # its turn now
             await execute_cached("select facet where year = :p0", {"p0": "2014"}, custom_time_limit=500)
         await asyncio.sleep(0.01)
-        return whole
+        filtered = await execute_cached("select facet where year = :p0", {"p0": "2014"}, custom_time_limit=500)
+        return whole, filtered
 
-    assert asyncio.run(scenario()).rows == [("Cerebellum", 2)]
-    assert len(runs) == 1
+    whole, filtered = asyncio.run(scenario())
+    assert whole.rows == filtered.rows == [("Cerebellum", 2)]
+    assert len(runs) == 2
 
 
 def test_array_facet_query_is_swapped_for_a_faster_one_with_the_same_counts(tmp_path):
