@@ -41,6 +41,7 @@ class ResultCache:
         self.entries: OrderedDict = OrderedDict()
         self.bytes, self.max_bytes = 0, max_bytes
         self.hits = self.misses = 0
+        self.pending: set = set()  # keys being computed in the background
 
     def get(self, key):
         if key in self.entries:
@@ -81,7 +82,7 @@ def faster_sql(sql: str) -> str:
 
 
 def cached(execute, cache: ResultCache, execute_fn=None):
-    pending: set = set()
+    pending: set = cache.pending
 
     async def compute_in_background(key, sql, params):
         try:
@@ -117,6 +118,24 @@ def cached(execute, cache: ResultCache, execute_fn=None):
     return execute_cached
 
 
+async def warm(datasette) -> None:
+    """The pages most visitors open first: pay their facet queries once, at start.
+    Facets that time out are computed in the background one at a time, so the pages
+    are asked for again until every facet on them is in the cache."""
+    caches = [db.result_cache for db in datasette.databases.values() if hasattr(db, "result_cache")]
+    for _ in range(8):
+        misses = sum(c.misses for c in caches)
+        for path in WARM_PAGES:
+            try:
+                await datasette.client.get(path)
+            except Exception:  # a failed warm-up only means a slower first visit
+                pass
+        while any(c.pending for c in caches):
+            await asyncio.sleep(0.1)
+        if sum(c.misses for c in caches) == misses:
+            break  # everything those pages ask for came from the cache
+
+
 @hookimpl
 def startup(datasette):
     async def inner():
@@ -125,14 +144,21 @@ def startup(datasette):
                 db.result_cache = ResultCache()
                 db.execute = cached(db.execute, db.result_cache, db.execute_fn)
 
-        async def warm():
-            # The pages most visitors open first: pay their facet queries once, at start.
-            for path in WARM_PAGES:
-                try:
-                    await datasette.client.get(path)
-                except Exception:  # a failed warm-up only means a slower first visit
-                    pass
-
-        asyncio.get_running_loop().create_task(warm())
-
     return inner
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Warm the cache in the event loop that serves: `datasette serve` runs the
+    startup hooks in a loop of their own, before the server starts."""
+
+    def wrap(app):
+        async def warming(scope, receive, send):
+            if scope["type"] == "lifespan" and not getattr(datasette, "_litdb_warming", False):
+                datasette._litdb_warming = True
+                asyncio.get_running_loop().create_task(warm(datasette))
+            await app(scope, receive, send)
+
+        return warming
+
+    return wrap
