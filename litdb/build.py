@@ -3,6 +3,7 @@ merge, load, link, index, then swap the finished file into place."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import multiprocessing
@@ -53,16 +54,24 @@ def read_and_stage(item: tuple[int, Path]) -> tuple[dict, list[tuple]]:
     return source, [load.staged(source_id, path.name, r) for r in records]
 
 
-def in_parallel(function, items, workers: int, window: int = 512):
-    """function(item) for each item, in order, on every core. Work goes out one window
-    at a time, so memory holds a window of results, never the whole corpus."""
-    items = iter(items)
+def worker_pool(workers: int):
+    """Processes for parsing and merging, forked once at the start while this process
+    is still small (each keeps its share of whatever the parent holds when forked)."""
     if workers <= 1:
+        return contextlib.nullcontext(None)
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker)
+
+
+def in_parallel(function, items, pool, window: int = 512):
+    """function(item) for each item, in order, on every worker of the pool (here, when
+    there is none). Work goes out one window at a time, so memory holds a window of
+    results, never the whole corpus."""
+    items = iter(items)
+    if pool is None:
         yield from map(function, items)
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker) as pool:
-        while chunk := list(itertools.islice(items, window)):
-            yield from pool.imap(function, chunk, chunksize=max(1, len(chunk) // (workers * 8)))
+    while chunk := list(itertools.islice(items, window)):
+        yield from pool.imap(function, chunk, chunksize=max(1, len(chunk) // (pool._processes * 8)))
 
 
 _topics = None
@@ -113,55 +122,58 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         stale.unlink(missing_ok=True)  # left by a build that was killed
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
     staging = tmp.with_suffix(".tmp-staging")
-    try:
-        db = sqlite_utils.Database(tmp, recreate=True)
-        # Safe on a file nobody else reads, and much faster for the bulk load.
-        db.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768;")
-        load.create_tables(db)
-        load.attach_staging(db, staging)
-
-        sources, rejected, progress = [], 0, Progress(err, "reading", len(files))
-        workers = workers or (os.cpu_count() or 1 if len(files) >= 64 else 1)
-        for path, (source, records) in zip(files, in_parallel(read_and_stage, enumerate(files, 1), workers)):
-            sources.append(source)
-            if source["status"] == "rejected":
-                rejected += 1
-                progress.close() if progress.active else None
-                print(f"{path}: rejected: {source['error']}", file=err)
-            load.stage_records(db, records)
-            if len(sources) >= load.BATCH:
-                load.insert_rows(db, "sources", sources)
-                sources = []
-            progress.step()
-        load.insert_rows(db, "sources", sources)
-        progress.close()
-
-        load.cluster_records(db)
-        clusters = db.conn.execute("SELECT count(DISTINCT cluster) FROM staging.records").fetchone()[0]
-        progress = Progress(err, "merging", clusters)
+    workers = workers or (os.cpu_count() or 1 if len(files) >= 64 else 1)
+    with worker_pool(workers) as pool:
         try:
-            papers = load.load_papers(db, in_parallel(merge_paper, load.clusters(db), workers), on_paper=progress.step)
-        except sqlite3.IntegrityError as e:
-            raise RuntimeError(f"two papers got the same id ({e})") from None
-        progress.close()
-        load.add_journals(db)
-        load.add_authors(db)
-        load.link_references(db)
-        load.add_topics(db, load_vocabulary())
-        load.add_disagreements(db)
-        db.conn.commit()
-        db.execute("DETACH DATABASE staging")
-        load.finish(db)
-        counts = {t: db[t].count for t in ("paper_references", "authors", "journals")}
-        db.conn.commit()
-        db.execute("PRAGMA journal_mode = DELETE")
-        db.close()
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-        staging.unlink(missing_ok=True)
+            db = sqlite_utils.Database(tmp, recreate=True)
+            # Safe on a file nobody else reads, and much faster for the bulk load.
+            db.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768;")
+            load.create_tables(db)
+            load.attach_staging(db, staging)
+
+            sources, rejected, progress = [], 0, Progress(err, "reading", len(files))
+            for path, (source, records) in zip(files, in_parallel(read_and_stage, enumerate(files, 1), pool)):
+                sources.append(source)
+                if source["status"] == "rejected":
+                    rejected += 1
+                    progress.close() if progress.active else None
+                    print(f"{path}: rejected: {source['error']}", file=err)
+                load.stage_records(db, records)
+                if len(sources) >= load.BATCH:
+                    load.insert_rows(db, "sources", sources)
+                    sources = []
+                progress.step()
+            load.insert_rows(db, "sources", sources)
+            progress.close()
+
+            load.cluster_records(db)
+            clusters = db.conn.execute("SELECT count(DISTINCT cluster) FROM staging.records").fetchone()[0]
+            progress = Progress(err, "merging", clusters)
+            try:
+                papers = load.load_papers(db, in_parallel(merge_paper, load.clusters(db), pool), on_paper=progress.step)
+            except sqlite3.IntegrityError as e:
+                raise RuntimeError(f"two papers got the same id ({e})") from None
+            progress.close()
+            if pool is not None:
+                pool.terminate()  # the rest is SQL in this process: free the workers' memory
+            load.add_journals(db)
+            load.add_authors(db)
+            load.link_references(db)
+            load.add_topics(db, load_vocabulary())
+            load.add_disagreements(db)
+            db.conn.commit()
+            db.execute("DETACH DATABASE staging")
+            load.finish(db)
+            counts = {t: db[t].count for t in ("paper_references", "authors", "journals")}
+            db.conn.commit()
+            db.execute("PRAGMA journal_mode = DELETE")
+            db.close()
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+            staging.unlink(missing_ok=True)
     print(
         f"{db_path}: {len(files) - rejected} files loaded, {rejected} rejected; "
         f"{papers} papers, {counts['paper_references']} references, "
