@@ -26,10 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, build_quietly, free_port
+from conftest import CHROMIUM, SEEDS, build_quietly, free_port
 from litdb.serve import datasette_command, serve_env
 
-CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 
@@ -120,18 +119,6 @@ def hostile(tmp_path_factory):
     process.terminate()
     process.wait(timeout=10)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 def q(**params):
