@@ -8,7 +8,6 @@ written in batches.
 from __future__ import annotations
 
 import pickle
-import sqlite3
 
 import sqlite_utils
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .normalize import fold, stable_id, title_key

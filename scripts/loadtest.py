@@ -240,7 +240,7 @@ def report(result: dict, args, papers: int, memory: dict) -> tuple[str, bool]:
         f"- **{total:,} requests, {total / result['wall']:.1f} requests/s**; "
         f"latency p50 {ms(percentile(all_latencies, 50))} ms, p95 {ms(percentile(all_latencies, 95))} ms, "
         f"p99 {ms(percentile(all_latencies, 99))} ms, max {ms(max(all_latencies, default=0))} ms",
-        f"- statuses: " + ", ".join(f"{code}: {n:,}" for code, n in sorted(result["statuses"].items()))
+        "- statuses: " + ", ".join(f"{code}: {n:,}" for code, n in sorted(result["statuses"].items()))
         + f"; **5xx: {fivexx}; connection errors: {connection_errors}**"
         + (f" ({dict(result['errors'])})" if connection_errors else ""),
         f"- server memory after the run: RSS {memory.get('VmRSS', 0) / 1024:.0f} MB, "

@@ -370,7 +370,7 @@ def test_control_characters_are_never_stored(workdir, reference_papers):
     controls = "".join(map(chr, [*range(1, 9), 11, 12, *range(14, 32), 127, 0x85]))
     batch = Batch()
     text = pubmed_text(1).replace(PUBMED_TITLE, f"Dissecting{controls}the links")
-    batch.add("ctl_pubmed.txt", text, status="loaded", title=f"Fuzz case 1: Dissecting the links")
+    batch.add("ctl_pubmed.txt", text, status="loaded", title="Fuzz case 1: Dissecting the links")
     record = aggregator_record(2)
     batch.add("ctl_raw.json", aggregator_text(record).replace("Fuzz case 2:", f"Fuzz{controls}case 2:"),
               status="loaded", title=record["title"])

@@ -433,7 +433,7 @@ def test_only_get_and_head(server, method):
 @pytest.mark.parametrize("path, content_type", [
     ("/", "text/html"),
     ("/literature/papers", "text/html"),
-    (f"/literature/papers/486bd29b069a", "text/html"),
+    ("/literature/papers/486bd29b069a", "text/html"),
     ("/-/search?q=dystonia", "text/html"),
     ("/literature/search?q=dystonia", "text/html"),
     ("/literature/papers.json", "application/json"),
