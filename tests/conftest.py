@@ -49,9 +49,10 @@ def seed_db(tmp_path_factory) -> Path:
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; tests never download a browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium driven by Playwright, launched the way the developers' guide says."""
+    """Headless Chromium driven by Playwright, launched the way the developers' guide says.
+    Per module: Playwright's sync API keeps an event loop running while it is open."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
