@@ -136,7 +136,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
                 sources.append(source)
                 if source["status"] == "rejected":
                     rejected += 1
-                    progress.close() if progress.active else None
+                    progress.close()  # end the bar's line before the message
                     print(f"{path}: rejected: {source['error']}", file=err)
                 load.stage_records(db, records)
                 if len(sources) >= load.BATCH:

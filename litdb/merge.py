@@ -1,17 +1,20 @@
-"""One paper, many sources: group records of the same paper and merge them into rows.
+"""One paper, many sources: merge the records of one paper into its rows.
 
-Identity: records are the same paper when they share a DOI (compared lower-case),
-else a PMID, else the same normalised title and year (unless their DOIs differ).
+Identity (the grouping itself runs in SQL, litdb/load.py): records are the same paper
+when they share a DOI (compared lower-case) or a PMID; records with the same
+normalised title and year join them, unless the papers so joined would carry
+different DOIs.
 
 Merge rule, field by field ("most complete wins"; ties go to the higher-priority
 source: PubMed pages before aggregator records, then file name order):
 - title, abstract, volume, issue, pages, journal title: the longest value;
-- publication_date, epub_date: the most precise date ("2017-05-12" over "2017");
-  year follows the chosen date;
+- publication_date, epub_date: the most precise date ("2017-05-12" over "2017")
+  among those that agree with the highest-priority source's (a more precise date
+  never moves a paper to another year or month); year follows the chosen date;
 - doi, pmid, pmcid, journal abbreviation, open_access_url, copyright: the first given;
 - citation_count: the highest (counts only grow, so the highest is the latest);
-- is_open_access: true when any source found a legitimate free copy, else false
-  when any source says false;
+- is_open_access: true when any source says the paper is free to read, else false
+  when any source says it is not;
 - authors: the longest list (then the one with more characters: full names over
   initials); names are then upgraded from other sources where the same person
   (same surname, same first initial) is given more fully;
