@@ -120,6 +120,10 @@ SHORT_CITATION = re.compile(
 COPYRIGHT = re.compile(
     r"(^(©|\(c\) ?\d{4}|(Crown )?Copyright\b)|protected by copyright|All rights reserved\.?$)", re.IGNORECASE
 )
+REFERENCE_DOI = re.compile(r"(?:(?<=doi\.org/)|(?<![\w/.]))(10\.\d{4,9}/\S+?)\.?(?:\s|$)")
+REFERENCE_PMID = re.compile(r"\bPMID:\s*(\d+)")
+SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+YEAR = re.compile(r"(?:1[89]|20)\d\d")
 DROPDOWN_LINE = re.compile(r"^(Search in PubMed|Search in NLM Catalog|Add to Search)$")
 REFERENCE_SOURCE = re.compile(
     r"^(?:(?P<journal>[A-Z][^.;]*?)\s+)?"
@@ -133,16 +137,15 @@ LINK_LABELS = re.compile(
 )
 
 
+PAGE_MARKERS = ("PubMed Disclaimer", "PMID:", "Access keys NCBI", "- PubMed", "Abstract")
+
+
 def looks_like(text: str) -> bool:
-    """A PubMed page has its citation line, or a PMID line, or its disclaimer heading."""
-    lines = [clean_space(line) or "" for line in text.split("\n")]  # as the parser splits it
-    return any(CITATION_LINE.match(line) for line in lines) and (
-        "PubMed Disclaimer" in lines
-        or any(line.startswith("PMID:") for line in lines)
-        or any(line.startswith("Access keys NCBI") for line in lines)
-        or any(line.endswith("- PubMed") for line in lines)
-        or "Abstract" in lines
-    )
+    """A PubMed page has its citation line, and a PMID line, its disclaimer heading,
+    the NCBI banner, a "- PubMed" link label or an Abstract heading."""
+    return any(marker in text for marker in PAGE_MARKERS) and any(
+        CITATION_LINE.match(clean_space(line) or "")  # the line as the parser will see it
+        for line in text.split("\n") if YEAR.search(line))
 
 
 def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
@@ -277,7 +280,7 @@ def _citation_line(lines: list[str]) -> int | None:
     on the line above (". 2019 Mar;34(3):345-356."); sidebar entries ("Similar
     articles") print the journal inline, so an inline one only counts before the
     "PubMed Disclaimer" heading that follows the abstract."""
-    matches = [i for i, line in enumerate(lines) if CITATION_LINE.match(line)]
+    matches = [i for i, line in enumerate(lines) if YEAR.search(line) and CITATION_LINE.match(line)]
     own = [i for i in matches if lines[i].startswith(".")]
     if own:
         return own[0]
@@ -435,9 +438,9 @@ def _reference(position: int, line: str) -> Reference:
     citation = LINK_LABELS.sub("", line).strip()
     ref = Reference(position=position, citation=citation)
     # "doi: 10.…", "https://doi.org/10.…" or a bare "10.…" (Frontiers style)
-    if (m := re.search(r"(?:(?<=doi\.org/)|(?<![\w/.]))(10\.\d{4,9}/\S+?)\.?(?:\s|$)", citation)):
+    if (m := REFERENCE_DOI.search(citation)):
         ref.doi = normalize_doi(m.group(1))
-    if (m := re.search(r"\bPMID:\s*(\d+)", citation)):
+    if (m := REFERENCE_PMID.search(citation)):
         ref.pmid = m.group(1)
     # Sentences end with ". " (or "? " / "! " after a title). The source is the
     # sentence starting with a year, the journal the sentence before it
@@ -445,8 +448,9 @@ def _reference(position: int, line: str) -> Reference:
     # style without a period ("N Engl J Med 2019;381:2311-21.").
     # A title may end in a year too ("Cancer statistics, 2020."): a sentence that
     # also has ";volume" beats one with a year alone.
-    parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", citation) if p.strip()]
-    sources = [(k, m) for k, m in ((k, REFERENCE_SOURCE.match(p)) for k, p in enumerate(parts))
+    parts = [p.strip() for p in SENTENCE_END.split(citation) if p.strip()]
+    sources = [(k, m) for k, m in ((k, REFERENCE_SOURCE.match(p) if YEAR.search(p) else None)
+                                   for k, p in enumerate(parts))
                if m and (m.group("journal") or k > 0) and not (m.group("journal") or "").endswith(",")]
     with_volume = [(k, m) for k, m in sources if m.group("vip")]
     for k, m in (with_volume or sources)[:1]:
