@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +53,42 @@ def serve_env() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     return env
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def start(command: list[str], port: int, log_path: Path, env=None, host: str = "127.0.0.1",
+          timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """Start a Datasette command in the background and wait until it answers; returns
+    (process, base URL). Raises RuntimeError with the end of its log if it does not."""
+    log = open(log_path, "w")
+    process = subprocess.Popen(command, stdout=log, stderr=log, env=env)
+    log.close()  # the child keeps its own handle
+    base = f"http://{host}:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+            return process, base
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"datasette did not start: {Path(log_path).read_text()[-2000:]}")
+
+
+def start_site(db: Path, log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Serve a database exactly as `make serve` does (inspect file beside it), on 127.0.0.1."""
+    inspect_file = Path(db).with_name(Path(db).stem + "-inspect.json")
+    datasette = str(Path(sys.executable).parent / "datasette")
+    subprocess.run([datasette, "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
+    port = port or free_port()
+    return start(datasette_command(Path(db), inspect_file, port), port, log_path, env=serve_env())
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -33,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from litdb.serve import datasette_command, serve_env  # noqa: E402
+from litdb.serve import datasette_command, free_port, serve_env, start  # noqa: E402
 
 PYTHON = sys.executable
 DATASETTE = str(Path(sys.executable).parent / "datasette")
@@ -77,24 +76,6 @@ def run_measured(command: list[str], env=None) -> tuple[float, int, str]:
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
     return seconds, peak // 1024, stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(command: list[str], port: int, env=None) -> subprocess.Popen:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("server did not start")
 
 
 def timed_ms(url: str) -> float:
@@ -180,8 +161,9 @@ def main() -> None:
     ours_port, stock_port = free_port(), free_port()
     stock_db = stock_copy(build_db, work)
     servers = [
-        start_server(datasette_command(build_db, inspect, ours_port), ours_port, env=serve_env()),
-        start_server([DATASETTE, "serve", str(stock_db), "--host", "127.0.0.1", "--port", str(stock_port)], stock_port),
+        start(datasette_command(build_db, inspect, ours_port), ours_port, work / "ours.log", env=serve_env())[0],
+        start([DATASETTE, "serve", str(stock_db), "--host", "127.0.0.1", "--port", str(stock_port)], stock_port,
+              work / "stock.log")[0],
     ]
     latency = {}
     try:

@@ -30,7 +30,6 @@ import os
 import platform
 import random
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -47,7 +46,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from litdb.serve import SETTINGS, datasette_command, serve_env  # noqa: E402
+from litdb.serve import SETTINGS, datasette_command, free_port, serve_env, start  # noqa: E402
 
 PYTHON = sys.executable
 DATASETTE = str(Path(sys.executable).parent / "datasette")
@@ -102,28 +101,13 @@ def prepare(work: Path, papers: int) -> tuple[Path, Path]:
     return db, inspect
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 def start_server(db: Path, inspect: Path, work: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    logfile = open(work / "datasette.log", "w")
-    process = subprocess.Popen(datasette_command(db, inspect, port, host=HOST), stdout=logfile, stderr=logfile,
-                               env=serve_env())
-    base = f"http://{HOST}:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            return process, base
-        except OSError:
-            if process.poll() is not None:
-                sys.exit("datasette exited: " + (work / "datasette.log").read_text()[-2000:])
-            time.sleep(0.1)
-    process.kill()
-    sys.exit("datasette did not start")
+    port = free_port(HOST)
+    try:
+        return start(datasette_command(db, inspect, port, host=HOST), port, work / "datasette.log",
+                     env=serve_env(), host=HOST, timeout=30)
+    except RuntimeError as e:
+        sys.exit(str(e))
 
 
 def memory_kb(pid: int) -> dict:

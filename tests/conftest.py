@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))
 
 from litdb.build import build  # noqa: E402
-from litdb.serve import datasette_command, serve_env  # noqa: E402
+from litdb.serve import free_port, start_site  # noqa: E402,F401  (free_port: for the tests)
 
 
 def pytest_addoption(parser):
@@ -63,12 +59,6 @@ def browser():
         browser.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class ServerURL(str):
     """The server's base URL (a str, as the tests join paths to it) that also knows the
     server's process id and log file (for tests/test_security.py)."""
@@ -81,27 +71,10 @@ class ServerURL(str):
 def server(seed_db):
     """Datasette serving the seed database exactly as `make serve` does; yields its base URL
     (with .pid and .log)."""
-    inspect_file = seed_db.parent / "inspect-data.json"
-    datasette = Path(sys.executable).parent / "datasette"
-    subprocess.run([str(datasette), "inspect", str(seed_db), "--inspect-file", str(inspect_file)], check=True)
-    port = free_port()
-    log = open(seed_db.parent / "datasette.log", "w")
-    process = subprocess.Popen(datasette_command(seed_db, inspect_file, port), stdout=log, stderr=log,
-                               env=serve_env())
-    base = ServerURL(f"http://127.0.0.1:{port}")
-    base.pid, base.log = process.pid, seed_db.parent / "datasette.log"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"datasette exited: {(seed_db.parent / 'datasette.log').read_text()}")
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("datasette did not start")
+    log = seed_db.parent / "datasette.log"
+    process, url = start_site(seed_db, log)
+    base = ServerURL(url)
+    base.pid, base.log = process.pid, log
     yield base
     process.terminate()
     process.wait(timeout=10)
-    log.close()

@@ -17,17 +17,12 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, SEEDS, build_quietly, free_port
-from litdb.serve import datasette_command, serve_env
+from conftest import CHROMIUM, SEEDS, build_quietly, start_site
 
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -101,24 +96,10 @@ def hostile(tmp_path_factory):
     assert conn.execute("select name from authors where id = ?", [ids["pubmed_author"]]).fetchone()[0] == "Mallory " + SVG_NO_DOT
     conn.close()
 
-    inspect_file = work / "inspect-data.json"
-    datasette = Path(sys.executable).parent / "datasette"
-    subprocess.run([str(datasette), "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
-    port = free_port()
-    log = open(work / "datasette.log", "w")
-    process = subprocess.Popen(datasette_command(db, inspect_file, port), stdout=log, stderr=log, env=serve_env())
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            assert process.poll() is None, (work / "datasette.log").read_text()
-            time.sleep(0.1)
+    process, base = start_site(db, work / "datasette.log")
     yield base, ids
     process.terminate()
     process.wait(timeout=10)
-    log.close()
 
 
 def q(**params):
