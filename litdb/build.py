@@ -16,13 +16,10 @@ from pathlib import Path
 import sqlite_utils
 
 from . import load
-from .formats import FORMATS, decode, detect
+from .formats import UNKNOWN_FORMAT, decode, detect, parse
 from .merge import paper_rows
 from .records import PaperRecord
 from .topics import load_vocabulary
-
-UNKNOWN_FORMAT = "unknown format: neither a PubMed abstract page nor an aggregator JSON record"
-
 
 def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
     """A ``sources`` row (without its id) and the records of one seed file."""
@@ -36,8 +33,7 @@ def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
         source["format"] = detect(text)
         if source["format"] is None:
             raise ValueError(UNKNOWN_FORMAT)
-        parse = next(parse for name, _, parse in FORMATS if name == source["format"])
-        records = parse(text)
+        records = parse(source["format"], text)
     except Exception as e:  # a bad seed must never stop the build
         message = str(e) if isinstance(e, ValueError) else f"could not be parsed ({type(e).__name__}: {e})"
         source["status"], source["error"] = "rejected", " ".join(message.split())

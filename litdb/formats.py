@@ -39,6 +39,9 @@ def decode(data: bytes) -> str:
     return text
 
 
+UNKNOWN_FORMAT = "unknown format: neither a PubMed abstract page nor an aggregator JSON record"
+
+
 def detect(text: str) -> str | None:
     for name, looks_like, _ in FORMATS:
         if looks_like(text):
@@ -46,11 +49,6 @@ def detect(text: str) -> str | None:
     return None
 
 
-def read_seed(data: bytes) -> tuple[str, list[PaperRecord]]:
-    """(format, records) of one seed file, or ValueError saying what is wrong."""
-    text = decode(data)
-    name = detect(text)
-    if name is None:
-        raise ValueError("unknown format: neither a PubMed abstract page nor an aggregator JSON record")
-    parse = next(parse for fmt, _, parse in FORMATS if fmt == name)
-    return name, parse(text)
+def parse(name: str, text: str) -> list[PaperRecord]:
+    """The records of a text in a known format (``detect`` named it), or ValueError."""
+    return next(parse for fmt, _, parse in FORMATS if fmt == name)(text)

@@ -6,7 +6,7 @@ Files: tests/fixtures/variants/. Expected values written by hand from each file.
 import pytest
 
 from conftest import FIXTURES, SEEDS, build_quietly
-from litdb.formats import decode, detect, FORMATS
+from litdb.formats import decode, detect, parse as parse_text
 
 VARIANTS = FIXTURES / "variants"
 
@@ -76,7 +76,7 @@ EXPECTED = {
 def parse(name):
     text = decode((VARIANTS / name).read_bytes())
     fmt = detect(text)
-    return next(p for f, _, p in FORMATS if f == fmt)(text)
+    return parse_text(fmt, text)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
