@@ -51,6 +51,15 @@ def _pages(paper: dict) -> tuple[str | None, str | None]:
     return first, last or None
 
 
+def display_date(iso: str | None) -> str:
+    """'2014-12' -> '2014 Dec', '2006-09-06' -> '2006 Sep 6', as PubMed prints dates."""
+    parts = [int(p) for p in (iso or "").split("-") if p.isdigit()]
+    if not parts:
+        return ""
+    return " ".join([str(parts[0])] + ([MONTH_NAMES[parts[1] - 1].title()] if len(parts) > 1 else [])
+                    + [str(p) for p in parts[2:]])
+
+
 def doi_url(paper: dict) -> str | None:
     return f"https://doi.org/{paper['doi']}" if paper.get("doi") else None
 
@@ -186,10 +195,7 @@ def format_reference(paper: dict) -> str:
     text = (", ".join(names) + ". ") if names else ""
     text += (paper.get("title") or "").rstrip(".") + ". "
     journal = paper.get("journal_abbreviation") or paper.get("journal_title")
-    parts = _date_parts(paper)
-    date = " ".join([str(parts[0])] + ([MONTH_NAMES[parts[1] - 1].title()] if len(parts) > 1 else [])
-                    + ([str(parts[2])] if len(parts) > 2 else [])) if parts else ""
-    source = date
+    source = display_date(paper.get("publication_date") or (str(paper["year"]) if paper.get("year") else None))
     if paper.get("volume"):
         source += f";{paper['volume']}" + (f"({paper['issue']})" if paper.get("issue") else "")
     if paper.get("pages"):

@@ -8,7 +8,7 @@ import re
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from litdb.citations import doi_url, format_reference
+from litdb.citations import display_date, doi_url, format_reference
 
 DB = "literature"
 
@@ -53,17 +53,6 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180) -> Marku
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{year}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
-
-
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
-
-def display_date(iso):
-    """'2014-12' -> '2014 Dec', as PubMed prints dates."""
-    parts = [int(p) for p in (iso or "").split("-") if p.isdigit()]
-    if not parts:
-        return ""
-    return " ".join([str(parts[0])] + ([MONTHS[parts[1] - 1]] if len(parts) > 1 else []) + [str(p) for p in parts[2:]])
 
 
 def abstract_paragraphs(abstract):
