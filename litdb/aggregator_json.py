@@ -63,6 +63,21 @@ S2_TYPES = {
     "LettersAndComments": "Letter",
 }
 TRAILER_CITATIONS = re.compile(r"^\s*(?:引用次数|Citations?)\s*[:：]\s*([0-9]+)\s*$")
+# Compiled once: the module-level re functions look each pattern up on every call.
+PMCID = re.compile(r"(?:PMC)?([0-9]+)", re.IGNORECASE)
+HTTP_LINK = re.compile(r"https?://", re.IGNORECASE)
+SECTION_TITLE = re.compile(r"[A-Z][\w ,/&-]{0,40}")
+DIGITS = re.compile(r"[0-9]+")
+SURNAME_FIRST = re.compile(r"^([^,]+),\s*([^,]+)$")
+ONE_SURNAME_FIRST = re.compile(r"[^\W\d_][\w'\u2019-]*, [^,]+ [A-Z]\.?")
+ONE_SURNAME_FIRST_PARTS = re.compile(r"^([^,]+), (.+)$")
+AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+ISO_DATE = re.compile(r"((?:1[89]|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?(?:[T ].*)?")
+SLASH_DATE = re.compile(r"((?:1[89]|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})")
+YEAR = re.compile(r"(?:1[89]|20)[0-9][0-9]")
+TYPE_SEPARATOR = re.compile(r"\s*[,;]\s*")
+CAMEL_CASE_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+COUNT = re.compile(r"[0-9]{1,18}")
 # No real record nests deeper than 3; json and the code below recurse per level.
 MAX_DEPTH = 32
 
@@ -71,8 +86,10 @@ def looks_like(text: str) -> bool:
     return text.lstrip().startswith(("{", "["))
 
 
-# A line opening another JSON record ends the trailer of the one before.
-NEXT_RECORD = re.compile(r"^[ \t]*(?:\{|\[[ \t]*\{)", re.MULTILINE)
+# A line opening another JSON record ends the trailer of the one before. Found by
+# the "\n" before it (a JSON value never ends in one): a search for "^" with
+# re.MULTILINE would try the pattern at every character of the trailer.
+NEXT_RECORD = re.compile(r"\n[ \t]*(?:\{|\[[ \t]*\{)")
 
 
 def parse_aggregator_file(text: str) -> list[PaperRecord]:
@@ -91,7 +108,7 @@ def parse_aggregator_file(text: str) -> list[PaperRecord]:
             raise ValueError("invalid JSON: a number with thousands of digits") from None
         data = _clean(data)
         following = NEXT_RECORD.search(text, end)
-        stop = following.start() if following else len(text)
+        stop = following.start() + 1 if following else len(text)
         records += _records(data, text[end:stop])
         pos = stop
     return records
@@ -159,7 +176,7 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     record.doi = normalize_doi(text("doi")) or normalize_doi(text("DOIUrl"))
     record.pmid = _digits(text("pmid") or text("PMID") or text("pubmedId"))
     pmcid = clean_space(text("PMCID") or text("pmcid"))
-    if pmcid and (m := re.fullmatch(r"(?:PMC)?([0-9]+)", pmcid, re.IGNORECASE)):
+    if pmcid and (m := PMCID.fullmatch(pmcid)):
         record.pmcid = "PMC" + m.group(1)
     elif pmcid:
         claims.append(Claim("pmcid", pmcid, "ignored: not a PMCID"))
@@ -195,7 +212,7 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     if isinstance(pdf, dict):
         pdf = pdf.get("url")
     pdf = clean_space(pdf) if isinstance(pdf, str) else None
-    if pdf and not re.match(r"https?://", pdf, re.IGNORECASE):
+    if pdf and not HTTP_LINK.match(pdf):
         # "javascript:…" or a bare word would become a link on the site
         claims.append(Claim("open_access_url", pdf, "ignored: not an http(s) link"))
     elif pdf and is_shadow_library_url(pdf):
@@ -210,7 +227,12 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
         if key in PAPER_FIELDS or value in (None, "", [], {}):
             continue
         note = AGGREGATOR_CLAIMS.get(key, "field of the aggregator's record not used by the dataset")
-        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str):
+            shown = value
+        elif type(value) is int:  # what json.dumps gives, without setting up an encoder
+            shown = str(value)
+        else:
+            shown = json.dumps(value, ensure_ascii=False)
         claims.append(Claim(f"aggregator:{key}", shown, note))
     record.claims = claims
     return record
@@ -224,7 +246,7 @@ def _abstract(value: str | None) -> str | None:
         paragraphs = paragraphs[1:]
     out = []
     for paragraph in paragraphs:
-        if out and re.fullmatch(r"[A-Z][\w ,/&-]{0,40}", out[-1]) and not out[-1].endswith(":"):
+        if out and SECTION_TITLE.fullmatch(out[-1]) and not out[-1].endswith(":"):
             out[-1] = f"{out[-1]}: {paragraph}"
         else:
             out.append(paragraph)
@@ -243,7 +265,7 @@ def _as_text(value) -> str | None:
 
 def _digits(value: str | None) -> str | None:
     value = clean_space(value)
-    return value if value and re.fullmatch(r"[0-9]+", value) else None  # not "²" or "١"
+    return value if value and DIGITS.fullmatch(value) else None  # not "²" or "١"
 
 
 def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
@@ -254,11 +276,11 @@ def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
     if isinstance(value, str):
         value = clean_space(value) or ""  # the split below backtracks on long runs of spaces
         if ";" in value:
-            names = [re.sub(r"^([^,]+),\s*([^,]+)$", r"\2 \1", n.strip()) for n in value.split(";")]
-        elif re.fullmatch(r"[^\W\d_][\w'\u2019-]*, [^,]+ [A-Z]\.?", value):
-            names = [re.sub(r"^([^,]+), (.+)$", r"\2 \1", value)]  # one author, "Weber, Amélie A"
+            names = [SURNAME_FIRST.sub(r"\2 \1", n.strip()) for n in value.split(";")]
+        elif ONE_SURNAME_FIRST.fullmatch(value):
+            names = [ONE_SURNAME_FIRST_PARTS.sub(r"\2 \1", value)]  # one author, "Weber, Amélie A"
         else:
-            names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", value)
+            names = AUTHOR_SEPARATOR.split(value)
     elif isinstance(value, list):
         names = [n.get("name") if isinstance(n, dict) else n for n in value]
         if not all(isinstance(n, str) for n in names):
@@ -270,13 +292,13 @@ def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
         if value is not None:
             claims.append(Claim("authors", json.dumps(value, ensure_ascii=False), "ignored: expected text"))
         return [], False
-    names = [clean_space(html_to_text(n)) for n in names if clean_space(html_to_text(n))]
+    names = [name for name in (clean_space(html_to_text(n)) for n in names) if name]  # each cleaned once
     return names, complete and bool(names)
 
 
 def _dates(record: PaperRecord, published: str | None, epub: str | None, year: str | None, claims):
     published = clean_space(published)
-    m = re.fullmatch(r"((?:1[89]|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?(?:[T ].*)?", published or "")
+    m = ISO_DATE.fullmatch(published or "")
     if m:
         record.year = int(m.group(1))
         month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
@@ -286,7 +308,7 @@ def _dates(record: PaperRecord, published: str | None, epub: str | None, year: s
         claims.append(Claim("publication_date", published, "ignored: not an ISO date"))
     # EPubDate "2017/1/1 0:00:00" stands for "some time in 2017": only its year is
     # used. Any other day is a real date of electronic publication.
-    m = re.match(r"((?:1[89]|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})", clean_space(epub) or "")
+    m = SLASH_DATE.match(clean_space(epub) or "")
     if m:
         year, month, day = (int(g) for g in m.groups())
         placeholder = (month, day) == (1, 1)
@@ -295,14 +317,14 @@ def _dates(record: PaperRecord, published: str | None, epub: str | None, year: s
         if record.year is None:
             record.year = year
             record.publication_date = iso_date(year) if placeholder else record.epub_date or iso_date(year)
-    if record.year is None and year and re.fullmatch(r"(?:1[89]|20)[0-9][0-9]", year.strip()):
+    if record.year is None and year and YEAR.fullmatch(year.strip()):
         record.year = int(year.strip())
         record.publication_date = iso_date(record.year)
 
 
 def _publication_types(value) -> list[str]:
     if isinstance(value, str):
-        items = re.split(r"\s*[,;]\s*", value)
+        items = TYPE_SEPARATOR.split(value)
     elif isinstance(value, list):
         items = [v for v in value if isinstance(v, str)]
     else:
@@ -312,7 +334,7 @@ def _publication_types(value) -> list[str]:
         item = clean_space(item)
         if not item:
             continue
-        item = S2_TYPES.get(item, re.sub(r"(?<=[a-z])(?=[A-Z])", " ", item))
+        item = S2_TYPES.get(item, CAMEL_CASE_JOINT.sub(" ", item))
         if item not in types:
             types.append(item)
     return types
@@ -324,7 +346,7 @@ def _integer(value) -> int | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value.strip()):
+    if isinstance(value, str) and COUNT.fullmatch(value.strip()):
         value = int(value.strip())
     return value if isinstance(value, int) and 0 <= value < 2**63 else None
 

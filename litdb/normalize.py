@@ -31,6 +31,8 @@ LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 def strip_controls(text: str) -> str:
     """Control characters become spaces, lone surrogates U+FFFD."""
+    if text.isprintable():  # the usual case: controls and surrogates are never printable
+        return text
     return LONE_SURROGATES.sub("\ufffd", CONTROL_CHARACTERS.sub(" ", text))
 
 
@@ -79,12 +81,23 @@ def html_to_text(value: str | None) -> str | None:
     return clean_paragraphs(html.unescape("".join(parser.parts)))
 
 
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
 def clean_paragraphs(text: str | None) -> str | None:
     """Clean white space inside paragraphs; paragraphs joined by one blank line."""
     if text is None:
         return None
-    paragraphs = [clean_space(p) for p in re.split(r"\n\s*\n", text)]
+    if "\n" not in text:  # one paragraph (most values): no split needed
+        return clean_space(text)
+    paragraphs = [clean_space(p) for p in PARAGRAPH_BREAK.split(text)]
     return "\n\n".join(p for p in paragraphs if p) or None
+
+
+# Compiled once: the module-level re functions look each pattern up on every call.
+DOI_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.|dx\.)?doi\.org/", re.IGNORECASE)
+DOI_PREFIX = re.compile(r"^doi:\s*", re.IGNORECASE)
+DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+")
 
 
 def normalize_doi(value: str | None) -> str | None:
@@ -92,11 +105,15 @@ def normalize_doi(value: str | None) -> str | None:
     if not value:
         return None
     doi = urllib.parse.unquote(value.strip())  # "10.1002%2Fmds.26512" in links
-    doi = re.sub(r"^(?:https?://)?(?:www\.|dx\.)?doi\.org/", "", doi, flags=re.IGNORECASE)
-    doi = re.sub(r"^doi:\s*", "", doi, flags=re.IGNORECASE)
+    doi = DOI_URL_PREFIX.sub("", doi)
+    doi = DOI_PREFIX.sub("", doi)
     doi = doi.rstrip(".,;").lower()
     # "%00" in a link must not smuggle a control character in
-    return doi if re.fullmatch(r"10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+", doi) else None
+    return doi if DOI.fullmatch(doi) else None
+
+
+# at most 9 digits: int() refuses thousands of them, and no page number is that long
+PAGE_RANGE = re.compile(r"([A-Za-z]*)([0-9]{1,9})\s*[-\u2013]\s*([A-Za-z]*)([0-9]{1,9})")
 
 
 def expand_pages(value: str | None) -> str | None:
@@ -104,8 +121,7 @@ def expand_pages(value: str | None) -> str | None:
     pages = clean_space(value)
     if pages is None:
         return None
-    # at most 9 digits: int() refuses thousands of them, and no page number is that long
-    m = re.fullmatch(r"([A-Za-z]*)([0-9]{1,9})\s*[-\u2013]\s*([A-Za-z]*)([0-9]{1,9})", pages)
+    m = PAGE_RANGE.fullmatch(pages)
     if not m:
         return pages
     prefix, first, prefix2, last = m.groups()
@@ -154,10 +170,13 @@ def fold(text: str | None) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+NOT_WORD = re.compile(r"[\W_]+")
+
+
 def title_key(title: str | None) -> str:
     """Title reduced to its letters and digits (any script), for matching the same
     paper across sources."""
-    return re.sub(r"[\W_]+", "", fold(title))
+    return NOT_WORD.sub("", fold(title))
 
 
 def is_shadow_library_url(url: str | None) -> bool:
