@@ -1,5 +1,6 @@
-"""The pipeline, one way: read each seed (in parallel), detect, parse, stage, group,
-merge, load, link, index, then swap the finished file into place."""
+"""The pipeline, one way: read each seed (in parallel), detect, parse, merge each record
+on its own, write its rows and stage it; group the staged records, merge again the few
+papers with several records; link, index, then swap the finished file into place."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import sqlite_utils
 
 from . import load
 from .formats import UNKNOWN_FORMAT, decode, detect, parse
-from .merge import paper_rows
+from .merge import SourceRecord, paper_rows
 from .records import PaperRecord
 from .topics import load_vocabulary
 
@@ -42,12 +43,16 @@ def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
     return source, records
 
 
-def read_and_stage(item: tuple[int, Path]) -> tuple[dict, list[tuple]]:
-    """A seed file's ``sources`` row and its records ready for staging; runs in a worker."""
+def read_and_merge(item: tuple[int, Path]) -> tuple[dict, list[tuple[tuple, dict]]]:
+    """A seed file's ``sources`` row and, for each of its records, the record ready
+    for staging and the rows of the paper it describes on its own; runs in a worker."""
     source_id, path = item
     source, records = read_seed_file(path)
     source["id"] = source_id
-    return source, [load.staged(source_id, path.name, r) for r in records]
+    return source, [
+        (load.staged(source_id, path.name, r), merge_paper([SourceRecord(source_id, path.name, r)]))
+        for r in records
+    ]
 
 
 def worker_pool(workers: int):
@@ -78,12 +83,16 @@ def _init_worker():
     _topics = load_vocabulary()
 
 
-def merge_paper(group: list[tuple]) -> dict[str, list[tuple]]:
-    """The rows of one paper, from its staged records; runs in a worker process."""
+def merge_paper(group: list[SourceRecord]) -> dict[str, list[tuple]]:
+    """The rows of one paper, from its records; runs in a worker process."""
     global _topics
     if _topics is None:
         _topics = load_vocabulary()
-    return load.paper_values(paper_rows(load.unpickled(group), _topics))
+    return load.paper_values(paper_rows(group, _topics))
+
+
+def merge_staged(group: list[tuple]) -> dict[str, list[tuple]]:
+    return merge_paper(load.unpickled(group))
 
 
 class Progress:
@@ -128,25 +137,34 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             load.attach_staging(db, staging)
 
             sources, rejected, progress = [], 0, Progress(err, "reading", len(files))
-            for path, (source, records) in zip(files, in_parallel(read_and_stage, enumerate(files, 1), pool)):
+            batches, written = load.Batches(db), set()
+            for path, (source, results) in zip(files, in_parallel(read_and_merge, enumerate(files, 1), pool)):
                 sources.append(source)
                 if source["status"] == "rejected":
                     rejected += 1
                     progress.close()  # end the bar's line before the message
                     print(f"{path}: rejected: {source['error']}", file=err)
-                load.stage_records(db, records)
+                for record, rows in results:
+                    paper_id = rows["papers"][0][0]
+                    # A paper id seen before means a paper with several records: merged again below.
+                    first = paper_id not in written
+                    batches.add({"records": [(*record, paper_id, first)], **(rows if first else {})})
+                    written.add(paper_id)
                 if len(sources) >= load.BATCH:
                     load.insert_rows(db, "sources", sources)
                     sources = []
                 progress.step()
+            batches.flush()
             load.insert_rows(db, "sources", sources)
             progress.close()
+            del written
 
             load.cluster_records(db)
-            clusters = db.conn.execute("SELECT count(DISTINCT cluster) FROM staging.records").fetchone()[0]
-            progress = Progress(err, "merging", clusters)
+            load.take_out_shared_papers(db)
+            shared = db.conn.execute("SELECT count(*) FROM temp.shared").fetchone()[0]
+            progress = Progress(err, "merging", shared)
             try:
-                papers = load.load_papers(db, in_parallel(merge_paper, load.clusters(db), pool), on_paper=progress.step)
+                load.load_papers(db, in_parallel(merge_staged, load.clusters(db), pool), on_paper=progress.step)
             except sqlite3.IntegrityError as e:
                 raise RuntimeError(f"two papers got the same id ({e})") from None
             progress.close()
@@ -160,7 +178,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             db.conn.commit()
             db.execute("DETACH DATABASE staging")
             load.finish(db)
-            counts = {t: db[t].count for t in ("paper_references", "authors", "journals")}
+            counts = {t: db[t].count for t in ("papers", "paper_references", "authors", "journals")}
             db.conn.commit()
             db.execute("PRAGMA journal_mode = DELETE")
             db.close()
@@ -172,7 +190,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             staging.unlink(missing_ok=True)
     print(
         f"{db_path}: {len(files) - rejected} files loaded, {rejected} rejected; "
-        f"{papers} papers, {counts['paper_references']} references, "
+        f"{counts['papers']} papers, {counts['paper_references']} references, "
         f"{counts['authors']} authors, {counts['journals']} journals",
         file=out,
     )

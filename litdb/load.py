@@ -1,8 +1,11 @@
-"""Writing the database: staging, grouping, rows, links, then indexes and search.
+"""Writing the database: rows, staging, grouping, links, then indexes and search.
 
-Memory stays flat however many seeds there are: parsed records wait in a staging
-database beside the output, papers are grouped there with SQL, and rows are
-written in batches.
+Most papers come from one seed file, so each record is merged on its own as soon as
+it is parsed (in a worker) and its rows are written at once. The record also waits in
+a staging database beside the output; once every file is read, records of the same
+paper are grouped there with SQL, and the few papers with several records are taken
+out again and merged as a whole. Memory stays flat however many seeds there are: rows
+are written in batches and records wait on disk.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ BATCH = 500
 STAGING_SQL = """
 CREATE TABLE staging.records (
     rid INTEGER PRIMARY KEY, source_id INTEGER, filename TEXT, cluster INTEGER,
-    doi TEXT, pmid TEXT, tkey TEXT, year INTEGER, record BLOB);
+    doi TEXT, pmid TEXT, tkey TEXT, year INTEGER, record BLOB, paper_id TEXT, loaded INTEGER);
 CREATE TABLE staging.journal_mentions (paper_id TEXT, title TEXT, abbreviation TEXT);
 CREATE TABLE staging.author_names (author_id TEXT, paper_id TEXT, name TEXT);
 """
@@ -47,13 +50,22 @@ def _may_hold_link(text: str) -> bool:
     return "http" in text or "www." in text or "HTTP" in text or "WWW." in text
 
 
-def row_values(table: str, row: dict) -> tuple:
-    """A row as the tuple of its table's columns, in order, ready to insert."""
-    return tuple(
-        # Last line of defence: no link to a shadow library is ever stored.
-        strip_shadow_links(v)[0] if isinstance(v, str) and _may_hold_link(v) else v
-        for v in (row.get(c) for c in TABLES[table]["columns"])
-    )
+def without_shadow_links(values: list[tuple]) -> list[tuple]:
+    """Last line of defence: no link to a shadow library is ever stored. Rows are
+    looked at value by value only when their text could hold a link at all."""
+    if not _may_hold_link(repr(values)):
+        return values
+    return [
+        tuple(strip_shadow_links(v)[0] if isinstance(v, str) and _may_hold_link(v) else v for v in row)
+        if _may_hold_link(repr(row)) else row
+        for row in values
+    ]
+
+
+def table_values(table: str, rows: list[dict]) -> list[tuple]:
+    """Rows as tuples of their table's columns, in order, ready to insert."""
+    columns = TABLES[table]["columns"]
+    return without_shadow_links([tuple(map(row.get, columns)) for row in rows])
 
 
 def insert_values(db: sqlite_utils.Database, table: str, values: list[tuple]) -> None:
@@ -65,7 +77,7 @@ def insert_values(db: sqlite_utils.Database, table: str, values: list[tuple]) ->
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
-    insert_values(db, table, [row_values(table, row) for row in rows])
+    insert_values(db, table, table_values(table, rows))
 
 
 def staged(source_id: int, filename: str, record) -> tuple:
@@ -73,13 +85,6 @@ def staged(source_id: int, filename: str, record) -> tuple:
     same paper, and the record itself, pickled (done in the worker that parsed it)."""
     return (source_id, filename, record.doi, record.pmid, title_key(record.title) or None, record.year,
             pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def stage_records(db: sqlite_utils.Database, records: list[tuple]) -> None:
-    """Parsed records (from ``staged``) into staging."""
-    db.conn.executemany(
-        "INSERT INTO staging.records (source_id, filename, doi, pmid, tkey, year, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        records)
 
 
 def cluster_records(db: sqlite_utils.Database) -> None:
@@ -133,12 +138,33 @@ def _spread(conn, candidates_sql: str, once: bool = False) -> int:
             return total
 
 
+def take_out_shared_papers(db: sqlite_utils.Database) -> None:
+    """Delete the rows written for records that turned out to share their paper with
+    other records (those papers are merged again, as a whole, by ``clusters``)."""
+    conn = db.conn
+    conn.executescript("""
+        CREATE TEMP TABLE shared AS
+            SELECT cluster FROM staging.records GROUP BY cluster HAVING count(*) > 1;
+        CREATE TEMP TABLE unloaded AS
+            SELECT DISTINCT paper_id FROM staging.records WHERE loaded AND cluster IN temp.shared;
+    """)
+    # Two records got the same paper id without being the same paper: only the first was written.
+    clash = conn.execute("""SELECT paper_id FROM staging.records
+                            WHERE NOT loaded AND cluster NOT IN temp.shared LIMIT 1""").fetchone()
+    if clash:
+        raise RuntimeError(f"two papers got the same id ({clash[0]})")
+    for table in PAPER_TABLES:
+        column = "id" if table == "papers" else "paper_id"
+        conn.execute(f"DELETE FROM {table} WHERE {column} IN temp.unloaded")
+
+
 def clusters(db: sqlite_utils.Database):
-    """The staged records, one list of (source id, file name, pickled record) per
-    paper, in a stable order."""
+    """The staged records of every paper with several records, one list of (source
+    id, file name, pickled record) per paper, in a stable order."""
     group, current = [], None
     for cluster, source_id, filename, blob in db.conn.execute(
-        "SELECT cluster, source_id, filename, record FROM staging.records ORDER BY cluster, rid"
+        "SELECT cluster, source_id, filename, record FROM staging.records "
+        "WHERE cluster IN temp.shared ORDER BY cluster, rid"
     ):
         if cluster != current and group:
             yield group
@@ -156,45 +182,57 @@ def unpickled(group: list[tuple]) -> list[SourceRecord]:
 STAGING_INSERTS = {
     "author_names": "INSERT INTO staging.author_names VALUES (?, ?, ?)",
     "journal_mentions": "INSERT INTO staging.journal_mentions VALUES (?, ?, ?)",
+    "records": "INSERT INTO staging.records (source_id, filename, doi, pmid, tkey, year, record, paper_id, loaded)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 STAGING_COLUMNS = {
     "author_names": ("author_id", "paper_id", "name"),
     "journal_mentions": ("paper_id", "title", "abbreviation"),
 }
+# Every table with rows of one paper, and where its id is.
+PAPER_TABLES = ("papers", "paper_authors", "paper_references", "mesh_terms", "grants", "paper_topics",
+                "provenance", "staging.author_names", "staging.journal_mentions")
 
 
 def paper_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
     """One paper's rows as tuples, table by table (compact to send between processes)."""
     return {
         table: [tuple(r[c] for c in STAGING_COLUMNS[table]) for r in table_rows] if table in STAGING_COLUMNS
-        else [row_values(table, r) for r in table_rows]
+        else table_values(table, table_rows)
         for table, table_rows in rows.items()
     }
 
 
-def load_papers(db: sqlite_utils.Database, merged, on_paper=None) -> int:
-    """Insert each paper's rows (from ``paper_values``) in batches; returns the paper count."""
-    batch: dict[str, list[tuple]] = {}
-    count = 0
+class Batches:
+    """Rows waiting to be written, table by table; written every BATCH papers."""
 
-    def flush():
-        for table, values in batch.items():
-            if table in STAGING_INSERTS:
-                db.conn.executemany(STAGING_INSERTS[table], values)
-            else:
-                insert_values(db, table, values)
-        batch.clear()
+    def __init__(self, db: sqlite_utils.Database):
+        self.db, self.rows, self.papers = db, {}, 0
 
-    for rows in merged:
+    def add(self, rows: dict[str, list[tuple]], papers: int = 1) -> None:
         for table, values in rows.items():
-            batch.setdefault(table, []).extend(values)
-        count += 1
+            self.rows.setdefault(table, []).extend(values)
+        self.papers += papers
+        if self.papers >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, values in self.rows.items():
+            if table in STAGING_INSERTS:
+                self.db.conn.executemany(STAGING_INSERTS[table], values)
+            else:
+                insert_values(self.db, table, values)
+        self.rows, self.papers = {}, 0
+
+
+def load_papers(db: sqlite_utils.Database, merged, on_paper=None) -> None:
+    """Write each paper's rows (from ``paper_values``) in batches."""
+    batches = Batches(db)
+    for rows in merged:
+        batches.add(rows)
         if on_paper:
             on_paper()
-        if count % BATCH == 0:
-            flush()
-    flush()
-    return count
+    batches.flush()
 
 
 def add_journals(db: sqlite_utils.Database) -> None:
