@@ -19,6 +19,7 @@ import sqlite_utils
 from . import load
 from .formats import UNKNOWN_FORMAT, decode, detect, parse
 from .merge import SourceRecord, paper_rows
+from .normalize import without_shadow_links
 from .records import PaperRecord
 from .topics import load_vocabulary
 
@@ -38,9 +39,11 @@ def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
     except Exception as e:  # a bad seed must never stop the build
         message = str(e) if isinstance(e, ValueError) else f"could not be parsed ({type(e).__name__}: {e})"
         source["status"], source["error"] = "rejected", " ".join(message.split())
-        return source, []
+        return without_shadow_links(source), []
     source["records"] = len(records)
-    return source, records
+    # Last line of defence (the parsers drop such links already): no link to a shadow
+    # library goes further than this, in any text of any record.
+    return without_shadow_links(source), [without_shadow_links(r) for r in records]
 
 
 def read_and_merge(item: tuple[int, Path]) -> tuple[dict, list[tuple[tuple, dict]]]:

@@ -15,7 +15,7 @@ import pickle
 import sqlite_utils
 
 from .merge import SourceRecord, assign_journals, journal_matches
-from .normalize import strip_shadow_links, title_key
+from .normalize import title_key
 from .schema import FTS, INDEXES, TABLES, VIEWS
 from .topics import topic_rows
 
@@ -46,26 +46,10 @@ def attach_staging(db: sqlite_utils.Database, path) -> None:
     db.conn.executescript("PRAGMA staging.journal_mode = OFF; PRAGMA staging.synchronous = OFF;" + STAGING_SQL)
 
 
-def _may_hold_link(text: str) -> bool:
-    return "http" in text or "www." in text or "HTTP" in text or "WWW." in text
-
-
-def without_shadow_links(values: list[tuple]) -> list[tuple]:
-    """Last line of defence: no link to a shadow library is ever stored. Rows are
-    looked at value by value only when their text could hold a link at all."""
-    if not _may_hold_link(repr(values)):
-        return values
-    return [
-        tuple(strip_shadow_links(v)[0] if isinstance(v, str) and _may_hold_link(v) else v for v in row)
-        if _may_hold_link(repr(row)) else row
-        for row in values
-    ]
-
-
 def table_values(table: str, rows: list[dict]) -> list[tuple]:
     """Rows as tuples of their table's columns, in order, ready to insert."""
     columns = TABLES[table]["columns"]
-    return without_shadow_links([tuple(map(row.get, columns)) for row in rows])
+    return [tuple(map(row.get, columns)) for row in rows]
 
 
 def insert_values(db: sqlite_utils.Database, table: str, values: list[tuple]) -> None:

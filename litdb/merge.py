@@ -35,6 +35,8 @@ from .normalize import fold, stable_id, title_key
 from .records import PaperRecord
 from .topics import Vocabulary, paper_topics
 
+# json.dumps(value, ensure_ascii=False) without making a new encoder at every call
+to_json = json.JSONEncoder(ensure_ascii=False).encode
 SOURCE_PRIORITY = {"pubmed_page": 0, "aggregator_json": 1}
 JOURNAL_STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "de", "la", "und", "et"}
 
@@ -65,7 +67,7 @@ def paper_rows(group: list[SourceRecord], topics: Vocabulary) -> dict[str, list[
         author_id = stable_id("author", name_key(name))
         rows["paper_authors"].append({
             "paper_id": paper["id"], "author_id": author_id, "position": position,
-            "affiliations": json.dumps(affiliations, ensure_ascii=False) if affiliations else None,
+            "affiliations": to_json(affiliations) if affiliations else None,
         })
         rows["author_names"].append({"author_id": author_id, "paper_id": paper["id"], "name": name})
     for ref in chosen["references"]:
@@ -169,9 +171,9 @@ def merge_group(group: list[SourceRecord]) -> dict:
         "is_open_access": None if merged["is_open_access"] is None else int(merged["is_open_access"]),
         "open_access_url": merged["open_access_url"],
         "authors_complete": int(complete),
-        "authors": json.dumps(authors, ensure_ascii=False),
-        "publication_types": json.dumps(merged["publication_types"], ensure_ascii=False),
-        "keywords": json.dumps(merged["keywords"], ensure_ascii=False),
+        "authors": to_json(authors),
+        "publication_types": to_json(merged["publication_types"]),
+        "keywords": to_json(merged["keywords"]),
         "copyright": merged["copyright"],
         "reference_count": len(most["references"].references),
         "source_count": len({s.source_id for s in group}),
@@ -232,7 +234,7 @@ def _value_text(value) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
+        return to_json(value)
     return str(value)
 
 

@@ -197,3 +197,38 @@ def strip_shadow_links(text: str | None) -> tuple[str | None, int]:
         return m.group(0)
 
     return URL.sub(drop, text), removed
+
+
+def may_hold_link(text: str) -> bool:
+    """Cheap test before URL: every link it finds holds "://" or a "www." (in some case)."""
+    return "://" in text or "ww" in text or "WW" in text or "Ww" in text or "wW" in text
+
+
+CONTAINERS = (list, dict)
+
+
+def without_shadow_links(value):
+    """The value with every link to a shadow library taken out of its texts: strings,
+    lists, dicts and dataclasses (records, changed in place) are looked into."""
+    if value.__class__ is str:
+        return strip_shadow_links(value)[0] if may_hold_link(value) else value
+    if value.__class__ is list:
+        return [_clean(v) for v in value]
+    if value.__class__ is dict:
+        return {k: _clean(v) for k, v in value.items()}
+    if hasattr(value.__class__, "__dataclass_fields__"):
+        fields = vars(value)
+        for name, v in fields.items():
+            if v.__class__ is str:
+                if may_hold_link(v):
+                    fields[name] = strip_shadow_links(v)[0]
+            elif v.__class__ in CONTAINERS or hasattr(v.__class__, "__dataclass_fields__"):
+                fields[name] = without_shadow_links(v)
+    return value
+
+
+def _clean(value):
+    # the common case, a string without links, without a call
+    if value.__class__ is str and not may_hold_link(value):
+        return value
+    return without_shadow_links(value)

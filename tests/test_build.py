@@ -1,6 +1,7 @@
 """build.py end to end on real files: rejections, atomic replacement, determinism."""
 
 import codecs
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -166,3 +167,32 @@ def test_no_shadow_library_link_anywhere(seed_db):
     [note] = sqlite_utils.Database(seed_db).execute(
         "select note from provenance where field = 'open_access_url' and value is null").fetchall()
     assert note[0].startswith("suppressed: openAccessPdf pointed to a shadow library")
+
+
+def test_shadow_library_links_in_any_text_never_reach_the_database(tmp_path):
+    """The last line of defence: links the parsers do not look for (in a title, an
+    abstract, an author's name, a keyword, a reference, a file name), in any case and
+    behind JSON escapes, are taken out before anything is stored."""
+    seeds = copy_seeds(tmp_path)
+    text = (seeds / "001_51f3e96b9982b093.txt").read_text(encoding="utf-8")
+    record, end = json.JSONDecoder().raw_decode(text)
+    record.update(
+        doi="10.5555/shadow.1",
+        title="Cerebellar dystonia, mirrored at Http://Sci-Hub.se/10.5555/shadow.1 and https://example.org/ok",
+        abstract="Full text: WWW.LIBGEN.RS/book/1 (not ours). Dystonia and the cerebellum.",
+        authors="Ada Lovelace, Grace https://z-lib.org/x Hopper",
+        keywords=["dystonia", "see https:\\/\\/annas-archive.org/md5/1"],
+    )
+    raw = json.dumps(record, ensure_ascii=False).replace("https:\\\\/\\\\/", "https:\\/\\/")
+    (seeds / "www.sci-hub.se.json").write_text(raw + text[end:], encoding="utf-8")
+    result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")
+    assert result.returncode == 0, result.stderr
+    everything = "\n".join(dump(tmp_path / "out.db"))
+    for host in ("sci-hub", "libgen", "z-lib", "annas-archive"):
+        assert host not in everything.lower()
+    db = sqlite_utils.Database(tmp_path / "out.db")
+    [paper] = db.execute("select title, abstract from papers where doi = '10.5555/shadow.1'").fetchall()
+    assert paper == ("Cerebellar dystonia, mirrored at [link removed] and https://example.org/ok",
+                     "Full text: [link removed] (not ours). Dystonia and the cerebellum.")
+    assert db.execute("select filename from sources where filename like '%link removed%'").fetchall() == [
+        ("[link removed]",)]
