@@ -27,16 +27,13 @@ when it is the value the paper shows.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 
-from .normalize import fold, stable_id, title_key
+from .normalize import fold, stable_id, title_key, to_json
 from .records import PaperRecord
 from .topics import Vocabulary, paper_topics
 
-# json.dumps(value, ensure_ascii=False) without making a new encoder at every call
-to_json = json.JSONEncoder(ensure_ascii=False).encode
 SOURCE_PRIORITY = {"pubmed_page": 0, "aggregator_json": 1}
 JOURNAL_STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "de", "la", "und", "et"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import unicodedata
 import urllib.parse
@@ -17,6 +18,8 @@ MONTHS = {
 }
 
 # Hosts of shadow libraries: a link to any of them is never published.
+# json.dumps(value, ensure_ascii=False), without making a new encoder at every call
+to_json = json.JSONEncoder(ensure_ascii=False).encode
 SHADOW_LIBRARY_HOSTS = re.compile(
     r"(sci-?hub|scihub|libgen|lib-gen|gen\.lib\.rus\.ec|library\.lol|z-?lib|zlibrary|1lib\."
     r"|b-ok\.|booksc\.|annas-archive|anna's archive|sci\.hub|twirpx|freefullpdf)",
@@ -31,7 +34,9 @@ LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 def strip_controls(text: str) -> str:
     """Control characters become spaces, lone surrogates U+FFFD."""
-    if text.isprintable():  # the usual case: controls and surrogates are never printable
+    # The usual case: controls and surrogates are never printable; the new lines and
+    # tabs of a whole file are not either, but they are kept.
+    if text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable():
         return text
     return LONE_SURROGATES.sub("\ufffd", CONTROL_CHARACTERS.sub(" ", text))
 
@@ -204,31 +209,27 @@ def may_hold_link(text: str) -> bool:
     return "://" in text or "ww" in text or "WW" in text or "Ww" in text or "wW" in text
 
 
-CONTAINERS = (list, dict)
-
-
 def without_shadow_links(value):
     """The value with every link to a shadow library taken out of its texts: strings,
     lists, dicts and dataclasses (records, changed in place) are looked into."""
-    if value.__class__ is str:
+    kind = value.__class__
+    if kind is str:
         return strip_shadow_links(value)[0] if may_hold_link(value) else value
-    if value.__class__ is list:
-        return [_clean(v) for v in value]
-    if value.__class__ is dict:
-        return {k: _clean(v) for k, v in value.items()}
-    if hasattr(value.__class__, "__dataclass_fields__"):
-        fields = vars(value)
-        for name, v in fields.items():
-            if v.__class__ is str:
-                if may_hold_link(v):
-                    fields[name] = strip_shadow_links(v)[0]
-            elif v.__class__ in CONTAINERS or hasattr(v.__class__, "__dataclass_fields__"):
-                fields[name] = without_shadow_links(v)
+    if kind is list or kind is dict:
+        value = value.copy()
+        slots = value
+    elif hasattr(kind, "__dataclass_fields__"):
+        slots = vars(value)
+    else:
+        return value
+    # Strings are checked here rather than in a call: a record holds hundreds.
+    for key, v in (slots.items() if slots.__class__ is dict else enumerate(slots)):
+        if v.__class__ is str:
+            if may_hold_link(v):
+                slots[key] = strip_shadow_links(v)[0]
+        elif v.__class__ not in SCALARS:
+            slots[key] = without_shadow_links(v)
     return value
 
 
-def _clean(value):
-    # the common case, a string without links, without a call
-    if value.__class__ is str and not may_hold_link(value):
-        return value
-    return without_shadow_links(value)
+SCALARS = {int, bool, float, type(None)}

@@ -6,13 +6,15 @@ the paper's title, abstract, keywords or MeSH terms.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
+
+from .normalize import to_json
 
 VOCABULARY = Path(__file__).with_name("topics.yml")
 FIELDS = ("title", "abstract", "keywords", "mesh")
@@ -25,6 +27,7 @@ Phrase = tuple[tuple[str, ...], bool]  # (tokens, last token is a prefix)
 # "deep brain stimulation", "cerebello-thalamo-cortical" names three regions, and
 # "basal. Ganglia" never reads like "basal ganglia".
 TOKEN = re.compile(r"\w[\w']*\w|\w|[^\w\s-]")
+_TOKEN = r"\w++(?:'++\w++)*+|[^\w\s-]"  # the same tokens, found faster (no backtracking)
 
 
 @dataclass
@@ -38,10 +41,21 @@ class Topic:
     exclude: list[Phrase]
 
 
+class Start(NamedTuple):
+    """What to look for where a token starts: the phrases beginning with it."""
+    single: list[str]  # ids of the topics with a one-token synonym that is the token
+    # (topic id, words, last word is a prefix, is an exclusion) for the longer
+    # synonyms and the exclusions: exclusions first, then synonyms, longest first
+    phrases: list[tuple[str, tuple[str, ...], bool, bool]]
+    read: re.Pattern | None  # reads the tokens the phrases need (None: no phrases)
+    read_lower: re.Pattern | None  # the same, for text whose tokens are lowered before they compare
+    plain: bool  # a vocabulary word without phrases
+
+
 class Vocabulary(list):
     """The topics, indexed by the first token of their phrases. One regular
     expression finds where any phrase could start, so only those few places of a
-    long abstract are looked at closely."""
+    long abstract are looked at closely, and each with what starts there (``at``)."""
 
     def __init__(self, topics: list[Topic]):
         super().__init__(topics)
@@ -56,20 +70,74 @@ class Vocabulary(list):
                     self.prefixed.append((topic, phrase))
                 else:
                     self.first.setdefault(phrase[0][0], []).append((topic, phrase))
-        self.longest = max(len(p[0]) for t in topics for p in t.phrases + t.exclude)
-        words = sorted(set(self.first) | set(self.exclude_first), key=len, reverse=True)
-        prefixes = sorted({p[0][0] for _, p in self.prefixed}, key=len, reverse=True)
-        alternatives = [re.escape(w) for w in words] + [re.escape(p) + r"[\w']*" for p in prefixes]
-        # a whole token: not inside a word, and not cut before an apostrophe that joins it
-        self.starts = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w|'\w)")
+        words = set(self.first) | set(self.exclude_first)
+        prefixes = {p[0][0] for _, p in self.prefixed}
+        # What starts at each vocabulary word; a token that only a prefix matches
+        # ("cerebellopontine") gets its Start when it is met.
+        self.at = {word: self.start(word, plain=True) for word in words}
+        # A start is a vocabulary word not followed by a word character (nor cut
+        # before an apostrophe that joins it), or a word beginning with a prefix. The
+        # words are a trie, one branch per letter, so that a failed try ends early; it
+        # tries longer words first, so that a start's match is the longest word there.
+        alternatives = [_trie(words) + r"(?!\w|'\w)"] if words else []
+        alternatives += [_trie(prefixes) + r"[\w']*"] if prefixes else []
+        # The scan tries only after a character that is no word character (found fast
+        # in a bitmap: [^a-zA-Z0-9_], then (?<!\w) for non-ASCII letters), and looks
+        # ahead from there: group 1 is the start's match, group 2 its first token.
+        # _find passes over the starts inside the previous start's match, as finditer
+        # over "(?<!\w)(?:alternatives)" does.
+        after = r"(?=(" + "|".join(alternatives) + r"))(?=(" + _TOKEN + "))"
+        self.starts = re.compile(r"[^a-zA-Z0-9_](?<!\w)" + after)
+        self.ascii_starts = re.compile(r"[^a-zA-Z0-9_]" + after)  # the same, for ASCII text
+
+    def start(self, token: str, plain: bool = False) -> Start:
+        """What to try where ``token`` (lower case) starts."""
+        synonyms = self.first.get(token, []) + [(t, p) for t, p in self.prefixed if token.startswith(p[0][0])]
+        single = list(dict.fromkeys(t.id for t, p in synonyms if len(p[0]) == 1))
+        longer = sorted([(t, p) for t, p in synonyms if len(p[0]) > 1], key=lambda tp: -len(tp[1][0]))
+        phrases = [(t.id, words, prefix, True) for t, (words, prefix) in self.exclude_first.get(token, [])]
+        phrases += [(t.id, words, prefix, False) for t, (words, prefix) in longer]
+        if not phrases:
+            return Start(single, phrases, None, None, plain)
+        size = max(len(p[1]) for p in phrases)
+        # In lower-case text, no phrase can match unless its second word follows.
+        seconds = {p[1][1] for p in phrases if len(p[1]) > 1}
+        filtered = all(len(p[1]) > 1 for p in phrases)
+        return Start(single, phrases, _reader(size, seconds if filtered else ()), _reader(size), False)
 
 
-def _tokens(text: str, start: int = 0, limit: int | None = None) -> list[tuple[str, int, int]]:
-    """(token in lower case, start, end) for the tokens from ``start`` on (``limit`` of them)."""
-    found = TOKEN.finditer(text, start)
-    if limit is not None:
-        found = itertools.islice(found, limit)
-    return [(m.group().lower(), m.start(), m.end()) for m in found]
+def _trie(words) -> str:
+    """A regular expression matching any of the words, trying longer ones first."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict) -> str:
+        alternatives = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if "" in node:
+            alternatives.append("")  # ending here is tried last
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return pattern(root)
+
+
+def _reader(n: int, seconds=()) -> re.Pattern:
+    """The n tokens from a start on, as TOKEN.finditer reads them (it skips spaces
+    and hyphens), None for those missing; with ``seconds``, only where one of them
+    begins the second token."""
+    rest = ""
+    for _ in range(n - 1):
+        rest = r"(?:[\s-]*(" + _TOKEN + ")" + rest + ")?"
+    second = r"(?=[\s-]*(?:" + "|".join(map(re.escape, sorted(seconds))) + "))" if seconds else ""
+    return re.compile("(" + _TOKEN + ")" + second + rest)
+
+
+def _tokens(text: str) -> list[str]:
+    """The tokens of the text, in lower case."""
+    return [t.lower() for t in TOKEN.findall(text)]
 
 
 def _phrase(synonym: str) -> Phrase:
@@ -77,52 +145,65 @@ def _phrase(synonym: str) -> Phrase:
     'cerebello*' -> (('cerebello',), True): a trailing * matches any ending."""
     synonym = str(synonym).lower().replace("\u2019", "'")
     prefix = synonym.endswith("*")
-    return tuple(t for t, *_ in _tokens(synonym.rstrip("*-"))), prefix
+    return tuple(_tokens(synonym.rstrip("*-"))), prefix
 
 
-def _matches_at(toks, i: int, phrase: Phrase) -> int:
-    """End index (exclusive) of the phrase matched at token i, or 0."""
-    words, prefix = phrase
-    end = i + len(words)
-    if end > len(toks):
-        return 0
-    for k, word in enumerate(words):
-        token = toks[i + k][0]
-        last = k == len(words) - 1
-        if not (token == word or (last and prefix and token.startswith(word))):
-            return 0
-    return end
+def _prefix_matches(toks: tuple, words: tuple[str, ...]) -> bool:
+    """Whether the tokens (lower case, None when missing) start with the words, the last a prefix."""
+    last = toks[len(words) - 1]
+    return last is not None and toks[:len(words) - 1] == words[:-1] and last.startswith(words[-1])
 
 
-def _find(vocabulary: Vocabulary, text: str) -> dict[str, list[str]]:
-    """Topic id -> the phrases found in the text (lower case, in order, once each)."""
+def _find(vocabulary: Vocabulary, text: str) -> dict[str, dict[str, None]]:
+    """Topic id -> the phrases found in the text (lower case, in order, once each: dict keys)."""
     low = text.lower()
     if len(low) != len(text):  # lower() changed the length (rare letters): positions must agree
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    excluded: dict[str, list[tuple[int, int]]] = {}  # topic id -> character spans not to use
-    found: dict[str, list[str]] = {}
-    next_free: dict[str, int] = {}  # per topic, matches do not overlap (longest first)
-    for start in vocabulary.starts.finditer(low):
-        toks = _tokens(low, start.start(), vocabulary.longest)
-        token = toks[0][0]
-        for topic, phrase in vocabulary.exclude_first.get(token, ()):
-            end = _matches_at(toks, 0, phrase)
-            if end:
-                excluded.setdefault(topic.id, []).append((toks[0][1], toks[end - 1][2]))
-        candidates = vocabulary.first.get(token, []) + [
-            (t, p) for t, p in vocabulary.prefixed if token.startswith(p[0][0])]
-        best: dict[str, int] = {}
-        for topic, phrase in candidates:
-            if toks[0][1] < next_free.get(topic.id, 0):
-                continue
-            end = _matches_at(toks, 0, phrase)
-            if end and not any(a < toks[end - 1][2] and toks[0][1] < b for a, b in excluded.get(topic.id, ())):
-                best[topic.id] = max(best.get(topic.id, 0), end)
-        for topic_id, end in best.items():
-            words = " ".join(low[toks[0][1] : toks[end - 1][2]].split())
-            if words not in found.setdefault(topic_id, []):
-                found[topic_id].append(words)
-            next_free[topic_id] = toks[end - 1][2]
+    relower = not low.isascii() and low != low.lower()  # else its tokens are in lower case already
+    low = " " + low  # so that a start at 0 follows a character too (positions are one more)
+    found: dict[str, dict[str, None]] = {}
+    # Per topic, where its next match may start: after its last match (matches do not
+    # overlap) and after the exclusions met (they began at or before any later start,
+    # so a match overlaps one exactly when it starts before the exclusion's end).
+    free: dict[str, int] = {}
+    # A plain word, once recorded for all its topics, changes nothing where it occurs
+    # again: no later start begins before its end.
+    done: set[str] = set()
+    resume, at = 0, vocabulary.at
+    for m in (vocabulary.ascii_starts if low.isascii() else vocabulary.starts).finditer(low):
+        start, stop = m.span(1)
+        if start < resume:  # inside the previous start's match
+            continue
+        resume = stop
+        first = m.group(2)
+        if first in done:
+            continue
+        token = first.lower() if relower else first
+        here = at.get(token) or vocabulary.start(token)
+        read = here.read and (here.read_lower if relower else here.read).match(low, start)
+        if read:
+            toks = read.groups()
+            if relower:
+                toks = tuple(t and t.lower() for t in toks)
+            # Exclusions first; then a topic's longest synonym here, once recorded,
+            # keeps its shorter ones out (its next match starts after its end).
+            for topic_id, words, prefix, exclusion in here.phrases:
+                n = len(words)
+                if toks[:n] == words or prefix and _prefix_matches(toks, words):
+                    end = read.end(n)
+                    if exclusion:
+                        free[topic_id] = max(free.get(topic_id, 0), end)
+                    elif start >= free.get(topic_id, 0):
+                        found.setdefault(topic_id, {})[" ".join(low[start:end].split())] = None
+                        free[topic_id] = end
+        first_end, recorded = m.end(2), 0
+        for topic_id in here.single:  # a one-token synonym: the first token is the match
+            if start >= free.get(topic_id, 0):
+                found.setdefault(topic_id, {})[first] = None
+                free[topic_id] = first_end
+                recorded += 1
+        if here.plain and recorded == len(here.single):
+            done.add(first)
     return found
 
 
@@ -147,16 +228,16 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
 
 def tag(vocabulary: Vocabulary, texts: dict[str, str]) -> list[dict]:
     """[{topic, matched words, fields}] for one paper's texts, by field name, in vocabulary order."""
-    by_field = {f: _find(vocabulary, (texts.get(f) or "").replace("\u2019", "'")) for f in FIELDS}
-    tags = []
-    for topic in vocabulary:
-        fields = [f for f in FIELDS if topic.id in by_field[f]]
-        if fields:
-            matched = []
-            for f in fields:
-                matched += [w for w in by_field[f][topic.id] if w not in matched]
-            tags.append({"topic": topic, "matched": matched, "fields": fields})
-    return tags
+    by_topic: dict[str, tuple[list[str], dict[str, None]]] = {}  # topic id -> (fields, matched words)
+    for f in FIELDS:
+        for topic_id, words in _find(vocabulary, (texts.get(f) or "").replace("\u2019", "'")).items():
+            if topic_id in by_topic:
+                by_topic[topic_id][0].append(f)
+                by_topic[topic_id][1].update(words)  # new words go last, in order
+            else:
+                by_topic[topic_id] = ([f], words)
+    return [{"topic": topic, "matched": list(by_topic[topic.id][1]), "fields": by_topic[topic.id][0]}
+            for topic in vocabulary if topic.id in by_topic]
 
 
 def paper_topics(topics: Vocabulary, paper: dict, mesh_terms: list[dict]) -> list[dict]:
@@ -168,10 +249,10 @@ def paper_topics(topics: Vocabulary, paper: dict, mesh_terms: list[dict]) -> lis
         "mesh": "; ".join(t["term"] + (f" / {t['qualifier']}" if t["qualifier"] else "") for t in mesh_terms),
     }
     tags = tag(topics, texts)
-    paper["topics"] = json.dumps([t["topic"].label for t in tags], ensure_ascii=False)
+    paper["topics"] = to_json([t["topic"].label for t in tags])
     return [
         {"paper_id": paper["id"], "topic_id": t["topic"].id,
-         "matched": json.dumps(t["matched"], ensure_ascii=False), "fields": json.dumps(t["fields"])}
+         "matched": to_json(t["matched"]), "fields": json.dumps(t["fields"])}
         for t in tags
     ]
 

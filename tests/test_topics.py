@@ -1,11 +1,15 @@
 """Topics: the vocabulary loads, and the seed papers get exactly the right tags."""
 
+import itertools
 import json
+import re
 
 import pytest
 import sqlite_utils
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from litdb.topics import load_vocabulary, tag
+from litdb.topics import _TOKEN, FIELDS, TOKEN, Topic, Vocabulary, _phrase, load_vocabulary, tag
 
 OLD = "486bd29b069a"
 NEW = "9c8f9033fd60"
@@ -68,3 +72,131 @@ def test_phrases_do_not_cross_sentences_and_hyphens_separate_words(vocabulary):
     assert "basal-ganglia" not in topic_ids(vocabulary, abstract="The nucleus was basal. Ganglia were spared.")
     assert topic_ids(vocabulary, abstract="cerebello-thalamo-cortical loops") == [
         "cerebellum", "thalamus", "cerebral-cortex"]
+
+
+
+# The tagger is made fast (one scan finds the few places where a phrase may start,
+# each place is read once, a word already recorded is skipped). It must tag exactly
+# as the plain algorithm below does: at every place where the expression of the
+# vocabulary's first words finds a start, read the tokens from there, record each
+# exclusion, and keep each topic's longest synonym there unless it overlaps an
+# exclusion or the topic's previous match.
+
+def plain_tagger(vocabulary):
+    first, prefixed, exclude_first = {}, [], {}
+    for topic in vocabulary:
+        for phrase in topic.exclude:
+            exclude_first.setdefault(phrase[0][0], []).append((topic, phrase))
+        for phrase in topic.phrases:
+            if len(phrase[0]) == 1 and phrase[1]:
+                prefixed.append((topic, phrase))
+            else:
+                first.setdefault(phrase[0][0], []).append((topic, phrase))
+    longest = max(len(p[0]) for t in vocabulary for p in t.phrases + t.exclude)
+    words = sorted(set(first) | set(exclude_first), key=len, reverse=True)
+    prefixes = sorted({p[0][0] for _, p in prefixed}, key=len, reverse=True)
+    starts = re.compile(r"(?<!\w)(?:" + "|".join(
+        [re.escape(w) for w in words] + [re.escape(p) + r"[\w']*" for p in prefixes]) + r")(?!\w|'\w)")
+
+    def matches_at(toks, phrase):  # number of tokens matched, or 0
+        words, prefix = phrase
+        if len(words) > len(toks):
+            return 0
+        for k, word in enumerate(words):
+            if not (toks[k][0] == word or (k == len(words) - 1 and prefix and toks[k][0].startswith(word))):
+                return 0
+        return len(words)
+
+    def find(text):
+        low = text.lower()
+        if len(low) != len(text):
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        excluded, found, next_free = {}, {}, {}
+        for start in starts.finditer(low):
+            toks = [(m.group().lower(), m.start(), m.end())
+                    for m in itertools.islice(TOKEN.finditer(low, start.start()), longest)]
+            for topic, phrase in exclude_first.get(toks[0][0], ()):
+                n = matches_at(toks, phrase)
+                if n:
+                    excluded.setdefault(topic.id, []).append((toks[0][1], toks[n - 1][2]))
+            best = {}
+            for topic, phrase in first.get(toks[0][0], []) + [
+                    (t, p) for t, p in prefixed if toks[0][0].startswith(p[0][0])]:
+                n = 0 if toks[0][1] < next_free.get(topic.id, 0) else matches_at(toks, phrase)
+                if n and not any(a < toks[n - 1][2] and toks[0][1] < b for a, b in excluded.get(topic.id, ())):
+                    best[topic.id] = max(best.get(topic.id, 0), n)
+            for topic_id, n in best.items():
+                words = " ".join(low[toks[0][1]:toks[n - 1][2]].split())
+                if words not in found.setdefault(topic_id, []):
+                    found[topic_id].append(words)
+                next_free[topic_id] = toks[n - 1][2]
+        return found
+
+    def tag(texts):
+        by_field = {f: find((texts.get(f) or "").replace("\u2019", "'")) for f in FIELDS}
+        tags = []
+        for topic in vocabulary:
+            fields = [f for f in FIELDS if topic.id in by_field[f]]
+            if fields:
+                matched = []
+                for f in fields:
+                    matched += [w for w in by_field[f][topic.id] if w not in matched]
+                tags.append((topic.id, matched, fields))
+        return tags
+
+    return tag
+
+
+def texts_of(pieces):
+    """Strategy: a paper's texts made of the pieces, in any case, joined by separators of all kinds."""
+    separators = ["", " ", "  ", "-", " - ", "\n", ", ", ". ", "; ", "/", "(", ")", "'", "''", "\u2019", "'s ", "_",
+                  "\u00a0"]
+    cases = [str, str.upper, str.title, str.swapcase]
+    piece = st.tuples(st.sampled_from(sorted(pieces)), st.sampled_from(cases), st.sampled_from(separators)).map(
+        lambda p: p[1](p[0]) + p[2])
+    text = st.lists(piece, max_size=12).map("".join)
+    return st.fixed_dictionaries({}, optional={f: st.one_of(text, st.none()) for f in FIELDS})
+
+
+def vocabulary_of(synonyms: dict, exclude: dict) -> Vocabulary:
+    return Vocabulary([
+        Topic(id=i, label=i, category="c", description="d", synonyms=s,
+              phrases=[_phrase(x) for x in s], exclude=[_phrase(x) for x in exclude.get(i, [])])
+        for i, s in synonyms.items()])
+
+
+# Letters whose lower case is longer (İ), apostrophes in and after words, prefixes
+# running into other words, a word that is the first of several phrases.
+ODD_PIECES = {"x", "s", "İ", "ß", "é", "7", "'", "\u2019", "-", "cerebellothalamic's", "tms''dbs", "x'tms",
+              "cortico-spinal", "thalamo", "cerebello'tms", "motor cortex cortex", "cerebellar cortex"}
+VOCABULARY = load_vocabulary()
+TOPIC_PIECES = ({s.rstrip("*-") for t in VOCABULARY for s in t.synonyms}
+                | {" ".join(p[0]) for t in VOCABULARY for p in t.phrases + t.exclude}
+                | {w for t in VOCABULARY for p in t.phrases + t.exclude for w in p[0]})
+# A made-up vocabulary for what topics.yml does not have (yet): phrases that begin or
+# end with punctuation, longer phrases ending in a prefix, one-token and prefix exclusions.
+MADE_UP = vocabulary_of(
+    {"one": ["a", "ab c", "abc*", "(", "a'b c"], "two": ["ab", "ab c d*", "ab c", "b a", "+ a", "c-*", "x y z w"],
+     "three": ["ab", "a''b", "ca*", "b (", "a b c d", "ab i*"], "four": ["c a", "c a b d*", "c a b", "abi*"]},
+    {"one": ["ab c d", "a b"], "two": ["ab"], "three": ["ca*", "( a", "b"]})
+MADE_UP_PIECES = {"a", "ab", "abc", "b", "ba", "c", "ca", "cab", "d", "x", "y", "z", "w", "a'b", "a''b", "(", "+",
+                  "İ", "İx", "a''b a", "ab c d", "c a b dd", "ab İx", "abcİ"}
+PLAIN_TAG, PLAIN_MADE_UP = plain_tagger(VOCABULARY), plain_tagger(MADE_UP)
+
+
+@settings(max_examples=800, derandomize=True, deadline=None)
+@given(texts=texts_of(TOPIC_PIECES | ODD_PIECES))
+def test_topics_yml_tags_as_the_plain_algorithm_does(texts):
+    assert [(t["topic"].id, t["matched"], t["fields"]) for t in tag(VOCABULARY, texts)] == PLAIN_TAG(texts)
+
+
+@settings(max_examples=800, derandomize=True, deadline=None)
+@given(texts=texts_of(MADE_UP_PIECES | ODD_PIECES))
+def test_any_vocabulary_tags_as_the_plain_algorithm_does(texts):
+    assert [(t["topic"].id, t["matched"], t["fields"]) for t in tag(MADE_UP, texts)] == PLAIN_MADE_UP(texts)
+
+
+@given(st.text(alphabet="ab7_é'\u2019 -.(İ\n", max_size=20))
+@settings(derandomize=True)
+def test_the_fast_token_pattern_finds_the_same_tokens(text):
+    assert re.findall(_TOKEN, text) == TOKEN.findall(text)
