@@ -5,6 +5,7 @@ papers with several records; link, index, then swap the finished file into place
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import multiprocessing
@@ -53,8 +54,9 @@ def read_and_merge(item: tuple[int, Path]) -> tuple[dict, list[tuple[tuple, dict
     source, records = read_seed_file(path)
     source["id"] = source_id
     return source, [
-        (load.staged(source_id, path.name, r), merge_paper([SourceRecord(source_id, path.name, r)]))
-        for r in records
+        (load.staged(source_id, path.name, source["sha256"], position, r),
+         merge_paper([SourceRecord(source_id, path.name, r)]))
+        for position, r in enumerate(records)
     ]
 
 
@@ -94,8 +96,17 @@ def merge_paper(group: list[SourceRecord]) -> dict[str, list[tuple]]:
     return load.paper_values(paper_rows(group, _topics))
 
 
-def merge_staged(group: list[tuple]) -> dict[str, list[tuple]]:
-    return merge_paper(load.unpickled(group))
+def merge_again(seeds_dir: Path, group: list[tuple]) -> dict[str, list[tuple]]:
+    """The rows of a paper with several records (from ``load.clusters``), read again
+    from their files; runs in a worker process. Reading twice costs less than keeping
+    every record until all are grouped: few papers have several records."""
+    records = []
+    for source_id, filename, sha256, position in group:
+        source, file_records = read_seed_file(seeds_dir / filename)
+        if source["sha256"] != sha256:
+            raise RuntimeError(f"{seeds_dir / filename}: changed during the build; build again")
+        records.append(SourceRecord(source_id, filename, file_records[position]))
+    return merge_paper(records)
 
 
 class Progress:
@@ -167,7 +178,8 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             shared = db.conn.execute("SELECT count(*) FROM temp.shared").fetchone()[0]
             progress = Progress(err, "merging", shared)
             try:
-                load.load_papers(db, in_parallel(merge_staged, load.clusters(db), pool), on_paper=progress.step)
+                load.load_shared_papers(db, in_parallel(functools.partial(merge_again, seeds_dir), load.clusters(db), pool),
+                                on_paper=progress.step)
             except sqlite3.IntegrityError as e:
                 raise RuntimeError(f"two papers got the same id ({e})") from None
             progress.close()

@@ -10,11 +10,9 @@ are written in batches and records wait on disk.
 
 from __future__ import annotations
 
-import pickle
-
 import sqlite_utils
 
-from .merge import SourceRecord, assign_journals, journal_matches
+from .merge import assign_journals, journal_matches
 from .normalize import title_key
 from .schema import FTS, INDEXES, TABLES, VIEWS
 from .topics import topic_rows
@@ -23,8 +21,8 @@ BATCH = 500
 
 STAGING_SQL = """
 CREATE TABLE staging.records (
-    rid INTEGER PRIMARY KEY, source_id INTEGER, filename TEXT, cluster INTEGER,
-    doi TEXT, pmid TEXT, tkey TEXT, year INTEGER, record BLOB, paper_id TEXT, loaded INTEGER);
+    rid INTEGER PRIMARY KEY, source_id INTEGER, filename TEXT, sha256 TEXT, position INTEGER,
+    cluster INTEGER, doi TEXT, pmid TEXT, tkey TEXT, year INTEGER, paper_id TEXT, loaded INTEGER);
 CREATE TABLE staging.journal_mentions (paper_id TEXT, title TEXT, abbreviation TEXT);
 CREATE TABLE staging.author_names (author_id TEXT, paper_id TEXT, name TEXT);
 """
@@ -64,11 +62,11 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None
     insert_values(db, table, table_values(table, rows))
 
 
-def staged(source_id: int, filename: str, record) -> tuple:
-    """A parsed record as staging stores it: the keys that say which records are the
-    same paper, and the record itself, pickled (done in the worker that parsed it)."""
-    return (source_id, filename, record.doi, record.pmid, title_key(record.title) or None, record.year,
-            pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+def staged(source_id: int, filename: str, sha256: str, position: int, record) -> tuple:
+    """A parsed record as staging keeps it: where it is (its file, which did not change,
+    and its place there) and the keys that say which records are the same paper."""
+    return (source_id, filename, sha256, position, record.doi, record.pmid, title_key(record.title) or None,
+            record.year)
 
 
 def cluster_records(db: sqlite_utils.Database) -> None:
@@ -143,31 +141,29 @@ def take_out_shared_papers(db: sqlite_utils.Database) -> None:
 
 
 def clusters(db: sqlite_utils.Database):
-    """The staged records of every paper with several records, one list of (source
-    id, file name, pickled record) per paper, in a stable order."""
+    """Where the records of every paper with several records are, one list of (source
+    id, file name, sha256, place in the file) per paper, in a stable order."""
     group, current = [], None
-    for cluster, source_id, filename, blob in db.conn.execute(
-        "SELECT cluster, source_id, filename, record FROM staging.records "
+    for cluster, *where in db.conn.execute(
+        "SELECT cluster, source_id, filename, sha256, position FROM staging.records "
         "WHERE cluster IN temp.shared ORDER BY cluster, rid"
     ):
         if cluster != current and group:
             yield group
             group = []
         current = cluster
-        group.append((source_id, filename, blob))
+        group.append(tuple(where))
     if group:
         yield group
 
 
-def unpickled(group: list[tuple]) -> list[SourceRecord]:
-    return [SourceRecord(source_id, filename, pickle.loads(blob)) for source_id, filename, blob in group]
-
-
-STAGING_INSERTS = {
+# Rows for the build's own tables (staging and temp), not for the published ones.
+WORK_TABLES = {
     "author_names": "INSERT INTO staging.author_names VALUES (?, ?, ?)",
     "journal_mentions": "INSERT INTO staging.journal_mentions VALUES (?, ?, ?)",
-    "records": "INSERT INTO staging.records (source_id, filename, doi, pmid, tkey, year, record, paper_id, loaded)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "shared_papers": "INSERT INTO temp.shared_papers VALUES (?)",
+    "records": "INSERT INTO staging.records (source_id, filename, sha256, position, doi, pmid, tkey, year,"
+               " paper_id, loaded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
 STAGING_COLUMNS = {
     "author_names": ("author_id", "paper_id", "name"),
@@ -202,18 +198,20 @@ class Batches:
 
     def flush(self) -> None:
         for table, values in self.rows.items():
-            if table in STAGING_INSERTS:
-                self.db.conn.executemany(STAGING_INSERTS[table], values)
+            if table in WORK_TABLES:
+                self.db.conn.executemany(WORK_TABLES[table], values)
             else:
                 insert_values(self.db, table, values)
         self.rows, self.papers = {}, 0
 
 
-def load_papers(db: sqlite_utils.Database, merged, on_paper=None) -> None:
-    """Write each paper's rows (from ``paper_values``) in batches."""
+def load_shared_papers(db: sqlite_utils.Database, merged, on_paper=None) -> None:
+    """Write the rows of each paper with several records (from ``paper_values``) in
+    batches, and its id to temp.shared_papers."""
+    db.conn.execute("CREATE TEMP TABLE shared_papers (id TEXT)")
     batches = Batches(db)
     for rows in merged:
-        batches.add(rows)
+        batches.add({**rows, "shared_papers": [rows["papers"][0][:1]]})
         if on_paper:
             on_paper()
     batches.flush()
@@ -300,16 +298,20 @@ def link_references(db: sqlite_utils.Database) -> None:
 
 def add_topics(db: sqlite_utils.Database, topics) -> None:
     insert_rows(db, "topics", topic_rows(topics))
-    db.conn.execute("""
-        UPDATE topics SET paper_count = (SELECT count(*) FROM paper_topics WHERE topic_id = topics.id)""")
+    db.conn.executescript("""
+        CREATE TEMP TABLE topic_counts AS SELECT topic_id, count(*) AS n FROM paper_topics GROUP BY topic_id;
+        UPDATE topics SET paper_count = coalesce((SELECT n FROM temp.topic_counts WHERE topic_id = topics.id), 0);
+        DROP TABLE temp.topic_counts;""")
 
 
 def add_disagreements(db: sqlite_utils.Database) -> None:
-    """The paper fields on which sources give different values (the disagreements view reads it)."""
+    """The paper fields on which sources give different values (the disagreements view
+    reads it); only papers with several records can have any."""
     db.conn.execute("""
         INSERT INTO disagreement_fields (paper_id, field, value_count)
         SELECT paper_id, field, count(DISTINCT value) FROM provenance
         WHERE chosen IS NOT NULL AND value IS NOT NULL
+          AND paper_id IN temp.shared_papers
         GROUP BY paper_id, field HAVING count(DISTINCT value) > 1
         ORDER BY paper_id, field""")
 

@@ -196,3 +196,11 @@ def test_shadow_library_links_in_any_text_never_reach_the_database(tmp_path):
                      "Full text: [link removed] (not ours). Dystonia and the cerebellum.")
     assert db.execute("select filename from sources where filename like '%link removed%'").fetchall() == [
         ("[link removed]",)]
+
+
+def test_a_seed_changed_during_the_build_stops_it(tmp_path):
+    """Papers with several records are read again from their files after grouping: a
+    file that changed in between is an error, never a silent mix of two versions."""
+    from litdb.build import merge_again
+    with pytest.raises(RuntimeError, match="000_a766678b1bddf855.txt: changed during the build; build again"):
+        merge_again(SEEDS, [(1, "000_a766678b1bddf855.txt", "0" * 64, 0)])
