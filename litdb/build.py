@@ -145,8 +145,10 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     with worker_pool(workers) as pool:
         try:
             db = sqlite_utils.Database(tmp, recreate=True)
-            # Safe on a file nobody else reads, and much faster for the bulk load.
-            db.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768;")
+            # Safe on a file nobody else reads, and much faster for the bulk load; larger
+            # pages mean fewer reads when indexes are built over the big tables.
+            db.conn.executescript("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                                  "PRAGMA cache_size = -32768;")
             load.create_tables(db)
             load.attach_staging(db, staging)
 

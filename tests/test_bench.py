@@ -1,6 +1,7 @@
 """Smoke runs of the benchmark and the progress bar: they work, on a tiny corpus.
 (The figures themselves live in docs/benchmarks.md; no test times anything.)"""
 
+import json
 import os
 import pty
 import subprocess
@@ -19,7 +20,10 @@ def test_benchmark_runs_end_to_end(tmp_path):
     for page in ("papers table + facets", "full-text search, ranked (canned query)",
                  "search in the papers table + facets", "paper page", "100-row JSON", "references by journal, year"):
         assert f"| {page} |" in out
-    assert (tmp_path / "n80" / "results.json").exists()
+    assert "Best of 2 runs each, taking turns" in out
+    results = json.loads((tmp_path / "n80" / "results.json").read_text())
+    assert [len(results["runs_s"][name]) for name in ("floor", "build")] == [2, 2]
+    assert results["build_s"] == min(results["runs_s"]["build"])
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path):
