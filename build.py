@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build literature.db from the seed documents in seeds/.
 
-    python build.py [--seeds DIR] [--db PATH] [--strict]
+    python build.py [--seeds DIR] [--db PATH] [--strict] [--timings]
 """
 
 import argparse
@@ -16,8 +16,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of seed files (default: seeds/)")
     parser.add_argument("--db", type=Path, default=Path("literature.db"), help="database to write (default: literature.db)")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when any seed is rejected")
+    parser.add_argument("--timings", action="store_true", help="print the time each step took (to stderr)")
     args = parser.parse_args(argv)
-    return build(args.seeds, args.db, strict=args.strict)
+    return build(args.seeds, args.db, strict=args.strict, timings=args.timings)
 
 
 if __name__ == "__main__":

@@ -130,8 +130,25 @@ class Progress:
             self.stream.write("\n")
 
 
+class Timings:
+    """Wall time of each step of the build, printed at the end when asked for (--timings)."""
+
+    def __init__(self, stream, active: bool):
+        self.stream, self.active, self.steps, self.last = stream, active, [], time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.steps.append((step, now - self.last))
+        self.last = now
+
+    def show(self) -> None:
+        if self.active:
+            for step, seconds in self.steps + [("total", sum(s for _, s in self.steps))]:
+                print(f"{step:<58} {seconds:8.2f} s", file=self.stream)
+
+
 def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, err=sys.stderr,
-          workers: int | None = None) -> int:
+          workers: int | None = None, timings: bool = False) -> int:
     if not seeds_dir.is_dir():
         print(f"{seeds_dir}: not a folder of seed files", file=err)
         return 2
@@ -142,6 +159,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
     staging = tmp.with_suffix(".tmp-staging")
     workers = workers or (os.cpu_count() or 1 if len(files) >= 64 else 1)
+    steps = Timings(err, timings)
     with worker_pool(workers) as pool:
         try:
             db = sqlite_utils.Database(tmp, recreate=True)
@@ -174,19 +192,22 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             load.insert_rows(db, "sources", sources)
             progress.close()
             del written
+            steps.lap("read, parse, merge and write each record")
 
             load.cluster_records(db)
             load.take_out_shared_papers(db)
+            steps.lap("group records into papers")
             shared = db.conn.execute("SELECT count(*) FROM temp.shared").fetchone()[0]
             progress = Progress(err, "merging", shared)
             try:
-                load.load_shared_papers(db, in_parallel(functools.partial(merge_again, seeds_dir), load.clusters(db), pool),
-                                on_paper=progress.step)
+                merged = in_parallel(functools.partial(merge_again, seeds_dir), load.clusters(db), pool)
+                load.load_shared_papers(db, merged, on_paper=progress.step)
             except sqlite3.IntegrityError as e:
                 raise RuntimeError(f"two papers got the same id ({e})") from None
             progress.close()
             if pool is not None:
                 pool.terminate()  # the rest is SQL in this process: free the workers' memory
+            steps.lap(f"read again and merge {shared:,} papers with several records")
             load.add_journals(db)
             load.add_authors(db)
             load.link_references(db)
@@ -194,6 +215,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             load.add_disagreements(db)
             db.conn.commit()
             db.execute("DETACH DATABASE staging")
+            steps.lap("journals, authors, cited papers, topics, disagreements")
             load.finish(db)
             counts = {t: db[t].count for t in ("papers", "paper_references", "authors", "journals")}
             db.conn.commit()
@@ -202,6 +224,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, target)
+            steps.lap("indexes, full-text search, statistics, swap")
         finally:
             tmp.unlink(missing_ok=True)
             staging.unlink(missing_ok=True)
@@ -211,4 +234,5 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         f"{counts['authors']} authors, {counts['journals']} journals",
         file=out,
     )
+    steps.show()
     return 1 if strict and rejected else 0

@@ -204,3 +204,16 @@ def test_a_seed_changed_during_the_build_stops_it(tmp_path):
     from litdb.build import merge_again
     with pytest.raises(RuntimeError, match="000_a766678b1bddf855.txt: changed during the build; build again"):
         merge_again(SEEDS, [(1, "000_a766678b1bddf855.txt", "0" * 64, 0)])
+
+
+def test_timings_of_each_step_on_request(tmp_path):
+    quiet = run_build("--seeds", SEEDS, "--db", tmp_path / "a.db")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    timed = run_build("--seeds", SEEDS, "--db", tmp_path / "b.db", "--timings")
+    assert timed.returncode == 0
+    steps = [line.rsplit(None, 2)[0] for line in timed.stderr.splitlines()]
+    assert steps == ["read, parse, merge and write each record", "group records into papers",
+                     "read again and merge 0 papers with several records",
+                     "journals, authors, cited papers, topics, disagreements",
+                     "indexes, full-text search, statistics, swap", "total"]
+    assert all(line.endswith(" s") for line in timed.stderr.splitlines())
