@@ -18,8 +18,15 @@ MONTHS = {
 }
 
 # Hosts of shadow libraries: a link to any of them is never published.
-# json.dumps(value, ensure_ascii=False), without making a new encoder at every call
-to_json = json.JSONEncoder(ensure_ascii=False).encode
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def to_json(value) -> str:
+    """json.dumps(value, ensure_ascii=False), without setting up an encoder at every call;
+    a list of strings (most of what the build writes: names, keywords, topics) directly."""
+    if value.__class__ is list and all(v.__class__ is str for v in value):
+        return "[" + ", ".join(map(json.encoder.encode_basestring, value)) + "]"
+    return _to_json(value)
 SHADOW_LIBRARY_HOSTS = re.compile(
     r"(sci-?hub|scihub|libgen|lib-gen|gen\.lib\.rus\.ec|library\.lol|z-?lib|zlibrary|1lib\."
     r"|b-ok\.|booksc\.|annas-archive|anna's archive|sci\.hub|twirpx|freefullpdf)",
@@ -171,7 +178,11 @@ def parse_date_words(text: str) -> tuple[int, int | None, int | None] | None:
 
 def fold(text: str | None) -> str:
     """Lower case without accents, every script kept: 'Lehéricy' -> 'lehericy'."""
-    text = unicodedata.normalize("NFKD", text or "")
+    if text is None:
+        return ""
+    if text.isascii():  # nothing to decompose, no accent to drop, and casefold() is lower()
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 

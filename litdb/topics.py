@@ -252,7 +252,7 @@ def paper_topics(topics: Vocabulary, paper: dict, mesh_terms: list[dict]) -> lis
     paper["topics"] = to_json([t["topic"].label for t in tags])
     return [
         {"paper_id": paper["id"], "topic_id": t["topic"].id,
-         "matched": to_json(t["matched"]), "fields": json.dumps(t["fields"])}
+         "matched": to_json(t["matched"]), "fields": to_json(t["fields"])}
         for t in tags
     ]
 
