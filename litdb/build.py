@@ -88,25 +88,30 @@ def _init_worker():
     _topics = load_vocabulary()
 
 
-def merge_paper(group: list[SourceRecord]) -> dict[str, list[tuple]]:
+def merge_paper(group: list[SourceRecord], salt: str | None = None) -> dict[str, list[tuple]]:
     """The rows of one paper, from its records; runs in a worker process."""
     global _topics
     if _topics is None:
         _topics = load_vocabulary()
-    return load.paper_values(paper_rows(group, _topics))
+    return load.paper_values(paper_rows(group, _topics, salt))
 
 
-def merge_again(seeds_dir: Path, group: list[tuple]) -> dict[str, list[tuple]]:
-    """The rows of a paper with several records (from ``load.clusters``), read again
-    from their files; runs in a worker process. Reading twice costs less than keeping
-    every record until all are grouped: few papers have several records."""
+def merge_again(seeds_dir: Path, paper: tuple[list[tuple], str | None]) -> dict[str, list[tuple]]:
+    """The rows of a paper to merge again (from ``load.papers_to_merge_again``), its
+    records read again from their files; runs in a worker process. Reading twice costs
+    less than keeping every record until all are grouped: few papers need it."""
+    group, salt = paper
     records = []
     for source_id, filename, sha256, position in group:
-        source, file_records = read_seed_file(seeds_dir / filename)
-        if source["sha256"] != sha256:
-            raise RuntimeError(f"{seeds_dir / filename}: changed during the build; build again")
+        path = seeds_dir / filename
+        try:
+            source, file_records = read_seed_file(path)
+        except OSError:
+            source, file_records = {"sha256": None}, []
+        if source["sha256"] != sha256 or position >= len(file_records):
+            raise RuntimeError(f"{path}: changed during the build; build again")
         records.append(SourceRecord(source_id, filename, file_records[position]))
-    return merge_paper(records)
+    return merge_paper(records, salt)
 
 
 class Progress:
@@ -195,19 +200,18 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             steps.lap("read, parse, merge and write each record")
 
             load.cluster_records(db)
-            load.take_out_shared_papers(db)
+            again = load.take_out_shared_papers(db)
             steps.lap("group records into papers")
-            shared = db.conn.execute("SELECT count(*) FROM temp.shared").fetchone()[0]
-            progress = Progress(err, "merging", shared)
+            progress = Progress(err, "merging", again)
             try:
-                merged = in_parallel(functools.partial(merge_again, seeds_dir), load.clusters(db), pool)
+                merged = in_parallel(functools.partial(merge_again, seeds_dir), load.papers_to_merge_again(db), pool)
                 load.load_shared_papers(db, merged, on_paper=progress.step)
             except sqlite3.IntegrityError as e:
                 raise RuntimeError(f"two papers got the same id ({e})") from None
             progress.close()
             if pool is not None:
                 pool.terminate()  # the rest is SQL in this process: free the workers' memory
-            steps.lap(f"read again and merge {shared:,} papers with several records")
+            steps.lap(f"read again and merge {again:,} papers with several records")
             load.add_journals(db)
             load.add_authors(db)
             load.link_references(db)

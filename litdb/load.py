@@ -1,11 +1,11 @@
 """Writing the database: rows, staging, grouping, links, then indexes and search.
 
 Most papers come from one seed file, so each record is merged on its own as soon as
-it is parsed (in a worker) and its rows are written at once. The record also waits in
-a staging database beside the output; once every file is read, records of the same
-paper are grouped there with SQL, and the few papers with several records are taken
-out again and merged as a whole. Memory stays flat however many seeds there are: rows
-are written in batches and records wait on disk.
+it is parsed (in a worker) and its rows are written at once. Where the record is and
+the keys that identify its paper wait in a staging database beside the output; once
+every file is read, records of the same paper are grouped there with SQL, and the few
+papers with several records are taken out and merged again, as a whole, from their
+files. Memory stays flat however many seeds there are: rows are written in batches.
 """
 
 from __future__ import annotations
@@ -120,41 +120,46 @@ def _spread(conn, candidates_sql: str, once: bool = False) -> int:
             return total
 
 
-def take_out_shared_papers(db: sqlite_utils.Database) -> None:
+def take_out_shared_papers(db: sqlite_utils.Database) -> int:
     """Delete the rows written for records that turned out to share their paper with
-    other records (those papers are merged again, as a whole, by ``clusters``)."""
+    other records; returns how many papers ``papers_to_merge_again`` will give."""
     conn = db.conn
     conn.executescript("""
-        CREATE TEMP TABLE shared AS
+        CREATE TEMP TABLE shared_clusters AS
             SELECT cluster FROM staging.records GROUP BY cluster HAVING count(*) > 1;
-        CREATE TEMP TABLE unloaded AS
-            SELECT DISTINCT paper_id FROM staging.records WHERE loaded AND cluster IN temp.shared;
+        CREATE TEMP TABLE taken_out AS
+            SELECT DISTINCT paper_id FROM staging.records WHERE loaded AND cluster IN temp.shared_clusters;
+        -- A record alone in its paper whose id another paper had taken first (two papers
+        -- titled "Editorial" in the same year, without DOI or PMID, say): merged again
+        -- under an id of its own.
+        CREATE TEMP TABLE clashing_clusters AS
+            SELECT cluster FROM staging.records WHERE NOT loaded AND cluster NOT IN temp.shared_clusters;
     """)
-    # Two records got the same paper id without being the same paper: only the first was written.
-    clash = conn.execute("""SELECT paper_id FROM staging.records
-                            WHERE NOT loaded AND cluster NOT IN temp.shared LIMIT 1""").fetchone()
-    if clash:
-        raise RuntimeError(f"two papers got the same id ({clash[0]})")
     for table in PAPER_TABLES:
         column = "id" if table == "papers" else "paper_id"
-        conn.execute(f"DELETE FROM {table} WHERE {column} IN temp.unloaded")
+        conn.execute(f"DELETE FROM {table} WHERE {column} IN temp.taken_out")
+    return conn.execute("SELECT (SELECT count(*) FROM temp.shared_clusters) + "
+                        "(SELECT count(*) FROM temp.clashing_clusters)").fetchone()[0]
 
 
-def clusters(db: sqlite_utils.Database):
-    """Where the records of every paper with several records are, one list of (source
-    id, file name, sha256, place in the file) per paper, in a stable order."""
-    group, current = [], None
-    for cluster, *where in db.conn.execute(
-        "SELECT cluster, source_id, filename, sha256, position FROM staging.records "
-        "WHERE cluster IN temp.shared ORDER BY cluster, rid"
+def papers_to_merge_again(db: sqlite_utils.Database):
+    """The papers with several records, and those whose id was taken, as (records,
+    salt): where each record is (source id, file name, sha256, place in the file), in a
+    stable order; the salt, for an id of its own, is None for the first kind."""
+    group, current, salt = [], None, None
+    for cluster, clashing, *where in db.conn.execute(
+        "SELECT cluster, cluster IN temp.clashing_clusters, source_id, filename, sha256, position "
+        "FROM staging.records WHERE cluster IN temp.shared_clusters OR cluster IN temp.clashing_clusters "
+        "ORDER BY cluster, rid"
     ):
         if cluster != current and group:
-            yield group
+            yield group, salt
             group = []
         current = cluster
         group.append(tuple(where))
+        salt = f"{where[1]}:{where[3]}" if clashing else None
     if group:
-        yield group
+        yield group, salt
 
 
 # Rows for the build's own tables (staging and temp), not for the published ones.
@@ -189,10 +194,11 @@ class Batches:
     def __init__(self, db: sqlite_utils.Database):
         self.db, self.rows, self.papers = db, {}, 0
 
-    def add(self, rows: dict[str, list[tuple]], papers: int = 1) -> None:
+    def add(self, rows: dict[str, list[tuple]]) -> None:
+        """The rows one record (or one paper) gives."""
         for table, values in rows.items():
             self.rows.setdefault(table, []).extend(values)
-        self.papers += papers
+        self.papers += 1
         if self.papers >= BATCH:
             self.flush()
 
@@ -206,8 +212,8 @@ class Batches:
 
 
 def load_shared_papers(db: sqlite_utils.Database, merged, on_paper=None) -> None:
-    """Write the rows of each paper with several records (from ``paper_values``) in
-    batches, and its id to temp.shared_papers."""
+    """Write the rows of each paper merged again (from ``paper_values``) in batches,
+    and its id to temp.shared_papers."""
     db.conn.execute("CREATE TEMP TABLE shared_papers (id TEXT)")
     batches = Batches(db)
     for rows in merged:

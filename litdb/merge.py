@@ -50,11 +50,11 @@ def priority_order(group: list[SourceRecord]) -> list[SourceRecord]:
     return sorted(group, key=lambda s: (SOURCE_PRIORITY.get(s.record.format, 9), s.filename, s.source_id))
 
 
-def paper_rows(group: list[SourceRecord], topics: Vocabulary) -> dict[str, list[dict]]:
+def paper_rows(group: list[SourceRecord], topics: Vocabulary, salt: str | None = None) -> dict[str, list[dict]]:
     """All rows one paper contributes, from the records of its sources: the papers
     row, its authors, references, MeSH terms, grants, topics and provenance, and the
     journal as its sources name it (resolved to a journal id once all are known)."""
-    paper = merge_group(priority_order(group))
+    paper = merge_group(priority_order(group), salt)
     chosen = paper.pop("_chosen")
     title, abbreviation = paper.pop("_journal")
     rows = {"papers": [paper], "paper_authors": [], "author_names": [], "paper_references": [],
@@ -105,7 +105,7 @@ RULES = {
 }
 
 
-def merge_group(group: list[SourceRecord]) -> dict:
+def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
     """One ``papers`` row (plus the chosen child lists and provenance) from one cluster."""
     records = [s.record for s in group]
     merged = {}
@@ -129,7 +129,9 @@ def merge_group(group: list[SourceRecord]) -> dict:
         identity = f"title:{title_key(merged['title'])}:{merged['year']}"
     else:  # a title of punctuation only ("???"): the paper is known by where it came from
         identity = f"source:{group[0].filename}:{group[0].record.title}"
-    paper_id = stable_id("paper", identity)
+    # The salt sets apart a paper whose identity another paper has already (see
+    # load.take_out_shared_papers).
+    paper_id = stable_id("paper", identity, *([salt] if salt else []))
 
     # Affiliation texts by author, when the source that gave the names printed them.
     with_affiliations = []

@@ -17,7 +17,6 @@ MONTHS = {
     )
 }
 
-# Hosts of shadow libraries: a link to any of them is never published.
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -27,6 +26,9 @@ def to_json(value) -> str:
     if value.__class__ is list and all(v.__class__ is str for v in value):
         return "[" + ", ".join(map(json.encoder.encode_basestring, value)) + "]"
     return _to_json(value)
+
+
+# Hosts of shadow libraries: a link to any of them is never published.
 SHADOW_LIBRARY_HOSTS = re.compile(
     r"(sci-?hub|scihub|libgen|lib-gen|gen\.lib\.rus\.ec|library\.lol|z-?lib|zlibrary|1lib\."
     r"|b-ok\.|booksc\.|annas-archive|anna's archive|sci\.hub|twirpx|freefullpdf)",
@@ -199,20 +201,11 @@ def is_shadow_library_url(url: str | None) -> bool:
     return bool(url) and bool(SHADOW_LIBRARY_HOSTS.search(url))
 
 
-def strip_shadow_links(text: str | None) -> tuple[str | None, int]:
-    """Remove links to shadow libraries from free text; returns (text, links removed)."""
+def strip_shadow_links(text: str | None) -> str | None:
+    """Free text without its links to shadow libraries (each becomes "[link removed]")."""
     if not text:
-        return text, 0
-    removed = 0
-
-    def drop(m):
-        nonlocal removed
-        if is_shadow_library_url(m.group(0)):
-            removed += 1
-            return "[link removed]"
-        return m.group(0)
-
-    return URL.sub(drop, text), removed
+        return text
+    return URL.sub(lambda m: "[link removed]" if is_shadow_library_url(m.group(0)) else m.group(0), text)
 
 
 def may_hold_link(text: str) -> bool:
@@ -225,19 +218,23 @@ def without_shadow_links(value):
     lists, dicts and dataclasses (records, changed in place) are looked into."""
     kind = value.__class__
     if kind is str:
-        return strip_shadow_links(value)[0] if may_hold_link(value) else value
+        return strip_shadow_links(value) if may_hold_link(value) else value
     if kind is list or kind is dict:
         value = value.copy()
         slots = value
     elif hasattr(kind, "__dataclass_fields__"):
         slots = vars(value)
-    else:
+    elif kind is tuple:
+        return tuple(without_shadow_links(list(value)))
+    elif kind in SCALARS:
         return value
+    else:  # a kind of value this does not know how to look into must not slip through
+        raise TypeError(f"cannot look for links in a {kind.__name__}")
     # Strings are checked here rather than in a call: a record holds hundreds.
     for key, v in (slots.items() if slots.__class__ is dict else enumerate(slots)):
         if v.__class__ is str:
             if may_hold_link(v):
-                slots[key] = strip_shadow_links(v)[0]
+                slots[key] = strip_shadow_links(v)
         elif v.__class__ not in SCALARS:
             slots[key] = without_shadow_links(v)
     return value

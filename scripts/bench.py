@@ -148,6 +148,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="runs of the floor and of the build (the best counts)")
     parser.add_argument("--record", type=Path, help="append the results to this Markdown file")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
 
     work = args.work / f"n{args.n}"
     seeds = work / "seeds"

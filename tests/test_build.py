@@ -12,6 +12,7 @@ import sqlite_utils
 
 from conftest import ROOT, SEEDS, build_quietly
 from litdb import load
+from litdb.normalize import stable_id
 
 
 def copy_seeds(tmp_path):
@@ -203,7 +204,7 @@ def test_a_seed_changed_during_the_build_stops_it(tmp_path):
     file that changed in between is an error, never a silent mix of two versions."""
     from litdb.build import merge_again
     with pytest.raises(RuntimeError, match="000_a766678b1bddf855.txt: changed during the build; build again"):
-        merge_again(SEEDS, [(1, "000_a766678b1bddf855.txt", "0" * 64, 0)])
+        merge_again(SEEDS, ([(1, "000_a766678b1bddf855.txt", "0" * 64, 0)], None))
 
 
 def test_timings_of_each_step_on_request(tmp_path):
@@ -217,3 +218,48 @@ def test_timings_of_each_step_on_request(tmp_path):
                      "journals, authors, cited papers, topics, disagreements",
                      "indexes, full-text search, statistics, swap", "total"]
     assert all(line.endswith(" s") for line in timed.stderr.splitlines())
+
+
+def _aggregator_seed(seeds, name, **fields):
+    """A copy of the aggregator seed with other values (no DOI or PMID unless given)."""
+    text = (SEEDS / "001_51f3e96b9982b093.txt").read_text(encoding="utf-8")
+    record, end = json.JSONDecoder().raw_decode(text)
+    record.update({"doi": None, "ListUrlMain": None, "PMCID": None, **fields})
+    (seeds / name).write_text(json.dumps(record, ensure_ascii=False) + text[end:], encoding="utf-8")
+
+
+def test_different_papers_that_would_share_an_id_each_get_their_own(tmp_path):
+    """Two DOI-less "Editorial" papers of one year stay apart when the title group also
+    holds two papers with different DOIs; so do two "???" records of one file. Neither
+    stops the build; the first of each keeps the id the identity rule gives."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    _aggregator_seed(seeds, "a.json", title="Editorial", doi="10.5555/ed.a")
+    _aggregator_seed(seeds, "b.json", title="Editorial", doi="10.5555/ed.b")
+    _aggregator_seed(seeds, "c.json", title="Editorial")
+    _aggregator_seed(seeds, "d.json", title="Editorial")
+    text = (SEEDS / "001_51f3e96b9982b093.txt").read_text(encoding="utf-8")
+    record, _ = json.JSONDecoder().raw_decode(text)
+    record.update(doi=None, ListUrlMain=None, title="???")
+    (seeds / "e.json").write_text(json.dumps([record, record]), encoding="utf-8")
+    result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(tmp_path / "out.db")
+    papers = db.execute("select id, title, doi from papers order by title, doi").fetchall()
+    assert len(papers) == 6 and len({p[0] for p in papers}) == 6
+    assert [(t, d) for _, t, d in papers] == [("???", None), ("???", None), ("Editorial", None), ("Editorial", None),
+                                             ("Editorial", "10.5555/ed.a"), ("Editorial", "10.5555/ed.b")]
+    title_id = stable_id("paper", "title:editorial:2017")
+    assert title_id in {p[0] for p in papers}
+    assert db.execute("select count(*) from provenance where paper_id not in (select id from papers)").fetchone() == (0,)
+    assert dump(tmp_path / "out.db") == (run_build("--seeds", seeds, "--db", tmp_path / "again.db") and
+                                         dump(tmp_path / "again.db"))
+
+
+def test_the_link_walker_looks_into_every_kind_of_value_or_refuses():
+    from litdb.normalize import without_shadow_links
+    link = "see HTTPS://sci-hub.se/1"
+    assert without_shadow_links((link, [link], {"k": link}, 3, None)) == (
+        "see [link removed]", ["see [link removed]"], {"k": "see [link removed]"}, 3, None)
+    with pytest.raises(TypeError, match="cannot look for links in a set"):
+        without_shadow_links({link})
