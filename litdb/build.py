@@ -65,7 +65,7 @@ def worker_pool(workers: int):
     is still small (each keeps its share of whatever the parent holds when forked)."""
     if workers <= 1:
         return contextlib.nullcontext(None)
-    return multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker)
+    return multiprocessing.get_context("fork").Pool(workers)
 
 
 def in_parallel(function, items, pool, window: int = 512):
@@ -80,12 +80,7 @@ def in_parallel(function, items, pool, window: int = 512):
         yield from pool.imap(function, chunk, chunksize=max(1, len(chunk) // (pool._processes * 8)))
 
 
-_topics = None
-
-
-def _init_worker():
-    global _topics
-    _topics = load_vocabulary()
+_topics = None  # the vocabulary, loaded once in each process that merges
 
 
 def merge_paper(group: list[SourceRecord], salt: str | None = None) -> dict[str, list[tuple]]:
@@ -173,7 +168,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             db.conn.executescript("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                                   "PRAGMA cache_size = -32768;")
             load.create_tables(db)
-            load.attach_staging(db, staging)
+            load.create_work_tables(db, staging)
 
             sources, rejected, progress = [], 0, Progress(err, "reading", len(files))
             batches, written = load.Batches(db), set()

@@ -19,13 +19,16 @@ from .topics import topic_rows
 
 BATCH = 500
 
-STAGING_SQL = """
-CREATE TABLE staging.records (
-    rid INTEGER PRIMARY KEY, source_id INTEGER, filename TEXT, sha256 TEXT, position INTEGER,
-    cluster INTEGER, doi TEXT, pmid TEXT, tkey TEXT, year INTEGER, paper_id TEXT, loaded INTEGER);
-CREATE TABLE staging.journal_mentions (paper_id TEXT, title TEXT, abbreviation TEXT);
-CREATE TABLE staging.author_names (author_id TEXT, paper_id TEXT, name TEXT);
-"""
+# The build's own tables, declared once (for creating and for writing them): name ->
+# (database, columns). "staging" is a file beside the output, dropped at the end.
+WORK_TABLES = {
+    # where each record is, and the keys that say which records are one paper
+    "records": ("staging", ("source_id", "filename", "sha256", "position", "doi", "pmid", "tkey", "year",
+                            "paper_id", "loaded")),
+    "journal_mentions": ("staging", ("paper_id", "title", "abbreviation")),
+    "author_names": ("staging", ("author_id", "paper_id", "name")),
+    "shared_papers": ("temp", ("id",)),  # the papers merged again
+}
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -39,9 +42,13 @@ def create_tables(db: sqlite_utils.Database) -> None:
         )
 
 
-def attach_staging(db: sqlite_utils.Database, path) -> None:
-    db.execute("ATTACH DATABASE ? AS staging", [str(path)])
-    db.conn.executescript("PRAGMA staging.journal_mode = OFF; PRAGMA staging.synchronous = OFF;" + STAGING_SQL)
+def create_work_tables(db: sqlite_utils.Database, staging_path) -> None:
+    db.execute("ATTACH DATABASE ? AS staging", [str(staging_path)])
+    db.conn.executescript("PRAGMA staging.journal_mode = OFF; PRAGMA staging.synchronous = OFF;")
+    for name, (database, columns) in WORK_TABLES.items():
+        # records also have a rowid that keeps their order, and the cluster grouping gives them
+        extra = "rid INTEGER PRIMARY KEY, cluster INTEGER, " if name == "records" else ""
+        db.execute(f"CREATE TABLE {database}.{name} ({extra}{', '.join(columns)})")
 
 
 def table_values(table: str, rows: list[dict]) -> list[tuple]:
@@ -51,11 +58,13 @@ def table_values(table: str, rows: list[dict]) -> list[tuple]:
 
 
 def insert_values(db: sqlite_utils.Database, table: str, values: list[tuple]) -> None:
-    """Insert rows in the order given (ids and rowids follow it, so builds are repeatable)."""
+    """Insert rows (of a published table or a work table) in the order given: ids and
+    rowids follow it, so builds are repeatable."""
     if values:
-        columns = TABLES[table]["columns"]
+        name, columns = (f"{WORK_TABLES[table][0]}.{table}", WORK_TABLES[table][1]) if table in WORK_TABLES \
+            else (table, list(TABLES[table]["columns"]))
         placeholders = ", ".join("?" * len(columns))
-        db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({placeholders})", values)
+        db.conn.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders})", values)
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
@@ -162,18 +171,6 @@ def papers_to_merge_again(db: sqlite_utils.Database):
         yield group, salt
 
 
-# Rows for the build's own tables (staging and temp), not for the published ones.
-WORK_TABLES = {
-    "author_names": "INSERT INTO staging.author_names VALUES (?, ?, ?)",
-    "journal_mentions": "INSERT INTO staging.journal_mentions VALUES (?, ?, ?)",
-    "shared_papers": "INSERT INTO temp.shared_papers VALUES (?)",
-    "records": "INSERT INTO staging.records (source_id, filename, sha256, position, doi, pmid, tkey, year,"
-               " paper_id, loaded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-}
-STAGING_COLUMNS = {
-    "author_names": ("author_id", "paper_id", "name"),
-    "journal_mentions": ("paper_id", "title", "abbreviation"),
-}
 # Every table with rows of one paper, and where its id is.
 PAPER_TABLES = ("papers", "paper_authors", "paper_references", "mesh_terms", "grants", "paper_topics",
                 "provenance", "staging.author_names", "staging.journal_mentions")
@@ -182,7 +179,7 @@ PAPER_TABLES = ("papers", "paper_authors", "paper_references", "mesh_terms", "gr
 def paper_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
     """One paper's rows as tuples, table by table (compact to send between processes)."""
     return {
-        table: [tuple(r[c] for c in STAGING_COLUMNS[table]) for r in table_rows] if table in STAGING_COLUMNS
+        table: [tuple(r[c] for c in WORK_TABLES[table][1]) for r in table_rows] if table in WORK_TABLES
         else table_values(table, table_rows)
         for table, table_rows in rows.items()
     }
@@ -204,17 +201,13 @@ class Batches:
 
     def flush(self) -> None:
         for table, values in self.rows.items():
-            if table in WORK_TABLES:
-                self.db.conn.executemany(WORK_TABLES[table], values)
-            else:
-                insert_values(self.db, table, values)
+            insert_values(self.db, table, values)
         self.rows, self.papers = {}, 0
 
 
 def load_shared_papers(db: sqlite_utils.Database, merged, on_paper=None) -> None:
     """Write the rows of each paper merged again (from ``paper_values``) in batches,
     and its id to temp.shared_papers."""
-    db.conn.execute("CREATE TEMP TABLE shared_papers (id TEXT)")
     batches = Batches(db)
     for rows in merged:
         batches.add({**rows, "shared_papers": [rows["papers"][0][:1]]})
@@ -236,10 +229,9 @@ def add_journals(db: sqlite_utils.Database) -> None:
             SELECT journal_of.journal_id FROM staging.journal_mentions m
             JOIN journal_of ON journal_of.title IS m.title AND journal_of.abbreviation IS m.abbreviation
             WHERE m.paper_id = papers.id);
-        CREATE INDEX papers_journal_id_tmp ON papers (journal_id);
-        UPDATE journals SET paper_count = (SELECT count(*) FROM papers WHERE journal_id = journals.id);
-        DROP INDEX papers_journal_id_tmp;
     """)
+    db["papers"].create_index(["journal_id"], if_not_exists=True)  # the one finish() would make
+    db.execute("UPDATE journals SET paper_count = (SELECT count(*) FROM papers WHERE journal_id = journals.id)")
 
 
 def add_authors(db: sqlite_utils.Database) -> None:
@@ -259,15 +251,13 @@ def link_references(db: sqlite_utils.Database) -> None:
     """Point each reference at the cited paper when it is in the dataset: by DOI, else
     PMID, else journal + volume + first page."""
     conn = db.conn
+    for column in ("doi", "pmid"):  # the indexes finish() would make, made now for the lookups
+        db["papers"].create_index([column], if_not_exists=True)
     conn.executescript("""
-        CREATE INDEX papers_doi_tmp ON papers (doi);
-        CREATE INDEX papers_pmid_tmp ON papers (pmid);
         UPDATE paper_references SET cited_paper_id = (SELECT id FROM papers WHERE papers.doi = paper_references.doi)
         WHERE doi IS NOT NULL;
         UPDATE paper_references SET cited_paper_id = (SELECT id FROM papers WHERE papers.pmid = paper_references.pmid)
         WHERE cited_paper_id IS NULL AND pmid IS NOT NULL;
-        DROP INDEX papers_doi_tmp;
-        DROP INDEX papers_pmid_tmp;
         CREATE TEMP TABLE located AS
             SELECT papers.id, volume, CASE WHEN instr(pages, '-') THEN substr(pages, 1, instr(pages, '-') - 1)
                                            ELSE pages END AS first_page,
