@@ -1,4 +1,5 @@
-"""How the site is served: one command line, used by `make serve` and by the tests.
+"""How the site is served: the command line of `make serve`, and the one way the tests,
+the benchmark and the load test start a server like it and wait for it.
 
     python -m litdb.serve [--port 8001] [--db literature.db]
 """
@@ -15,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DATASETTE = str(Path(sys.executable).parent / "datasette")  # the one installed beside this Python
 
 # Read-only SQL is guaranteed by serving the file immutable; these bound the work
 # any one request can ask for.
@@ -33,7 +35,7 @@ SETTINGS = {
 
 def datasette_command(db: Path, inspect_file: Path, port: int, host: str = "127.0.0.1") -> list[str]:
     command = [
-        str(Path(sys.executable).parent / "datasette"), "serve",
+        DATASETTE, "serve",
         "-i", str(db),
         "--inspect-file", str(inspect_file),
         "--metadata", str(ROOT / "metadata.yml"),
@@ -85,8 +87,7 @@ def start(command: list[str], port: int, log_path: Path, env=None, host: str = "
 def start_site(db: Path, log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
     """Serve a database exactly as `make serve` does (inspect file beside it), on 127.0.0.1."""
     inspect_file = Path(db).with_name(Path(db).stem + "-inspect.json")
-    datasette = str(Path(sys.executable).parent / "datasette")
-    subprocess.run([datasette, "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
+    subprocess.run([DATASETTE, "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
     port = port or free_port()
     return start(datasette_command(Path(db), inspect_file, port), port, log_path, env=serve_env())
 

@@ -33,10 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from litdb.serve import datasette_command, free_port, serve_env, start  # noqa: E402
+from litdb.serve import DATASETTE, free_port, start, start_site  # noqa: E402
 
 PYTHON = sys.executable
-DATASETTE = str(Path(sys.executable).parent / "datasette")
 
 
 def tree_pss_kb(pid: int) -> int:
@@ -175,14 +174,12 @@ def main() -> None:
             print(f"  {runs[name][-1][0]:.1f} s, {runs[name][-1][1]} MB", flush=True)
     (floor_s, _, floor_out), (build_s, _, build_out) = min(runs["floor"]), min(runs["build"])
     floor_mb, build_mb = max(r[1] for r in runs["floor"]), max(r[1] for r in runs["build"])
-    inspect = work / "inspect-data.json"
-    subprocess.run([DATASETTE, "inspect", str(build_db), "--inspect-file", str(inspect)], check=True)
 
     print("serving ...", flush=True)
     ours_port, stock_port = free_port(), free_port()
     stock_db = stock_copy(build_db, work)
     servers = [
-        start(datasette_command(build_db, inspect, ours_port), ours_port, work / "ours.log", env=serve_env())[0],
+        start_site(build_db, work / "ours.log", port=ours_port)[0],
         start([DATASETTE, "serve", str(stock_db), "--host", "127.0.0.1", "--port", str(stock_port)], stock_port,
               work / "stock.log")[0],
     ]

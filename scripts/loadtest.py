@@ -46,11 +46,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from litdb.serve import SETTINGS, datasette_command, free_port, serve_env, start  # noqa: E402
+from litdb.serve import DATASETTE, SETTINGS, datasette_command, free_port, serve_env, start  # noqa: E402
 
 PYTHON = sys.executable
-DATASETTE = str(Path(sys.executable).parent / "datasette")
-HOST = "127.0.0.1"
 FILES_PER_PAPER = 1.10  # the generator's files: ~5% twins of another paper, ~1% broken
 
 
@@ -75,8 +73,6 @@ def prepare(work: Path, papers: int) -> tuple[Path, Path]:
     wanted_corpus = json.dumps({"files": files, "seed": 42})
     generator = ROOT / "scripts" / "generate_corpus.py"
     if not (corpus_stamp.exists() and corpus_stamp.read_text() == wanted_corpus):
-        if not generator.exists():
-            sys.exit(f"{generator} is missing: it writes the synthetic corpus")
         log(f"generating {files} seed files in {seeds}")
         if seeds.exists():
             for old in seeds.iterdir():
@@ -102,10 +98,9 @@ def prepare(work: Path, papers: int) -> tuple[Path, Path]:
 
 
 def start_server(db: Path, inspect: Path, work: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port(HOST)
+    port = free_port()
     try:
-        return start(datasette_command(db, inspect, port, host=HOST), port, work / "datasette.log",
-                     env=serve_env(), host=HOST, timeout=30)
+        return start(datasette_command(db, inspect, port), port, work / "datasette.log", env=serve_env(), timeout=30)
     except RuntimeError as e:
         sys.exit(str(e))
 
