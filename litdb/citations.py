@@ -1,7 +1,7 @@
 """Citations out: papers rows as BibTeX, RIS, CSL-JSON and a readable reference.
 
-Each function takes paper dicts: a ``papers`` row (JSON columns still as text)
-plus ``journal_title`` and ``journal_abbreviation`` from ``journals``.
+The exports take paper dicts as ``PAPER_SQL`` selects them: a ``papers`` row (JSON
+columns still as text) plus the journal's name, title and abbreviation.
 """
 
 from __future__ import annotations
@@ -10,7 +10,16 @@ import json
 import re
 import unicodedata
 
-MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+from .normalize import MONTHS
+
+# Papers with their journal's names, by id: for the paper page and the downloads.
+PAPER_SQL = """
+select papers.*, journals.name as journal_name, journals.title as journal_title,
+       journals.abbreviation as journal_abbreviation
+from papers left join journals on journals.id = papers.journal_id
+where papers.id in ({})
+"""
+MONTH_NAMES = list(MONTHS)  # "jan" … "dec"
 # Name particles that belong to the family name: "Ludwig van Beethoven" -> "van Beethoven".
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "le", "la", "ter", "ten", "dos", "das"}
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -38,9 +47,22 @@ def _authors(paper: dict) -> list[str]:
     return json.loads(paper.get("authors") or "[]")
 
 
+def _keywords(paper: dict) -> list[str]:
+    return json.loads(paper.get("keywords") or "[]")
+
+
+def _date(paper: dict) -> str | None:
+    """The publication date at its precision, else the year."""
+    return paper.get("publication_date") or (str(paper["year"]) if paper.get("year") else None)
+
+
+def _numbers(iso: str | None) -> list[int]:
+    """'2014-12' -> [2014, 12]."""
+    return [int(p) for p in (iso or "").split("-") if p.isdigit()]
+
+
 def _date_parts(paper: dict) -> list[int]:
-    date = paper.get("publication_date") or (str(paper["year"]) if paper.get("year") else "")
-    return [int(p) for p in date.split("-") if p.isdigit()]
+    return _numbers(_date(paper))
 
 
 def _pages(paper: dict) -> tuple[str | None, str | None]:
@@ -53,7 +75,7 @@ def _pages(paper: dict) -> tuple[str | None, str | None]:
 
 def display_date(iso: str | None) -> str:
     """'2014-12' -> '2014 Dec', '2006-09-06' -> '2006 Sep 6', as PubMed prints dates."""
-    parts = [int(p) for p in (iso or "").split("-") if p.isdigit()]
+    parts = _numbers(iso)
     if not parts:
         return ""
     return " ".join([str(parts[0])] + ([MONTH_NAMES[parts[1] - 1].title()] if len(parts) > 1 else [])
@@ -113,7 +135,7 @@ def to_bibtex(papers: list[dict]) -> str:
             ("pmid", paper.get("pmid")),
             ("pmcid", paper.get("pmcid")),
             ("url", doi_url(paper)),
-            ("keywords", ", ".join(json.loads(paper.get("keywords") or "[]")) or None),
+            ("keywords", ", ".join(_keywords(paper)) or None),
             ("abstract", paper.get("abstract")),
         ]
         body = ",\n".join(
@@ -145,7 +167,7 @@ def to_ris(papers: list[dict]) -> str:
             ("UR", doi_url(paper)),
             ("AB", paper.get("abstract")),
         ]
-        lines += [("KW", k) for k in json.loads(paper.get("keywords") or "[]")]
+        lines += [("KW", k) for k in _keywords(paper)]
         if paper.get("pmid"):
             lines.append(("AN", f"PMID:{paper['pmid']}"))
         lines.append(("ER", ""))
@@ -175,7 +197,7 @@ def to_csl_json(papers: list[dict]) -> list[dict]:
             "PMCID": paper.get("pmcid"),
             "URL": doi_url(paper),
             "abstract": paper.get("abstract"),
-            "keyword": ", ".join(json.loads(paper.get("keywords") or "[]")) or None,
+            "keyword": ", ".join(_keywords(paper)) or None,
         }
         item.update({k: v for k, v in optional.items() if v})
         items.append(item)
@@ -195,7 +217,7 @@ def format_reference(paper: dict) -> str:
     text = (", ".join(names) + ". ") if names else ""
     text += (paper.get("title") or "").rstrip(".") + ". "
     journal = paper.get("journal_abbreviation") or paper.get("journal_title")
-    source = display_date(paper.get("publication_date") or (str(paper["year"]) if paper.get("year") else None))
+    source = display_date(_date(paper))
     if paper.get("volume"):
         source += f";{paper['volume']}" + (f"({paper['issue']})" if paper.get("issue") else "")
     if paper.get("pages"):

@@ -6,13 +6,7 @@ import json
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from litdb.citations import to_bibtex, to_csl_json, to_ris
-
-PAPER_SQL = """
-select papers.*, journals.title as journal_title, journals.abbreviation as journal_abbreviation
-from papers left join journals on journals.id = papers.journal_id
-where papers.id in ({})
-"""
+from litdb.citations import PAPER_SQL, to_bibtex, to_csl_json, to_ris
 
 
 def _id_column(columns, table):

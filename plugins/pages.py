@@ -8,7 +8,7 @@ import re
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from litdb.citations import display_date, doi_url, format_reference
+from litdb.citations import PAPER_SQL, display_date, doi_url, format_reference
 
 DB = "literature"
 
@@ -72,18 +72,14 @@ async def home(datasette):
         select (select count(*) from papers) as papers, (select count(*) from journals) as journals,
                (select count(*) from authors) as authors, (select count(*) from paper_references) as "references",
                (select count(*) from sources) as sources,
-               (select count(*) from sources where status = 'rejected') as rejected,
-               (select count(*) from topics where paper_count > 0) as topics""")
+               (select count(*) from sources where status = 'rejected') as rejected""")
     per_year = await _rows(datasette, "select year, count(*) as n from papers where year is not null group by year order by year")
     top_topics = await _rows(datasette, "select id, label, paper_count from topics where paper_count > 0 order by paper_count desc, label limit 12")
     return {"counts": counts, "year_chart": year_chart(per_year), "top_topics": top_topics}
 
 
 async def paper_page(datasette, paper_id):
-    rows = await _rows(datasette, """
-        select papers.*, journals.name as journal_name, journals.title as journal_title,
-               journals.abbreviation as journal_abbreviation
-        from papers left join journals on journals.id = papers.journal_id where papers.id = ?""", [paper_id])
+    rows = await _rows(datasette, PAPER_SQL.format("?"), [paper_id])
     if not rows:
         return {}
     paper = rows[0]

@@ -20,7 +20,8 @@ in each of the num_sql_threads threads):
     pile up in the server's memory;
   - trim/ltrim/rtrim with a second argument are replaced by linear versions: SQLite's
     are quadratic (12 s for one call on 256 KB strings) inside one VM step that no time
-    limit can interrupt.
+    limit can interrupt; printf/format check widths and precisions first, for the same
+    reason (guarded_printf).
 
 The time limit: Datasette checks it from a progress handler every 1000 SQLite VM steps,
 and one step can run for seconds (a LIKE over a long string, once per row). A watchdog
