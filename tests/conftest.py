@@ -1,9 +1,19 @@
-"""Shared fixtures: the seed database, a real Datasette server on 127.0.0.1."""
+"""Shared fixtures and helpers: the seed database, a real Datasette server on 127.0.0.1,
+build.py on the command line, the seeds copied or taken apart."""
 
 from __future__ import annotations
 
+import copy
+import json
 import os
+import shutil
+import sqlite3
+import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,7 +24,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))
 
 from litdb.build import build  # noqa: E402
-from litdb.serve import free_port, start_site  # noqa: E402,F401  (free_port: for the tests)
+from litdb.serve import start_site  # noqa: E402
 
 
 def pytest_addoption(parser):
@@ -32,6 +42,48 @@ def pytest_sessionfinish(session, exitstatus):
 def build_quietly(seeds: Path, db: Path, strict: bool = False) -> int:
     with open(os.devnull, "w") as null:
         return build(seeds, db, strict=strict, out=null, err=null)
+
+
+def run_build(*args, cwd=ROOT, timeout=None) -> subprocess.CompletedProcess:
+    """build.py on the command line, as CI and `make` run it; its output captured as text."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=timeout)
+
+
+def copy_seeds(tmp_path: Path) -> Path:
+    """A copy of the repository's seeds/ in tmp_path/seeds."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    return seeds
+
+
+_AGGREGATOR_TEXT = (SEEDS / "001_51f3e96b9982b093.txt").read_text(encoding="utf-8")
+_AGGREGATOR_RECORD, _AGGREGATOR_END = json.JSONDecoder().raw_decode(_AGGREGATOR_TEXT)
+
+
+def aggregator_seed() -> tuple[dict, str]:
+    """The aggregator seed (seeds/001) taken apart: a fresh (deep) copy of its JSON record,
+    and the text after it (the "引用次数: 45" line, the abstract...)."""
+    return copy.deepcopy(_AGGREGATOR_RECORD), _AGGREGATOR_TEXT[_AGGREGATOR_END:]
+
+
+def dump(db_path: Path) -> list[str]:
+    """The database as SQL statements (iterdump), opened read-only."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def get(server: str, path: str, **params) -> tuple[int, object, str]:
+    """(status, headers, body) of a GET on the server; an HTTP error is returned, not raised."""
+    url = server + path + ("?" + urllib.parse.urlencode(params) if params else "")
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers, response.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode("utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -59,22 +111,30 @@ def browser():
         browser.close()
 
 
+@contextmanager
+def serving(db: Path, log: Path):
+    """Datasette serving a database exactly as `make serve` does, its output in log;
+    gives (process, base URL) and stops the server at the end."""
+    process, url = start_site(db, log)
+    try:
+        yield process, url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 class ServerURL(str):
     """The server's base URL (a str, as the tests join paths to it) that also knows the
-    server's process id and log file (for tests/test_security.py)."""
+    server's process id (for tests/test_security.py)."""
 
     pid: int
-    log: Path
 
 
 @pytest.fixture(scope="session")
 def server(seed_db):
     """Datasette serving the seed database exactly as `make serve` does; yields its base URL
-    (with .pid and .log)."""
-    log = seed_db.parent / "datasette.log"
-    process, url = start_site(seed_db, log)
-    base = ServerURL(url)
-    base.pid, base.log = process.pid, log
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    (with .pid)."""
+    with serving(seed_db, seed_db.parent / "datasette.log") as (process, url):
+        base = ServerURL(url)
+        base.pid = process.pid
+        yield base

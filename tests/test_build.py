@@ -2,36 +2,14 @@
 
 import codecs
 import json
-import shutil
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 import sqlite_utils
 
-from conftest import ROOT, SEEDS, build_quietly
+from conftest import SEEDS, aggregator_seed, build_quietly, copy_seeds, dump, run_build
 from litdb import load
 from litdb.normalize import stable_id
-
-
-def copy_seeds(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    return seeds
-
-
-def run_build(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd)
-
-
-def dump(db_path):
-    conn = sqlite3.connect(db_path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def test_cli_builds_and_prints_summary(tmp_path):
@@ -175,8 +153,7 @@ def test_shadow_library_links_in_any_text_never_reach_the_database(tmp_path):
     abstract, an author's name, a keyword, a reference, a file name), in any case and
     behind JSON escapes, are taken out before anything is stored."""
     seeds = copy_seeds(tmp_path)
-    text = (seeds / "001_51f3e96b9982b093.txt").read_text(encoding="utf-8")
-    record, end = json.JSONDecoder().raw_decode(text)
+    record, trailer = aggregator_seed()
     record.update(
         doi="10.5555/shadow.1",
         title="Cerebellar dystonia, mirrored at Http://Sci-Hub.se/10.5555/shadow.1 and https://example.org/ok",
@@ -185,7 +162,7 @@ def test_shadow_library_links_in_any_text_never_reach_the_database(tmp_path):
         keywords=["dystonia", "see https:\\/\\/annas-archive.org/md5/1"],
     )
     raw = json.dumps(record, ensure_ascii=False).replace("https:\\\\/\\\\/", "https:\\/\\/")
-    (seeds / "www.sci-hub.se.json").write_text(raw + text[end:], encoding="utf-8")
+    (seeds / "www.sci-hub.se.json").write_text(raw + trailer, encoding="utf-8")
     result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")
     assert result.returncode == 0, result.stderr
     everything = "\n".join(dump(tmp_path / "out.db"))
@@ -222,10 +199,9 @@ def test_timings_of_each_step_on_request(tmp_path):
 
 def _aggregator_seed(seeds, name, **fields):
     """A copy of the aggregator seed with other values (no DOI or PMID unless given)."""
-    text = (SEEDS / "001_51f3e96b9982b093.txt").read_text(encoding="utf-8")
-    record, end = json.JSONDecoder().raw_decode(text)
+    record, trailer = aggregator_seed()
     record.update({"doi": None, "ListUrlMain": None, "PMCID": None, **fields})
-    (seeds / name).write_text(json.dumps(record, ensure_ascii=False) + text[end:], encoding="utf-8")
+    (seeds / name).write_text(json.dumps(record, ensure_ascii=False) + trailer, encoding="utf-8")
 
 
 def test_different_papers_that_would_share_an_id_each_get_their_own(tmp_path):
@@ -238,8 +214,7 @@ def test_different_papers_that_would_share_an_id_each_get_their_own(tmp_path):
     _aggregator_seed(seeds, "b.json", title="Editorial", doi="10.5555/ed.b")
     _aggregator_seed(seeds, "c.json", title="Editorial")
     _aggregator_seed(seeds, "d.json", title="Editorial")
-    text = (SEEDS / "001_51f3e96b9982b093.txt").read_text(encoding="utf-8")
-    record, _ = json.JSONDecoder().raw_decode(text)
+    record, _ = aggregator_seed()
     record.update(doi=None, ListUrlMain=None, title="???")
     (seeds / "e.json").write_text(json.dumps([record, record]), encoding="utf-8")
     result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")

@@ -2,21 +2,24 @@
 
 import importlib.resources
 import json
-import urllib.request
 
 import bibtexparser
 import jsonschema
 import pytest
 import rispy
 
+from conftest import get
 from litdb.citations import format_reference, split_name, to_bibtex
 
 OLD = "486bd29b069a"
 
 
 def fetch(server, path):
-    with urllib.request.urlopen(server + path, timeout=10) as response:
-        return response.headers, response.read().decode("utf-8")
+    """(headers, body) of a page that must be there (conftest's get returns an HTTP
+    error instead of raising it)."""
+    status, headers, body = get(server, path)
+    assert status == 200, body
+    return headers, body
 
 
 def papers_json(server, path="/literature/papers.json?_shape=array"):

@@ -3,23 +3,13 @@
 import csv
 import io
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
+from conftest import get
+
 OLD = "486bd29b069a"  # Dissecting the links between cerebellum and dystonia (seed 000)
 NEW = "9c8f9033fd60"  # Cerebellum: An explanation for dystonia? (seed 001)
-
-
-def get(server, path, **params):
-    url = server + path + ("?" + urllib.parse.urlencode(params) if params else "")
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.headers, response.read().decode("utf-8")
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read().decode("utf-8")
 
 
 def get_json(server, path, **params):

@@ -27,8 +27,6 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -36,16 +34,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SEEDS
+from conftest import SEEDS, aggregator_seed, copy_seeds, run_build
 from litdb.build import build
 from litdb.normalize import html_to_text
 
-PUBMED_NAME, AGGREGATOR_NAME = "000_a766678b1bddf855.txt", "001_51f3e96b9982b093.txt"
-PUBMED = (SEEDS / PUBMED_NAME).read_text(encoding="utf-8")
-AGGREGATOR = (SEEDS / AGGREGATOR_NAME).read_text(encoding="utf-8")
-_record, _end = json.JSONDecoder().raw_decode(AGGREGATOR)
-AG_RECORD: dict = _record
-AG_TRAILER: str = AGGREGATOR[_end:]  # "\n引用次数: 45\nAbstract\n…"
+PUBMED = (SEEDS / "000_a766678b1bddf855.txt").read_text(encoding="utf-8")
+AG_RECORD, AG_TRAILER = aggregator_seed()  # AG_TRAILER: "\n引用次数: 45\nAbstract\n…"
 PUBMED_TITLE = "Dissecting the links between cerebellum and dystonia"
 
 # Every message a reader writes when it rejects a file; anything else is a bug.
@@ -157,8 +151,7 @@ def rows(db_path: Path, sql: str, params=()) -> list[dict]:
 def build_and_check(batch: Batch, workdir: Path, reference_papers: list[dict]) -> Path:
     """Build the batch beside the real seeds and check every invariant; the database."""
     folder = Path(tempfile.mkdtemp(dir=workdir))
-    seeds = folder / "seeds"
-    shutil.copytree(SEEDS, seeds)
+    seeds = copy_seeds(folder)
     for name, (data, _) in batch.files.items():
         (seeds / name).write_bytes(data)
     db = folder / "literature.db"
@@ -596,8 +589,7 @@ def test_journal_names_without_latin_letters(workdir, reference_papers):
 def test_cli_on_a_50_megabyte_file_and_a_mixed_folder(tmp_path):
     """The command line, as CI and `make` run it: a 50 MB page (furniture sidebars pasted
     with it) loads, the bad files are rejected, stderr holds one line per rejection."""
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
+    seeds = copy_seeds(tmp_path)
     similar = "".join(f"Similar article {n}: cerebellum and dystonia. Some J. 2020.\n" for n in range(100))
     big = pubmed_text(1) + "\nSimilar articles\n\n" + similar * (50 * 2**20 // len(similar) + 1)
     (seeds / "big.txt").write_text(big, encoding="utf-8")
@@ -606,8 +598,7 @@ def test_cli_on_a_50_megabyte_file_and_a_mixed_folder(tmp_path):
     (seeds / "deep.json").write_text("[" * 100_000)
     (seeds / "huge_number.json").write_text('{"title": "x", "citationCount": ' + "9" * 5000 + "}")
     (seeds / "surrogate.json").write_text('{"title": "x\\ud800", "doi": "10.5555/%00x"}')
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--seeds", str(seeds), "--db", str(tmp_path / "out.db")],
-                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = run_build("--seeds", seeds, "--db", tmp_path / "out.db", timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(result.stderr.splitlines()) == [

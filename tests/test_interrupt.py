@@ -11,7 +11,6 @@ gives the same database as an uninterrupted one and leaves no temporary file beh
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -21,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, dump
 
 CORPUS_FILES = 1500
 KILLS = 22
@@ -29,24 +28,9 @@ GENERATOR = ROOT / "scripts" / "generate_corpus.py"
 
 
 def make_corpus(folder: Path, n: int) -> None:
-    """n seed files: scripts/generate_corpus.py when it is there, else the two real
-    seeds, each copy with its own DOI and title."""
-    if GENERATOR.exists():
-        subprocess.run([sys.executable, str(GENERATOR), "--n", str(n), "--out", str(folder), "--seed", "7"],
-                       check=True, capture_output=True, cwd=ROOT)
-        return
-    folder.mkdir(parents=True)
-    page = (SEEDS / "000_a766678b1bddf855.txt").read_text(encoding="utf-8")
-    text = (SEEDS / "001_51f3e96b9982b093.txt").read_text(encoding="utf-8")
-    record, end = json.JSONDecoder().raw_decode(text)
-    for i in range(n):
-        if i % 2:
-            (folder / f"{i:05d}.txt").write_text(
-                page.replace("10.1007/s12311-014-0601-4", f"10.5555/corpus.{i}")
-                .replace("Dissecting the links", f"Paper {i}: dissecting the links"), encoding="utf-8")
-        else:
-            variant = dict(record, doi=f"10.5555/corpus.{i}", title=f"Paper {i}: {record['title']}")
-            (folder / f"{i:05d}.json").write_text(json.dumps(variant, ensure_ascii=False) + text[end:], encoding="utf-8")
+    """n seed files, made by scripts/generate_corpus.py."""
+    subprocess.run([sys.executable, str(GENERATOR), "--n", str(n), "--out", str(folder), "--seed", "7"],
+                   check=True, capture_output=True, cwd=ROOT)
 
 
 def start_build(seeds: Path, db: Path) -> subprocess.Popen:
@@ -67,14 +51,6 @@ def run_build(seeds: Path, db: Path) -> float:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def integrity(path: Path) -> list[tuple]:

@@ -1,11 +1,10 @@
 """One paper, many sources: the same paper in both formats becomes one row."""
 
 import json
-import shutil
 
 import sqlite_utils
 
-from conftest import SEEDS, build_quietly
+from conftest import SEEDS, build_quietly, copy_seeds
 from litdb.merge import is_abbreviation_of, same_person
 
 OLD = "486bd29b069a"
@@ -37,8 +36,7 @@ CITED_JSON = {
 
 
 def build_with(tmp_path, extra: dict[str, dict]):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
+    seeds = copy_seeds(tmp_path)
     for name, data in extra.items():
         (seeds / name).write_text(json.dumps(data) + "\n引用次数: 30\n", encoding="utf-8")
     db_path = tmp_path / "literature.db"
@@ -107,29 +105,29 @@ def test_reference_links_to_cited_paper_by_journal_volume_and_page(tmp_path):
     assert db["journals"].count == 2  # The Cerebellum (with its abbreviation) and Cerebellum and Ataxias
 
 
-def build_records(tmp_path, records: list[dict]):
-    """A build from aggregator records written as seed files, one file each."""
+def build_records(tmp_path, records: list[dict], extra: dict[str, str] | None = None):
+    """A build from aggregator records written as seed files, one file each, beside the
+    files of extra (name: text)."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     for n, record in enumerate(records, 1):
         (seeds / f"{n:03d}.json").write_text(json.dumps(record), encoding="utf-8")
+    for name, text in (extra or {}).items():
+        (seeds / name).write_text(text, encoding="utf-8")
     assert build_quietly(seeds, tmp_path / "out.db") == 0
     return sqlite_utils.Database(tmp_path / "out.db")
 
 
 def test_references_link_by_doi_and_pmid(tmp_path):
     citing = {"title": "Citing", "doi": "10.1000/citing"}
-    db = build_records(tmp_path, [citing, {"title": "Cited by DOI", "doi": "10.1000/CITED"},
-                                  {"title": "Cited by PMID", "pmid": "123"}])
     # aggregator records carry no references: add them as a PubMed page would list them
     page = (SEEDS / "000_a766678b1bddf855.txt").read_text(encoding="utf-8")
     page = page.replace("doi: 10.1007/s12311-014-0601-4.", "doi: 10.1000/citing.").replace(
         "    1. Eur J Neurol. 2015 May;22(5):762-7 - PubMed",
         "    1. Roe J. Cited by DOI. J Test. 2015;1:1-2. doi: 10.1000/cited. - DOI\n"
         "    1. Doe J. Cited by PMID. J Test. 2016;2:3-4. PMID: 123.")
-    (tmp_path / "seeds" / "000_page.txt").write_text(page, encoding="utf-8")
-    assert build_quietly(tmp_path / "seeds", tmp_path / "out.db") == 0
-    db = sqlite_utils.Database(tmp_path / "out.db")
+    db = build_records(tmp_path, [citing, {"title": "Cited by DOI", "doi": "10.1000/CITED"},
+                                  {"title": "Cited by PMID", "pmid": "123"}], extra={"000_page.txt": page})
     by_title = {r["title"]: r["id"] for r in db["papers"].rows}
     [citing_id] = [r["id"] for r in db["papers"].rows if r["doi"] == "10.1000/citing"]
     links = [r["cited_paper_id"] for r in db.query(

@@ -22,7 +22,7 @@ import urllib.request
 
 import pytest
 
-from conftest import CHROMIUM, SEEDS, build_quietly, start_site
+from conftest import CHROMIUM, SEEDS, build_quietly, serving
 
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -96,10 +96,8 @@ def hostile(tmp_path_factory):
     assert conn.execute("select name from authors where id = ?", [ids["pubmed_author"]]).fetchone()[0] == "Mallory " + SVG_NO_DOT
     conn.close()
 
-    process, base = start_site(db, work / "datasette.log")
-    yield base, ids
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(db, work / "datasette.log") as (_, base):
+        yield base, ids
 
 
 def q(**params):
