@@ -18,7 +18,11 @@ def main(argv=None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit non-zero when any seed is rejected")
     parser.add_argument("--timings", action="store_true", help="print the time each step took (to stderr)")
     args = parser.parse_args(argv)
-    return build(args.seeds, args.db, strict=args.strict, timings=args.timings)
+    try:
+        return build(args.seeds, args.db, strict=args.strict, timings=args.timings)
+    except RuntimeError as e:  # the build cannot go on: a seed changed under it, say
+        print(f"build failed: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

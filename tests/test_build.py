@@ -238,3 +238,20 @@ def test_the_link_walker_looks_into_every_kind_of_value_or_refuses():
         "see [link removed]", ["see [link removed]"], {"k": "see [link removed]"}, 3, None)
     with pytest.raises(TypeError, match="cannot look for links in a set"):
         without_shadow_links({link})
+
+
+def test_a_build_that_cannot_go_on_says_why_in_one_line(tmp_path, monkeypatch, capsys):
+    import build as cli
+    from litdb.build import merge_again
+
+    def seed_changed(seeds_dir, paper):  # as if the file changed between its two reads
+        return merge_again(seeds_dir, ([(*where[:2], "0" * 64, where[3]) for where in paper[0]], paper[1]))
+
+    seeds = copy_seeds(tmp_path)
+    _aggregator_seed(seeds, "twin.json", doi="10.1007/S12311-014-0601-4")  # the page's paper again
+    (tmp_path / "literature.db").write_bytes(b"previous")
+    monkeypatch.setattr("litdb.build.merge_again", seed_changed)
+    assert cli.main(["--seeds", str(seeds), "--db", str(tmp_path / "literature.db")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"build failed: {seeds / '000_a766678b1bddf855.txt'}: changed during the build; build again"]
+    assert (tmp_path / "literature.db").read_bytes() == b"previous"
