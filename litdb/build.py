@@ -1,6 +1,7 @@
 """The pipeline, one way: read each seed (in parallel), detect, parse, merge each record
-on its own, write its rows and stage it; group the staged records, merge again the few
-papers with several records; link, index, then swap the finished file into place."""
+on its own, write its rows (to a worker's shard, copied in) and stage it; group the
+staged records, merge again the few papers with several records; link, index, then
+swap the finished file into place."""
 
 from __future__ import annotations
 
@@ -60,6 +61,28 @@ def read_and_merge(item: tuple[int, Path]) -> tuple[dict, list[tuple[tuple, dict
     ]
 
 
+def read_chunk(item: tuple[Path, list[tuple[int, Path]]]) -> list[dict]:
+    """Read, parse and merge a chunk of seed files, writing their rows to a shard (a
+    database of their own, which the main process copies in with SQL: rows need no
+    pickling between processes); returns the files' ``sources`` rows. Runs in a worker."""
+    shard_path, files = item
+    shard = load.create_shard(shard_path)
+    batches, written, sources = load.Batches(shard, shard=True), set(), []
+    for source_id, path in files:
+        source, results = read_and_merge((source_id, path))
+        sources.append(source)
+        for record, rows in results:
+            paper_id = rows["papers"][0][0]
+            # A paper id seen before means a paper with several records: merged again later.
+            first = paper_id not in written
+            batches.add({"records": [(*record, paper_id, first)], **(rows if first else {})})
+            written.add(paper_id)
+    batches.flush()
+    shard.conn.commit()
+    shard.close()
+    return sources
+
+
 def worker_pool(workers: int):
     """Processes for parsing and merging, forked once at the start while this process
     is still small (each keeps its share of whatever the parent holds when forked)."""
@@ -68,17 +91,21 @@ def worker_pool(workers: int):
     return multiprocessing.get_context("fork").Pool(workers)
 
 
-def in_parallel(function, items, pool, window: int = 512):
+def in_parallel(function, items, pool, window: int = 512, per_task: int | None = None):
     """function(item) for each item, in order, on every worker of the pool (here, when
-    there is none). Work goes out one window at a time, so memory holds a window of
-    results, never the whole corpus."""
+    there is none), ``per_task`` items at a time (by default, a share of the window).
+    Work goes out one window at a time, so memory holds a window of results, never the
+    whole corpus."""
     items = iter(items)
     if pool is None:
         yield from map(function, items)
         return
     while chunk := list(itertools.islice(items, window)):
-        yield from pool.imap(function, chunk, chunksize=max(1, len(chunk) // (pool._processes * 8)))
+        yield from pool.imap(function, chunk, chunksize=per_task or max(1, len(chunk) // (pool._processes * 8)))
 
+
+CHUNK = 128  # seed files a worker reads into one shard
+SHARDS_AT_ONCE = 8  # shards copied in between two commits (SQLite attaches at most 10)
 
 _topics = None  # the vocabulary, loaded once in each process that merges
 
@@ -170,28 +197,25 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             load.create_tables(db)
             load.create_work_tables(db, staging)
 
-            sources, rejected, progress = [], 0, Progress(err, "reading", len(files))
-            batches, written = load.Batches(db), set()
-            for path, (source, results) in zip(files, in_parallel(read_and_merge, enumerate(files, 1), pool)):
-                sources.append(source)
-                if source["status"] == "rejected":
-                    rejected += 1
-                    progress.close()  # end the bar's line before the message
-                    print(f"{path}: rejected: {source['error']}", file=err)
-                for record, rows in results:
-                    paper_id = rows["papers"][0][0]
-                    # A paper id seen before means a paper with several records: merged again below.
-                    first = paper_id not in written
-                    batches.add({"records": [(*record, paper_id, first)], **(rows if first else {})})
-                    written.add(paper_id)
-                if len(sources) >= load.BATCH:
-                    load.insert_rows(db, "sources", sources)
-                    sources = []
-                progress.step()
-            batches.flush()
-            load.insert_rows(db, "sources", sources)
+            rejected, progress, shards = 0, Progress(err, "reading", len(files)), []
+            numbered = list(enumerate(files, 1))
+            size = CHUNK if pool is None else max(1, min(CHUNK, len(files) // (workers * 16)))
+            chunks = [(tmp.with_suffix(f".tmp-shard{k}"), numbered[k:k + size]) for k in range(0, len(files), size)]
+            for n, ((shard, chunk), sources) in enumerate(zip(chunks, in_parallel(read_chunk, chunks, pool, per_task=1)), 1):
+                for (_, path), source in zip(chunk, sources):
+                    if source["status"] == "rejected":
+                        rejected += 1
+                        progress.close()  # end the bar's line before the message
+                        print(f"{path}: rejected: {source['error']}", file=err)
+                load.insert_rows(db, "sources", sources)
+                shards.append(shard)
+                if len(shards) == SHARDS_AT_ONCE or n == len(chunks):
+                    load.take_in_shards(db, shards)
+                    for done in shards:
+                        done.unlink()
+                    shards = []
+                progress.step(len(chunk))
             progress.close()
-            del written
             steps.lap("read, parse, merge and write each record")
 
             load.cluster_records(db)
@@ -225,8 +249,8 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             os.replace(tmp, target)
             steps.lap("indexes, full-text search, statistics, swap")
         finally:
-            tmp.unlink(missing_ok=True)
-            staging.unlink(missing_ok=True)
+            for path in [tmp, staging, *tmp.parent.glob(f"{tmp.name}-shard*")]:
+                path.unlink(missing_ok=True)
     print(
         f"{db_path}: {len(files) - rejected} files loaded, {rejected} rejected; "
         f"{counts['papers']} papers, {counts['paper_references']} references, "

@@ -1,8 +1,10 @@
 """Writing the database: rows, staging, grouping, links, then indexes and search.
 
 Most papers come from one seed file, so each record is merged on its own as soon as
-it is parsed (in a worker) and its rows are written at once. Where the record is and
-the keys that identify its paper wait in a staging database beside the output; once
+it is parsed (in a worker) and its rows are written at once, to a shard: a database of
+the worker's own for a chunk of files, copied into the output with SQL, in file order.
+Where the record is and the keys that identify its paper wait in a staging database
+beside the output; once
 every file is read, records of the same paper are grouped there with SQL, and the few
 papers with several records are taken out and merged again, as a whole, from their
 files. Memory stays flat however many seeds there are: rows are written in batches.
@@ -57,12 +59,17 @@ def table_values(table: str, rows: list[dict]) -> list[tuple]:
     return [tuple(map(row.get, columns)) for row in rows]
 
 
-def insert_values(db: sqlite_utils.Database, table: str, values: list[tuple]) -> None:
+def columns_of(table: str) -> list[str]:
+    """The columns of a published table or a work table, in order."""
+    return list(WORK_TABLES[table][1] if table in WORK_TABLES else TABLES[table]["columns"])
+
+
+def insert_values(db: sqlite_utils.Database, table: str, values: list[tuple], shard: bool = False) -> None:
     """Insert rows (of a published table or a work table) in the order given: ids and
-    rowids follow it, so builds are repeatable."""
+    rowids follow it, so builds are repeatable. A shard keeps work tables as its own."""
     if values:
-        name, columns = (f"{WORK_TABLES[table][0]}.{table}", WORK_TABLES[table][1]) if table in WORK_TABLES \
-            else (table, list(TABLES[table]["columns"]))
+        name = f"{WORK_TABLES[table][0]}.{table}" if table in WORK_TABLES and not shard else table
+        columns = columns_of(table)
         placeholders = ", ".join("?" * len(columns))
         db.conn.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders})", values)
 
@@ -188,8 +195,8 @@ def paper_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
 class Batches:
     """Rows waiting to be written, table by table; written every BATCH papers."""
 
-    def __init__(self, db: sqlite_utils.Database):
-        self.db, self.rows, self.papers = db, {}, 0
+    def __init__(self, db: sqlite_utils.Database, shard: bool = False):
+        self.db, self.shard, self.rows, self.papers = db, shard, {}, 0
 
     def add(self, rows: dict[str, list[tuple]]) -> None:
         """The rows one record (or one paper) gives."""
@@ -201,8 +208,48 @@ class Batches:
 
     def flush(self) -> None:
         for table, values in self.rows.items():
-            insert_values(self.db, table, values)
+            insert_values(self.db, table, values, self.shard)
         self.rows, self.papers = {}, 0
+
+
+# What a worker writes for a chunk of seed files (a shard): every table with rows of one
+# paper, and where its records are.
+SHARD_TABLES = tuple(table.split(".")[-1] for table in PAPER_TABLES) + ("records",)
+
+
+def create_shard(path) -> sqlite_utils.Database:
+    """A database of a worker's own for the rows of a chunk of seed files; bare tables
+    (no keys, no indexes), written once and read once."""
+    db = sqlite_utils.Database(path, recreate=True)
+    db.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+    for table in SHARD_TABLES:
+        db.execute(f"CREATE TABLE {table} ({', '.join(columns_of(table))})")
+    return db
+
+
+def take_in_shards(db: sqlite_utils.Database, paths: list) -> None:
+    """Copy shards' rows in, in order, with SQL. A paper an earlier shard wrote already
+    has several records: a later shard's rows of it are left out (it is merged again
+    anyway) and its records there are not the ones loaded."""
+    conn = db.conn
+    conn.commit()  # attaching is not allowed inside a transaction
+    for k, path in enumerate(paths):
+        conn.execute(f"ATTACH DATABASE ? AS shard{k}", [str(path)])
+    for k in range(len(paths)):
+        conn.execute(f"CREATE TEMP TABLE seen AS SELECT id FROM shard{k}.papers "
+                     "WHERE id IN (SELECT id FROM main.papers)")
+        for table in PAPER_TABLES:
+            name = table.split(".")[-1]
+            columns = ", ".join(columns_of(name))
+            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM shard{k}.{name} "
+                         f"WHERE {'id' if name == 'papers' else 'paper_id'} NOT IN temp.seen")
+        columns = columns_of("records")
+        conn.execute(f"INSERT INTO staging.records ({', '.join(columns)}) "
+                     f"SELECT {', '.join(columns[:-1])}, loaded AND paper_id NOT IN temp.seen FROM shard{k}.records")
+        conn.execute("DROP TABLE temp.seen")
+    conn.commit()
+    for k in range(len(paths)):
+        conn.execute(f"DETACH DATABASE shard{k}")
 
 
 def load_shared_papers(db: sqlite_utils.Database, merged, on_paper=None) -> None:

@@ -2,12 +2,16 @@
 
 import codecs
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 import sqlite_utils
 
-from conftest import SEEDS, aggregator_seed, build_quietly, copy_seeds, dump, run_build
+from conftest import ROOT, SEEDS, aggregator_seed, build_quietly, copy_seeds, dump, run_build
+from litdb import build as pipeline
 from litdb import load
 from litdb.normalize import stable_id
 
@@ -121,6 +125,26 @@ def test_same_seeds_give_the_same_database(tmp_path):
     assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
 
 
+def test_the_same_database_however_the_files_are_shared_among_workers_and_shards(tmp_path, monkeypatch):
+    """Workers write chunks of files to shards that are copied in in order; a paper whose
+    records lie in different shards is merged again like any other."""
+    seeds = tmp_path / "seeds"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", "300", "--out", str(seeds),
+                    "--seed", "7"], check=True, capture_output=True, cwd=ROOT)
+    monkeypatch.setattr(pipeline, "CHUNK", 10_000)
+    with open(os.devnull, "w") as null:
+        assert pipeline.build(seeds, tmp_path / "one.db", out=null, err=null, workers=1) == 0
+        monkeypatch.setattr(pipeline, "CHUNK", 4)
+        assert pipeline.build(seeds, tmp_path / "many.db", out=null, err=null, workers=2) == 0
+    assert dump(tmp_path / "one.db") == dump(tmp_path / "many.db")
+    # The case this is about: papers whose records were written by different shards (of 4 files).
+    conn = sqlite3.connect(tmp_path / "many.db")
+    spread = conn.execute("""SELECT count(*) FROM (SELECT paper_id FROM provenance GROUP BY paper_id
+                             HAVING count(DISTINCT (source_id - 1) / 4) > 1)""").fetchone()[0]
+    assert spread >= 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.db", "one.db", "seeds"]  # no shard left
+
+
 def test_paper_ids_are_stable_when_seeds_are_added(tmp_path):
     build_quietly(SEEDS, tmp_path / "a.db")
     seeds = copy_seeds(tmp_path)
@@ -204,7 +228,7 @@ def _aggregator_seed(seeds, name, **fields):
     (seeds / name).write_text(json.dumps(record, ensure_ascii=False) + trailer, encoding="utf-8")
 
 
-def test_different_papers_that_would_share_an_id_each_get_their_own(tmp_path):
+def test_different_papers_that_would_share_an_id_each_get_their_own(tmp_path, monkeypatch):
     """Two DOI-less "Editorial" papers of one year stay apart when the title group also
     holds two papers with different DOIs; so do two "???" records of one file. Neither
     stops the build; the first of each keeps the id the identity rule gives."""
@@ -229,6 +253,11 @@ def test_different_papers_that_would_share_an_id_each_get_their_own(tmp_path):
     assert db.execute("select count(*) from provenance where paper_id not in (select id from papers)").fetchone() == (0,)
     assert dump(tmp_path / "out.db") == (run_build("--seeds", seeds, "--db", tmp_path / "again.db") and
                                          dump(tmp_path / "again.db"))
+    # The same when each file is read into a shard of its own, by two workers.
+    monkeypatch.setattr(pipeline, "CHUNK", 1)
+    with open(os.devnull, "w") as null:
+        assert pipeline.build(seeds, tmp_path / "sharded.db", out=null, err=null, workers=2) == 0
+    assert dump(tmp_path / "sharded.db") == dump(tmp_path / "out.db")
 
 
 def test_the_link_walker_looks_into_every_kind_of_value_or_refuses():
