@@ -201,7 +201,9 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             numbered = list(enumerate(files, 1))
             size = CHUNK if pool is None else max(1, min(CHUNK, len(files) // (workers * 16)))
             chunks = [(tmp.with_suffix(f".tmp-shard{k}"), numbered[k:k + size]) for k in range(0, len(files), size)]
-            for n, ((shard, chunk), sources) in enumerate(zip(chunks, in_parallel(read_chunk, chunks, pool, per_task=1)), 1):
+            # All chunks go out at once (one window): a worker never waits for a window to end.
+            read = in_parallel(read_chunk, chunks, pool, window=len(chunks), per_task=1)
+            for n, ((shard, chunk), sources) in enumerate(zip(chunks, read), 1):
                 for (_, path), source in zip(chunk, sources):
                     if source["status"] == "rejected":
                         rejected += 1
