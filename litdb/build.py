@@ -251,6 +251,8 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             os.replace(tmp, target)
             steps.lap("indexes, full-text search, statistics, swap")
         finally:
+            if pool is not None:
+                pool.terminate()  # first, so that no worker writes a shard after the clean-up
             for path in [tmp, staging, *tmp.parent.glob(f"{tmp.name}-shard*")]:
                 path.unlink(missing_ok=True)
     print(

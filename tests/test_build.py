@@ -284,3 +284,25 @@ def test_a_build_that_cannot_go_on_says_why_in_one_line(tmp_path, monkeypatch, c
     err = capsys.readouterr().err.splitlines()
     assert err == [f"build failed: {seeds / '000_a766678b1bddf855.txt'}: changed during the build; build again"]
     assert (tmp_path / "literature.db").read_bytes() == b"previous"
+
+
+def test_a_worker_that_fails_leaves_no_file_behind(tmp_path, monkeypatch):
+    """The build's own files, the workers' shards among them, are removed when it fails;
+    the workers are stopped first, so that none goes on to write a shard."""
+    seeds = tmp_path / "seeds"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", "200", "--out", str(seeds),
+                    "--seed", "7"], check=True, capture_output=True, cwd=ROOT)
+    (tmp_path / "literature.db").write_bytes(b"previous")
+    read_and_merge = pipeline.read_and_merge
+
+    def failing(item):
+        if item[1].name == "seed_0000011.txt":
+            raise RuntimeError(f"{item[1]}: changed during the build; build again")
+        return read_and_merge(item)
+
+    monkeypatch.setattr(pipeline, "read_and_merge", failing)
+    monkeypatch.setattr(pipeline, "CHUNK", 1)
+    with open(os.devnull, "w") as null, pytest.raises(RuntimeError, match="seed_0000011.txt: changed"):
+        pipeline.build(seeds, tmp_path / "literature.db", out=null, err=null, workers=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["literature.db", "seeds"]
+    assert (tmp_path / "literature.db").read_bytes() == b"previous"
