@@ -50,7 +50,8 @@ def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
 
 def read_and_merge(item: tuple[int, Path]) -> tuple[dict, list[tuple[tuple, dict]]]:
     """A seed file's ``sources`` row and, for each of its records, the record ready
-    for staging and the rows of the paper it describes on its own; runs in a worker."""
+    for staging and the rows of the paper it describes on its own: one file's share of
+    ``read_chunk``."""
     source_id, path = item
     source, records = read_seed_file(path)
     source["id"] = source_id
@@ -74,6 +75,7 @@ def read_chunk(item: tuple[Path, list[tuple[int, Path]]]) -> list[dict]:
         for record, rows in results:
             paper_id = rows["papers"][0][0]
             # A paper id seen before means a paper with several records: merged again later.
+            # (One that an earlier shard has is left out when the shards are copied in.)
             first = paper_id not in written
             batches.add({"records": [(*record, paper_id, first)], **(rows if first else {})})
             written.add(paper_id)
@@ -81,6 +83,14 @@ def read_chunk(item: tuple[Path, list[tuple[int, Path]]]) -> list[dict]:
     shard.conn.commit()
     shard.close()
     return sources
+
+
+def take_in(db, shards: list[Path]) -> None:
+    """Copy finished shards into the database, then delete them."""
+    if shards:
+        load.take_in_shards(db, shards)
+        for shard in shards:
+            shard.unlink()
 
 
 def worker_pool(workers: int):
@@ -91,21 +101,20 @@ def worker_pool(workers: int):
     return multiprocessing.get_context("fork").Pool(workers)
 
 
-def in_parallel(function, items, pool, window: int = 512, per_task: int | None = None):
+def in_parallel(function, items, pool, window: int = 512):
     """function(item) for each item, in order, on every worker of the pool (here, when
-    there is none), ``per_task`` items at a time (by default, a share of the window).
-    Work goes out one window at a time, so memory holds a window of results, never the
-    whole corpus."""
+    there is none). Work goes out one window at a time, so memory holds a window of
+    results, never the whole corpus."""
     items = iter(items)
     if pool is None:
         yield from map(function, items)
         return
     while chunk := list(itertools.islice(items, window)):
-        yield from pool.imap(function, chunk, chunksize=per_task or max(1, len(chunk) // (pool._processes * 8)))
+        yield from pool.imap(function, chunk, chunksize=max(1, len(chunk) // (pool._processes * 8)))
 
 
 CHUNK = 128  # seed files a worker reads into one shard
-SHARDS_AT_ONCE = 8  # shards copied in between two commits (SQLite attaches at most 10)
+SHARDS_AT_ONCE = 8  # shards copied in between two commits (SQLite attaches at most 10, staging included)
 
 _topics = None  # the vocabulary, loaded once in each process that merges
 
@@ -184,6 +193,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     for stale in target.parent.glob(f".{target.name}.*.tmp*"):
         stale.unlink(missing_ok=True)  # left by a build that was killed
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    shards: list[Path] = []
     staging = tmp.with_suffix(".tmp-staging")
     workers = workers or (os.cpu_count() or 1 if len(files) >= 64 else 1)
     steps = Timings(err, timings)
@@ -197,26 +207,27 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             load.create_tables(db)
             load.create_work_tables(db, staging)
 
-            rejected, progress, shards = 0, Progress(err, "reading", len(files)), []
+            rejected, progress, waiting = 0, Progress(err, "reading", len(files)), []
             numbered = list(enumerate(files, 1))
             size = CHUNK if pool is None else max(1, min(CHUNK, len(files) // (workers * 16)))
-            chunks = [(tmp.with_suffix(f".tmp-shard{k}"), numbered[k:k + size]) for k in range(0, len(files), size)]
-            # All chunks go out at once (one window): a worker never waits for a window to end.
-            read = in_parallel(read_chunk, chunks, pool, window=len(chunks), per_task=1)
-            for n, ((shard, chunk), sources) in enumerate(zip(chunks, read), 1):
+            chunks = [numbered[k:k + size] for k in range(0, len(files), size)]
+            shards = [tmp.with_suffix(f".tmp-shard{n}") for n in range(len(chunks))]
+            # Every chunk goes out at once: a worker never waits. The main process copies
+            # shards in faster than workers write them, so few wait on disk at a time.
+            read = (map if pool is None else pool.imap)(read_chunk, zip(shards, chunks))
+            for shard, chunk, sources in zip(shards, chunks, read):
                 for (_, path), source in zip(chunk, sources):
                     if source["status"] == "rejected":
                         rejected += 1
                         progress.close()  # end the bar's line before the message
                         print(f"{path}: rejected: {source['error']}", file=err)
                 load.insert_rows(db, "sources", sources)
-                shards.append(shard)
-                if len(shards) == SHARDS_AT_ONCE or n == len(chunks):
-                    load.take_in_shards(db, shards)
-                    for done in shards:
-                        done.unlink()
-                    shards = []
+                waiting.append(shard)
+                if len(waiting) == SHARDS_AT_ONCE:
+                    take_in(db, waiting)
+                    waiting = []
                 progress.step(len(chunk))
+            take_in(db, waiting)
             progress.close()
             steps.lap("read, parse, merge and write each record")
 
@@ -253,7 +264,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         finally:
             if pool is not None:
                 pool.terminate()  # first, so that no worker writes a shard after the clean-up
-            for path in [tmp, staging, *tmp.parent.glob(f"{tmp.name}-shard*")]:
+            for path in [tmp, staging, *shards]:
                 path.unlink(missing_ok=True)
     print(
         f"{db_path}: {len(files) - rejected} files loaded, {rejected} rejected; "

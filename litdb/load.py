@@ -4,10 +4,9 @@ Most papers come from one seed file, so each record is merged on its own as soon
 it is parsed (in a worker) and its rows are written at once, to a shard: a database of
 the worker's own for a chunk of files, copied into the output with SQL, in file order.
 Where the record is and the keys that identify its paper wait in a staging database
-beside the output; once
-every file is read, records of the same paper are grouped there with SQL, and the few
-papers with several records are taken out and merged again, as a whole, from their
-files. Memory stays flat however many seeds there are: rows are written in batches.
+beside the output; once every file is read, records of the same paper are grouped there
+with SQL, and the few papers with several records are taken out and merged again, as a
+whole, from their files. Memory stays flat however many seeds there are: rows are written in batches.
 """
 
 from __future__ import annotations
@@ -53,20 +52,22 @@ def create_work_tables(db: sqlite_utils.Database, staging_path) -> None:
         db.execute(f"CREATE TABLE {database}.{name} ({extra}{', '.join(columns)})")
 
 
-def table_values(table: str, rows: list[dict]) -> list[tuple]:
-    """Rows as tuples of their table's columns, in order, ready to insert."""
-    columns = TABLES[table]["columns"]
-    return [tuple(map(row.get, columns)) for row in rows]
-
-
 def columns_of(table: str) -> list[str]:
     """The columns of a published table or a work table, in order."""
     return list(WORK_TABLES[table][1] if table in WORK_TABLES else TABLES[table]["columns"])
 
 
+def table_values(table: str, rows: list[dict]) -> list[tuple]:
+    """Rows (of a published table or a work table) as tuples of its columns, in order,
+    ready to insert."""
+    columns = columns_of(table)
+    return [tuple(map(row.get, columns)) for row in rows]
+
+
 def insert_values(db: sqlite_utils.Database, table: str, values: list[tuple], shard: bool = False) -> None:
     """Insert rows (of a published table or a work table) in the order given: ids and
-    rowids follow it, so builds are repeatable. A shard keeps work tables as its own."""
+    rowids follow it, so builds are repeatable. Into a shard, work tables are written
+    as its own ("records", not "staging.records")."""
     if values:
         name = f"{WORK_TABLES[table][0]}.{table}" if table in WORK_TABLES and not shard else table
         columns = columns_of(table)
@@ -152,8 +153,7 @@ def take_out_shared_papers(db: sqlite_utils.Database) -> int:
             SELECT cluster FROM staging.records WHERE NOT loaded AND cluster NOT IN temp.shared_clusters;
     """)
     for table in PAPER_TABLES:
-        column = "id" if table == "papers" else "paper_id"
-        conn.execute(f"DELETE FROM {table} WHERE {column} IN temp.taken_out")
+        conn.execute(f"DELETE FROM {table} WHERE {paper_id_column(table)} IN temp.taken_out")
     return conn.execute("SELECT (SELECT count(*) FROM temp.shared_clusters) + "
                         "(SELECT count(*) FROM temp.clashing_clusters)").fetchone()[0]
 
@@ -178,18 +178,19 @@ def papers_to_merge_again(db: sqlite_utils.Database):
         yield group, salt
 
 
-# Every table with rows of one paper, and where its id is.
+# Every table with rows of one paper.
 PAPER_TABLES = ("papers", "paper_authors", "paper_references", "mesh_terms", "grants", "paper_topics",
                 "provenance", "staging.author_names", "staging.journal_mentions")
 
 
+def paper_id_column(table: str) -> str:
+    """Where a table of PAPER_TABLES keeps the id of the paper its rows belong to."""
+    return "id" if table == "papers" else "paper_id"
+
+
 def paper_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
     """One paper's rows as tuples, table by table (compact to send between processes)."""
-    return {
-        table: [tuple(r[c] for c in WORK_TABLES[table][1]) for r in table_rows] if table in WORK_TABLES
-        else table_values(table, table_rows)
-        for table, table_rows in rows.items()
-    }
+    return {table: table_values(table, table_rows) for table, table_rows in rows.items()}
 
 
 class Batches:
@@ -238,14 +239,16 @@ def take_in_shards(db: sqlite_utils.Database, paths: list) -> None:
     for k in range(len(paths)):
         conn.execute(f"CREATE TEMP TABLE seen AS SELECT id FROM shard{k}.papers "
                      "WHERE id IN (SELECT id FROM main.papers)")
+        # In rowid order, the order the worker wrote them in (file order): ids follow it.
         for table in PAPER_TABLES:
             name = table.split(".")[-1]
             columns = ", ".join(columns_of(name))
             conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM shard{k}.{name} "
-                         f"WHERE {'id' if name == 'papers' else 'paper_id'} NOT IN temp.seen")
+                         f"WHERE {paper_id_column(name)} NOT IN temp.seen ORDER BY rowid")
         columns = columns_of("records")
         conn.execute(f"INSERT INTO staging.records ({', '.join(columns)}) "
-                     f"SELECT {', '.join(columns[:-1])}, loaded AND paper_id NOT IN temp.seen FROM shard{k}.records")
+                     f"SELECT {', '.join(columns[:-1])}, loaded AND paper_id NOT IN temp.seen FROM shard{k}.records "
+                     "ORDER BY rowid")
         conn.execute("DROP TABLE temp.seen")
     conn.commit()
     for k in range(len(paths)):
