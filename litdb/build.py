@@ -5,7 +5,6 @@ swap the finished file into place."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import itertools
@@ -48,20 +47,6 @@ def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
     return without_shadow_links(source), [without_shadow_links(r) for r in records]
 
 
-def read_and_merge(item: tuple[int, Path]) -> tuple[dict, list[tuple[tuple, dict]]]:
-    """A seed file's ``sources`` row and, for each of its records, the record ready
-    for staging and the rows of the paper it describes on its own: one file's share of
-    ``read_chunk``."""
-    source_id, path = item
-    source, records = read_seed_file(path)
-    source["id"] = source_id
-    return source, [
-        (load.staged(source_id, path.name, source["sha256"], position, r),
-         merge_paper([SourceRecord(source_id, path.name, r)]))
-        for position, r in enumerate(records)
-    ]
-
-
 def read_chunk(item: tuple[Path, list[tuple[int, Path]]]) -> list[dict]:
     """Read, parse and merge a chunk of seed files, writing their rows to a shard (a
     database of their own, which the main process copies in with SQL: rows need no
@@ -70,14 +55,18 @@ def read_chunk(item: tuple[Path, list[tuple[int, Path]]]) -> list[dict]:
     shard = load.create_shard(shard_path)
     batches, written, sources = load.Batches(shard, shard=True), set(), []
     for source_id, path in files:
-        source, results = read_and_merge((source_id, path))
+        source, records = read_seed_file(path)
+        source["id"] = source_id
         sources.append(source)
-        for record, rows in results:
+        for position, record in enumerate(records):
+            # Each record merged on its own: most papers have one.
+            rows = merge_paper([SourceRecord(source_id, path.name, record)])
             paper_id = rows["papers"][0][0]
             # A paper id seen before means a paper with several records: merged again later.
             # (One that an earlier shard has is left out when the shards are copied in.)
             first = paper_id not in written
-            batches.add({"records": [(*record, paper_id, first)], **(rows if first else {})})
+            where = load.staged(source_id, path.name, source["sha256"], position, record)
+            batches.add({"records": [(*where, paper_id, first)], **(rows if first else {})})
             written.add(paper_id)
     batches.flush()
     shard.conn.commit()
@@ -94,11 +83,10 @@ def take_in(db, shards: list[Path]) -> None:
 
 
 def worker_pool(workers: int):
-    """Processes for parsing and merging, forked once at the start while this process
-    is still small (each keeps its share of whatever the parent holds when forked)."""
-    if workers <= 1:
-        return contextlib.nullcontext(None)
-    return multiprocessing.get_context("fork").Pool(workers)
+    """Processes for parsing and merging (None for one: the work is done here), forked
+    once at the start while this process is still small (each keeps its share of
+    whatever the parent holds when forked)."""
+    return multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
 
 
 def in_parallel(function, items, pool, window: int = 512):
@@ -197,75 +185,75 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     staging = tmp.with_suffix(".tmp-staging")
     workers = workers or (os.cpu_count() or 1 if len(files) >= 64 else 1)
     steps = Timings(err, timings)
-    with worker_pool(workers) as pool:
+    pool = worker_pool(workers)
+    try:
+        db = sqlite_utils.Database(tmp, recreate=True)
+        # Safe on a file nobody else reads, and much faster for the bulk load; larger
+        # pages mean fewer reads when indexes are built over the big tables.
+        db.conn.executescript("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                              "PRAGMA cache_size = -32768;")
+        load.create_tables(db)
+        load.create_work_tables(db, staging)
+
+        rejected, progress, waiting = 0, Progress(err, "reading", len(files)), []
+        numbered = list(enumerate(files, 1))
+        size = CHUNK if pool is None else max(1, min(CHUNK, len(files) // (workers * 16)))
+        chunks = [numbered[k:k + size] for k in range(0, len(files), size)]
+        shards = [tmp.with_suffix(f".tmp-shard{n}") for n in range(len(chunks))]
+        # Every chunk goes out at once: a worker never waits. The main process copies
+        # shards in faster than workers write them, so few wait on disk at a time.
+        read = (map if pool is None else pool.imap)(read_chunk, zip(shards, chunks))
+        for shard, chunk, sources in zip(shards, chunks, read):
+            for (_, path), source in zip(chunk, sources):
+                if source["status"] == "rejected":
+                    rejected += 1
+                    progress.close()  # end the bar's line before the message
+                    print(f"{path}: rejected: {source['error']}", file=err)
+            load.insert_rows(db, "sources", sources)
+            waiting.append(shard)
+            if len(waiting) == SHARDS_AT_ONCE:
+                take_in(db, waiting)
+                waiting = []
+            progress.step(len(chunk))
+        take_in(db, waiting)
+        progress.close()
+        steps.lap("read, parse, merge and write each record")
+
+        load.cluster_records(db)
+        again = load.take_out_shared_papers(db)
+        steps.lap("group records into papers")
+        progress = Progress(err, "merging", again)
         try:
-            db = sqlite_utils.Database(tmp, recreate=True)
-            # Safe on a file nobody else reads, and much faster for the bulk load; larger
-            # pages mean fewer reads when indexes are built over the big tables.
-            db.conn.executescript("PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-                                  "PRAGMA cache_size = -32768;")
-            load.create_tables(db)
-            load.create_work_tables(db, staging)
-
-            rejected, progress, waiting = 0, Progress(err, "reading", len(files)), []
-            numbered = list(enumerate(files, 1))
-            size = CHUNK if pool is None else max(1, min(CHUNK, len(files) // (workers * 16)))
-            chunks = [numbered[k:k + size] for k in range(0, len(files), size)]
-            shards = [tmp.with_suffix(f".tmp-shard{n}") for n in range(len(chunks))]
-            # Every chunk goes out at once: a worker never waits. The main process copies
-            # shards in faster than workers write them, so few wait on disk at a time.
-            read = (map if pool is None else pool.imap)(read_chunk, zip(shards, chunks))
-            for shard, chunk, sources in zip(shards, chunks, read):
-                for (_, path), source in zip(chunk, sources):
-                    if source["status"] == "rejected":
-                        rejected += 1
-                        progress.close()  # end the bar's line before the message
-                        print(f"{path}: rejected: {source['error']}", file=err)
-                load.insert_rows(db, "sources", sources)
-                waiting.append(shard)
-                if len(waiting) == SHARDS_AT_ONCE:
-                    take_in(db, waiting)
-                    waiting = []
-                progress.step(len(chunk))
-            take_in(db, waiting)
-            progress.close()
-            steps.lap("read, parse, merge and write each record")
-
-            load.cluster_records(db)
-            again = load.take_out_shared_papers(db)
-            steps.lap("group records into papers")
-            progress = Progress(err, "merging", again)
-            try:
-                merged = in_parallel(functools.partial(merge_again, seeds_dir), load.papers_to_merge_again(db), pool)
-                load.load_shared_papers(db, merged, on_paper=progress.step)
-            except sqlite3.IntegrityError as e:
-                raise RuntimeError(f"two papers got the same id ({e})") from None
-            progress.close()
-            if pool is not None:
-                pool.terminate()  # the rest is SQL in this process: free the workers' memory
-            steps.lap(f"read again and merge {again:,} papers with several records")
-            load.add_journals(db)
-            load.add_authors(db)
-            load.link_references(db)
-            load.add_topics(db, load_vocabulary())
-            load.add_disagreements(db)
-            db.conn.commit()
-            db.execute("DETACH DATABASE staging")
-            steps.lap("journals, authors, cited papers, topics, disagreements")
-            load.finish(db)
-            counts = {t: db[t].count for t in ("papers", "paper_references", "authors", "journals")}
-            db.conn.commit()
-            db.execute("PRAGMA journal_mode = DELETE")
-            db.close()
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-            steps.lap("indexes, full-text search, statistics, swap")
-        finally:
-            if pool is not None:
-                pool.terminate()  # first, so that no worker writes a shard after the clean-up
-            for path in [tmp, staging, *shards]:
-                path.unlink(missing_ok=True)
+            merged = in_parallel(functools.partial(merge_again, seeds_dir), load.papers_to_merge_again(db), pool)
+            load.load_shared_papers(db, merged, on_paper=progress.step)
+        except sqlite3.IntegrityError as e:
+            raise RuntimeError(f"two papers got the same id ({e})") from None
+        progress.close()
+        if pool is not None:
+            pool.terminate()  # the rest is SQL in this process: free the workers' memory
+        steps.lap(f"read again and merge {again:,} papers with several records")
+        load.add_journals(db)
+        load.add_authors(db)
+        load.link_references(db)
+        load.add_topics(db, load_vocabulary())
+        load.add_disagreements(db)
+        db.conn.commit()
+        db.execute("DETACH DATABASE staging")
+        steps.lap("journals, authors, cited papers, topics, disagreements")
+        load.finish(db)
+        counts = {t: db[t].count for t in ("papers", "paper_references", "authors", "journals")}
+        db.conn.commit()
+        db.execute("PRAGMA journal_mode = DELETE")
+        db.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+        steps.lap("indexes, full-text search, statistics, swap")
+    finally:
+        if pool is not None:
+            pool.terminate()  # first, so that no worker writes a shard after the clean-up
+        for path in [tmp, staging, *shards]:
+            path.unlink(missing_ok=True)
     print(
         f"{db_path}: {len(files) - rejected} files loaded, {rejected} rejected; "
         f"{counts['papers']} papers, {counts['paper_references']} references, "

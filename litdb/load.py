@@ -6,7 +6,8 @@ the worker's own for a chunk of files, copied into the output with SQL, in file 
 Where the record is and the keys that identify its paper wait in a staging database
 beside the output; once every file is read, records of the same paper are grouped there
 with SQL, and the few papers with several records are taken out and merged again, as a
-whole, from their files. Memory stays flat however many seeds there are: rows are written in batches.
+whole, from their files. Memory stays flat however many seeds there are: rows are
+written in batches.
 """
 
 from __future__ import annotations
@@ -189,7 +190,8 @@ def paper_id_column(table: str) -> str:
 
 
 def paper_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
-    """One paper's rows as tuples, table by table (compact to send between processes)."""
+    """One paper's rows as tuples, table by table: ready to insert, and compact to send
+    between processes."""
     return {table: table_values(table, table_rows) for table, table_rows in rows.items()}
 
 

@@ -293,14 +293,14 @@ def test_a_worker_that_fails_leaves_no_file_behind(tmp_path, monkeypatch):
     subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", "200", "--out", str(seeds),
                     "--seed", "7"], check=True, capture_output=True, cwd=ROOT)
     (tmp_path / "literature.db").write_bytes(b"previous")
-    read_and_merge = pipeline.read_and_merge
+    read_seed_file = pipeline.read_seed_file
 
-    def failing(item):
-        if item[1].name == "seed_0000011.txt":
-            raise RuntimeError(f"{item[1]}: changed during the build; build again")
-        return read_and_merge(item)
+    def failing(path):
+        if path.name == "seed_0000011.txt":
+            raise RuntimeError(f"{path}: changed during the build; build again")
+        return read_seed_file(path)
 
-    monkeypatch.setattr(pipeline, "read_and_merge", failing)
+    monkeypatch.setattr(pipeline, "read_seed_file", failing)
     monkeypatch.setattr(pipeline, "CHUNK", 1)
     with open(os.devnull, "w") as null, pytest.raises(RuntimeError, match="seed_0000011.txt: changed"):
         pipeline.build(seeds, tmp_path / "literature.db", out=null, err=null, workers=2)
