@@ -33,7 +33,7 @@ SETTINGS = {
 }
 
 
-def datasette_command(db: Path, inspect_file: Path, port: int, host: str = "127.0.0.1") -> list[str]:
+def datasette_command(db: Path, inspect_file: Path, port: int) -> list[str]:
     command = [
         DATASETTE, "serve",
         "-i", str(db),
@@ -42,7 +42,7 @@ def datasette_command(db: Path, inspect_file: Path, port: int, host: str = "127.
         "--template-dir", str(ROOT / "templates"),
         "--plugins-dir", str(ROOT / "plugins"),
         "--static", f"site:{ROOT / 'templates' / 'static'}",
-        "--host", host,
+        "--host", "127.0.0.1",
         "--port", str(port),
     ]
     for name, value in SETTINGS.items():
@@ -57,20 +57,19 @@ def serve_env() -> dict:
     return env
 
 
-def free_port(host: str = "127.0.0.1") -> int:
+def free_port() -> int:
     with socket.socket() as s:
-        s.bind((host, 0))
+        s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start(command: list[str], port: int, log_path: Path, env=None, host: str = "127.0.0.1",
-          timeout: float = 60) -> tuple[subprocess.Popen, str]:
+def start(command: list[str], port: int, log_path: Path, env=None, timeout: float = 60) -> tuple[subprocess.Popen, str]:
     """Start a Datasette command in the background and wait until it answers; returns
     (process, base URL). Raises RuntimeError with the end of its log if it does not."""
     log = open(log_path, "w")
     process = subprocess.Popen(command, stdout=log, stderr=log, env=env)
     log.close()  # the child keeps its own handle
-    base = f"http://{host}:{port}"
+    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -84,11 +83,11 @@ def start(command: list[str], port: int, log_path: Path, env=None, host: str = "
     raise RuntimeError(f"datasette did not start: {Path(log_path).read_text()[-2000:]}")
 
 
-def start_site(db: Path, log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+def start_site(db: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
     """Serve a database exactly as `make serve` does (inspect file beside it), on 127.0.0.1."""
     inspect_file = Path(db).with_name(Path(db).stem + "-inspect.json")
     subprocess.run([DATASETTE, "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
-    port = port or free_port()
+    port = free_port()
     return start(datasette_command(Path(db), inspect_file, port), port, log_path, env=serve_env())
 
 

@@ -82,7 +82,6 @@ def faster_sql(sql: str) -> str:
 
 
 def cached(execute, cache: ResultCache, execute_fn=None):
-    pending: set = cache.pending
 
     async def compute_in_background(key, sql, params):
         try:
@@ -95,7 +94,7 @@ def cached(execute, cache: ResultCache, execute_fn=None):
         except Exception:  # still too slow, or failed: the facet stays "timed out"
             pass
         finally:
-            pending.discard(key)
+            cache.pending.discard(key)
 
     async def execute_cached(sql, params=None, truncate=False, custom_time_limit=None, page_size=None,
                              log_sql_errors=True):
@@ -108,8 +107,8 @@ def cached(execute, cache: ResultCache, execute_fn=None):
                                         page_size=page_size, log_sql_errors=log_sql_errors)
             except QueryInterrupted:
                 is_facet = custom_time_limit is not None and not truncate
-                if is_facet and execute_fn and not pending:
-                    pending.add(key)
+                if is_facet and execute_fn and not cache.pending:
+                    cache.pending.add(key)
                     asyncio.get_running_loop().create_task(compute_in_background(key, sql, params))
                 raise
             cache.put(key, results)

@@ -176,19 +176,17 @@ def main() -> None:
     floor_mb, build_mb = max(r[1] for r in runs["floor"]), max(r[1] for r in runs["build"])
 
     print("serving ...", flush=True)
-    ours_port, stock_port = free_port(), free_port()
-    stock_db = stock_copy(build_db, work)
-    servers = [
-        start_site(build_db, work / "ours.log", port=ours_port)[0],
-        start([DATASETTE, "serve", str(stock_db), "--host", "127.0.0.1", "--port", str(stock_port)], stock_port,
-              work / "stock.log")[0],
-    ]
+    stock_port, stock_db = free_port(), stock_copy(build_db, work)
+    ours_server, ours_url = start_site(build_db, work / "ours.log")
+    stock_server, stock_url = start([DATASETTE, "serve", str(stock_db), "--host", "127.0.0.1", "--port", str(stock_port)],
+                                    stock_port, work / "stock.log")
+    servers = [ours_server, stock_server]
     latency = {}
     try:
         time.sleep(5)  # let the server finish warming its cache, as a published one has
         for name, path in pages(build_db).items():
-            ours_first, ours = latency_ms(f"http://127.0.0.1:{ours_port}{path}", args.requests)
-            stock_first, stock = latency_ms(f"http://127.0.0.1:{stock_port}{stock_path(path)}", args.requests)
+            ours_first, ours = latency_ms(ours_url + path, args.requests)
+            stock_first, stock = latency_ms(stock_url + stock_path(path), args.requests)
             latency[name] = (ours, stock, ours_first, stock_first)
     finally:
         for server in servers:

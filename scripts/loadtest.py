@@ -36,7 +36,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-import urllib.request
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path

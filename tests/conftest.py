@@ -50,6 +50,12 @@ def run_build(*args, cwd=ROOT, timeout=None) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
+def make_corpus(folder: Path, n: int) -> None:
+    """n seed files, made by scripts/generate_corpus.py (the same ones for the same n)."""
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", str(n), "--out", str(folder),
+                    "--seed", "7"], check=True, capture_output=True, cwd=ROOT)
+
+
 def copy_seeds(tmp_path: Path) -> Path:
     """A copy of the repository's seeds/ in tmp_path/seeds."""
     seeds = tmp_path / "seeds"

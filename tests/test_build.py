@@ -3,6 +3,7 @@
 import codecs
 import json
 import os
+import pty
 import sqlite3
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import sys
 import pytest
 import sqlite_utils
 
-from conftest import ROOT, SEEDS, aggregator_seed, build_quietly, copy_seeds, dump, run_build
+from conftest import ROOT, SEEDS, aggregator_seed, build_quietly, copy_seeds, dump, make_corpus, run_build
 from litdb import build as pipeline
 from litdb import load
 from litdb.normalize import stable_id
@@ -129,8 +130,7 @@ def test_the_same_database_however_the_files_are_shared_among_workers_and_shards
     """Workers write chunks of files to shards that are copied in in order; a paper whose
     records lie in different shards is merged again like any other."""
     seeds = tmp_path / "seeds"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", "300", "--out", str(seeds),
-                    "--seed", "7"], check=True, capture_output=True, cwd=ROOT)
+    make_corpus(seeds, 300)
     monkeypatch.setattr(pipeline, "CHUNK", 10_000)
     with open(os.devnull, "w") as null:
         assert pipeline.build(seeds, tmp_path / "one.db", out=null, err=null, workers=1) == 0
@@ -208,6 +208,32 @@ def test_a_seed_changed_during_the_build_stops_it(tmp_path):
         merge_again(SEEDS, ([(1, "000_a766678b1bddf855.txt", "0" * 64, 0)], None))
 
 
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for n in range(70):  # enough files for the parallel path
+        for seed in SEEDS.iterdir():
+            (seeds / f"{n:03d}_{seed.name}").write_bytes(seed.read_bytes())
+    command = [sys.executable, str(ROOT / "build.py"), "--seeds", str(seeds), "--db", str(tmp_path / "a.db")]
+    piped = subprocess.run(command, capture_output=True, text=True)
+    assert piped.returncode == 0 and piped.stderr == ""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command[:-1] + [str(tmp_path / "b.db")], stdout=subprocess.DEVNULL,
+                               stderr=follower)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait() == 0
+    assert b"reading   [" in shown and b"140/140" in shown and b"merging   [" in shown
+
+
 def test_timings_of_each_step_on_request(tmp_path):
     quiet = run_build("--seeds", SEEDS, "--db", tmp_path / "a.db")
     assert quiet.returncode == 0 and quiet.stderr == ""
@@ -251,8 +277,9 @@ def test_different_papers_that_would_share_an_id_each_get_their_own(tmp_path, mo
     title_id = stable_id("paper", "title:editorial:2017")
     assert title_id in {p[0] for p in papers}
     assert db.execute("select count(*) from provenance where paper_id not in (select id from papers)").fetchone() == (0,)
-    assert dump(tmp_path / "out.db") == (run_build("--seeds", seeds, "--db", tmp_path / "again.db") and
-                                         dump(tmp_path / "again.db"))
+    again = run_build("--seeds", seeds, "--db", tmp_path / "again.db")
+    assert again.returncode == 0, again.stderr
+    assert dump(tmp_path / "out.db") == dump(tmp_path / "again.db")
     # The same when each file is read into a shard of its own, by two workers.
     monkeypatch.setattr(pipeline, "CHUNK", 1)
     with open(os.devnull, "w") as null:
@@ -290,8 +317,7 @@ def test_a_worker_that_fails_leaves_no_file_behind(tmp_path, monkeypatch):
     """The build's own files, the workers' shards among them, are removed when it fails;
     the workers are stopped first, so that none goes on to write a shard."""
     seeds = tmp_path / "seeds"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", "200", "--out", str(seeds),
-                    "--seed", "7"], check=True, capture_output=True, cwd=ROOT)
+    make_corpus(seeds, 200)
     (tmp_path / "literature.db").write_bytes(b"previous")
     read_seed_file = pipeline.read_seed_file
 

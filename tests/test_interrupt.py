@@ -20,17 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, SEEDS, dump
+from conftest import ROOT, SEEDS, dump, make_corpus
 
 CORPUS_FILES = 1500
 KILLS = 22
-GENERATOR = ROOT / "scripts" / "generate_corpus.py"
-
-
-def make_corpus(folder: Path, n: int) -> None:
-    """n seed files, made by scripts/generate_corpus.py."""
-    subprocess.run([sys.executable, str(GENERATOR), "--n", str(n), "--out", str(folder), "--seed", "7"],
-                   check=True, capture_output=True, cwd=ROOT)
 
 
 def start_build(seeds: Path, db: Path) -> subprocess.Popen:

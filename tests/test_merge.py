@@ -4,7 +4,7 @@ import json
 
 import sqlite_utils
 
-from conftest import SEEDS, build_quietly, copy_seeds
+from conftest import FIXTURES, SEEDS, build_quietly, copy_seeds
 from litdb.merge import is_abbreviation_of, same_person
 
 OLD = "486bd29b069a"
@@ -166,15 +166,12 @@ def test_name_and_journal_matching():
 def test_a_paper_with_one_record_states_each_field_once():
     """Disagreements are looked for only among papers with several records
     (load.add_disagreements): one record never gives a compared field twice."""
-    from pathlib import Path
-
     from litdb.build import read_seed_file
     from litdb.merge import SourceRecord, paper_rows
     from litdb.topics import load_vocabulary
 
     vocabulary, checked = load_vocabulary(), 0
-    fixtures = Path(__file__).parent / "fixtures"
-    for path in [*SEEDS.iterdir(), *fixtures.glob("*.txt"), *(fixtures / "variants").iterdir()]:
+    for path in [*SEEDS.iterdir(), *FIXTURES.glob("*.txt"), *(FIXTURES / "variants").iterdir()]:
         for record in read_seed_file(path)[1]:
             rows = paper_rows([SourceRecord(1, path.name, record)], vocabulary)
             fields = [p["field"] for p in rows["provenance"] if p["chosen"] is not None]
