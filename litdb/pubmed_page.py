@@ -162,15 +162,21 @@ _NAME = r"[A-Z][\w'\u2019-]+(?: [A-Za-z][\w'\u2019-]+)* [A-Z]{1,4}"
 AUTHOR_LIST = re.compile(rf"{_NAME}(?:, {_NAME})*(?:,? et al)?\.?")
 
 
-PAGE_MARKERS = ("PubMed Disclaimer", "PMID:", "Access keys NCBI", "- PubMed", "Abstract")
-
-
 def looks_like(text: str) -> bool:
     """A PubMed page has its citation line, and a PMID line, its disclaimer heading,
-    the NCBI banner, a "- PubMed" link label or an Abstract heading."""
-    return any(marker in text for marker in PAGE_MARKERS) and any(
-        CITATION_LINE.match(clean_space(line) or "")  # the line as the parser will see it
-        for line in text.split("\n") if "." in line and YEAR.search(line))
+    the NCBI banner, a "- PubMed" link label or an Abstract heading: whole lines, as
+    the parser will see them. (Cheap tests first: every line either pattern accepts
+    holds these words, white space aside.)"""
+    lines = text.split("\n")
+    return any(
+        _is_page_marker(clean_space(line) or "")
+        for line in lines if "PubMed" in line or "PMID:" in line or "NCBI" in line or "Abstract" in line
+    ) and any(CITATION_LINE.match(clean_space(line) or "") for line in lines if "." in line and YEAR.search(line))
+
+
+def _is_page_marker(line: str) -> bool:
+    return (line in ("PubMed Disclaimer", "Abstract") or line.startswith(("PMID:", "Access keys NCBI"))
+            or line.endswith("- PubMed"))
 
 
 def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
@@ -195,8 +201,8 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
 def parse_pubmed_page(text: str) -> PaperRecord:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # Runs of spaces inside a line are folded too: on a line of thousands of spaces
-    # the patterns below would backtrack for minutes. (clean_space(line) or "", inlined.)
-    lines = [" ".join(line.split()) for line in raw_lines]
+    # the patterns below would backtrack for minutes.
+    lines = [clean_space(line) or "" for line in raw_lines]
     # The "Page navigation" sidebar repeats every heading above the article, so
     # sections are only cut after the citation line.
     at = _citation_line(lines)

@@ -34,6 +34,16 @@ def test_seed_000_is_detected_as_pubmed_page():
     assert detect(decode(SEED_000.read_bytes())) == "pubmed_page"
 
 
+@pytest.mark.parametrize("marker, found", [
+    ("Abstract", True), ("PMID: 24843053", True), ("PubMed  Disclaimer", True), ("Access keys NCBI Homepage", True),
+    ("Cerebellum - PubMed", True),
+    ("The Abstract is here", False), ("see PMID: 24843053 here", False), ("PubMed Disclaimer below", False),
+])
+def test_page_markers_count_only_as_whole_lines(marker, found):
+    text = f"{marker}\n. 2014 Dec;13(6):666-8.\nA title\n"
+    assert (detect(text) == "pubmed_page") is found
+
+
 def test_seed_000_every_field():
     record = parse_pubmed_page(SEED_000.read_text(encoding="utf-8"))
     assert dataclasses.asdict(record) == {
