@@ -18,6 +18,7 @@ from .normalize import (
     iso_date,
     normalize_doi,
     strip_controls,
+    to_json,
 )
 from .records import Claim, PaperRecord
 
@@ -227,12 +228,7 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
         if key in PAPER_FIELDS or value in (None, "", [], {}):
             continue
         note = AGGREGATOR_CLAIMS.get(key, "field of the aggregator's record not used by the dataset")
-        if isinstance(value, str):
-            shown = value
-        elif type(value) is int:  # what json.dumps gives, without setting up an encoder
-            shown = str(value)
-        else:
-            shown = json.dumps(value, ensure_ascii=False)
+        shown = value if isinstance(value, str) else to_json(value)
         claims.append(Claim(f"aggregator:{key}", shown, note))
     record.claims = claims
     return record

@@ -42,8 +42,8 @@ def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
         source["status"], source["error"] = "rejected", " ".join(message.split())
         return without_shadow_links(source), []
     source["records"] = len(records)
-    # Last line of defence (the parsers drop such links already): no link to a shadow
-    # library goes further than this, in any text of any record.
+    # The one place links to shadow libraries are taken out of free text: none goes
+    # further than this, in any text of any record (or of its sources row).
     return without_shadow_links(source), [without_shadow_links(r) for r in records]
 
 

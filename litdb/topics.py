@@ -26,8 +26,8 @@ Phrase = tuple[tuple[str, ...], bool]  # (tokens, last token is a prefix)
 # spaces and hyphens only separate them, so "deep-brain stimulation" reads like
 # "deep brain stimulation", "cerebello-thalamo-cortical" names three regions, and
 # "basal. Ganglia" never reads like "basal ganglia".
-TOKEN = re.compile(r"\w[\w']*\w|\w|[^\w\s-]")
-_TOKEN = r"\w++(?:'++\w++)*+|[^\w\s-]"  # the same tokens, found faster (no backtracking)
+# (That is \w[\w']*\w|\w|[^\w\s-], written so that it never backtracks.)
+TOKEN = re.compile(r"\w++(?:'++\w++)*+|[^\w\s-]")
 
 
 @dataclass
@@ -49,7 +49,6 @@ class Start(NamedTuple):
     phrases: list[tuple[str, tuple[str, ...], bool, bool]]
     read: re.Pattern | None  # reads the tokens the phrases need (None: no phrases)
     read_lower: re.Pattern | None  # the same, for text whose tokens are lowered before they compare
-    plain: bool  # a vocabulary word without phrases
 
 
 class Vocabulary(list):
@@ -74,7 +73,7 @@ class Vocabulary(list):
         prefixes = {p[0][0] for _, p in self.prefixed}
         # What starts at each vocabulary word; a token that only a prefix matches
         # ("cerebellopontine") gets its Start when it is met.
-        self.at = {word: self.start(word, plain=True) for word in words}
+        self.at = {word: self.start(word) for word in words}
         # A start is a vocabulary word not followed by a word character (nor cut
         # before an apostrophe that joins it), or a word beginning with a prefix. The
         # words are a trie, one branch per letter, so that a failed try ends early; it
@@ -86,11 +85,11 @@ class Vocabulary(list):
         # ahead from there: group 1 is the start's match, group 2 its first token.
         # _find passes over the starts inside the previous start's match, as finditer
         # over "(?<!\w)(?:alternatives)" does.
-        after = r"(?=(" + "|".join(alternatives) + r"))(?=(" + _TOKEN + "))"
+        after = r"(?=(" + "|".join(alternatives) + r"))(?=(" + TOKEN.pattern + "))"
         self.starts = re.compile(r"[^a-zA-Z0-9_](?<!\w)" + after)
         self.ascii_starts = re.compile(r"[^a-zA-Z0-9_]" + after)  # the same, for ASCII text
 
-    def start(self, token: str, plain: bool = False) -> Start:
+    def start(self, token: str) -> Start:
         """What to try where ``token`` (lower case) starts."""
         synonyms = self.first.get(token, []) + [(t, p) for t, p in self.prefixed if token.startswith(p[0][0])]
         single = list(dict.fromkeys(t.id for t, p in synonyms if len(p[0]) == 1))
@@ -98,12 +97,12 @@ class Vocabulary(list):
         phrases = [(t.id, words, prefix, True) for t, (words, prefix) in self.exclude_first.get(token, [])]
         phrases += [(t.id, words, prefix, False) for t, (words, prefix) in longer]
         if not phrases:
-            return Start(single, phrases, None, None, plain)
+            return Start(single, phrases, None, None)
         size = max(len(p[1]) for p in phrases)
         # In lower-case text, no phrase can match unless its second word follows.
         seconds = {p[1][1] for p in phrases if len(p[1]) > 1}
         filtered = all(len(p[1]) > 1 for p in phrases)
-        return Start(single, phrases, _reader(size, seconds if filtered else ()), _reader(size), False)
+        return Start(single, phrases, _reader(size, seconds if filtered else ()), _reader(size))
 
 
 def _trie(words) -> str:
@@ -130,14 +129,9 @@ def _reader(n: int, seconds=()) -> re.Pattern:
     begins the second token."""
     rest = ""
     for _ in range(n - 1):
-        rest = r"(?:[\s-]*(" + _TOKEN + ")" + rest + ")?"
+        rest = r"(?:[\s-]*(" + TOKEN.pattern + ")" + rest + ")?"
     second = r"(?=[\s-]*(?:" + "|".join(map(re.escape, sorted(seconds))) + "))" if seconds else ""
-    return re.compile("(" + _TOKEN + ")" + second + rest)
-
-
-def _tokens(text: str) -> list[str]:
-    """The tokens of the text, in lower case."""
-    return [t.lower() for t in TOKEN.findall(text)]
+    return re.compile("(" + TOKEN.pattern + ")" + second + rest)
 
 
 def _phrase(synonym: str) -> Phrase:
@@ -145,7 +139,7 @@ def _phrase(synonym: str) -> Phrase:
     'cerebello*' -> (('cerebello',), True): a trailing * matches any ending."""
     synonym = str(synonym).lower().replace("\u2019", "'")
     prefix = synonym.endswith("*")
-    return tuple(_tokens(synonym.rstrip("*-"))), prefix
+    return tuple(TOKEN.findall(synonym.rstrip("*-"))), prefix
 
 
 def _prefix_matches(toks: tuple, words: tuple[str, ...]) -> bool:
@@ -166,9 +160,6 @@ def _find(vocabulary: Vocabulary, text: str) -> dict[str, dict[str, None]]:
     # overlap) and after the exclusions met (they began at or before any later start,
     # so a match overlaps one exactly when it starts before the exclusion's end).
     free: dict[str, int] = {}
-    # A plain word, once recorded for all its topics, changes nothing where it occurs
-    # again: no later start begins before its end.
-    done: set[str] = set()
     resume, at = 0, vocabulary.at
     for m in (vocabulary.ascii_starts if low.isascii() else vocabulary.starts).finditer(low):
         start, stop = m.span(1)
@@ -176,8 +167,6 @@ def _find(vocabulary: Vocabulary, text: str) -> dict[str, dict[str, None]]:
             continue
         resume = stop
         first = m.group(2)
-        if first in done:
-            continue
         token = first.lower() if relower else first
         here = at.get(token) or vocabulary.start(token)
         read = here.read and (here.read_lower if relower else here.read).match(low, start)
@@ -196,14 +185,10 @@ def _find(vocabulary: Vocabulary, text: str) -> dict[str, dict[str, None]]:
                     elif start >= free.get(topic_id, 0):
                         found.setdefault(topic_id, {})[" ".join(low[start:end].split())] = None
                         free[topic_id] = end
-        first_end, recorded = m.end(2), 0
         for topic_id in here.single:  # a one-token synonym: the first token is the match
             if start >= free.get(topic_id, 0):
                 found.setdefault(topic_id, {})[first] = None
-                free[topic_id] = first_end
-                recorded += 1
-        if here.plain and recorded == len(here.single):
-            done.add(first)
+                free[topic_id] = m.end(2)
     return found
 
 
