@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import load
-from .formats import UNKNOWN_FORMAT, decode, detect, parse
+from .readers import UNKNOWN_FORMAT, decode, detect, read as parse
 from .merge import SourceRecord, paper_rows
 from .normalize import without_shadow_links
 from .records import PaperRecord

@@ -57,8 +57,32 @@ class Claim:
 
 
 @dataclass
+class Author:
+    """One author as a source gives them. ``name`` is the display form, given names
+    first ("Ailish Malone", "A Malone" when only initials are known); a group author
+    ("Dystonia Coalition") has a name and no family or given name."""
+
+    name: str
+    family: str | None = None  # "Malone"; "van der Berg" keeps its particles
+    given: str | None = None  # "Ailish", or initials "A" / "A B"
+    orcid: str | None = None  # bare: "0000-0002-1825-0097", no URL
+    affiliations: list[str] = field(default_factory=list)  # texts, in the order printed
+    group: bool = False  # a collective / corporate author
+
+
+@dataclass
+class RecordError:
+    """A record of a multi-record file that cannot be read; the file's other records
+    still load. ``position`` counts records from 1; ``line`` is where it starts."""
+
+    position: int
+    line: int | None
+    reason: str  # one line, no file name (the build adds it)
+
+
+@dataclass
 class PaperRecord:
-    format: str  # "pubmed_page" or "aggregator_json"
+    format: str  # the NAME of the reader that read it ("pubmed_page", "medline", ...)
     title: str
     doi: str | None = None
     pmid: str | None = None
@@ -75,10 +99,10 @@ class PaperRecord:
     citation_count: int | None = None
     is_open_access: bool | None = None
     open_access_url: str | None = None
-    authors: list[str] = field(default_factory=list)
-    authors_complete: bool = True
-    affiliations: dict[int, str] = field(default_factory=dict)  # number -> text
-    author_affiliations: list[list[int]] = field(default_factory=list)  # per author
+    issns: list[str] = field(default_factory=list)  # "1473-4222", print and electronic, as given
+    issn_l: str | None = None  # the linking ISSN, when a source names it
+    authors: list[Author] = field(default_factory=list)
+    authors_complete: bool = True  # False when the source lists only some ("et al.", "and others")
     publication_types: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     mesh_terms: list[MeshTerm] = field(default_factory=list)
@@ -86,3 +110,4 @@ class PaperRecord:
     copyright: str | None = None
     references: list[Reference] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    line: int | None = None  # where the record starts in its file (multi-record files)

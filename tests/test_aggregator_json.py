@@ -9,8 +9,8 @@ import json
 import pytest
 
 from conftest import SEEDS
-from litdb.aggregator_json import parse_aggregator_file
-from litdb.formats import decode, detect
+from litdb.readers.aggregator_json import parse_aggregator_file
+from litdb.readers import decode, detect
 from litdb.records import Claim
 
 SEED_001 = SEEDS / "001_51f3e96b9982b093.txt"

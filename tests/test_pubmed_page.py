@@ -8,8 +8,8 @@ import json
 import pytest
 
 from conftest import FIXTURES, SEEDS
-from litdb.formats import decode, detect
-from litdb.pubmed_page import parse_pubmed_page
+from litdb.readers import decode, detect
+from litdb.readers.pubmed_page import parse_pubmed_page
 from litdb.records import Reference
 
 SEED_000 = SEEDS / "000_a766678b1bddf855.txt"

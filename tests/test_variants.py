@@ -6,7 +6,7 @@ Files: tests/fixtures/variants/. Expected values written by hand from each file.
 import pytest
 
 from conftest import FIXTURES, SEEDS, build_quietly
-from litdb.formats import decode, detect, parse as parse_text
+from litdb.readers import decode, detect, read as parse_text
 
 VARIANTS = FIXTURES / "variants"
 
@@ -141,7 +141,7 @@ def test_all_variants_build_together(tmp_path):
 
 
 def test_surnames_with_lowercase_particles_and_affiliations_starting_with_digits():
-    from litdb.pubmed_page import parse_pubmed_page
+    from litdb.readers.pubmed_page import parse_pubmed_page
     text = (FIXTURES / "pubmed_newer_expanded_noabstract.txt").read_text(encoding="utf-8")
     text = text.replace("Yuki Nakamura 3", "Amara d'Alessandro 2 3").replace(
         "2Movement Disorders Unit", "22nd Movement Disorders Unit").replace(
@@ -154,6 +154,6 @@ def test_surnames_with_lowercase_particles_and_affiliations_starting_with_digits
 
 
 def test_single_author_written_surname_first():
-    from litdb.aggregator_json import parse_aggregator_file
+    from litdb.readers.aggregator_json import parse_aggregator_file
     [record] = parse_aggregator_file('{"title": "T", "authors": "Weber, Amélie A"}')
     assert (record.authors, record.authors_complete) == (["Amélie A Weber"], True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from .normalize import (
+from ..normalize import (
     clean_space,
     expand_pages,
     html_to_text,
@@ -20,9 +20,11 @@ from .normalize import (
     strip_controls,
     to_json,
 )
-from .records import Claim, PaperRecord
+from ..records import Claim, PaperRecord
+from .common import author_from_display
 
-FORMAT = "aggregator_json"
+NAME = FORMAT = "aggregator_json"
+TRUST = 3
 
 # Fields that are the aggregator's own judgement, not facts about the paper:
 # they go to provenance as labelled claims.
@@ -91,6 +93,10 @@ def looks_like(text: str) -> bool:
 # the "\n" before it (a JSON value never ends in one): a search for "^" with
 # re.MULTILINE would try the pattern at every character of the trailer.
 NEXT_RECORD = re.compile(r"\n[ \t]*(?:\{|\[[ \t]*\{)")
+
+
+def read(text: str):
+    return parse_aggregator_file(text)
 
 
 def parse_aggregator_file(text: str) -> list[PaperRecord]:
@@ -289,7 +295,7 @@ def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
             claims.append(Claim("authors", json.dumps(value, ensure_ascii=False), "ignored: expected text"))
         return [], False
     names = [name for name in (clean_space(html_to_text(n)) for n in names) if name]  # each cleaned once
-    return names, complete and bool(names)
+    return [author_from_display(name) for name in names], complete and bool(names)
 
 
 def _dates(record: PaperRecord, published: str | None, epub: str | None, year: str | None, claims):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import (
+from ..normalize import (
     clean_paragraphs,
     clean_space,
     expand_pages,
@@ -22,9 +22,11 @@ from .normalize import (
     normalize_doi,
     parse_date_words,
 )
-from .records import Claim, Grant, MeshTerm, PaperRecord, Reference
+from ..records import Claim, Grant, MeshTerm, PaperRecord, Reference
+from .common import author_from_display
 
-FORMAT = "pubmed_page"
+NAME = FORMAT = "pubmed_page"
+TRUST = 0
 
 # Section headings, as the page prints them on a line of their own.
 HEADINGS = {
@@ -198,6 +200,10 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     return header, sections
 
 
+def read(text: str):
+    yield parse_pubmed_page(text)
+
+
 def parse_pubmed_page(text: str) -> PaperRecord:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # Runs of spaces inside a line are folded too: on a line of thousands of spaces
@@ -356,7 +362,7 @@ def _short_citation(front: list[str], year: int | None):
 
 def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short) -> None:
     """The author line (newer layout) or, failing that, the short citation line."""
-    author_line = None
+    author_line, names, numbers_of, affiliations = None, [], [], {}
     if after_title and _looks_like_author_line(after_title[0], record.title) and (
         short is None or after_title[0] != short.group(0)
     ):
@@ -367,29 +373,31 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
             m = AUTHOR_WITH_NUMBERS.match(AUTHOR_MARKS.sub("", part))
             if m and clean_space(m.group("name")):
                 name = clean_space(m.group("name"))
-                record.authors.append(ET_AL_END.sub("", name))
-                record.author_affiliations.append([int(n) for n in m.group("numbers").split()])
+                names.append(ET_AL_END.sub("", name))
+                numbers_of.append([int(n) for n in m.group("numbers").split()])
         record.authors_complete = not ET_AL_AT_END.search(author_line)
-        if not any(record.author_affiliations):
-            record.author_affiliations = []
     elif short:
-        names = SHORT_AUTHOR_SEPARATOR.split(short.group("first"))
-        record.authors = [clean_space(n) for n in names if clean_space(n)]
+        names = [clean_space(n) for n in SHORT_AUTHOR_SEPARATOR.split(short.group("first")) if clean_space(n)]
         record.authors_complete = not short.group("etal")
     else:
         record.authors_complete = False
     # Expanded affiliations: numbered lines after the "Affiliations" heading.
     in_affiliations = False
-    cited = {n for numbers in record.author_affiliations for n in numbers}
+    cited = {n for numbers in numbers_of for n in numbers}
     for line in after_title:
         if line.startswith("Affiliation"):
             in_affiliations = True
             continue
         number = _affiliation_number(line, cited) if in_affiliations else None
         if number is not None:
-            record.affiliations[number] = line[len(str(number)):].strip()
-        elif in_affiliations and record.affiliations:
+            affiliations[number] = line[len(str(number)):].strip()
+        elif in_affiliations and affiliations:
             break
+    for k, name in enumerate(names):
+        numbers = numbers_of[k] if k < len(numbers_of) else []
+        person = author_from_display(name, affiliations=[affiliations[n] for n in numbers if n in affiliations])
+        if person:
+            record.authors.append(person)
 
 
 def _affiliation_number(line: str, cited: set[int]) -> int | None:

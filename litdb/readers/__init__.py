@@ -1,0 +1,77 @@
+"""Readers: one module a seed format. Reading a seed file is decode its bytes, detect
+its format from its content (never its name), read its records.
+
+Each reader module declares, at its top:
+    NAME = "medline"            # its name, stored in sources.format and records' format
+    TRUST = 0                   # which source wins a merge: 0 curated bibliographic records
+                                # (PubMed), 1 publisher records (JATS, Crossref, PMC pages),
+                                # 2 indexes (OpenAlex, Semantic Scholar), 3 the aggregator and
+                                # citation-manager exports (RIS, BibTeX, CSL-JSON)
+    def looks_like(text) -> bool            # cheap; claims only its own format
+    def read(text) -> Iterator[PaperRecord | RecordError]
+and, when a file holds many records that can be cut apart cheaply,
+    def split_records(text) -> list[tuple[int, str]]   # (first line, text of one record)
+so that a big export is shared among the workers: read() of each piece gives its record.
+
+read() raises ValueError (one line) when the whole file cannot be read; a bad record
+inside a good file is a RecordError in its place, and the others still load. Values
+are normalised as records.py says; nothing is merged yet.
+
+Adding a format: its module here, one line in READERS, golden fixtures in
+tests/fixtures/<name>/, a line in the README.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from ..normalize import strip_controls
+from . import (aggregator_json, bibtex, crossref, csl_json, jats, medline, openalex, pmc_page, pubmed_csv,
+               pubmed_page, pubmed_xml, ris, semantic_scholar)
+
+# Checked in this order; the first whose looks_like() accepts the text reads it.
+READERS = [
+    crossref, openalex, semantic_scholar, csl_json, aggregator_json,  # JSON
+    pubmed_xml, jats,  # XML
+    medline, ris, bibtex, pubmed_csv,  # exports
+    pmc_page, pubmed_page,  # pages copied as text
+]
+BY_NAME = {reader.NAME: reader for reader in READERS}
+TRUST = {reader.NAME: reader.TRUST for reader in READERS}
+
+
+def decode(data: bytes) -> str:
+    """Text of a seed file: UTF-8 (with or without BOM) or UTF-16 with BOM; CRLF folded,
+    other control characters (form feeds, escapes) made spaces; a NUL means binary."""
+    encoding = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(data[:2], "utf-8")
+    try:
+        text = data[2:].decode(encoding) if encoding != "utf-8" else data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        at = e.start + len(data) - len(e.object)  # offsets in the file, byte order mark included
+        if encoding != "utf-8":
+            raise ValueError(f"invalid UTF-16 at byte {at}: {e.reason}") from None
+        raise ValueError(f"not UTF-8 text: invalid byte 0x{data[at]:02x} at offset {at}") from None
+    if "\x00" in text:
+        at = len(data) - len(text[text.index("\x00"):].encode(encoding))
+        raise ValueError(f"binary file: NUL byte at offset {at}")
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():  # also a lone byte order mark
+        raise ValueError("empty file")
+    return text
+
+
+UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed or PMC page, MEDLINE, PubMed XML or "
+                  "CSV, RIS, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic Scholar, JATS, aggregator JSON)")
+
+
+def detect(text: str) -> str | None:
+    """The NAME of the first reader that claims the text, or None."""
+    for reader in READERS:
+        if reader.looks_like(text):
+            return reader.NAME
+    return None
+
+
+def read(name: str, text: str):
+    """The records (and RecordErrors) of a text in a known format, in file order."""
+    return list(BY_NAME[name].read(text))
