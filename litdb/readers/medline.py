@@ -26,6 +26,8 @@ Choices, where PubMed leaves one:
   pages list them; a star on the descriptor or the qualifier makes it major.
 - Copyright: the CI field; records from before CI existed end their abstract with
   "Copyright (c) 2001 Wiley-Liss, Inc.", which is split off the abstract then.
+- A book chapter (TI and BTI) has its book as journal_title, as PubMed's CSV export
+  puts it under "Journal/Book"; a whole book (BTI alone) has it as its title.
 - Claims: language (LA), the title in its original language (TT), the NIH manuscript id
   (MID), received and accepted dates (PHST) and "Online ahead of print" (PST).
 """
@@ -227,6 +229,8 @@ def _record(fields: list[tuple[str, str]], line: int) -> PaperRecord:
             if value == "aheadofprint":
                 claims["status"] = Claim("status", "Online ahead of print", "PST - aheadofprint")
     record.title = title or book_title or ""
+    if title and book_title and not record.journal_title:  # a chapter: the book holds it
+        record.journal_title = book_title
     if not record.title and not record.pmid:
         raise _BadRecord("a record with neither a PMID nor a title")
     if abstract and not record.copyright and (m := ABSTRACT_COPYRIGHT.search(abstract)):
