@@ -7,39 +7,52 @@ import pytest
 
 from conftest import FIXTURES, SEEDS, build_quietly
 from litdb.readers import decode, detect, read as parse_text
+from litdb.records import Author
 
 VARIANTS = FIXTURES / "variants"
 
+
+def A(name, family, given, *affiliations, group=False):
+    """An expected author, written out by hand."""
+    return Author(name=name, family=family, given=given, affiliations=list(affiliations), group=group)
+
+
+NINDS = "Human Motor Control Section, NINDS, National Institutes of Health, Bethesda, MD, USA."
+
 EXPECTED = {
     "p01_old_single_author_review.txt": dict(
-        title="Cerebellar involvement in dystonia: evidence from imaging", authors=["Mark Hallett"],
+        title="Cerebellar involvement in dystonia: evidence from imaging", authors=[A("Mark Hallett", "Hallett", "Mark")],
         authors_complete=True, journal_abbreviation="Mov Disord", publication_date="2016-03",
         epub_date="2016-01-19", volume="31", issue="3", pages="301-310", publication_types=["Review"]),
     "p02_old_two_authors_no_type.txt": dict(
-        authors=["Ailish Malone", "Nicholas W Wood"], authors_complete=True, journal_abbreviation="Cerebellum",
+        authors=[A("Ailish Malone", "Malone", "Ailish"), A("Nicholas W Wood", "Wood", "Nicholas W")], authors_complete=True, journal_abbreviation="Cerebellum",
         publication_date="2012-02", volume="11", issue="1", pages="45-52", publication_types=[]),
     "p03_old_no_affiliations_line.txt": dict(
-        title="Basal ganglia and cerebellar loops in motor control", authors=["J C Houk"], authors_complete=False,
+        title="Basal ganglia and cerebellar loops in motor control", authors=[A("J C Houk", "Houk", "J C")], authors_complete=False,
         journal_abbreviation="Curr Opin Neurobiol", publication_date="1995-12", volume="5"),
     "p04_new_review_single_affiliation_refs.txt": dict(
-        authors=["Mark Hallett"], affiliations={1: "Human Motor Control Section, NINDS, National Institutes of Health, Bethesda, MD, USA."},
+        authors=[A("Mark Hallett", "Hallett", "Mark", NINDS)],
         publication_types=["Review"], publication_date="2015-03-15", epub_date="2015-01-14", journal_abbreviation="J Neurol Sci",
         copyright="Copyright © 2015 Elsevier B.V. All rights reserved.", keywords=["Basal ganglia", "Cerebellum", "Dystonia"]),
     "p05_new_plos_ecollection_group.txt": dict(
-        authors=["Sara Lindqvist", "Tomas Berg", "Hana Sato", "DYST-NET Consortium"], pmid="33400123", pmcid="PMC7787654",
+        authors=[A("Sara Lindqvist", "Lindqvist", "Sara"), A("Tomas Berg", "Berg", "Tomas"), A("Hana Sato", "Sato", "Hana"),
+                 A("DYST-NET Consortium", None, None, group=True)], pmid="33400123", pmcid="PMC7787654",
         publication_date="2021-01-05", volume="16", issue="1", pages="e0245678", is_open_access=True,
         open_access_url="https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7787654/"),
     "p06_new_ahead_of_print_with_similar.txt": dict(
         title="Cerebellar transcranial alternating current stimulation in writer's cramp", doi="10.1016/j.jns.2023.122800",
-        publication_date="2023-11-02", journal_abbreviation="J Neurol Sci", authors=["Lucia Romero", "Kenji Ito"], volume=None),
+        publication_date="2023-11-02", journal_abbreviation="J Neurol Sci", authors=[A("Lucia Romero", "Romero", "Lucia"), A("Kenji Ito", "Ito", "Kenji")],
+        volume=None),
     "p07_new_ahead_of_print_plain.txt": dict(
         title="Cerebellar transcranial alternating current stimulation in writer's cramp", doi="10.1016/j.jns.2023.122800",
         publication_date="2023-11-02"),
     "p08_new_glued_ids.txt": dict(
-        pmcid="PMC6001234", doi="10.1093/brain/awy095", is_open_access=True, authors=["Priya Natarajan", "Owen Walsh"]),
+        pmcid="PMC6001234", doi="10.1093/brain/awy095", is_open_access=True,
+        authors=[A("Priya Natarajan", "Natarajan", "Priya"), A("Owen Walsh", "Walsh", "Owen")]),
     "p09_new_title_two_lines.txt": dict(
         title="Eyeblink classical conditioning is impaired in cervical dystonia and predicts response to botulinum toxin",
-        authors=["Johanna M Kessler", "Diego Arroyo-Blanco", "Sarah Fenwick"]),
+        authors=[A("Johanna M Kessler", "Kessler", "Johanna M"), A("Diego Arroyo-Blanco", "Arroyo-Blanco", "Diego"),
+                 A("Sarah Fenwick", "Fenwick", "Sarah")]),
     "p10_new_keywords_own_line_wiley.txt": dict(
         keywords=["cerebellum", "musician's dystonia", "voxel-based morphometry"],
         copyright="This article is protected by copyright. All rights reserved.",
@@ -49,7 +62,7 @@ EXPECTED = {
         abstract="Purkinje cells fired irregularly during attacks."),
     "p12_new_journal_dropdown_open.txt": dict(journal_abbreviation="Cerebellum", publication_types=["Review"]),
     "p13_old_letter_comment.txt": dict(
-        authors=["Karin Lindholm"], authors_complete=False, publication_types=["Comment", "Letter"], pages="1478-1479"),
+        authors=[A("Karin Lindholm", "Lindholm", "Karin")], authors_complete=False, publication_types=["Comment", "Letter"], pages="1478-1479"),
     "a01_authors_list_float_count.txt": dict(
         authors=["Mei-Ling Zhou", "Jane Roe"], citation_count=12, journal_title="Movement Disorders", epub_date="2019-02-12"),
     "a02_html_entities_elocator.txt": dict(
@@ -83,7 +96,12 @@ def parse(name):
 def test_variant(name):
     [record] = parse(name)
     for field, value in EXPECTED[name].items():
-        assert getattr(record, field) == value, field
+        actual = getattr(record, field)
+        if field == "authors" and value and isinstance(value[0], str):
+            # aggregator records (a*): the names only; their reader's own golden tests
+            # (tests/test_aggregator_json.py) compare the whole Author values
+            actual = [person.name for person in actual]
+        assert actual == value, field
 
 
 def test_two_records_in_one_file():
@@ -147,13 +165,20 @@ def test_surnames_with_lowercase_particles_and_affiliations_starting_with_digits
         "2Movement Disorders Unit", "22nd Movement Disorders Unit").replace(
         "3Department of Neurology, Graduate", "3 2nd Department of Neurology, Graduate")
     record = parse_pubmed_page(text)
-    assert record.authors == ["Karin Lindholm", "Pedro Alves Dias", "Amara d'Alessandro", "Olumide A Bello"]
-    assert record.author_affiliations == [[1], [2], [2, 3], [1, 4]]
-    assert record.affiliations[2].startswith("2nd Movement Disorders Unit")
-    assert record.affiliations[3].startswith("2nd Department of Neurology")
+    assert [(a.name, a.family, a.given) for a in record.authors] == [
+        ("Karin Lindholm", "Lindholm", "Karin"), ("Pedro Alves Dias", "Dias", "Pedro Alves"),
+        ("Amara d'Alessandro", "d'Alessandro", "Amara"), ("Olumide A Bello", "Bello", "Olumide A")]
+    # "22nd Movement Disorders Unit" is affiliation 2 (the authors cite 2, not 22)
+    assert record.authors[2].affiliations == [
+        "2nd Movement Disorders Unit, Hospital de Santa Maria, Lisbon, Portugal.",
+        "2nd Department of Neurology, Graduate School of Medicine, Kyoto University, Kyoto, Japan."]
+    assert record.authors[3].affiliations == [
+        "Department of Clinical Neuroscience, Karolinska Institutet, Stockholm, Sweden.",
+        "Department of Neurosurgery, Karolinska University Hospital, Stockholm, Sweden."]
 
 
 def test_single_author_written_surname_first():
     from litdb.readers.aggregator_json import parse_aggregator_file
     [record] = parse_aggregator_file('{"title": "T", "authors": "Weber, Amélie A"}')
-    assert (record.authors, record.authors_complete) == (["Amélie A Weber"], True)
+    assert ([(a.name, a.family, a.given) for a in record.authors], record.authors_complete) == (
+        [("Amélie A Weber", "Weber", "Amélie A")], True)

@@ -1,13 +1,26 @@
-"""Format 1: a PubMed abstract page, copied from a browser as plain text.
+"""A PubMed abstract page, copied from a browser or saved as plain text.
 
-Two layouts are seen in the wild. In the older copy the journal is missing from
-the header line (``. 2014 Dec;13(6):666-8.``) and the authors survive only in the
-short citation line (``Ailish Malone et al. Cerebellum. 2014 Dec.``). In the newer
-one the journal abbreviation stands on its own line above the date line, authors
-carry affiliation numbers, and identifiers share one ``PMID: … PMCID: … DOI: …`` line.
+Layouts seen in the wild, all read here:
+- today's site (pubmed.ncbi.nlm.nih.gov), two copies: in the older one the journal is
+  missing from the header line (``. 2014 Dec;13(6):666-8.``) and the authors survive only
+  in the short citation line (``Ailish Malone et al. Cerebellum. 2014 Dec.``); in the
+  newer one the journal abbreviation stands on its own line above the date line,
+  authors carry affiliation numbers, and identifiers share one ``PMID: … PMCID: … DOI: …``
+  line;
+- the page saved without its furniture: the title first, then the citation line
+  (``Cerebellum. 2014 Dec;13(6):666-8.``), then authors and identifiers, and the
+  abstract without an "Abstract" heading;
+- the legacy site (www.ncbi.nlm.nih.gov/pubmed, "Display Settings", "Send to"): the
+  journal inline in the citation line, the title after it, authors as "Neychev VK1",
+  numbered affiliations under "Author information", "KEYWORDS:", and the identifiers
+  after the abstract ("PMID: 23649720 [PubMed - indexed for MEDLINE]", the number
+  possibly on the next line);
+- a page without a citation line that still has a title over a PMID (and DOI) line.
+Mirrors and proxies that add a line or two at the top change none of this.
 
 The page is cut into sections at its headings; page furniture (banner, sidebars,
-similar articles, footer) is never read for facts.
+similar articles, footer) is never read for facts. A PMC article page is not a
+PubMed page (pmc_page reads it) and is refused here.
 """
 
 from __future__ import annotations
@@ -23,7 +36,8 @@ from ..normalize import (
     parse_date_words,
 )
 from ..records import Claim, Grant, MeshTerm, PaperRecord, Reference
-from .common import author_from_display
+from . import pmc_page
+from .common import GROUP_WORDS, author, author_from_display, parse_date
 
 NAME = FORMAT = "pubmed_page"
 TRUST = 0
@@ -39,10 +53,16 @@ HEADINGS = {
     "Cited by": "furniture",
     "References": "references",
     "Publication types": "publication_types",
+    "Publication Types": "publication_types",  # legacy site
     "MeSH terms": "mesh",
+    "MeSH Terms": "mesh",  # legacy site
     "Substances": "substances",
     "Supplementary concepts": "supplementary",
     "Grants and funding": "grants",
+    "Grant support": "grants",  # legacy site
+    "Grant Support": "grants",
+    "Recent Activity": "furniture",
+    "Related citations in PubMed": "furniture",
     "LinkOut - more resources": "furniture",
     "Related information": "furniture",
     "Full text links": "furniture",
@@ -82,6 +102,9 @@ HEADINGS = {
 # "Cited by 12 articles", "Similar articles (5)", "Show all 45 references"
 HEADING_WITH_COUNT = re.compile(r"^(Cited by|Similar articles|References)\b.*\d.*$")
 COUNTED_HEADINGS = ("Cited by", "Similar articles", "References")  # cheap check first
+# The legacy site's collapsed block: "Publication Types, MeSH Terms, Substances, Grant Support"
+COLLAPSED_HEADINGS = re.compile(r"^(?:Publication Types|MeSH Terms|Substances|Grant Support)"
+                                r"(?:, (?:Publication Types|MeSH Terms|Substances|Grant Support))+$", re.I)
 RELATION_SECTIONS = {
     "comment_in", "comment_on", "erratum_in", "erratum_for", "update_of", "update_in",
     "retraction_in", "retraction_of", "expression_of_concern_in", "republished_in",
@@ -107,19 +130,33 @@ FURNITURE_LINE = re.compile(
     r"See all .*|Show fewer|Show more|Show all \d+ authors|Show all authors|"
     r"Access keys.*|.*Main Navigation|Skip to main (page )?content|Proceed to details|"
     r"Permalink|Actions|Collections|Share|Title & authors|pubmed logo|Log in|"
-    r".* full text link|Full text links|Affiliation|Collaborators, Affiliations Expand)$"
+    r".* full text link|Full text links|Affiliation|Collaborators, Affiliations Expand|"
+    # the legacy site
+    r"Display Settings:?|Send to:?|Format:.*|Author information|Free PMC Article|Free full text|"
+    r"See comment in PubMed Commons below)$"
 )
-# ". 2014 Dec;13(6):666-8."  or  "Mov Disord. 2019 Mar;34(3):345-356. doi: …"
+# "PMID: 23649720 [PubMed - indexed for MEDLINE]", "[Indexed for MEDLINE]"
+STATUS = re.compile(r"\[(PubMed(?: - [a-z][a-z ]{0,40})?|Indexed for MEDLINE)\]")
+# "[Article in Japanese]" (legacy) or "Article in French" beside a translated title
+LANGUAGE_LINE = re.compile(r"^\[?Article in ([A-Z][a-z]+(?:(?:, | and )[A-Z][a-z]+)*)\]?\.?$")
+_DATE = (r"(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*\.?"
+         r"(?:\s*-\s*(?:(?:1[89]|20)\d\d\s+)?[A-Za-z]{3}[a-z]*)?"  # "Mar-Apr", "Dec-1999 Jan"
+         r"(?:\s+\d{1,2}(?:\s*-\s*\d{1,2})?)?)?")
+# ". 2014 Dec;13(6):666-8."  or  "Mov Disord. 2019 Mar;34(3):345-356. doi: …"; the
+# "Abstract (text)" export numbers it: "1. Cerebellum. 2014 Dec;13(6):666-8."
 CITATION_LINE = re.compile(
-    r"^(?P<journal>[^.;]*?)\s*\.\s+"
-    r"(?P<date>(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*\.?(?:\s*-\s*[A-Za-z]{3}[a-z]*)?(?:\s+\d{1,2}(?:\s*-\s*\d{1,2})?)?)?)"
+    r"^(?:\d{1,4}\.\s+(?=[A-Z]))?(?P<journal>[^.;]*?)\s*\.\s+"
+    rf"(?P<date>{_DATE})"
     r"\s*(?:;(?P<vip>[^.]+?)|:(?P<locator>[^.;\s]+))?\s*\.(?:\s+(?P<rest>.*))?$"
 )
-VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
+# "13(6):666-8", "41(2 ( Pt 1)):234-7" (one level of parentheses inside the issue)
+VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^()]*(?:\([^()]*\)[^()]*)*)\))?(?::(?P<pages>.+))?$")
 SHORT_CITATION = re.compile(
     r"^(?P<first>[^.]+?)(?P<etal>\s+et al\.?)?\.\s+(?P<journal>[^.]+)\.\s+"
     r"(?P<year>(?:1[89]|20)\d\d)\b[^.]*\.?$"
 )
+# "Juan Fernando Ortiz et al. Cureus. ." -- the same line when the page has no date for it
+SHORT_CITATION_UNDATED = re.compile(r"^(?P<first>[^.]+?)(?P<etal>\s+et al)?\.\s+(?P<journal>[^.]+)\.\s+\.$")
 COPYRIGHT = re.compile(
     r"(^(©|\(c\) ?\d{4}|(Crown )?Copyright\b)|protected by copyright|All rights reserved\.?$)", re.IGNORECASE
 )
@@ -146,17 +183,22 @@ LINK_LABELS = re.compile(rf"\s\s*-\s+{_LINK_LABEL}(?:\s+-\s+{_LINK_LABEL})*\s*$"
 DOI_IN_TAIL = re.compile(r"\bdoi:\s*(\S+?)\.?(?:\s|$)")
 EPUB_IN_TAIL = re.compile(r"\bEpub\s+((?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}(?:\s+\d{1,2})?)?)")
 PMID = re.compile(r"PMID:\s*(\d+)")
+ID_LINE_START = ("PMID:", "PMCID:", "DOI:", "[Indexed for", "[PubMed")
 PMCID = re.compile(r"PMCID:\s*(PMC\d+)")
 DOI_LABELLED = re.compile(r"DOI:\s*(10\.\S+)")
 LOWER_CASE_START = re.compile(r"^[a-z]")
 CITATION_TAIL = re.compile(r"^(doi:|Epub\b|Online ahead of print|eCollection|Print\b)")
 AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?=\D)|\s*;\s*")
 AUTHOR_MARKS = re.compile(r"\s*[#*\u2020\u2021]+")
+# affiliation numbers glued to a name: "Neychev VK1", "Lehéricy S3,4" (legacy), "Malone A(1)" (text export)
+GLUED_NUMBERS = re.compile(r"(?<=[^\d\s,])\(?(\d{1,3}(?:,\s*\d{1,3})*)\)?$")
+INITIALS = re.compile(r"[A-Z]{1,4}")
+AFFILIATION_IN_PARENS = re.compile(r"^\((\d{1,3})\)\s*")
 ET_AL_END = re.compile(r"\s+et al\.?$")
 ET_AL_AT_END = re.compile(r"\bet al\.?\s*$")
 SHORT_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+")
 LEADING_DIGITS = re.compile(r"\d{1,3}")
-AUTHOR_LINE_MARKS = re.compile(r"[#*\u2020\u2021]|\bet al\.?")
+AUTHOR_LINE_MARKS = re.compile(r"[#*\u2020\u2021]|\bet al\.?|\(\d{1,3}(?:,\s*\d{1,3})*\)|\.$")
 NAME_SEPARATOR = re.compile(r"\s*[,;]\s*")
 ABSTRACT_LABEL = re.compile(r"[A-Z][A-Za-z /&,-]{1,60}:")
 LIST_NUMBER = re.compile(r"^\d+\.\s+")
@@ -165,20 +207,31 @@ AUTHOR_LIST = re.compile(rf"{_NAME}(?:, {_NAME})*(?:,? et al)?\.?")
 
 
 def looks_like(text: str) -> bool:
-    """A PubMed page has its citation line, and a PMID line, its disclaimer heading,
-    the NCBI banner, a "- PubMed" link label or an Abstract heading: whole lines, as
-    the parser will see them. (Cheap tests first: every line either pattern accepts
-    holds these words, white space aside.)"""
+    """A PubMed page has a page marker -- a PMID line, its disclaimer heading, the NCBI
+    banner, a "- PubMed" link label or an Abstract heading, whole lines as the parser
+    will see them -- and its citation line, or failing that a DOI beside its PMID.
+    A PMC article page has most of these too and is refused. (Cheap tests first: every
+    line either pattern accepts holds these words, white space aside.)"""
     lines = text.split("\n")
-    return any(
+    if not any(
         _is_page_marker(clean_space(line) or "")
         for line in lines if "PubMed" in line or "PMID:" in line or "NCBI" in line or "Abstract" in line
-    ) and any(CITATION_LINE.match(clean_space(line) or "") for line in lines if "." in line and YEAR.search(line))
+    ):
+        return False
+    if pmc_page.looks_like(text):
+        return False
+    return any(CITATION_LINE.match(clean_space(line) or "") for line in lines if "." in line and YEAR.search(line)) \
+        or any(_is_doi_line(clean_space(line) or "") for line in lines if "DOI:" in line)
 
 
 def _is_page_marker(line: str) -> bool:
     return (line in ("PubMed Disclaimer", "Abstract") or line.startswith(("PMID:", "Access keys NCBI"))
             or line.endswith("- PubMed"))
+
+
+def _is_doi_line(line: str) -> bool:
+    """'PMID: 24843053 DOI: 10.1007/…' or 'DOI: 10.1007/…' on a line of its own."""
+    return line.startswith("DOI: 10.") or (line.startswith("PMID:") and "DOI: 10." in line)
 
 
 def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
@@ -188,9 +241,11 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     current = header
     for line in lines:
         key = HEADINGS.get(line)
-        if (key is None and line.startswith(COUNTED_HEADINGS) and len(line) < 60
-                and HEADING_WITH_COUNT.match(line)):
-            key = "references" if line.startswith("References") else "furniture"
+        if key is None and len(line) < 60:
+            if line.startswith(COUNTED_HEADINGS) and HEADING_WITH_COUNT.match(line):
+                key = "references" if line.startswith("References") else "furniture"
+            elif line[:1] in "PMSG" and COLLAPSED_HEADINGS.match(line):
+                key = "furniture"
         if key is not None:
             current = sections.setdefault(key, []) if key != "furniture" else []
             if key == "no_abstract":
@@ -209,57 +264,46 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     # Runs of spaces inside a line are folded too: on a line of thousands of spaces
     # the patterns below would backtrack for minutes.
     lines = [clean_space(line) or "" for line in raw_lines]
-    # The "Page navigation" sidebar repeats every heading above the article, so
-    # sections are only cut after the citation line.
-    at = _citation_line(lines)
-    if at is None:
-        raise ValueError("no citation line like '. 2014 Dec;13(6):666-8.' before the abstract")
-    above = lines[:at]
-    cite = CITATION_LINE.match(lines[at])
-    header, sections = split_sections(lines[at + 1 :])
     record = PaperRecord(format=FORMAT, title="")
     claims: list[Claim] = []
-
-    # Above the citation line: the journal abbreviation (newer layout) and header
-    # publication types such as "Editorial" or "Review".
-    above_types, journal_line = [], clean_space(cite.group("journal"))
-    for line in [line for line in reversed(above) if line and not DROPDOWN_LINE.match(line)][:3]:
-        if line in HEADER_PUBLICATION_TYPES:
-            above_types.insert(0, line)
-        elif journal_line is None and _looks_like_journal(line):
-            journal_line = line
+    above_types, journal_line = [], None
+    # The "Page navigation" sidebar repeats every heading above the article, so
+    # sections are only cut after the citation line (or the title).
+    at = _citation_line(lines)
+    if at is not None:
+        cite = CITATION_LINE.match(lines[at])
+        journal_line = clean_space(cite.group("journal"))
+        _citation_facts(record, claims, cite)
+        header, sections = split_sections(lines[at + 1 :])
+        # After the citation line: doi and Epub date, on it or on lines of their own.
+        rest, i = [cite.group("rest") or ""], 0
+        while i < len(header) and (not header[i] or _is_citation_tail(header[i])):
+            rest.append(header[i])
+            i += 1
+        _tail_facts(record, claims, " ".join(rest))
+        front = [line for line in header[i:] if line]
+        before = _title_before(lines[:at], front, lines[at])
+        if before:  # saved without furniture: title (and authors) above the citation line
+            front = before + front
         else:
-            break
+            # Above the citation line: the journal abbreviation (newer layout) and
+            # header publication types such as "Editorial" or "Review".
+            for line in [line for line in reversed(lines[:at]) if line and not DROPDOWN_LINE.match(line)][:3]:
+                if line in HEADER_PUBLICATION_TYPES:
+                    above_types.insert(0, line)
+                elif journal_line is None and _looks_like_journal(line):
+                    journal_line = line
+                else:
+                    break
+    else:
+        title_at = _title_over_identifiers(lines)
+        if title_at is None:
+            raise ValueError("not a PubMed page: no title and no identifier (no citation line like "
+                             "'Mov Disord. 2019 Mar;34(3):345-356.' and no title over a 'PMID:' line)")
+        header, sections = split_sections(lines[title_at + 1 :])
+        front = [lines[title_at]] + [line for line in header if line]
 
-    year, month, day = parse_date_words(cite.group("date"))
-    record.year, record.publication_date = year, iso_date(year, month, day)
-    if cite.group("locator"):
-        claims.append(Claim("article_locator", cite.group("locator"),
-                            "article identifier printed after the date (published ahead of print)"))
-    if cite.group("vip") and (vip := VIP.match(cite.group("vip"))):  # not "13(6:666-8"
-        record.volume = clean_space(vip.group("volume"))
-        record.issue = clean_space(vip.group("issue"))
-        record.pages = expand_pages(vip.group("pages"))
-
-    # After the citation line: doi, Epub date, title, authors, affiliations, ids.
-    rest = [cite.group("rest") or ""]
-    body = header
-    i = 0
-    while i < len(body) and (not body[i] or _is_citation_tail(body[i])):
-        rest.append(body[i])
-        i += 1
-    tail = " ".join(rest)
-    m = DOI_IN_TAIL.search(tail)
-    if m:
-        record.doi = normalize_doi(m.group(1))
-    m = EPUB_IN_TAIL.search(tail)
-    if m:
-        record.epub_date = iso_date(*parse_date_words(m.group(1)))
-    if "Online ahead of print" in tail:
-        claims.append(Claim("status", "Online ahead of print", "printed after the citation line"))
-
-    front = [line for line in body[i:] if line]
-    title_at = next((k for k, line in enumerate(front) if not _is_front_furniture(line)), None)
+    title_at = next((k for k, line in enumerate(front) if _could_be_title(line)), None)
     if title_at is None:
         raise ValueError("no title after the citation line")
     record.title = front[title_at]
@@ -267,32 +311,29 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     while title_at + 1 < len(front) and LOWER_CASE_START.match(front[title_at + 1]) and not record.title.endswith((".", "?", "!")):
         title_at += 1
         record.title += " " + front[title_at]
+    # The legacy site and MEDLINE end titles with a full stop; today's page does not.
+    if record.title.endswith(".") and not record.title.endswith("..") and len(record.title) > 1:
+        record.title = record.title[:-1]
     record.publication_types = list(above_types)
     for line in front:
         if line in HEADER_PUBLICATION_TYPES and line not in record.publication_types:
             record.publication_types.append(line)
+        elif line[:1] in "[A" and (m := LANGUAGE_LINE.match(line)):
+            claims.append(Claim("language", m.group(1), "printed beside the title"))
 
     short = _short_citation(front, record.year)
-    _authors_and_affiliations(record, front[title_at + 1 :], short)
+    after_title = front[title_at + 1 :]
+    author_lines = _authors_and_affiliations(record, after_title, short)
     if short and not journal_line:
         journal_line = clean_space(short.group("journal"))
     record.journal_abbreviation = journal_line
 
-    ids = " ".join(front)
-    # Chrome may glue them: "PMID: 29701234PMCID: PMC6001234DOI: 10.1093/brain/awy095"
-    if (m := PMID.search(ids)):
-        record.pmid = m.group(1)
-    if (m := PMCID.search(ids)):
-        record.pmcid = m.group(1)
-    if not record.doi and (m := DOI_LABELLED.search(ids)):
-        record.doi = normalize_doi(m.group(1))
-    if "Free PMC article" in front and record.pmcid:
-        record.is_open_access = True
-        record.open_access_url = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}/"
-    elif "Free article" in front or "Free Article" in front:
-        record.is_open_access = True
+    abstract_lines = sections.get("abstract")
+    if abstract_lines is None:  # no "Abstract" heading: the paragraphs after the identifiers
+        abstract_lines = _abstract_without_heading(after_title[author_lines:], short)
+    after_abstract = _abstract(record, abstract_lines)
+    _identifiers(record, claims, front + after_abstract)
 
-    _abstract(record, sections.get("abstract"))
     record.references = [
         _reference(position, line)
         for position, line in enumerate(_list_lines(sections.get("references")), 1)
@@ -313,6 +354,49 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     return record
 
 
+def _citation_facts(record: PaperRecord, claims: list[Claim], cite) -> None:
+    """Date, volume, issue and pages of the citation line."""
+    year, month, day = parse_date(cite.group("date"))
+    record.year, record.publication_date = year, iso_date(year, month, day)
+    if cite.group("locator"):
+        claims.append(Claim("article_locator", cite.group("locator"),
+                            "article identifier printed after the date (published ahead of print)"))
+    if cite.group("vip") and (vip := VIP.match(cite.group("vip"))):  # not "13(6:666-8"
+        record.volume = clean_space(vip.group("volume"))
+        record.issue = clean_space(vip.group("issue"))
+        record.pages = expand_pages(vip.group("pages"))
+
+
+def _tail_facts(record: PaperRecord, claims: list[Claim], tail: str) -> None:
+    """'doi: 10.1002/mds.25532. Epub 2013 May 6.' and the like after the citation."""
+    if (m := DOI_IN_TAIL.search(tail)):
+        record.doi = normalize_doi(m.group(1))
+    if (m := EPUB_IN_TAIL.search(tail)):
+        record.epub_date = iso_date(*parse_date_words(m.group(1)))
+    if "Online ahead of print" in tail:
+        claims.append(Claim("status", "Online ahead of print", "printed after the citation line"))
+
+
+def _identifiers(record: PaperRecord, claims: list[Claim], lines: list[str]) -> None:
+    """PMID, PMCID and DOI from the identifier lines (today's page: under the authors;
+    the legacy one: after the abstract, the number possibly on the next line)."""
+    ids = " ".join(lines)
+    # Chrome may glue them: "PMID: 29701234PMCID: PMC6001234DOI: 10.1093/brain/awy095"
+    if (m := PMID.search(ids)):
+        record.pmid = m.group(1)
+    if (m := PMCID.search(ids)):
+        record.pmcid = m.group(1)
+    if not record.doi and (m := DOI_LABELLED.search(ids)):
+        record.doi = normalize_doi(m.group(1))
+    if "[" in ids and (m := STATUS.search(ids)):
+        claims.append(Claim("status", m.group(1), "printed beside the PMID"))
+    if ("Free PMC article" in lines or "Free PMC Article" in lines) and record.pmcid:
+        record.is_open_access = True
+        record.open_access_url = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}/"
+    elif "Free article" in lines or "Free Article" in lines or "Free full text" in lines:
+        record.is_open_access = True
+
+
 def _citation_line(lines: list[str]) -> int | None:
     """Index of the article's own citation line. The page prints it with the journal
     on the line above (". 2019 Mar;34(3):345-356."); sidebar entries ("Similar
@@ -328,6 +412,48 @@ def _citation_line(lines: list[str]) -> int | None:
                 first = i
     end = lines.index("PubMed Disclaimer") if "PubMed Disclaimer" in lines else len(lines)
     return first if first is not None and first < end else None
+
+
+def _could_be_title(line: str) -> bool:
+    return not (_is_front_furniture(line) or line in HEADINGS or "://" in line or line.startswith(("www.", "PMID:"))
+                or (line[:1] in "[A" and LANGUAGE_LINE.match(line)))
+
+
+def _title_before(above: list[str], front: list[str], cite_line: str) -> list[str] | None:
+    """[title] or [title, author line] when the page was saved with the title above an
+    inline citation line ("Cerebellum. 2014 Dec;13(6):666-8."); None when the title
+    follows it, as on today's page (". 2014 Dec;…") and the legacy one (furniture such as
+    "Send to:" above, the title below)."""
+    if cite_line.startswith("."):
+        return None
+    if front and _could_be_title(front[0]) and len(front[0]) <= 300 and not front[0].startswith(ID_LINE_START) \
+            and not _looks_like_author_line(front[0], ""):
+        return None  # the title is below
+    near = [line for line in above[-6:] if line][-2:]
+    if not near or not _could_be_title(near[-1]) or near[-1] in HEADER_PUBLICATION_TYPES:
+        return None
+    if len(near) == 2 and _looks_like_author_line(near[1], near[0]) and _could_be_title(near[0]):
+        return near  # summary style: title, authors, citation line
+    return near[-1:]
+
+
+def _title_over_identifiers(lines: list[str]) -> int | None:
+    """A page without a citation line: the title is the first line above the first
+    'PMID:' line that is neither furniture, an affiliation nor the author line."""
+    id_at = next((i for i, line in enumerate(lines) if line.startswith("PMID:")), None)
+    if id_at is None:
+        return None
+    candidates = [i for i in range(id_at - 1, max(id_at - 60, -1), -1) if lines[i]]
+    k = 0
+    # affiliations ("1Department of …", "Affiliations") and furniture between authors and ids
+    while k < len(candidates) and (lines[candidates[k]][:1].isdigit() or _is_front_furniture(lines[candidates[k]])
+                                   or lines[candidates[k]].startswith("Affiliation")):
+        k += 1
+    if k < len(candidates) and k + 1 < len(candidates) and _looks_like_author_line(lines[candidates[k]], ""):
+        k += 1
+    if k < len(candidates) and _could_be_title(lines[candidates[k]]) and not lines[candidates[k]].endswith(":"):
+        return candidates[k]
+    return None
 
 
 def _looks_like_journal(line: str) -> bool:
@@ -348,56 +474,95 @@ def _is_front_furniture(line: str) -> bool:
 
 
 def _short_citation(front: list[str], year: int | None):
-    """'Ailish Malone et al. Cerebellum. 2014 Dec.' -- only with the paper's own year."""
-    if year is None:
-        return None
+    """'Ailish Malone et al. Cerebellum. 2014 Dec.' -- only with the paper's own year --
+    or, with no date at all, 'Juan Fernando Ortiz et al. Cureus. .'"""
     for line in front:
+        if line.endswith(". ."):
+            if (m := SHORT_CITATION_UNDATED.match(line)):
+                return m
         # the year's digits first: most lines lack them, and the pattern is slower
-        if str(year) in line and not line.startswith("PMID"):
+        elif year is not None and str(year) in line and not line.startswith("PMID"):
             m = SHORT_CITATION.match(line)
             if m and int(m.group("year")) == year:
                 return m
     return None
 
 
-def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short) -> None:
-    """The author line (newer layout) or, failing that, the short citation line."""
+def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short) -> int:
+    """The author line (today's page, legacy "Neychev VK1"), failing that the short
+    citation line; affiliations from the numbered lines under "Affiliations" or
+    "Author information". Returns how many lines of after_title they took."""
     author_line, names, numbers_of, affiliations = None, [], [], {}
     if after_title and _looks_like_author_line(after_title[0], record.title) and (
         short is None or after_title[0] != short.group(0)
     ):
         author_line = after_title[0]
     if author_line:
-        for part in AUTHOR_SEPARATOR.split(author_line):
+        for part in AUTHOR_SEPARATOR.split(author_line.rstrip(".") if author_line.endswith(".") else author_line):
             # "#" marks equal contribution, "*" a corresponding author: not part of the name
-            m = AUTHOR_WITH_NUMBERS.match(AUTHOR_MARKS.sub("", part))
+            part = AUTHOR_MARKS.sub("", part)
+            glued = GLUED_NUMBERS.search(part)
+            if glued:
+                part = part[: glued.start()]
+            m = AUTHOR_WITH_NUMBERS.match(part)
             if m and clean_space(m.group("name")):
-                name = clean_space(m.group("name"))
-                names.append(ET_AL_END.sub("", name))
-                numbers_of.append([int(n) for n in m.group("numbers").split()])
+                names.append(ET_AL_END.sub("", clean_space(m.group("name"))))
+                numbers = m.group("numbers").split() + (glued.group(1).replace(" ", "").split(",") if glued else [])
+                numbers_of.append([int(n) for n in numbers])
         record.authors_complete = not ET_AL_AT_END.search(author_line)
     elif short:
         names = [clean_space(n) for n in SHORT_AUTHOR_SEPARATOR.split(short.group("first")) if clean_space(n)]
         record.authors_complete = not short.group("etal")
     else:
         record.authors_complete = False
-    # Expanded affiliations: numbered lines after the "Affiliations" heading.
-    in_affiliations = False
+    # Affiliations: numbered lines after the "Affiliations" or "Author information" heading
+    # ("1Department …", "1 Department …", "(1)Department …", or "1" alone over its text);
+    # the legacy page may print one affiliation without a number.
+    used = 1 if author_line else 0
+    in_affiliations, unnumbered, pending = False, [], None
     cited = {n for numbers in numbers_of for n in numbers}
-    for line in after_title:
-        if line.startswith("Affiliation"):
-            in_affiliations = True
+    for k, line in enumerate(after_title):
+        if line.startswith("Affiliation") or line in ("Author information", "Author information:"):
+            in_affiliations, legacy = True, line.startswith("Author")
+            used = k + 1
             continue
-        number = _affiliation_number(line, cited) if in_affiliations else None
+        if not in_affiliations:
+            continue
+        if pending is not None:
+            affiliations[pending], pending, used = line, None, k + 1
+            continue
+        if line.isdigit() and len(line) <= 3:
+            pending = int(line)
+            continue
+        number = _affiliation_number(AFFILIATION_IN_PARENS.sub(r"\1", line), cited)
         if number is not None:
-            affiliations[number] = line[len(str(number)):].strip()
-        elif in_affiliations and affiliations:
+            affiliations[number] = AFFILIATION_IN_PARENS.sub(r"\1", line)[len(str(number)):].strip()
+            used = k + 1
+        elif legacy and not cited and not affiliations and not unnumbered and not _is_front_furniture(line) \
+                and not line.startswith(ID_LINE_START):
+            unnumbered.append(line)
+            used = k + 1
+        elif affiliations or unnumbered or line.startswith(ID_LINE_START):
             break
-    for k, name in enumerate(names):
+    people = [_author(name) for name in names]
+    for k, person in enumerate(people):
+        if person is None:
+            continue
         numbers = numbers_of[k] if k < len(numbers_of) else []
-        person = author_from_display(name, affiliations=[affiliations[n] for n in numbers if n in affiliations])
-        if person:
-            record.authors.append(person)
+        person.affiliations = [affiliations[n] for n in numbers if n in affiliations]
+        if unnumbered and k == 0:  # before 2014 MEDLINE kept the first author's affiliation only
+            person.affiliations = unnumbered
+        record.authors.append(person)
+    return used
+
+
+def _author(name: str):
+    """'Mei-Ling Zhou' (today's page) or 'Neychev VK' (legacy: family name, then initials)."""
+    words = name.split()
+    if len(words) >= 2 and INITIALS.fullmatch(words[-1]) and not GROUP_WORDS.search(name):
+        given = " ".join(words[-1])  # "VK" -> "V K"
+        return author(family=" ".join(words[:-1]), given=given)
+    return author_from_display(name)
 
 
 def _affiliation_number(line: str, cited: set[int]) -> int | None:
@@ -430,18 +595,23 @@ def _looks_like_author_line(line: str, title: str) -> bool:
     )
 
 
-def _abstract(record: PaperRecord, lines: list[str] | None) -> None:
-    """Abstract paragraphs; 'Keywords:' and the copyright line are split off."""
+def _abstract(record: PaperRecord, lines: list[str] | None) -> list[str]:
+    """Abstract paragraphs; 'Keywords:' and the copyright line are split off. The
+    legacy page prints its identifiers after the abstract: those lines are returned."""
     if not lines:
-        return
+        return []
     paragraphs: list[str] = []
     pending_label, keywords_next = None, False
-    for line in lines:
+    for k, line in enumerate(lines):
         if not line:
             continue
-        if line.startswith("Keywords:") or keywords_next:
-            words = line[len("Keywords:") :] if line.startswith("Keywords:") else line
-            keywords_next = not words.strip()  # "Keywords:" alone: the list is on the next line
+        if line.startswith(("PMID:", "PMCID:")):
+            record.abstract = clean_paragraphs("\n\n".join(paragraphs))
+            return lines[k:]
+        keywords_here = line[:9].lower() == "keywords:"
+        if keywords_here or keywords_next:
+            words = line[len("Keywords:") :] if keywords_here else line
+            keywords_next = not words.strip()  # "KEYWORDS:" alone: the list is on the next line
             record.keywords = [k for k in (clean_space(w) for w in words.strip().rstrip(".").split(";")) if k]
             continue
         if len(line) < 400 and COPYRIGHT.search(line):  # length first: the search is slow
@@ -454,6 +624,21 @@ def _abstract(record: PaperRecord, lines: list[str] | None) -> None:
             line, pending_label = f"{pending_label} {line}", None
         paragraphs.append(line)
     record.abstract = clean_paragraphs("\n\n".join(paragraphs))
+    return []
+
+
+def _abstract_without_heading(lines: list[str], short) -> list[str]:
+    """A page saved without its headings: the abstract is what follows the author,
+    affiliation and identifier lines (the identifiers may also come after it)."""
+    last_id = max((k for k, line in enumerate(lines) if line.startswith(ID_LINE_START)), default=-1)
+    if last_id >= 0 and not any(_is_abstract_line(line, short) for line in lines[last_id + 1 :]):
+        last_id = -1  # identifiers after the abstract (legacy order)
+    return [line for line in lines[last_id + 1 :] if _is_abstract_line(line, short) or line.startswith(ID_LINE_START)]
+
+
+def _is_abstract_line(line: str, short) -> bool:
+    return not (_is_front_furniture(line) or line.startswith(ID_LINE_START) or (short and line == short.group(0))
+                or (line[:1] in "[A" and LANGUAGE_LINE.match(line)))
 
 
 def _entries(lines: list[str]) -> list[str]:
@@ -542,7 +727,8 @@ def _looks_like_author_list(text: str) -> bool:
 def _mesh_term(line: str) -> MeshTerm:
     """'Cerebellum / physiopathology*' -> term, qualifier, major topic."""
     major = "*" in line  # on the qualifier ("Cerebellum / physiopathology*") or the descriptor
-    term, _, qualifier = line.replace("*", "").partition(" / ")
+    # the legacy site writes "Cerebellum/physiopathology*", without spaces
+    term, _, qualifier = line.replace("*", "").partition("/")
     return MeshTerm(term=term.strip(), qualifier=qualifier.strip() or None, major=major)
 
 
