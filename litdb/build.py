@@ -1,11 +1,10 @@
-"""The pipeline, one way: read each seed (in parallel), detect, parse, merge each record
-on its own, write its rows (to a worker's shard, copied in) and stage it; group the
-staged records, merge again the few papers with several records; link, index, then
-swap the finished file into place."""
+"""The pipeline, one way: read every seed (in parallel: chunks of small files, slices of
+a big export) and stage each record once; group the staged records into papers with
+SQL; merge each paper exactly once (in parallel); link, index, then swap the finished
+file into place."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import multiprocessing
@@ -13,124 +12,202 @@ import os
 import sqlite3
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
 from . import load
-from .readers import UNKNOWN_FORMAT, decode, detect, read as parse
 from .merge import SourceRecord, paper_rows
 from .normalize import without_shadow_links
-from .records import PaperRecord
+from .readers import BY_NAME, UNKNOWN_FORMAT, decode, detect
+from .records import PaperRecord, RecordError
 from .topics import load_vocabulary
 
-def read_seed_file(path: Path) -> tuple[dict, list[PaperRecord]]:
-    """A ``sources`` row (without its id) and the records of one seed file."""
+CHUNK = 128  # small seed files a worker reads into one shard
+SLICE_BYTES = 4 << 20  # a file this big whose format can be cut into records is shared among workers
+MERGE_CHUNK = 256  # records a worker merges into one shard
+SHARDS_AT_ONCE = 8  # shards copied in between two commits (SQLite attaches at most 10, staging included)
+
+
+@dataclass
+class FileRead:
+    """What reading (a slice of) one seed file gave."""
+
+    source: dict  # the sources row, without its id
+    records: list[tuple[int, PaperRecord]] = field(default_factory=list)  # (position in the file, record)
+    errors: list[RecordError] = field(default_factory=list)
+
+
+def _reason(e: Exception) -> str:
+    message = str(e) if isinstance(e, ValueError) else f"could not be parsed ({type(e).__name__}: {e})"
+    return " ".join(message.split())
+
+
+def read_seed_file(path: Path, part: int = 0, parts: int = 1) -> FileRead:
+    """The sources row and the records of one seed file, or of one part of its records
+    (the ``part``-th of ``parts``, when a big export is shared among workers)."""
     data = path.read_bytes()
     source = {
         "filename": path.name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-        "format": None, "status": "loaded", "error": None, "records": 0,
+        "format": None, "status": "loaded", "error": None, "records": 0, "rejected_records": 0,
     }
+    out = FileRead(source)
     try:
         text = decode(data)
+        del data
         source["format"] = detect(text)
         if source["format"] is None:
             raise ValueError(UNKNOWN_FORMAT)
-        records = parse(source["format"], text)
+        reader = BY_NAME[source["format"]]
+        if parts > 1 and hasattr(reader, "split_records"):
+            pieces = list(reader.split_records(text))
+            del text
+            first, last = len(pieces) * part // parts, len(pieces) * (part + 1) // parts
+            for position in range(first, last):
+                line, piece = pieces[position]
+                for item in reader.read(piece):  # one record a piece
+                    _add(out, position, item, line - 1)
+        elif part == 0:
+            for position, item in enumerate(reader.read(text)):
+                _add(out, position, item, 0)
     except Exception as e:  # a bad seed must never stop the build
-        message = str(e) if isinstance(e, ValueError) else f"could not be parsed ({type(e).__name__}: {e})"
-        source["status"], source["error"] = "rejected", " ".join(message.split())
-        return without_shadow_links(source), []
-    source["records"] = len(records)
+        source["status"], source["error"] = "rejected", _reason(e)
+        out.records, out.errors = [], []
+        return without_shadow_links(out)
+    source["records"], source["rejected_records"] = len(out.records), len(out.errors)
     # The one place links to shadow libraries are taken out of free text: none goes
     # further than this, in any text of any record (or of its sources row).
-    return without_shadow_links(source), [without_shadow_links(r) for r in records]
+    return without_shadow_links(out)
 
 
-def read_chunk(item: tuple[Path, list[tuple[int, Path]]]) -> list[dict]:
-    """Read, parse and merge a chunk of seed files, writing their rows to a shard (a
-    database of their own, which the main process copies in with SQL: rows need no
-    pickling between processes); returns the files' ``sources`` rows. Runs in a worker."""
+def _add(out: FileRead, position: int, item, line_offset: int) -> None:
+    """A record or a record's error, at its place in the whole file."""
+    if isinstance(item, RecordError):
+        out.errors.append(RecordError(position + 1, item.line + line_offset if item.line else None, item.reason))
+    else:
+        if item.line is not None:
+            item.line += line_offset
+        out.records.append((position, item))
+
+
+def read_chunk(item: tuple[Path, list[tuple[int, Path, int, int]]]) -> list[FileRead]:
+    """Read a chunk of seed files (or one part of a big one), staging their records in a
+    shard (a database of the worker's own, copied in by the main process with SQL: no
+    records are pickled between processes); returns what each file gave, without its
+    records. Runs in a worker."""
     shard_path, files = item
-    shard = load.create_shard(shard_path)
-    batches, written, sources = load.Batches(shard, shard=True), set(), []
-    for source_id, path in files:
-        source, records = read_seed_file(path)
-        source["id"] = source_id
-        sources.append(source)
-        for position, record in enumerate(records):
-            # Each record merged on its own: most papers have one.
-            rows = merge_paper([SourceRecord(source_id, path.name, record)])
-            paper_id = rows["papers"][0][0]
-            # A paper id seen before means a paper with several records: merged again later.
-            # (One that an earlier shard has is left out when the shards are copied in.)
-            first = paper_id not in written
-            where = load.staged(source_id, path.name, source["sha256"], position, record)
-            batches.add({"records": [(*where, paper_id, first)], **(rows if first else {})})
-            written.add(paper_id)
-    batches.flush()
+    shard = load.create_shard(shard_path, load.READ_SHARD_TABLES)
+    reads = []
+    for source_id, path, part, parts in files:
+        read = read_seed_file(path, part, parts)
+        load.insert_values(shard, "records", [load.staged(source_id, path.name, position, record)
+                                              for position, record in read.records], shard=True)
+        read.records = []
+        reads.append(read)
     shard.conn.commit()
     shard.close()
-    return sources
+    return reads
 
-
-def take_in(db, shards: list[Path]) -> None:
-    """Copy finished shards into the database, then delete them."""
-    if shards:
-        load.take_in_shards(db, shards)
-        for shard in shards:
-            shard.unlink()
-
-
-def worker_pool(workers: int):
-    """Processes for parsing and merging (None for one: the work is done here), forked
-    once at the start while this process is still small (each keeps its share of
-    whatever the parent holds when forked)."""
-    return multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
-
-
-def in_parallel(function, items, pool, window: int = 512):
-    """function(item) for each item, in order, on every worker of the pool (here, when
-    there is none). Work goes out one window at a time, so memory holds a window of
-    results, never the whole corpus."""
-    items = iter(items)
-    if pool is None:
-        yield from map(function, items)
-        return
-    while chunk := list(itertools.islice(items, window)):
-        yield from pool.imap(function, chunk, chunksize=max(1, len(chunk) // (pool._processes * 8)))
-
-
-CHUNK = 128  # seed files a worker reads into one shard
-SHARDS_AT_ONCE = 8  # shards copied in between two commits (SQLite attaches at most 10, staging included)
 
 _topics = None  # the vocabulary, loaded once in each process that merges
 
 
-def merge_paper(group: list[SourceRecord], salt: str | None = None) -> dict[str, list[tuple]]:
-    """The rows of one paper, from its records; runs in a worker process."""
+def merge_paper(group: list[tuple], salt: str | None = None) -> dict[str, list[tuple]]:
+    """The rows of one paper, from its (source id, file name, position, record)s."""
     global _topics
     if _topics is None:
         _topics = load_vocabulary()
-    return load.paper_values(paper_rows(group, _topics, salt))
+    records = [SourceRecord(source_id, filename, record, position) for source_id, filename, position, record in group]
+    return load.paper_values(paper_rows(records, _topics, salt))
 
 
-def merge_again(seeds_dir: Path, paper: tuple[list[tuple], str | None]) -> dict[str, list[tuple]]:
-    """The rows of a paper to merge again (from ``load.papers_to_merge_again``), its
-    records read again from their files; runs in a worker process. Reading twice costs
-    less than keeping every record until all are grouped: few papers need it."""
-    group, salt = paper
-    records = []
-    for source_id, filename, sha256, position in group:
-        path = seeds_dir / filename
-        try:
-            source, file_records = read_seed_file(path)
-        except OSError:
-            source, file_records = {"sha256": None}, []
-        if source["sha256"] != sha256 or position >= len(file_records):
-            raise RuntimeError(f"{path}: changed during the build; build again")
-        records.append(SourceRecord(source_id, filename, file_records[position]))
-    return merge_paper(records, salt)
+def merge_chunk(item: tuple[Path, Path, int, int]) -> int:
+    """Merge the papers of a range of clusters, read from staging, writing their rows to
+    a shard; returns how many. Runs in a worker."""
+    shard_path, staging, first, last = item
+    shard = load.create_shard(shard_path, load.MERGE_SHARD_TABLES)
+    batches, written, n = load.Batches(shard, shard=True), set(), 0
+    for cluster, group in load.staged_papers(staging, first, last):
+        rows = merge_paper(group)
+        paper_id = rows["papers"][0][0]
+        clash = paper_id in written  # two papers of this range would share an id
+        batches.add({"merged": [(cluster, paper_id, clash)], **({} if clash else rows)})
+        written.add(paper_id)
+        n += 1
+    batches.flush()
+    shard.conn.commit()
+    shard.close()
+    return n
+
+
+def worker_pool(workers: int):
+    """Processes for reading and merging (None for one: the work is done here), forked
+    once at the start while this process is still small."""
+    return multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+
+
+def take_in(db, shards: list[Path], copy) -> None:
+    """Copy finished shards into the database, then delete them."""
+    if shards:
+        copy(db, shards)
+        for shard in shards:
+            shard.unlink()
+
+
+def in_shards(db, results, copy):
+    """Copy shards in as their workers finish them, SHARDS_AT_ONCE at a time; yields
+    each worker's result in order."""
+    waiting = []
+    for shard, result in results:
+        waiting.append(shard)
+        if len(waiting) == SHARDS_AT_ONCE:
+            take_in(db, waiting, copy)
+            waiting = []
+        yield result
+    take_in(db, waiting, copy)
+
+
+def reading_units(files: list[Path], workers: int) -> list[list[tuple[int, Path, int, int]]]:
+    """Work for the readers: chunks of small files; a big file in one part per worker
+    (twice as many, so that neither waits long on the other)."""
+    units, small = [], []
+    size = CHUNK if workers == 1 else max(1, min(CHUNK, len(files) // (workers * 16)))
+    for source_id, path in enumerate(files, 1):
+        parts = 2 * workers if workers > 1 and path.stat().st_size >= SLICE_BYTES else 1
+        if parts == 1:
+            small.append((source_id, path, 0, 1))
+            if len(small) == size:
+                units.append(small)
+                small = []
+            continue
+        if small:
+            units.append(small)
+            small = []
+        units += [[(source_id, path, part, parts)] for part in range(parts)]
+    if small:
+        units.append(small)
+    return units
+
+
+def combine_parts(reads):
+    """One FileRead per file from the reads of its parts (which come one after the other)."""
+    current = None
+    for read in reads:
+        if current is not None and read.source["filename"] == current.source["filename"]:
+            if read.source["sha256"] != current.source["sha256"]:
+                raise RuntimeError(f"{read.source['filename']}: changed during the build; build again")
+            if read.source["status"] == "rejected" and current.source["status"] != "rejected":
+                current.source.update(status="rejected", error=read.source["error"])
+            current.source["records"] += read.source["records"]
+            current.source["rejected_records"] += read.source["rejected_records"]
+            current.errors += read.errors
+            continue
+        if current is not None:
+            yield current
+        current = read
+    if current is not None:
+        yield current
 
 
 class Progress:
@@ -171,6 +248,31 @@ class Timings:
                 print(f"{step:<58} {seconds:8.2f} s", file=self.stream)
 
 
+def add_sources(db, reads, seeds_dir: Path, err, progress) -> int:
+    """The sources and rejected_records rows, and a line on stderr for each rejection;
+    returns how many files were rejected."""
+    rejected = 0
+    for source_id, read in enumerate(reads, 1):
+        read.source["id"] = source_id
+        if read.source["status"] == "loaded" and read.errors and not read.source["records"]:
+            first = read.errors[0]
+            read.source.update(status="rejected", error=f"no record could be read; record {first.position}"
+                                                      f"{f' (line {first.line})' if first.line else ''}: {first.reason}")
+        name = seeds_dir / read.source["filename"]
+        if read.source["status"] == "rejected" or read.errors:
+            progress.close()  # end the bar's line before the messages
+        for e in read.errors:
+            print(f"{name}: record {e.position}{f' (line {e.line})' if e.line else ''}: rejected: {e.reason}", file=err)
+        if read.source["status"] == "rejected":
+            rejected += 1
+            if not read.errors:
+                print(f"{name}: rejected: {read.source['error']}", file=err)
+        load.insert_rows(db, "sources", [read.source])
+        load.insert_rows(db, "rejected_records", [{"source_id": source_id, **vars(e)} for e in read.errors])
+        progress.step()
+    return rejected
+
+
 def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, err=sys.stderr,
           workers: int | None = None, timings: bool = False) -> int:
     if not seeds_dir.is_dir():
@@ -181,11 +283,14 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     for stale in target.parent.glob(f".{target.name}.*.tmp*"):
         stale.unlink(missing_ok=True)  # left by a build that was killed
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
-    shards: list[Path] = []
     staging = tmp.with_suffix(".tmp-staging")
-    workers = workers or (os.cpu_count() or 1 if len(files) >= 64 else 1)
+    shard_names = (tmp.with_suffix(f".tmp-shard{n}") for n in itertools.count())
+    made: list[Path] = []
+    big = any(p.stat().st_size >= SLICE_BYTES for p in files)
+    workers = workers or (os.cpu_count() or 1 if len(files) >= 64 or big else 1)
     steps = Timings(err, timings)
     pool = worker_pool(workers)
+    run = map if pool is None else pool.imap  # in order, every worker busy
     try:
         db = sqlite_utils.Database(tmp, recreate=True)
         # Safe on a file nobody else reads, and much faster for the bulk load; larger
@@ -195,53 +300,46 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         load.create_tables(db)
         load.create_work_tables(db, staging)
 
-        rejected, progress, waiting = 0, Progress(err, "reading", len(files)), []
-        numbered = list(enumerate(files, 1))
-        size = CHUNK if pool is None else max(1, min(CHUNK, len(files) // (workers * 16)))
-        chunks = [numbered[k:k + size] for k in range(0, len(files), size)]
-        shards = [tmp.with_suffix(f".tmp-shard{n}") for n in range(len(chunks))]
-        # Every chunk goes out at once: a worker never waits. The main process copies
-        # shards in faster than workers write them, so few wait on disk at a time.
-        read = (map if pool is None else pool.imap)(read_chunk, zip(shards, chunks))
-        for shard, chunk, sources in zip(shards, chunks, read):
-            for (_, path), source in zip(chunk, sources):
-                if source["status"] == "rejected":
-                    rejected += 1
-                    progress.close()  # end the bar's line before the message
-                    print(f"{path}: rejected: {source['error']}", file=err)
-            load.insert_rows(db, "sources", sources)
-            waiting.append(shard)
-            if len(waiting) == SHARDS_AT_ONCE:
-                take_in(db, waiting)
-                waiting = []
-            progress.step(len(chunk))
-        take_in(db, waiting)
+        units = reading_units(files, workers)
+        shards = [next(shard_names) for _ in units]
+        made += shards
+        progress = Progress(err, "reading", len(files))
+        reads = in_shards(db, zip(shards, run(read_chunk, zip(shards, units))), load.take_in_records)
+        rejected = add_sources(db, combine_parts(itertools.chain.from_iterable(reads)), seeds_dir, err,
+                               progress)
         progress.close()
-        steps.lap("read, parse, merge and write each record")
+        db.conn.commit()
+        steps.lap("read and stage every record")
 
         load.cluster_records(db)
-        again = load.take_out_shared_papers(db)
+        db.conn.commit()
         steps.lap("group records into papers")
-        progress = Progress(err, "merging", again)
-        try:
-            merged = in_parallel(functools.partial(merge_again, seeds_dir), load.papers_to_merge_again(db), pool)
-            load.load_shared_papers(db, merged, on_paper=progress.step)
+
+        ranges = list(load.cluster_ranges(db, MERGE_CHUNK))
+        shards = [next(shard_names) for _ in ranges]
+        made += shards
+        progress = Progress(err, "merging", len(ranges))
+        work = ((shard, staging, first, last) for shard, (first, last) in zip(shards, ranges))
+        for _ in in_shards(db, zip(shards, run(merge_chunk, work)), load.take_in_papers):
+            progress.step()
+        progress.close()
+        try:  # different papers that would share an id: each gets one of its own
+            load.load_papers(db, (merge_paper(group, salt=f"{group[0][1]}:{group[0][2]}")
+                                  for _, group in load.clashing_papers(db)))
         except sqlite3.IntegrityError as e:
             raise RuntimeError(f"two papers got the same id ({e})") from None
-        progress.close()
         if pool is not None:
             pool.terminate()  # the rest is SQL in this process: free the workers' memory
-        steps.lap(f"read again and merge {again:,} papers with several records")
+        steps.lap("merge each paper")
         load.add_journals(db)
         load.add_authors(db)
         load.link_references(db)
         load.add_topics(db, load_vocabulary())
-        load.add_disagreements(db)
         db.conn.commit()
         db.execute("DETACH DATABASE staging")
-        steps.lap("journals, authors, cited papers, topics, disagreements")
+        steps.lap("journals, authors, cited papers, topics")
         load.finish(db)
-        counts = {t: db[t].count for t in ("papers", "paper_references", "authors", "journals")}
+        counts = {t: db[t].count for t in ("papers", "paper_references", "authors", "journals", "rejected_records")}
         db.conn.commit()
         db.execute("PRAGMA journal_mode = DELETE")
         db.close()
@@ -252,13 +350,14 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     finally:
         if pool is not None:
             pool.terminate()  # first, so that no worker writes a shard after the clean-up
-        for path in [tmp, staging, *shards]:
+        for path in [tmp, staging, *made]:
             path.unlink(missing_ok=True)
     print(
-        f"{db_path}: {len(files) - rejected} files loaded, {rejected} rejected; "
+        f"{db_path}: {len(files) - rejected} files loaded, {rejected} rejected"
+        f"{f', {bad:,} bad records left out' if (bad := counts['rejected_records']) else ''}; "
         f"{counts['papers']} papers, {counts['paper_references']} references, "
         f"{counts['authors']} authors, {counts['journals']} journals",
         file=out,
     )
     steps.show()
-    return 1 if strict and rejected else 0
+    return 1 if strict and (rejected or counts["rejected_records"]) else 0

@@ -1,16 +1,18 @@
-"""Writing the database: rows, staging, grouping, links, then indexes and search.
+"""Writing the database: staging, grouping, rows, links, then indexes and search.
 
-Most papers come from one seed file, so each record is merged on its own as soon as
-it is parsed (in a worker) and its rows are written at once, to a shard: a database of
-the worker's own for a chunk of files, copied into the output with SQL, in file order.
-Where the record is and the keys that identify its paper wait in a staging database
-beside the output; once every file is read, records of the same paper are grouped there
-with SQL, and the few papers with several records are taken out and merged again, as a
-whole, from their files. Memory stays flat however many seeds there are: rows are
-written in batches.
+Every record is read once: workers parse chunks of seed files (or slices of a big
+export) and stage each record, with the keys that identify its paper, in a shard (a
+database of the worker's own, copied into the staging database with SQL, in file
+order). Records of the same paper are grouped there with SQL; then workers merge each
+paper exactly once, reading its records from staging and writing its rows to a shard
+of their own, copied into the output in cluster order. Memory stays flat however many
+records there are: everything waits on disk, rows are written in batches.
 """
 
 from __future__ import annotations
+
+import pickle
+import sqlite3
 
 import sqlite_utils
 
@@ -24,12 +26,11 @@ BATCH = 500
 # The build's own tables, declared once (for creating and for writing them): name ->
 # (database, columns). "staging" is a file beside the output, dropped at the end.
 WORK_TABLES = {
-    # where each record is, and the keys that say which records are one paper
-    "records": ("staging", ("source_id", "filename", "sha256", "position", "doi", "pmid", "tkey", "year",
-                            "paper_id", "loaded")),
-    "journal_mentions": ("staging", ("paper_id", "title", "abbreviation")),
-    "author_names": ("staging", ("author_id", "paper_id", "name")),
-    "shared_papers": ("temp", ("id",)),  # the papers merged again
+    # every record read, pickled, with where it is and the keys that say which records are one paper
+    "records": ("staging", ("source_id", "filename", "position", "doi", "pmid", "tkey", "year", "record")),
+    "journal_mentions": ("staging", ("paper_id", "title", "abbreviation", "issn_l", "issns")),
+    "author_names": ("staging", ("author_id", "paper_id", "name", "orcid")),
+    "merged": ("temp", ("cluster", "paper_id", "clash")),  # the paper each cluster became
 }
 
 
@@ -80,11 +81,11 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None
     insert_values(db, table, table_values(table, rows))
 
 
-def staged(source_id: int, filename: str, sha256: str, position: int, record) -> tuple:
-    """A parsed record as staging keeps it: where it is (its file, which did not change,
-    and its place there) and the keys that say which records are the same paper."""
-    return (source_id, filename, sha256, position, record.doi, record.pmid, title_key(record.title) or None,
-            record.year)
+def staged(source_id: int, filename: str, position: int, record) -> tuple:
+    """A parsed record as staging keeps it: where it is, the keys that say which
+    records are the same paper, and the record itself."""
+    return (source_id, filename, position, record.doi, record.pmid, title_key(record.title) or None,
+            record.year, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def cluster_records(db: sqlite_utils.Database) -> None:
@@ -138,50 +139,9 @@ def _spread(conn, candidates_sql: str, once: bool = False) -> int:
             return total
 
 
-def take_out_shared_papers(db: sqlite_utils.Database) -> int:
-    """Delete the rows written for records that turned out to share their paper with
-    other records; returns how many papers ``papers_to_merge_again`` will give."""
-    conn = db.conn
-    conn.executescript("""
-        CREATE TEMP TABLE shared_clusters AS
-            SELECT cluster FROM staging.records GROUP BY cluster HAVING count(*) > 1;
-        CREATE TEMP TABLE taken_out AS
-            SELECT DISTINCT paper_id FROM staging.records WHERE loaded AND cluster IN temp.shared_clusters;
-        -- A record alone in its paper whose id another paper had taken first (two papers
-        -- titled "Editorial" in the same year, without DOI or PMID, say): merged again
-        -- under an id of its own.
-        CREATE TEMP TABLE clashing_clusters AS
-            SELECT cluster FROM staging.records WHERE NOT loaded AND cluster NOT IN temp.shared_clusters;
-    """)
-    for table in PAPER_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE {paper_id_column(table)} IN temp.taken_out")
-    return conn.execute("SELECT (SELECT count(*) FROM temp.shared_clusters) + "
-                        "(SELECT count(*) FROM temp.clashing_clusters)").fetchone()[0]
-
-
-def papers_to_merge_again(db: sqlite_utils.Database):
-    """The papers with several records, and those whose id was taken, as (records,
-    salt): where each record is (source id, file name, sha256, place in the file), in a
-    stable order; the salt, for an id of its own, is None for the first kind."""
-    group, current, salt = [], None, None
-    for cluster, clashing, *where in db.conn.execute(
-        "SELECT cluster, cluster IN temp.clashing_clusters, source_id, filename, sha256, position "
-        "FROM staging.records WHERE cluster IN temp.shared_clusters OR cluster IN temp.clashing_clusters "
-        "ORDER BY cluster, rid"
-    ):
-        if cluster != current and group:
-            yield group, salt
-            group = []
-        current = cluster
-        group.append(tuple(where))
-        salt = f"{where[1]}:{where[3]}" if clashing else None
-    if group:
-        yield group, salt
-
-
 # Every table with rows of one paper.
 PAPER_TABLES = ("papers", "paper_authors", "paper_references", "mesh_terms", "grants", "paper_topics",
-                "provenance", "staging.author_names", "staging.journal_mentions")
+                "provenance", "disagreement_fields", "staging.author_names", "staging.journal_mentions")
 
 
 def paper_id_column(table: str) -> str:
@@ -190,8 +150,7 @@ def paper_id_column(table: str) -> str:
 
 
 def paper_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
-    """One paper's rows as tuples, table by table: ready to insert, and compact to send
-    between processes."""
+    """One paper's rows as tuples, table by table, ready to insert."""
     return {table: table_values(table, table_rows) for table, table_rows in rows.items()}
 
 
@@ -215,71 +174,129 @@ class Batches:
         self.rows, self.papers = {}, 0
 
 
-# What a worker writes for a chunk of seed files (a shard): every table with rows of one
-# paper, and where its records are.
-SHARD_TABLES = tuple(table.split(".")[-1] for table in PAPER_TABLES) + ("records",)
+# What a worker writes: the records of a chunk of seed files (reading), or the rows of a
+# range of papers and the paper each cluster became (merging).
+READ_SHARD_TABLES = ("records",)
+MERGE_SHARD_TABLES = tuple(table.split(".")[-1] for table in PAPER_TABLES) + ("merged",)
 
 
-def create_shard(path) -> sqlite_utils.Database:
-    """A database of a worker's own for the rows of a chunk of seed files; bare tables
-    (no keys, no indexes), written once and read once."""
+def create_shard(path, tables) -> sqlite_utils.Database:
+    """A database of a worker's own; bare tables (no keys, no indexes), written once
+    and read once."""
     db = sqlite_utils.Database(path, recreate=True)
     db.conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
-    for table in SHARD_TABLES:
+    for table in tables:
         db.execute(f"CREATE TABLE {table} ({', '.join(columns_of(table))})")
     return db
 
 
-def take_in_shards(db: sqlite_utils.Database, paths: list) -> None:
-    """Copy shards' rows in, in order, with SQL. A paper an earlier shard wrote already
-    has several records: a later shard's rows of it are left out (it is merged again
-    anyway) and its records there are not the ones loaded."""
+def _attached(db: sqlite_utils.Database, paths: list):
     conn = db.conn
     conn.commit()  # attaching is not allowed inside a transaction
     for k, path in enumerate(paths):
         conn.execute(f"ATTACH DATABASE ? AS shard{k}", [str(path)])
-    for k in range(len(paths)):
-        conn.execute(f"CREATE TEMP TABLE seen AS SELECT id FROM shard{k}.papers "
-                     "WHERE id IN (SELECT id FROM main.papers)")
-        # In rowid order, the order the worker wrote them in (file order): ids follow it.
-        for table in PAPER_TABLES:
-            name = table.split(".")[-1]
-            columns = ", ".join(columns_of(name))
-            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM shard{k}.{name} "
-                         f"WHERE {paper_id_column(name)} NOT IN temp.seen ORDER BY rowid")
-        columns = columns_of("records")
-        conn.execute(f"INSERT INTO staging.records ({', '.join(columns)}) "
-                     f"SELECT {', '.join(columns[:-1])}, loaded AND paper_id NOT IN temp.seen FROM shard{k}.records "
-                     "ORDER BY rowid")
-        conn.execute("DROP TABLE temp.seen")
+    return conn
+
+
+def _detach(conn, paths: list) -> None:
     conn.commit()
     for k in range(len(paths)):
         conn.execute(f"DETACH DATABASE shard{k}")
 
 
-def load_shared_papers(db: sqlite_utils.Database, merged, on_paper=None) -> None:
-    """Write the rows of each paper merged again (from ``paper_values``) in batches,
-    and its id to temp.shared_papers."""
+def take_in_records(db: sqlite_utils.Database, paths: list) -> None:
+    """Copy reading shards' records into staging, in order (file order)."""
+    conn = _attached(db, paths)
+    columns = ", ".join(columns_of("records"))
+    for k in range(len(paths)):
+        conn.execute(f"INSERT INTO staging.records ({columns}) SELECT {columns} FROM shard{k}.records ORDER BY rowid")
+    _detach(conn, paths)
+
+
+def cluster_ranges(db: sqlite_utils.Database, records_per_range: int):
+    """The clusters in order, cut into (first, last) ranges of about so many records."""
+    first = last = None
+    count = 0
+    for cluster, n in db.conn.execute("SELECT cluster, count(*) FROM staging.records GROUP BY cluster ORDER BY cluster"):
+        if first is None:
+            first = cluster
+        last, count = cluster, count + n
+        if count >= records_per_range:
+            yield first, last
+            first, count = None, 0
+    if first is not None:
+        yield first, last
+
+
+def staged_papers(staging_path, first: int, last: int):
+    """The papers of a range of clusters, each as (cluster, [(source id, file name,
+    position, record)]), read from the staging file (in a worker)."""
+    conn = sqlite3.connect(f"file:{staging_path}?mode=ro", uri=True)
+    try:
+        group, current = [], None
+        for cluster, source_id, filename, position, blob in conn.execute(
+            "SELECT cluster, source_id, filename, position, record FROM records "
+            "WHERE cluster BETWEEN ? AND ? ORDER BY cluster, rid", [first, last]):
+            if cluster != current and group:
+                yield current, group
+                group = []
+            current = cluster
+            group.append((source_id, filename, position, pickle.loads(blob)))
+        if group:
+            yield current, group
+    finally:
+        conn.close()
+
+
+def take_in_papers(db: sqlite_utils.Database, paths: list) -> None:
+    """Copy merging shards' rows in, in order, with SQL. A paper whose id an earlier
+    paper took (different papers that would share an id) is left out here and noted in
+    temp.merged as a clash: it is merged again under an id of its own."""
+    conn = _attached(db, paths)
+    for k in range(len(paths)):
+        conn.execute(f"CREATE TEMP TABLE seen AS SELECT id FROM shard{k}.papers WHERE id IN (SELECT id FROM main.papers)")
+        for table in PAPER_TABLES:
+            name = table.split(".")[-1]
+            columns = ", ".join(columns_of(name))
+            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM shard{k}.{name} "
+                         f"WHERE {paper_id_column(name)} NOT IN temp.seen ORDER BY rowid")
+        conn.execute(f"INSERT INTO temp.merged SELECT cluster, paper_id, clash OR paper_id IN temp.seen "
+                     f"FROM shard{k}.merged ORDER BY rowid")
+        conn.execute("DROP TABLE temp.seen")
+    _detach(conn, paths)
+
+
+def clashing_papers(db: sqlite_utils.Database):
+    """The clusters whose paper id another paper had taken, with their records, in order."""
+    clusters = [c for (c,) in db.conn.execute("SELECT cluster FROM temp.merged WHERE clash ORDER BY cluster")]
+    for cluster in clusters:
+        group = [(source_id, filename, position, pickle.loads(blob)) for source_id, filename, position, blob in
+                 db.conn.execute("SELECT source_id, filename, position, record FROM staging.records "
+                                 "WHERE cluster = ? ORDER BY rid", [cluster])]
+        yield cluster, group
+
+
+def load_papers(db: sqlite_utils.Database, papers) -> None:
+    """Write the rows of papers merged here (from ``paper_values``) in batches."""
     batches = Batches(db)
-    for rows in merged:
-        batches.add({**rows, "shared_papers": [rows["papers"][0][:1]]})
-        if on_paper:
-            on_paper()
+    for rows in papers:
+        batches.add(rows)
     batches.flush()
 
 
 def add_journals(db: sqlite_utils.Database) -> None:
     """Journals from the names the sources gave, then every paper's journal_id."""
-    mentions = db.conn.execute("SELECT DISTINCT title, abbreviation FROM staging.journal_mentions").fetchall()
+    mentions = db.conn.execute("SELECT DISTINCT title, abbreviation, issn_l, issns FROM staging.journal_mentions").fetchall()
     journals, journal_of = assign_journals([tuple(m) for m in mentions])
     insert_rows(db, "journals", [{**j, "paper_count": 0} for j in journals])
-    db.conn.execute("CREATE TEMP TABLE journal_of (title TEXT, abbreviation TEXT, journal_id TEXT)")
-    db.conn.executemany("INSERT INTO journal_of VALUES (?, ?, ?)", [(t, a, j) for (t, a), j in journal_of.items()])
+    db.conn.execute("CREATE TEMP TABLE journal_of (title TEXT, abbreviation TEXT, issn_l TEXT, issns TEXT, journal_id TEXT)")
+    db.conn.executemany("INSERT INTO journal_of VALUES (?, ?, ?, ?, ?)", [(*m, j) for m, j in journal_of.items()])
     db.conn.executescript("""
         CREATE INDEX staging.journal_mentions_paper ON journal_mentions (paper_id);
         UPDATE papers SET journal_id = (
             SELECT journal_of.journal_id FROM staging.journal_mentions m
             JOIN journal_of ON journal_of.title IS m.title AND journal_of.abbreviation IS m.abbreviation
+                            AND journal_of.issn_l IS m.issn_l AND journal_of.issns IS m.issns
             WHERE m.paper_id = papers.id);
     """)
     db["papers"].create_index(["journal_id"], if_not_exists=True)  # the one finish() would make
@@ -290,10 +307,11 @@ def add_authors(db: sqlite_utils.Database) -> None:
     """One row per author; the fullest spelling names them ("Ailish Malone" over "A Malone")."""
     db.conn.executescript("""
         CREATE INDEX staging.author_names_id ON author_names (author_id, name);
-        INSERT INTO authors (id, name, paper_count)
+        INSERT INTO authors (id, name, orcid, paper_count)
         SELECT author_id,
                (SELECT name FROM staging.author_names n2 WHERE n2.author_id = n.author_id
                 ORDER BY length(name) DESC, name LIMIT 1),
+               min(orcid),
                count(DISTINCT paper_id)
         FROM staging.author_names n GROUP BY author_id ORDER BY author_id;
     """)
@@ -350,18 +368,6 @@ def add_topics(db: sqlite_utils.Database, topics) -> None:
         CREATE TEMP TABLE topic_counts AS SELECT topic_id, count(*) AS n FROM paper_topics GROUP BY topic_id;
         UPDATE topics SET paper_count = coalesce((SELECT n FROM temp.topic_counts WHERE topic_id = topics.id), 0);
         DROP TABLE temp.topic_counts;""")
-
-
-def add_disagreements(db: sqlite_utils.Database) -> None:
-    """The paper fields on which sources give different values (the disagreements view
-    reads it); only papers with several records can have any."""
-    db.conn.execute("""
-        INSERT INTO disagreement_fields (paper_id, field, value_count)
-        SELECT paper_id, field, count(DISTINCT value) FROM provenance
-        WHERE chosen IS NOT NULL AND value IS NOT NULL
-          AND paper_id IN temp.shared_papers
-        GROUP BY paper_id, field HAVING count(DISTINCT value) > 1
-        ORDER BY paper_id, field""")
 
 
 def finish(db: sqlite_utils.Database) -> None:

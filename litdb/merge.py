@@ -5,36 +5,43 @@ when they share a DOI (compared lower-case) or a PMID; records with the same
 normalised title and year join them, unless the papers so joined would carry
 different DOIs.
 
-Merge rule, field by field ("most complete wins"; ties go to the higher-priority
-source: PubMed pages before aggregator records, then file name order):
-- title, abstract, volume, issue, pages, journal title: the longest value;
-- publication_date, epub_date: the most precise date ("2017-05-12" over "2017")
-  among those that agree with the highest-priority source's (a more precise date
-  never moves a paper to another year or month); year follows the chosen date;
-- doi, pmid, pmcid, journal abbreviation, open_access_url, copyright: the first given;
+Merge rule. Sources are trusted by kind, not by length: curated bibliographic records
+(PubMed page, MEDLINE, PubMed XML, PubMed CSV) first, then publisher records (JATS,
+Crossref, PMC pages), then indexes (OpenAlex, Semantic Scholar), then the aggregator
+and citation-manager exports (RIS, BibTeX, CSL-JSON); within a kind, file name order,
+then order in the file (each reader's TRUST, litdb/readers). Field by field (FIELDS):
+- most fields: the value of the most trusted source that gives one. Values are
+  compared normalised (case, markup, white space, a trailing full stop): titles that
+  differ only so are one title, shown as the most trusted source prints it;
+- publication_date, epub_date: the most precise date ("2017-05-12" over "2017") among
+  those that agree with the most trusted source's (a more precise date never moves a
+  paper to another year or month); year follows the chosen date;
 - citation_count: the highest (counts only grow, so the highest is the latest);
 - is_open_access: true when any source says the paper is free to read, else false
   when any source says it is not;
-- authors: the longest list (then the one with more characters: full names over
-  initials); names are then upgraded from other sources where the same person
-  (same surname, same first initial) is given more fully;
-- publication_types, keywords: the union, in source order;
-- references, MeSH terms, grants, affiliations: the source that lists the most.
-Every source's value of every field goes to ``provenance``, with ``chosen`` = 1
-when it is the value the paper shows.
+- authors: the most trusted complete list (else the longest list, ties to trust): a
+  complete list completes an "et al." one. Each person is then completed from the
+  other sources (same family name and first initial): a fuller name, an ORCID,
+  affiliations;
+- issns, publication_types, keywords: the union, in trust order;
+- references, MeSH terms, grants: the source that lists the most (ties to trust).
+Every source's value of every field goes to ``provenance``, with ``chosen`` = 1 when
+it is (normalised) the value the paper shows; a field whose sources give different
+normalised values is a disagreement.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 
 from .normalize import fold, stable_id, title_key, to_json
-from .records import PaperRecord
+from .readers import TRUST
+from .records import Author, PaperRecord
 from .topics import Vocabulary, paper_topics
 
-SOURCE_PRIORITY = {"pubmed_page": 0, "aggregator_json": 1}
 JOURNAL_STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "de", "la", "und", "et"}
 
 
@@ -43,30 +50,35 @@ class SourceRecord:
     source_id: int
     filename: str
     record: PaperRecord
+    position: int = 0  # the record's place in its file
 
 
 def priority_order(group: list[SourceRecord]) -> list[SourceRecord]:
-    """Sources of one paper, highest priority first: PubMed pages, then file name order."""
-    return sorted(group, key=lambda s: (SOURCE_PRIORITY.get(s.record.format, 9), s.filename, s.source_id))
+    """Sources of one paper, most trusted first: by kind, then file name, then place."""
+    return sorted(group, key=lambda s: (TRUST.get(s.record.format, 9), s.filename, s.source_id, s.position))
 
 
 def paper_rows(group: list[SourceRecord], topics: Vocabulary, salt: str | None = None) -> dict[str, list[dict]]:
     """All rows one paper contributes, from the records of its sources: the papers
-    row, its authors, references, MeSH terms, grants, topics and provenance, and the
-    journal as its sources name it (resolved to a journal id once all are known)."""
+    row, its authors, references, MeSH terms, grants, topics, provenance and
+    disagreements, and the journal as its sources name it (resolved to a journal id
+    once all are known)."""
     paper = merge_group(priority_order(group), salt)
     chosen = paper.pop("_chosen")
-    title, abbreviation = paper.pop("_journal")
+    journal = paper.pop("_journal")
     rows = {"papers": [paper], "paper_authors": [], "author_names": [], "paper_references": [],
             "mesh_terms": [], "grants": [], "provenance": chosen["provenance"],
-            "journal_mentions": [{"paper_id": paper["id"], "title": title, "abbreviation": abbreviation}]}
-    for position, (name, affiliations) in enumerate(chosen["authors"], 1):
-        author_id = stable_id("author", name_key(name))
+            "disagreement_fields": chosen["disagreements"],
+            "journal_mentions": [{"paper_id": paper["id"], **journal}]}
+    for position, person in enumerate(chosen["authors"], 1):
+        author_id = stable_id("author", name_key(person.name))
         rows["paper_authors"].append({
-            "paper_id": paper["id"], "author_id": author_id, "position": position,
-            "affiliations": to_json(affiliations) if affiliations else None,
+            "paper_id": paper["id"], "author_id": author_id, "position": position, "name": person.name,
+            "family": person.family, "given": person.given, "orcid": person.orcid,
+            "affiliations": to_json(person.affiliations) if person.affiliations else None,
         })
-        rows["author_names"].append({"author_id": author_id, "paper_id": paper["id"], "name": name})
+        rows["author_names"].append({"author_id": author_id, "paper_id": paper["id"], "name": person.name,
+                                     "orcid": person.orcid})
     for ref in chosen["references"]:
         rows["paper_references"].append({**vars(ref), "paper_id": paper["id"]})  # flat dataclasses: vars() is asdict() without the deep copy
     for position, term in enumerate(chosen["mesh_terms"], 1):
@@ -77,49 +89,71 @@ def paper_rows(group: list[SourceRecord], topics: Vocabulary, salt: str | None =
     return rows
 
 
-def _first(values):
+MARKUP = re.compile(r"<[^>]{0,200}>")
+
+
+def value_key(text: str | None) -> str | None:
+    """A value as compared between sources: markup, case, white space and a trailing
+    full stop do not count ("Cerebellum and dystonia." is "cerebellum and Dystonia")."""
+    if text is None:
+        return None
+    if "<" in text:
+        text = MARKUP.sub("", text)
+    return " ".join(fold(text).split()).rstrip(".").rstrip()
+
+
+def _trusted(values):
     return values[0] if values else None
 
 
-def _longest(values):
-    return max(values, key=len) if values else None  # max() keeps the first of equals
-
-
 def _most_precise_date(values):
-    """The most precise of the dates that agree with the first source's date: a more
-    precise date never moves a paper to another year or month ("2022-01" stays even
-    when another source says "2021-10-05", its e-publication date)."""
+    """The most precise of the dates that agree with the most trusted source's date: a
+    more precise date never moves a paper to another year or month ("2022-01" stays
+    even when another source says "2021-10-05", its e-publication date)."""
     if not values:
         return None
     agreeing = [v for v in values if v.startswith(values[0]) or values[0].startswith(v)]
-    return max(agreeing, key=len)
+    return max(agreeing, key=len)  # max() keeps the first (most trusted) of equals
 
 
-RULES = {
-    "title": _longest, "abstract": _longest, "volume": _longest, "issue": _longest,
-    "pages": _longest, "journal_title": _longest, "publication_date": _most_precise_date,
-    "epub_date": _most_precise_date, "doi": _first, "pmid": _first, "pmcid": _first,
-    "journal_abbreviation": _first, "open_access_url": _first, "copyright": _first,
+def _union(lists) -> list[str]:
+    out, seen = [], set()
+    for items in lists:
+        for item in items:
+            key = value_key(item)
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    return out
+
+
+# Every field of a record that becomes a value of the paper: its merge rule. Provenance
+# lists these fields (and the counts of references, MeSH terms, grants) for every source.
+FIELDS = {
+    "title": _trusted, "doi": _trusted, "pmid": _trusted, "pmcid": _trusted, "abstract": _trusted,
+    "journal_title": _trusted, "journal_abbreviation": _trusted, "issn_l": _trusted,
+    "issns": _union, "year": _trusted, "publication_date": _most_precise_date,
+    "epub_date": _most_precise_date, "volume": _trusted, "issue": _trusted, "pages": _trusted,
     "citation_count": lambda vs: max(vs) if vs else None,
     "is_open_access": lambda vs: (True in vs) or (False if False in vs else None),
+    "open_access_url": _trusted, "authors": None, "authors_complete": None,  # merge_authors
+    "publication_types": _union, "keywords": _union, "copyright": _trusted,
 }
+LISTS = ("references", "mesh_terms", "grants")  # the fullest list wins
 
 
 def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
-    """One ``papers`` row (plus the chosen child lists and provenance) from one cluster."""
+    """One ``papers`` row (plus the chosen child lists, provenance and disagreements)
+    from the records of one paper, most trusted first."""
     records = [s.record for s in group]
     merged = {}
-    for field, rule in RULES.items():
-        merged[field] = rule([getattr(r, field) for r in records if getattr(r, field) is not None])
-    years = [r.year for r in records if r.year is not None]
-    merged["year"] = int(merged["publication_date"][:4]) if merged["publication_date"] else _first(years)
-
-    authors, complete, author_source = merge_authors(records)
-    merged["authors"] = authors
-    merged["authors_complete"] = complete
-    merged["publication_types"] = _union(r.publication_types for r in records)
-    merged["keywords"] = _union(r.keywords for r in records)
-    most = {k: max(records, key=lambda r: len(getattr(r, k))) for k in ("references", "mesh_terms", "grants")}
+    for field, rule in FIELDS.items():
+        if rule is not None:
+            merged[field] = rule([v for r in records if (v := getattr(r, field)) is not None and v != []])
+    if merged["publication_date"]:
+        merged["year"] = int(merged["publication_date"][:4])
+    merged["authors"], merged["authors_complete"] = merge_authors(records)
+    most = {k: max(records, key=lambda r: len(getattr(r, k))) for k in LISTS}  # max() keeps the first of equals
 
     if merged["doi"]:
         identity = "doi:" + merged["doi"]
@@ -128,29 +162,25 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
     elif title_key(merged["title"]):
         identity = f"title:{title_key(merged['title'])}:{merged['year']}"
     else:  # a title of punctuation only ("???"): the paper is known by where it came from
-        identity = f"source:{group[0].filename}:{group[0].record.title}"
+        identity = f"source:{group[0].filename}:{group[0].position}:{group[0].record.title}"
     # The salt sets apart a paper whose identity another paper has already (see
-    # load.take_out_shared_papers).
+    # load.papers_to_merge_again).
     paper_id = stable_id("paper", identity, *([salt] if salt else []))
 
-    # Affiliation texts by author, when the source that gave the names printed them.
-    with_affiliations = []
-    for k, name in enumerate(authors):
-        texts = []
-        if author_source is not None and k < len(author_source.author_affiliations):
-            numbers = author_source.author_affiliations[k]
-            texts = [author_source.affiliations[n] for n in numbers if n in author_source.affiliations]
-        with_affiliations.append((name, texts))
-
-    provenance = []
+    provenance, keys_by_field = [], {}
     for s in group:
         for field, value, note in _source_values(s.record):
-            chosen_value = _shown(field, merged, most)
+            shown = _shown(field, merged, most)
+            key = value_key(value)
+            is_claim = field.startswith("aggregator:") or note is not None or field not in _COMPARED
+            if not is_claim:
+                keys_by_field.setdefault(field, set()).add(key)
             provenance.append({
                 "paper_id": paper_id, "source_id": s.source_id, "field": field, "value": value,
-                "chosen": None if field.startswith("aggregator:") or note else int(value == chosen_value),
-                "note": note,
+                "chosen": None if is_claim else int(key == value_key(shown)), "note": note,
             })
+    disagreements = [{"paper_id": paper_id, "field": field, "value_count": len(keys)}
+                     for field, keys in sorted(keys_by_field.items()) if len(keys) > 1]
     return {
         "id": paper_id,
         "doi": merged["doi"],
@@ -159,7 +189,8 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
         "title": merged["title"],
         "abstract": merged["abstract"],
         "journal_id": None,
-        "_journal": (merged["journal_title"], merged["journal_abbreviation"]),
+        "_journal": {"title": merged["journal_title"], "abbreviation": merged["journal_abbreviation"],
+                     "issn_l": merged["issn_l"], "issns": to_json(merged["issns"]) if merged["issns"] else None},
         "year": merged["year"],
         "publication_date": merged["publication_date"],
         "epub_date": merged["epub_date"],
@@ -169,62 +200,68 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
         "citation_count": merged["citation_count"],
         "is_open_access": None if merged["is_open_access"] is None else int(merged["is_open_access"]),
         "open_access_url": merged["open_access_url"],
-        "authors_complete": int(complete),
-        "authors": to_json(authors),
-        "publication_types": to_json(merged["publication_types"]),
-        "keywords": to_json(merged["keywords"]),
+        "authors_complete": int(merged["authors_complete"]),
+        "authors": to_json([a.name for a in merged["authors"]]),
+        "publication_types": to_json(merged["publication_types"] or []),
+        "keywords": to_json(merged["keywords"] or []),
         "copyright": merged["copyright"],
         "reference_count": len(most["references"].references),
         "source_count": len({s.source_id for s in group}),
         "_chosen": {
-            "authors": with_affiliations,
+            "authors": merged["authors"],
             "references": most["references"].references,
             "mesh_terms": most["mesh_terms"].mesh_terms,
             "grants": most["grants"].grants,
             "provenance": provenance,
+            "disagreements": disagreements,
         },
     }
 
 
-def _union(lists) -> list[str]:
-    out, seen = [], set()
-    for items in lists:
-        for item in items:
-            if item.casefold() not in seen:
-                seen.add(item.casefold())
-                out.append(item)
-    return out
-
-
-def merge_authors(records: list[PaperRecord]) -> tuple[list[str], bool, PaperRecord | None]:
-    """The longest author list, names upgraded from the other sources; is it complete?"""
+def merge_authors(records: list[PaperRecord]) -> tuple[list[Author], bool]:
+    """The most trusted complete author list (else the longest), each person completed
+    from the other sources; is the list complete?"""
     with_authors = [r for r in records if r.authors]
     if not with_authors:
-        return [], False, None
-    best = max(with_authors, key=lambda r: (len(r.authors), sum(map(len, r.authors))))
-    names = list(best.authors)
+        return [], False
+    complete = [r for r in with_authors if r.authors_complete]
+    best = complete[0] if complete else max(with_authors, key=lambda r: len(r.authors))
+    people = [Author(**vars(a)) for a in best.authors]  # copies: the records stay as read
     for other in with_authors:
         if other is best:
             continue
-        for k, name in enumerate(names):
-            for candidate in other.authors:
-                if len(candidate) > len(name) and same_person(name, candidate):
-                    names[k] = candidate
-    complete = best.authors_complete or any(
-        r.authors_complete and len(r.authors) == len(names) for r in with_authors
-    )
-    return names, complete, best
+        for person in people:
+            match = next((c for c in other.authors if same_person(person, c)), None)
+            if match is None:
+                continue
+            if len(match.name) > len(person.name) and not person.group:
+                person.name, person.given = match.name, match.given or person.given
+                person.family = match.family or person.family
+            person.orcid = person.orcid or match.orcid
+            person.affiliations = person.affiliations or list(match.affiliations)
+    return people, bool(complete)
+
+
+# Letters that Unicode does not decompose into a Latin letter and an accent
+# ("Łukasz" would stay apart from "Lukasz"): folded by hand.
+LATIN_LETTERS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d",
+                               "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th",
+                               "ı": "i", "ħ": "h", "Ħ": "h", "ŀ": "l", "Ŀ": "l", "ŧ": "t", "Ŧ": "t"})
 
 
 def name_key(name: str) -> str:
-    """A name's words, folded: 'Lehéricy S' -> 'lehericy s'; names in any script keep their letters."""
-    return re.sub(r"[\W\d_]+", " ", fold(name)).strip()
+    """A name's words, folded: 'Lehéricy S' -> 'lehericy s', 'Łukasz' -> 'lukasz',
+    'Søren' -> 'soren'; names in any script keep their letters."""
+    return re.sub(r"[\W\d_]+", " ", fold(name.translate(LATIN_LETTERS) if not name.isascii() else name)).strip()
 
 
-def same_person(a: str, b: str) -> bool:
-    """'A Malone' and 'Ailish Malone': same surname, compatible first initial."""
-    ta, tb = name_key(a).split(), name_key(b).split()
-    return bool(ta and tb) and ta[-1] == tb[-1] and (len(ta) == 1 or len(tb) == 1 or ta[0][0] == tb[0][0])
+def same_person(a: Author, b: Author) -> bool:
+    """'A Malone' and 'Ailish Malone': same family name, compatible first initial."""
+    if a.group or b.group:
+        return a.group and b.group and name_key(a.name) == name_key(b.name)
+    fa, fb = name_key(a.family or a.name.split()[-1]), name_key(b.family or b.name.split()[-1])
+    ga, gb = name_key(a.given or ""), name_key(b.given or "")
+    return bool(fa) and fa == fb and (not ga or not gb or ga[0] == gb[0])
 
 
 def _value_text(value) -> str | None:
@@ -237,24 +274,18 @@ def _value_text(value) -> str | None:
     return str(value)
 
 
-PROVENANCE_FIELDS = [
-    "title", "doi", "pmid", "pmcid", "abstract", "journal_title", "journal_abbreviation",
-    "year", "publication_date", "epub_date", "volume", "issue", "pages", "citation_count",
-    "is_open_access", "open_access_url", "authors", "authors_complete", "publication_types",
-    "keywords", "copyright",
-]
-
-
 def _source_values(record: PaperRecord):
     """(field, value as text, note) for everything one record says."""
-    for field in PROVENANCE_FIELDS:
+    for field in FIELDS:
         value = getattr(record, field)
         if value is None or value == []:
             continue
         if field == "authors_complete" and not record.authors:
             continue
+        if field == "authors":
+            value = [a.name for a in value]
         yield field, _value_text(value), None
-    for field in ("references", "mesh_terms", "grants"):
+    for field in LISTS:
         if getattr(record, field):
             yield field, str(len(getattr(record, field))), None
     for claim in record.claims:
@@ -263,9 +294,15 @@ def _source_values(record: PaperRecord):
 
 def _shown(field, merged, most) -> str | None:
     """The value the papers row shows for a field, as text, to mark provenance as chosen."""
-    if field in ("references", "mesh_terms", "grants"):
+    if field in LISTS:
         return str(len(getattr(most[field], field)))
+    if field == "authors":
+        return _value_text([a.name for a in merged["authors"]])
     return _value_text(merged.get(field))
+
+
+# Fields whose sources' values are compared (chosen, disagreements); the rest are claims.
+_COMPARED = set(FIELDS) | set(LISTS)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -297,12 +334,13 @@ def _letters_in_order(short: str, word: str) -> bool:
     return all(ch in rest for ch in short)
 
 
-def assign_journals(mentions: list[tuple[str | None, str | None]]) -> tuple[list[dict], dict]:
-    """One journal per group of (title, abbreviation) mentions: the pair a paper's
-    sources give joins its two names; an abbreviation seen alone joins the single
-    title it abbreviates (if exactly one does). Returns the ``journals`` rows (without
-    paper counts) and the journal id of every mention."""
-    mentions = sorted(set(m for m in mentions if m[0] or m[1]), key=lambda m: (m[0] or "", m[1] or ""))
+def assign_journals(mentions: list[tuple]) -> tuple[list[dict], dict]:
+    """One journal per group of (title, abbreviation, issn_l, issns as JSON) mentions:
+    mentions that share an ISSN are one journal; the pair a paper's sources give joins
+    its two names; an abbreviation seen alone joins the single title it abbreviates (if
+    exactly one does). Returns the ``journals`` rows (without paper counts) and the
+    journal id of every mention."""
+    mentions = sorted(set(m for m in mentions if m[0] or m[1]), key=lambda m: tuple(v or "" for v in m))
     parent = list(range(len(mentions)))
 
     def find(i):
@@ -316,14 +354,14 @@ def assign_journals(mentions: list[tuple[str | None, str | None]]) -> tuple[list
             parent[max(a, b)] = min(a, b)
 
     first_by: dict = {}
-    for i, (title, abbreviation) in enumerate(mentions):
-        for kind, name in (("t", title), ("a", abbreviation)):
-            words = " ".join(_journal_words(name))
-            if words:
-                if (kind, words) in first_by:
-                    join(first_by[(kind, words)], i)
+    for i, (title, abbreviation, issn_l, issns) in enumerate(mentions):
+        names = [("t", " ".join(_journal_words(title))), ("a", " ".join(_journal_words(abbreviation)))]
+        for kind, key in names + [("issn", issn) for issn in _issns(issn_l, issns)]:
+            if key:
+                if (kind, key) in first_by:
+                    join(first_by[(kind, key)], i)
                 else:
-                    first_by[(kind, words)] = i
+                    first_by[(kind, key)] = i
     titles = {words: i for (kind, words), i in first_by.items() if kind == "t"}
     for (kind, words), i in first_by.items():
         if kind == "a" and mentions[i][0] is None:
@@ -341,6 +379,8 @@ def assign_journals(mentions: list[tuple[str | None, str | None]]) -> tuple[list
     for members in groups.values():
         titles_ = [mentions[i][0] for i in members if mentions[i][0]]
         abbreviations = [mentions[i][1] for i in members if mentions[i][1]]
+        linking = [mentions[i][2] for i in members if mentions[i][2]]
+        issns = sorted({issn for i in members for issn in _issns(None, mentions[i][3])})
         title = max(titles_, key=len) if titles_ else None
         abbreviation = sorted(abbreviations, key=lambda a: (-abbreviations.count(a), a))[0] if abbreviations else None
         key = " ".join(_journal_words(title or abbreviation)) or fold(title or abbreviation).strip()
@@ -352,10 +392,20 @@ def assign_journals(mentions: list[tuple[str | None, str | None]]) -> tuple[list
             # NLM catalogue titles carry a subtitle after " : ": the name leaves it out
             "id": journal_id, "name": (title or abbreviation).split(" : ")[0], "title": title,
             "abbreviation": abbreviation,
+            "issn_l": sorted(linking, key=lambda v: (-linking.count(v), v))[0] if linking else None,
+            "issns": to_json(issns) if issns else None,
         })
         for i in members:
             journal_of[mentions[i]] = journal_id
     return sorted(journals, key=lambda j: j["id"]), journal_of
+
+
+def _issns(issn_l: str | None, issns: str | None) -> list[str]:
+    """The ISSNs of a mention: its linking ISSN and the JSON list of the others."""
+    out = [issn_l] if issn_l else []
+    if issns:
+        out += json.loads(issns)
+    return [v.upper() for v in out]
 
 
 @functools.lru_cache(maxsize=65536)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 TABLES = {
     "journals": {
-        "columns": {"id": str, "name": str, "title": str, "abbreviation": str, "paper_count": int},
+        "columns": {"id": str, "name": str, "title": str, "abbreviation": str, "issn_l": str, "issns": str,
+                    "paper_count": int},
         "pk": "id",
     },
     "papers": {
@@ -25,11 +26,12 @@ TABLES = {
         "foreign_keys": [("journal_id", "journals", "id")],
     },
     "authors": {
-        "columns": {"id": str, "name": str, "paper_count": int},
+        "columns": {"id": str, "name": str, "orcid": str, "paper_count": int},
         "pk": "id",
     },
     "paper_authors": {
-        "columns": {"paper_id": str, "author_id": str, "position": int, "affiliations": str},
+        "columns": {"paper_id": str, "author_id": str, "position": int, "name": str, "family": str, "given": str,
+                    "orcid": str, "affiliations": str},
         "pk": ("paper_id", "position"),
         "foreign_keys": [("paper_id", "papers", "id"), ("author_id", "authors", "id")],
     },
@@ -70,10 +72,15 @@ TABLES = {
     "sources": {
         "columns": {
             "id": int, "filename": str, "sha256": str, "bytes": int, "format": str,
-            "status": str, "error": str, "records": int,
+            "status": str, "error": str, "records": int, "rejected_records": int,
         },
         "pk": "id",
         "not_null": {"filename", "sha256", "bytes", "status"},
+    },
+    "rejected_records": {
+        "columns": {"source_id": int, "position": int, "line": int, "reason": str},
+        "pk": ("source_id", "position"),
+        "foreign_keys": [("source_id", "sources", "id")],
     },
     "disagreement_fields": {
         "columns": {"paper_id": str, "field": str, "value_count": int},
@@ -93,8 +100,8 @@ TABLES = {
 # Foreign keys get an index automatically; these are the faceted and sorted columns.
 INDEXES = {
     "papers": [["year"], ["is_open_access"], ["doi"], ["pmid"], ["citation_count"], ["publication_date"]],
-    "authors": [["name"]],
-    "journals": [["name"], ["title"], ["abbreviation"]],
+    "authors": [["name"], ["orcid"]],
+    "journals": [["name"], ["title"], ["abbreviation"], ["issn_l"]],
     "paper_references": [["journal"], ["year"], ["doi"]],
     "mesh_terms": [["term"], ["major"]],
     "sources": [["status"], ["format"]],

@@ -15,6 +15,7 @@ from conftest import ROOT, SEEDS, aggregator_seed, build_quietly, copy_seeds, du
 from litdb import build as pipeline
 from litdb import load
 from litdb.normalize import stable_id
+from litdb.readers import UNKNOWN_FORMAT
 
 
 def test_cli_builds_and_prints_summary(tmp_path):
@@ -31,11 +32,11 @@ BAD_SEEDS = {
     "binary.bin": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8 text: invalid byte 0x89 at offset 0"),
     "nul.txt": (b"PMID: 1\x00\x00", "binary file: NUL byte at offset 7"),
     "truncated.json": (b'{"title": "Cerebellum", "authors": "A B", "doi": "10.1',
-                       "invalid JSON at line 1, column 50: Unterminated string starting at"),
+                       "invalid JSON at line 1, column 50: Unterminated string starting at line 1, column 50"),
     "multiline.json": (b'{\n  "title": "x",\n  "doi" "10.1000/x"\n}',
                        "invalid JSON at line 3, column 9: Expecting ':' delimiter"),
     "notes.txt": (b"Some notes about cerebellum papers to read later.\n",
-                  "unknown format: neither a PubMed abstract page nor an aggregator JSON record"),
+                  UNKNOWN_FORMAT),
     "untitled.json": (b'{"title": "", "doi": "10.1000/x"}', "record has no title"),
 }
 
@@ -201,11 +202,15 @@ def test_shadow_library_links_in_any_text_never_reach_the_database(tmp_path):
 
 
 def test_a_seed_changed_during_the_build_stops_it(tmp_path):
-    """Papers with several records are read again from their files after grouping: a
-    file that changed in between is an error, never a silent mix of two versions."""
-    from litdb.build import merge_again
-    with pytest.raises(RuntimeError, match="000_a766678b1bddf855.txt: changed during the build; build again"):
-        merge_again(SEEDS, ([(1, "000_a766678b1bddf855.txt", "0" * 64, 0)], None))
+    """A big export is read in parts, by several workers: a file that changed between
+    two of its reads is an error, never a silent mix of two versions."""
+    from litdb.build import FileRead, combine_parts
+    part = {"filename": "big.nbib", "status": "loaded", "error": None, "records": 2, "rejected_records": 0}
+    reads = [FileRead({**part, "sha256": "a" * 64}), FileRead({**part, "sha256": "b" * 64})]
+    with pytest.raises(RuntimeError, match="^big.nbib: changed during the build; build again$"):
+        list(combine_parts(reads))
+    [whole] = combine_parts([FileRead({**part, "sha256": "a" * 64}), FileRead({**part, "sha256": "a" * 64})])
+    assert whole.source["records"] == 4
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path):
@@ -240,9 +245,8 @@ def test_timings_of_each_step_on_request(tmp_path):
     timed = run_build("--seeds", SEEDS, "--db", tmp_path / "b.db", "--timings")
     assert timed.returncode == 0
     steps = [line.rsplit(None, 2)[0] for line in timed.stderr.splitlines()]
-    assert steps == ["read, parse, merge and write each record", "group records into papers",
-                     "read again and merge 0 papers with several records",
-                     "journals, authors, cited papers, topics, disagreements",
+    assert steps == ["read and stage every record", "group records into papers", "merge each paper",
+                     "journals, authors, cited papers, topics",
                      "indexes, full-text search, statistics, swap", "total"]
     assert all(line.endswith(" s") for line in timed.stderr.splitlines())
 
@@ -298,18 +302,21 @@ def test_the_link_walker_looks_into_every_kind_of_value_or_refuses():
 
 def test_a_build_that_cannot_go_on_says_why_in_one_line(tmp_path, monkeypatch, capsys):
     import build as cli
-    from litdb.build import merge_again
+    read_seed_file = pipeline.read_seed_file
 
-    def seed_changed(seeds_dir, paper):  # as if the file changed between its two reads
-        return merge_again(seeds_dir, ([(*where[:2], "0" * 64, where[3]) for where in paper[0]], paper[1]))
+    def seed_changed(path, part=0, parts=1):  # as if the file changed between the reads of its parts
+        read = read_seed_file(path, part, parts)
+        if part == 1 and path.name.startswith("000"):
+            read.source["sha256"] = "0" * 64
+        return read
 
     seeds = copy_seeds(tmp_path)
-    _aggregator_seed(seeds, "twin.json", doi="10.1007/S12311-014-0601-4")  # the page's paper again
     (tmp_path / "literature.db").write_bytes(b"previous")
-    monkeypatch.setattr("litdb.build.merge_again", seed_changed)
+    monkeypatch.setattr(pipeline, "read_seed_file", seed_changed)
+    monkeypatch.setattr(pipeline, "SLICE_BYTES", 1)  # every file is read in parts
     assert cli.main(["--seeds", str(seeds), "--db", str(tmp_path / "literature.db")]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"build failed: {seeds / '000_a766678b1bddf855.txt'}: changed during the build; build again"]
+    assert err == ["build failed: 000_a766678b1bddf855.txt: changed during the build; build again"]
     assert (tmp_path / "literature.db").read_bytes() == b"previous"
 
 
@@ -321,10 +328,10 @@ def test_a_worker_that_fails_leaves_no_file_behind(tmp_path, monkeypatch):
     (tmp_path / "literature.db").write_bytes(b"previous")
     read_seed_file = pipeline.read_seed_file
 
-    def failing(path):
+    def failing(path, part=0, parts=1):
         if path.name == "seed_0000011.txt":
             raise RuntimeError(f"{path}: changed during the build; build again")
-        return read_seed_file(path)
+        return read_seed_file(path, part, parts)
 
     monkeypatch.setattr(pipeline, "read_seed_file", failing)
     monkeypatch.setattr(pipeline, "CHUNK", 1)

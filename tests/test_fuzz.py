@@ -53,7 +53,7 @@ REJECTIONS = re.compile(
     r"|invalid JSON: a number with thousands of digits"
     r"|JSON is a \w+, expected an object or a list of objects"
     r"|record has no title"
-    r"|unknown format: neither a PubMed abstract page nor an aggregator JSON record"
+    r"|unknown format: not a format this build reads"
     r"|no citation line like '\. 2014 Dec;13\(6\):666-8\.' before the abstract"
     r"|no title after the citation line"
 )

@@ -5,7 +5,8 @@ import json
 import sqlite_utils
 
 from conftest import FIXTURES, SEEDS, build_quietly, copy_seeds
-from litdb.merge import is_abbreviation_of, same_person
+from litdb.merge import is_abbreviation_of, name_key, same_person
+from litdb.records import Author
 
 OLD = "486bd29b069a"
 
@@ -49,14 +50,15 @@ def test_same_paper_in_both_formats_is_one_row(tmp_path):
     assert db["papers"].count == 2
     paper = db["papers"].get(OLD)  # the id follows the DOI, so it is the PubMed-only id
     assert paper["doi"] == "10.1007/s12311-014-0601-4"
-    # "Dissecting the Links Between Cerebellum and Dystonia" has as many characters as the
-    # PubMed title: the tie goes to the PubMed page.
+    # "Dissecting the Links Between Cerebellum and Dystonia" is the same title once
+    # normalised: shown as the more trusted source (the PubMed page) prints it.
     assert paper["title"] == "Dissecting the links between cerebellum and dystonia"
     assert paper["publication_date"] == "2014-12-01" and paper["year"] == 2014  # most precise
     assert paper["abstract"].startswith("Dystonia is a common movement disorder")
     assert (paper["volume"], paper["issue"], paper["pages"]) == ("13", "6", "666-668")
     assert paper["citation_count"] == 30 and paper["is_open_access"] == 0
-    # The longest author list wins and is complete; "A. Malone" is upgraded to the full name.
+    # The page's list is cut ("et al."): the complete list wins; "A. Malone" is upgraded to
+    # the full name the page gives.
     assert json.loads(paper["authors"]) == ["Ailish Malone", "M. Manto", "C. Hass"]
     assert paper["authors_complete"] == 1
     assert json.loads(paper["publication_types"]) == ["Editorial", "Journal Article"]
@@ -65,7 +67,7 @@ def test_same_paper_in_both_formats_is_one_row(tmp_path):
     journal = db["journals"].get(paper["journal_id"])
     assert (journal["name"], journal["title"], journal["abbreviation"]) == ("The Cerebellum", "The Cerebellum", "Cerebellum")
     assert [a["name"] for a in db.query(
-        "select name from authors join paper_authors on author_id = authors.id where paper_id = ? order by position",
+        "select authors.name from authors join paper_authors on author_id = authors.id where paper_id = ? order by position",
         [OLD])] == ["Ailish Malone", "M. Manto", "C. Hass"]
 
 
@@ -86,15 +88,16 @@ def test_provenance_keeps_every_source_value(tmp_path):
         {"filename": "000_a766678b1bddf855.txt", "field": "title",
          "value": "Dissecting the links between cerebellum and dystonia", "chosen": 1, "note": None},
         {"filename": "002_same.json", "field": "title",
-         "value": "Dissecting the Links Between Cerebellum and Dystonia", "chosen": 0, "note": None},
+         "value": "Dissecting the Links Between Cerebellum and Dystonia", "chosen": 1, "note": None},
     ]
 
 
 def test_disagreements_view_lists_fields_where_sources_differ(tmp_path):
     db = build_with(tmp_path, {"002_same.json": SAME_PAPER_JSON})
     fields = sorted({r["field"] for r in db.query("select field from disagreements where paper_id = ?", [OLD])})
-    assert fields == ["authors", "authors_complete", "publication_date", "publication_types", "title"]
-    # the DOI is the same once normalised, volume "13 " is "13": no disagreement there
+    assert fields == ["authors", "authors_complete", "publication_date", "publication_types"]
+    # the DOI is the same once normalised, volume "13 " is "13", the titles differ only in
+    # case and markup: no disagreement there
 
 
 def test_reference_links_to_cited_paper_by_journal_volume_and_page(tmp_path):
@@ -154,7 +157,14 @@ def test_identity_doi_then_pmid_then_title_and_year(tmp_path):
 
 
 def test_name_and_journal_matching():
-    assert same_person("A Malone", "Ailish Malone") and not same_person("B Malone", "Ailish Malone")
+    def person(name, family, given):
+        return Author(name=name, family=family, given=given)
+
+    malone = person("Ailish Malone", "Malone", "Ailish")
+    assert same_person(person("A Malone", "Malone", "A"), malone)
+    assert not same_person(person("B Malone", "Malone", "B"), malone)
+    assert not same_person(Author(name="Malone Study Group", group=True), malone)
+    assert name_key("Łukasz Søren Lehéricy") == name_key("Lukasz Soren Lehericy") == "lukasz soren lehericy"
     assert is_abbreviation_of("Cerebellum Ataxias", "Cerebellum and Ataxias")
     assert is_abbreviation_of("Mov Disord", "Movement Disorders")
     assert is_abbreviation_of("Proc Natl Acad Sci U S A",
@@ -164,17 +174,18 @@ def test_name_and_journal_matching():
 
 
 def test_a_paper_with_one_record_states_each_field_once():
-    """Disagreements are looked for only among papers with several records
-    (load.add_disagreements): one record never gives a compared field twice."""
+    """One record never gives a compared field twice (so a paper with one record never
+    disagrees with itself)."""
     from litdb.build import read_seed_file
     from litdb.merge import SourceRecord, paper_rows
     from litdb.topics import load_vocabulary
 
     vocabulary, checked = load_vocabulary(), 0
     for path in [*SEEDS.iterdir(), *FIXTURES.glob("*.txt"), *(FIXTURES / "variants").iterdir()]:
-        for record in read_seed_file(path)[1]:
-            rows = paper_rows([SourceRecord(1, path.name, record)], vocabulary)
+        for position, record in read_seed_file(path).records:
+            rows = paper_rows([SourceRecord(1, path.name, record, position)], vocabulary)
             fields = [p["field"] for p in rows["provenance"] if p["chosen"] is not None]
             assert len(fields) == len(set(fields)), path.name
+            assert rows["disagreement_fields"] == [], path.name
             checked += 1
     assert checked >= 30
