@@ -85,8 +85,32 @@ COUNT = re.compile(r"[0-9]{1,18}")
 MAX_DEPTH = 32
 
 
+# Keys only the aggregator writes (its own fields, in its capitalisation).
+OWN_KEYS = ("PeriodicalId", "PeriodicalName", "PeriodicalIF", "ListUrlMain", "platform", "EPubDate", "JCRName",
+            "PubModel", "DOIUrl", "TitleCN", "AbstractTextCN", "FirstCategoryId", "RegionNum", "RegionCategory",
+            "ArticlePicture", "resultStr")
+# Semantic Scholar's names, which the aggregator keeps beside a lower-case "doi"
+# (the Graph API itself has no "doi" at the top: its DOI is in externalIds).
+S2_STYLE_KEYS = ("publicationDate", "citationCount", "isOpenAccess", "openAccessPdf", "publicationTypes")
+# The lines after the JSON: "引用次数: 45" / "Citations: 5", then "Abstract". Outside a
+# JSON string such a line is no JSON at all, so no other JSON format has one.
+TRAILER_LINE = re.compile(r"\n[ \t]*(?:引用次数|Citations?)[ \t]*[:：]|\n[ \t]*Abstract[ \t]*(?:\n|$)")
+
+
 def looks_like(text: str) -> bool:
-    return text.lstrip().startswith(("{", "["))
+    from .csl_json import json_head
+    head = json_head(text)
+    return head is not None and is_aggregator(text, head)
+
+
+def is_aggregator(text: str, head: str) -> bool:
+    """The aggregator's own keys, or its trailer lines, or Semantic Scholar's field names
+    with a top-level "doi" and none of the Graph API's own ids."""
+    from .csl_json import has_any
+    from .semantic_scholar import S2_KEYS
+    if has_any(head, OWN_KEYS) or TRAILER_LINE.search(text):
+        return True
+    return '"doi"' in head and has_any(head, S2_STYLE_KEYS) and not has_any(head, S2_KEYS)
 
 
 # A line opening another JSON record ends the trailer of the one before. Found by

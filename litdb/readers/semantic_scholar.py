@@ -1,12 +1,104 @@
-"""Placeholder: the semantic_scholar reader is being written (claims no file yet)."""
+"""Semantic Scholar Graph API paper JSON (api.semanticscholar.org/graph/v1/paper/...):
+one paper, the list a batch request returns (null where an id was not found), or a
+search page ({"total": ..., "offset": ..., "next": ..., "data": [...]}).
+
+fieldsOfStudy and s2FieldsOfStudy are Semantic Scholar's classifiers, not the paper's
+keywords, and are left out. openAccessPdf is {"url", "status", ...}; its url may be
+empty, and a link that is not http(s) is never taken.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..normalize import expand_pages, iso_date, normalize_doi
+from ..records import Claim, PaperRecord, Reference
+from .aggregator_json import _publication_types
+from .common import author_from_display, parse_date
+from .csl_json import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
+                       read_items, text_of)
 
 NAME = "semantic_scholar"
 TRUST = 2
 
+# Keys of the Graph API's paper that no other JSON we read has (the aggregator's records,
+# made from Semantic Scholar data, share citationCount, openAccessPdf and the like).
+S2_KEYS = ("paperId", "externalIds", "corpusId", "s2FieldsOfStudy", "influentialCitationCount", "publicationVenue",
+           "citationStyles")
+
+
+def is_semantic_scholar(head: str) -> bool:
+    return has_any(head, S2_KEYS)
+
 
 def looks_like(text: str) -> bool:
-    return False
+    head = json_head(text)
+    if head is None or not is_semantic_scholar(head):
+        return False
+    from .aggregator_json import is_aggregator
+    return not is_aggregator(text, head)
+
+
+def _data(data: dict):
+    items = data.get("data")
+    return (items, "data") if isinstance(items, list) and "paperId" not in data else None
 
 
 def read(text: str):
-    raise ValueError("the semantic_scholar reader is not written yet")
+    return read_items(text, _data, parse_paper)
+
+
+HTTP = re.compile(r"https?://", re.IGNORECASE)
+
+
+def parse_paper(paper: dict) -> PaperRecord:
+    ids = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
+    title = plain(paper.get("title"))
+    record = PaperRecord(format=NAME, title=title or "")
+    # "doi" at the top: the older v1 API (api.semanticscholar.org/v1/paper/...)
+    record.doi = normalize_doi(text_of(ids.get("DOI"))) or normalize_doi(text_of(paper.get("doi")))
+    record.pmid = pmid_of(ids.get("PubMed"))
+    record.pmcid = pmcid_of(ids.get("PubMedCentral"))
+    paper_id = text_of(paper.get("paperId"))
+    if not title:
+        what = record.doi or record.pmid or paper_id
+        raise ValueError(f"paper {what} has no title" if what else "paper has no title and no identifier")
+    record.abstract = paragraphs(paper.get("abstract"))
+
+    journal = paper.get("journal") if isinstance(paper.get("journal"), dict) else {}
+    venue = paper.get("publicationVenue") if isinstance(paper.get("publicationVenue"), dict) else {}
+    record.journal_title = plain(journal.get("name")) or plain(venue.get("name")) or plain(paper.get("venue"))
+    record.volume = text_of(journal.get("volume"))
+    record.pages = expand_pages(text_of(journal.get("pages")))
+    record.issns = issns(venue.get("issn"), venue.get("alternate_issns"))
+
+    year, month, day = parse_date(text_of(paper.get("publicationDate")))
+    record.year = year or integer(paper.get("year"))
+    record.publication_date = iso_date(year, month, day) if year else iso_date(record.year)
+
+    for person in paper.get("authors") or []:
+        name = text_of(person.get("name")) if isinstance(person, dict) else None
+        a = author_from_display(name) if name else None
+        if a:
+            record.authors.append(a)
+    record.publication_types = _publication_types(paper.get("publicationTypes"))
+    record.citation_count = integer(paper.get("citationCount"))
+    record.is_open_access = boolean(paper.get("isOpenAccess"))
+    pdf = paper.get("openAccessPdf")
+    url = text_of(pdf.get("url")) if isinstance(pdf, dict) else None
+    if url and HTTP.match(url):
+        record.open_access_url = url
+    elif url:
+        record.claims.append(Claim("open_access_url", url, "ignored: not an http(s) link"))
+
+    for position, ref in enumerate([r for r in paper.get("references") or [] if isinstance(r, dict)], 1):
+        cited = plain(ref.get("title"))
+        if cited:
+            ref_ids = ref.get("externalIds") if isinstance(ref.get("externalIds"), dict) else {}
+            record.references.append(Reference(
+                position=len(record.references) + 1, citation=cited, title=cited, year=integer(ref.get("year")),
+                journal=plain(ref.get("venue")) or None, doi=normalize_doi(text_of(ref_ids.get("DOI"))),
+                pmid=pmid_of(ref_ids.get("PubMed"))))
+    if paper_id:
+        record.claims.append(Claim("semantic_scholar", paper_id, "Semantic Scholar paper id"))
+    return record
