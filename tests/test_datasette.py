@@ -106,9 +106,10 @@ def test_source_disagreements_query_runs(server):
 def test_json_shapes(server):
     array = get_json(server, "/literature/journals.json", _shape="array")
     assert array == [
-        {"id": "0cf861b7e02d", "name": "Cerebellum", "title": None, "abbreviation": "Cerebellum", "paper_count": 1},
+        {"id": "0cf861b7e02d", "name": "Cerebellum", "title": None, "abbreviation": "Cerebellum", "issn_l": None,
+         "issns": None, "paper_count": 1},
         {"id": "a6d5cc27217e", "name": "Cerebellum and Ataxias", "title": "Cerebellum and Ataxias",
-         "abbreviation": None, "paper_count": 1},
+         "abbreviation": None, "issn_l": None, "issns": None, "paper_count": 1},
     ]
     assert get_json(server, "/literature/journals.json", _shape="objects")["rows"] == array
     status, _, body = get(server, "/literature/journals.json", _shape="array", _nl="on")
