@@ -115,7 +115,7 @@ def test_json_shapes(server):
     status, _, body = get(server, "/literature/journals.json", _shape="array", _nl="on")
     assert [json.loads(line) for line in body.splitlines()] == array
     default = get_json(server, "/literature/journals.json")
-    assert default["columns"] == ["id", "name", "title", "abbreviation", "paper_count"]
+    assert default["columns"] == ["id", "name", "title", "abbreviation", "issn_l", "issns", "paper_count"]
     assert default["rows"][0] == ["0cf861b7e02d", "Cerebellum", None, "Cerebellum", 1]
 
 
