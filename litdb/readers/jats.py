@@ -77,26 +77,33 @@ def _strip_namespaces(root) -> None:
             element.tag = element.tag.rsplit("}", 1)[1]
 
 
-def element_text(element, skip=()) -> str | None:
+def element_text(element, skip=(), parts_of=()) -> str | None:
     """The text of an element, inline markup dropped, white space folded; entity
-    references the DTD would declare (&nbsp;, &mdash;) become their characters, and
-    the descendants named in ``skip`` (a <label>, an <xref>) are left out."""
+    references the DTD would declare (&nbsp;, &mdash;) become their characters, an
+    <etal/> the words it stands for, and the descendants named in ``skip`` (a <label>,
+    an <xref>) are left out. Children named in ``parts_of`` that the file prints with
+    nothing between them ("<institution>A</institution><country>B</country>") are
+    kept apart by a comma."""
     if element is None:
         return None
     parts: list[str] = []
-    _collect(element, parts, skip)
+    _collect(element, parts, skip, parts_of)
     return clean_space("".join(parts))
 
 
-def _collect(element, parts: list[str], skip) -> None:
+def _collect(element, parts: list[str], skip, parts_of) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
         if isinstance(child, etree._Entity):
             # "&nbsp;" -> U+00A0; an entity no list names stays as it was written
             parts.append(html.entities.html5.get(child.name + ";", child.text))
+        elif child.tag == "etal" and not len(child) and not child.text:
+            parts.append(" et al")
         elif isinstance(child.tag, str) and child.tag not in skip:
-            _collect(child, parts, skip)
+            if child.tag in parts_of and parts and parts[-1][-1:].isalnum():
+                parts.append(", ")
+            _collect(child, parts, skip, parts_of)
         if child.tail:
             parts.append(child.tail)
 
@@ -255,7 +262,10 @@ def _authors(meta) -> list:
 def _aff_text(aff) -> str | None:
     """An affiliation as printed, without its label ("1", "a") and the ids of its
     institution (a ROR or Ringgold id is no text)."""
-    return element_text(aff, skip=("label", "sup", "institution-id", "email", "fn"))
+    return element_text(aff, skip=("label", "sup", "institution-id", "email", "fn"), parts_of=AFF_PARTS)
+
+
+AFF_PARTS = {"institution", "institution-wrap", "addr-line", "city", "state", "postal-code", "country"}
 
 
 def _abstract(meta) -> str | None:

@@ -110,8 +110,10 @@ def _read_whole(text: str):
 
 
 def _shift_lines(message: str, offset: int) -> str:
-    """parse_xml's 'invalid XML at line 3, ...' of a record's text, as a line of the file."""
-    return re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + offset}", message, count=1)
+    """parse_xml's 'invalid XML at line 3, ...' of a record's text, with lines of the
+    file (lxml's message repeats the place at its end: said once)."""
+    message = re.sub(r", line \d+, column \d+$", "", message)
+    return re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + offset}", message)
 
 
 def _record_or_error(element, position: int, line: int):
