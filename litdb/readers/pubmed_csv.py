@@ -1,12 +1,164 @@
-"""Placeholder: the pubmed_csv reader is being written (claims no file yet)."""
+"""PubMed's CSV export ("Save", format CSV, on pubmed.ncbi.nlm.nih.gov): UTF-8 with a
+byte order mark (decode() drops it), every field quoted, one row a paper, under
+
+    "PMID","Title","Authors","Citation","First Author","Journal/Book",
+    "Publication Year","Create Date","PMCID","NIHMS ID","DOI"
+
+Read with the csv module. What the columns hold, and what is made of them:
+- Authors: PubMed's summary form, family name then initials, a full stop at the end:
+  "Malone A, Manto M, Hass C." -> Author("A Malone", "Malone", "A"). Collective authors
+  follow a semicolon: "Polack FP, Gruber WC; C4591001 Clinical Trial Group." An author
+  list ending in "et al." is marked incomplete; so is a row with only "First Author".
+- Citation: "Cerebellum. 2014 Dec;13(6):666-8. doi: 10.1007/s12311-014-0601-4. Epub
+  2014 Aug 23." gives the date, volume, issue, pages (expanded), the epub date and
+  "Online ahead of print"; the journal is the "Journal/Book" column, an NLM
+  abbreviation (a book chapter's citation starts "In: ": then it is the book's title).
+- PMCID, DOI, NIHMS ID (a claim, as MEDLINE's MID). "Create Date" is when PubMed made
+  the record, not a date of the paper: left out.
+
+No split_records: PubMed saves at most 10,000 rows a file, read in well under a second,
+and a quoted field may hold a new line, so cutting the text needs the csv parser anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from ..normalize import clean_space, expand_pages, iso_date, normalize_doi, parse_date_words
+from ..records import Claim, PaperRecord, RecordError
+from .common import author, parse_date
+from .medline import SUFFIXES, author_from_initials
 
 NAME = "pubmed_csv"
 TRUST = 0
 
+HEADER = ["PMID", "Title", "Authors", "Citation", "First Author", "Journal/Book", "Publication Year",
+          "Create Date", "PMCID", "NIHMS ID", "DOI"]
+REQUIRED = ["PMID", "Title", "Authors", "Citation", "DOI"]
+CITATION = re.compile(
+    r"^(?P<journal>[^.]+)\.\s+(?P<date>(?:1[5-9]|20)\d\d\b[^;:.]*?)\s*(?:;(?P<vip>[^.]*))?\.(?:\s+(?P<rest>.*))?$")
+VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
+EPUB = re.compile(r"\bEpub\s+((?:1[5-9]|20)\d\d(?:\s+[A-Za-z]{3}(?:\s+\d{1,2})?)?)")
+CITATION_DOI = re.compile(r"\bdoi:\s*(10\.\S+?)\.?(?:\s|$)")
+ET_AL = re.compile(r",?\s*et al\.?$")
+
 
 def looks_like(text: str) -> bool:
-    return False
+    """Its first line is PubMed's header: PMID, Title, Authors, Citation ... DOI."""
+    first = text[:1024].lstrip("\ufeff").split("\n", 1)[0]
+    if not first.replace('"', "").startswith("PMID,Title,Authors,Citation"):
+        return False
+    try:
+        return "DOI" in next(csv.reader([first]))
+    except csv.Error:
+        return False
 
 
 def read(text: str):
-    raise ValueError("the pubmed_csv reader is not written yet")
+    """Every row as a PaperRecord in file order; a row that cannot be read is a
+    RecordError (its position among the rows, the line it starts on) in its place."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    try:
+        header = [clean_space(name) or "" for name in next(reader)]
+    except (StopIteration, csv.Error):
+        raise ValueError("not a PubMed CSV export: no header row") from None
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise ValueError(f"not a PubMed CSV export: no {', '.join(missing)} column in the header")
+    position = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            position += 1
+            yield RecordError(position, line, f"invalid CSV: {e}")
+            continue
+        if not row:  # a blank line
+            continue
+        position += 1
+        if len(row) != len(header):
+            yield RecordError(position, line, f"a row of {len(row)} fields under a header of {len(header)}")
+            continue
+        try:
+            yield _record(dict(zip(header, row)), line)
+        except ValueError as e:
+            yield RecordError(position, line, str(e))
+
+
+def _record(row: dict[str, str], line: int) -> PaperRecord:
+    def value(name):
+        return clean_space(row.get(name))
+
+    pmid, title = value("PMID"), value("Title")
+    if pmid and not pmid.isdigit():
+        raise ValueError(f"PMID is not a number: {pmid[:40]!r}")
+    if not pmid and not title:
+        raise ValueError("a row with neither a PMID nor a title")
+    record = PaperRecord(format=NAME, title=title or "", pmid=pmid, line=line)
+    record.doi = normalize_doi(value("DOI"))
+    pmcid = value("PMCID")
+    record.pmcid = pmcid if pmcid and re.fullmatch(r"PMC\d+", pmcid) else None
+    if (nihms := value("NIHMS ID")):
+        record.claims.append(Claim("nihms_id", nihms, "NIHMS ID"))
+    _authors(record, value("Authors"), value("First Author"))
+    year = value("Publication Year")
+    record.year = int(year) if year and year.isdigit() and len(year) == 4 else None
+    _citation(record, value("Citation") or "", value("Journal/Book"))
+    if record.publication_date is None and record.year:
+        record.publication_date = iso_date(record.year)
+    return record
+
+
+def _authors(record: PaperRecord, authors: str | None, first_author: str | None) -> None:
+    """'Malone A, Manto M; Dystonia Coalition.' -> two persons, then a group."""
+    if not authors:
+        found = author_from_initials(first_author.rstrip(".")) if first_author else None
+        record.authors = [found] if found else []
+        record.authors_complete = not found
+        return
+    text = authors
+    if ET_AL.search(text):
+        text, record.authors_complete = ET_AL.sub("", text), False
+    text = text.rstrip(".")  # the full stop that ends the list
+    persons, *groups = text.split(";")
+    for name in persons.split(","):
+        words = name.split()
+        if words and words[-1] in SUFFIXES:  # "Smith JA Jr"
+            words = words[:-1]
+        # a person is "Family INITIALS"; an entry that is not (a group before any person) is a group
+        found = (author_from_initials(name) if len(words) == 1 or (words and words[-1].isupper())
+                 else author(name=name, group=True))
+        if found:
+            record.authors.append(found)
+    for group in groups:
+        if (found := author(name=group, group=True)):
+            record.authors.append(found)
+
+
+def _citation(record: PaperRecord, citation: str, journal: str | None) -> None:
+    if citation.startswith("In: "):  # a book chapter: Journal/Book is the book
+        record.journal_title = journal
+        return
+    record.journal_abbreviation = journal
+    m = CITATION.match(citation)
+    if not m:
+        return
+    year, month, day = parse_date(m.group("date"))
+    if year and (record.year is None or year == record.year):
+        record.year, record.publication_date = year, iso_date(year, month, day)
+    if m.group("vip") and (vip := VIP.match(m.group("vip").strip())):
+        record.volume = clean_space(vip.group("volume"))
+        record.issue = clean_space(vip.group("issue"))
+        record.pages = expand_pages(vip.group("pages"))
+    rest = m.group("rest") or ""
+    if (epub := EPUB.search(rest)) and (date := parse_date_words(epub.group(1))):
+        record.epub_date = iso_date(*date)
+    if record.doi is None and (doi := CITATION_DOI.search(rest)):
+        record.doi = normalize_doi(doi.group(1))
+    if "Online ahead of print" in rest:
+        record.claims.append(Claim("status", "Online ahead of print", "printed at the end of the citation"))
