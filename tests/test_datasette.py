@@ -116,7 +116,7 @@ def test_json_shapes(server):
     assert [json.loads(line) for line in body.splitlines()] == array
     default = get_json(server, "/literature/journals.json")
     assert default["columns"] == ["id", "name", "title", "abbreviation", "issn_l", "issns", "paper_count"]
-    assert default["rows"][0] == ["0cf861b7e02d", "Cerebellum", None, "Cerebellum", 1]
+    assert default["rows"][0] == ["0cf861b7e02d", "Cerebellum", None, "Cerebellum", None, None, 1]
 
 
 def test_csv(server):
