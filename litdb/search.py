@@ -1,0 +1,619 @@
+"""PubMed-style search queries, parsed and translated into parameterised SQL over
+literature.db. Pure: no I/O; plugins/search.py runs the SQL.
+
+    query    := item (operator? item)*         left to right, as PubMed reads it:
+                                               a OR b AND c is (a OR b) AND c
+    operator := AND | OR | NOT                 any case (people type "and")
+    item     := "(" query ")" | term
+    term     := words [tag] | "phrase" [tag]   a tag applies to all the words since the
+                                               last operator, parenthesis or phrase:
+                                               Malone A[au], basal ganglia[mh]
+    words    := cerebell* ...                  '*' ends a word: truncation, inside
+                                               quotes too ("cerebell* nucle*")
+
+Untagged words are searched one by one (ANDed) in title, abstract and keywords; the words
+of a tagged term or a phrase are searched together. Every value the user typed reaches
+SQLite as a bound parameter (":p0", ":p1", ...), never as SQL text; text searches are
+FTS5 expressions in which each word is a quoted string, so that FTS5's own syntax (NEAR,
+^, column filters, +, -) in what the user typed is only searched for as words.
+
+Errors are QueryError: one line saying what is wrong, with the character position.
+Where PubMed forgives (a trailing operator, a word of punctuation only), the query runs
+and a note says what was ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+# Bounds on what one query may ask of the database (see SECURITY.md).
+MAX_LENGTH = 1000  # characters
+MAX_TERMS = 64
+MAX_DEPTH = 10  # nested parentheses
+MIN_PREFIX = 3  # letters before a '*': "a*" would scan most of the index
+
+# bm25 weights of the papers_fts columns (title, abstract, keywords): title first.
+BM25 = "bm25(papers_fts, 10.0, 1.0, 4.0)"
+
+# Field tags, PubMed's short and long spellings, to what they search.
+TAGS = {
+    "ti": "title", "title": "title",
+    "ab": "abstract", "abstract": "abstract",
+    "tiab": "tiab", "title/abstract": "tiab",
+    "tw": "text", "text word": "text", "all": "text", "all fields": "text",
+    "au": "author", "author": "author", "auth": "author",
+    "ta": "journal", "journal": "journal", "jour": "journal", "jt": "journal",
+    "mh": "mesh", "mesh": "mesh", "mesh terms": "mesh",
+    "majr": "mesh_major", "mesh major topic": "mesh_major",
+    "kw": "keyword", "ot": "keyword", "keyword": "keyword", "keywords": "keyword", "other term": "keyword",
+    "pt": "type", "publication type": "type",
+    "topic": "topic",
+    "dp": "date", "pdat": "date", "publication date": "date", "date - publication": "date",
+}
+FTS_COLUMNS = {"title": "{title}", "abstract": "{abstract}", "tiab": "{title abstract}",
+               "keyword": "{keywords}", "text": None}
+KNOWN_TAGS = "[ti] [ab] [tiab] [tw] [au] [ta] [journal] [mh] [majr] [kw] [ot] [pt] [topic] [dp] [pdat]"
+
+OPERATORS = {"AND", "OR", "NOT"}
+
+
+class QueryError(ValueError):
+    """A query that cannot be run: what is wrong, and where (0-based character position)."""
+
+    def __init__(self, message: str, position: int):
+        super().__init__(f"{message} (at character {position + 1})")
+        self.position = position
+
+
+# --- the tree -----------------------------------------------------------------------
+
+
+@dataclass
+class Term:
+    text: str  # the words as typed, '*' included
+    field: str  # a value of TAGS, or "text" when untagged
+    position: int
+
+
+@dataclass
+class Op:
+    op: str  # AND, OR, NOT (binary: left and not right)
+    left: object
+    right: object
+
+
+@dataclass
+class Not:
+    """A leading NOT: every paper but these (NOT review[pt])."""
+    child: object
+
+
+# --- reading the query ----------------------------------------------------------------
+
+_WORD = re.compile(r'[^\s()"\[\]]+')
+_LETTERS = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps, near enough
+
+
+def _has_letters(text: str) -> bool:
+    return bool(_LETTERS.search(text))
+
+
+def tokens(query: str, notes: list[str]):
+    """(kind, text, position): kinds "(", ")", "op", "word", "phrase", "tag"."""
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c.isspace():
+            i += 1
+        elif c in "()":
+            yield c, c, i
+            i += 1
+        elif c == '"':
+            end = query.find('"', i + 1)
+            if end < 0:
+                raise QueryError("a quote is opened and never closed", i)
+            text = " ".join(query[i + 1:end].split())
+            if not _has_letters(text):
+                notes.append(f"ignored the empty phrase at character {i + 1}")
+            else:
+                yield "phrase", text, i
+            i = end + 1
+        elif c == "[":
+            end = query.find("]", i + 1)
+            if end < 0:
+                raise QueryError("a field tag '[' is opened and never closed", i)
+            yield "tag", query[i + 1:end], i
+            i = end + 1
+        elif c == "]":
+            raise QueryError("']' without a '[' before it", i)
+        else:
+            word = _WORD.match(query, i).group()
+            if word.upper() in OPERATORS:
+                yield "op", word.upper(), i
+            elif not _has_letters(word):
+                notes.append(f"ignored '{word}' at character {i + 1} (no letters or digits)")
+            else:
+                yield "word", word, i
+            i += len(word)
+
+
+def parse(query: str) -> tuple[object | None, list[str]]:
+    """The tree of a query (None when it holds no term) and notes on what was ignored."""
+    if len(query) > MAX_LENGTH:
+        raise QueryError(f"the query is {len(query):,} characters long; at most {MAX_LENGTH:,} are searched", MAX_LENGTH)
+    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", query)
+    if bad:
+        raise QueryError(f"the query holds a control character (U+{ord(bad.group()):04X})", bad.start())
+    notes: list[str] = []
+    stream = list(tokens(query, notes))
+    parser = _Parser(stream, len(query), notes)
+    tree = parser.sequence(depth=0)
+    if parser.i < len(stream):  # sequence() stops only at a ')' it did not open
+        raise QueryError("')' without a '(' before it", stream[parser.i][2])
+    return tree, notes
+
+
+class _Parser:
+    def __init__(self, stream, length, notes):
+        self.stream, self.length, self.notes = stream, length, notes
+        self.i = 0
+        self.terms = 0
+
+    def term(self, text, tag, position):
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise QueryError(f"more than {MAX_TERMS} search terms", position)
+        if tag is None:
+            return Term(text, "text", position)
+        name, tag_position = tag
+        key = " ".join(name.lower().split())
+        if key not in TAGS:
+            raise QueryError(f"unknown field tag [{name}]; known tags: {KNOWN_TAGS}", tag_position)
+        return Term(text, TAGS[key], position)
+
+    def items(self):
+        """The items of one level, as (kind, node or operator, position): terms and
+        parenthesised groups ("item") and operators ("op"); stops before a ')'."""
+        out, words = [], []  # words: untagged words waiting for a tag or for the next item
+
+        def flush():
+            out.extend(("item", self.term(w, None, p), p) for w, p in words)
+            words.clear()
+
+        while self.i < len(self.stream):
+            kind, text, position = self.stream[self.i]
+            if kind == ")":
+                break
+            self.i += 1
+            if kind == "word":
+                words.append((text, position))
+            elif kind == "tag":
+                if words:  # the tag takes every word since the last operator, phrase or group
+                    out.append(("item", self.term(" ".join(w for w, _ in words), (text, position), words[0][1]), words[0][1]))
+                    words.clear()
+                elif out and out[-1][0] == "phrase":
+                    _, node, p = out[-1]
+                    out[-1] = ("item", self.term(node.text, (text, position), p), p)
+                    self.terms -= 1  # the phrase was counted once already
+                elif out and out[-1][0] == "group":
+                    raise QueryError(f"the field tag [{text}] follows a ')': put it on each term inside", position)
+                else:
+                    raise QueryError(f"the field tag [{text}] has no term before it", position)
+            else:
+                flush()
+                if kind == "phrase":
+                    out.append(("phrase", self.term(text, None, position), position))
+                elif kind == "op":
+                    out.append(("op", text, position))
+                elif kind == "(":
+                    node = self.group(position)
+                    out.append(("group", node, position))
+        flush()
+        return [("item" if k in ("phrase", "group") else k, v, p) for k, v, p in out]
+
+    def group(self, opened_at):
+        depth = getattr(self, "_depth", 0) + 1
+        if depth > MAX_DEPTH:
+            raise QueryError(f"parentheses nested more than {MAX_DEPTH} deep", opened_at)
+        self._depth = depth
+        node = self.sequence(depth)
+        self._depth = depth - 1
+        if self.i >= len(self.stream):
+            raise QueryError("a '(' is never closed", opened_at)
+        self.i += 1  # the ')'
+        if node is None:
+            raise QueryError("empty parentheses", opened_at)
+        return node
+
+    def sequence(self, depth):
+        """Fold one level left to right; adjacent items are ANDed."""
+        items = self.items()
+        at_end = self.i >= len(self.stream)
+        tree, pending = None, None  # pending: (operator, position) waiting for its right side
+        for kind, value, position in items:
+            if kind == "op":
+                if pending:
+                    raise QueryError(f"{value} follows {pending[0]}: a term is missing between them", position)
+                if tree is None and value != "NOT":
+                    raise QueryError(f"{value} has no term before it", position)
+                pending = (value, position)
+            elif tree is None:
+                tree = Not(value) if pending else value
+                pending = None
+            else:
+                tree = Op(pending[0] if pending else "AND", tree, value)
+                pending = None
+        if pending:
+            if not (at_end and depth == 0):
+                raise QueryError(f"{pending[0]} has no term after it", pending[1])
+            self.notes.append(f"ignored the {pending[0]} at the end (character {pending[1] + 1})")
+            if tree is None:
+                return None
+        return tree
+
+
+# --- translating the tree ---------------------------------------------------------
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like_pattern(text: str, position: int) -> str:
+    """A case-insensitive LIKE pattern: the whole text, or its beginning when it ends in '*'."""
+    prefix = text.endswith("*")
+    stem = text.rstrip("*").strip()
+    if "*" in stem:
+        raise QueryError("'*' can only end a term", position + text.index("*"))
+    if prefix and len(stem) < MIN_PREFIX:
+        raise QueryError(f"'{text}': truncation needs at least {MIN_PREFIX} characters before the '*'", position)
+    return _like_escape(stem) + ("%" if prefix else "")
+
+
+def fts_string(text: str, position: int) -> str:
+    """One FTS5 phrase for the words of a term: each word a quoted string, '*' after a
+    word making it a prefix; FTS5 syntax inside a word stays inside its quotes."""
+    parts, offset = [], 0
+    for word in text.split():
+        prefix = word.endswith("*")
+        stem = word.rstrip("*")
+        if "*" in stem:
+            raise QueryError("'*' can only end a word", position + text.index("*", offset))
+        offset = text.index(word, offset) + len(word)
+        letters = _LETTERS.findall(stem)
+        if not letters:
+            continue
+        if prefix and len(letters[-1]) < MIN_PREFIX:
+            raise QueryError(f"'{word}': truncation needs at least {MIN_PREFIX} letters before the '*'", position)
+        parts.append('"' + stem.replace('"', '""') + '"' + (" *" if prefix else ""))
+    return " + ".join(parts)
+
+
+_DATE = re.compile(r"(\d{4})(?:[/-](\d{1,2})(?:[/-](\d{1,2}))?)?")
+
+
+def _date_bound(text: str, position: int, upper: bool) -> tuple[str, int | None]:
+    """('2015-03', None) for a month or day; ('', 2015) for a year alone."""
+    m = _DATE.fullmatch(text)
+    if not m:
+        raise QueryError(f"cannot read the date '{text}': write 2015, 2015/03 or 2015/03/14", position)
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
+        raise QueryError(f"'{text}' is not a date", position)
+    if not month:
+        return "", int(year)
+    key = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+    return key + ("~" if upper else ""), None  # '~' sorts after '-': the whole month or day
+
+
+_INITIALS = re.compile(r"[^\W\d_]{1,2}|[^\W\d_a-z]{3}")  # "A", "AB", "ab", "ABC"
+
+
+def parse_author(text: str) -> tuple[list[str], str, bool]:
+    """(family name words, initials, family is a prefix), casefolded: PubMed's
+    "Malone A", "Malone, Ailish", "Ailish Malone", "van der Berg J", "Malo*"."""
+    text = " ".join(text.replace(".", " ").split())
+    prefix = text.endswith("*")
+    text = text.rstrip("*").strip()
+    if "," in text:
+        family, _, given = text.partition(",")
+        return family.casefold().split(), "".join(w[0] for w in re.split(r"[\s-]+", given.casefold()) if w), prefix
+    words = text.split()
+    if len(words) > 1 and _INITIALS.fullmatch(words[-1]):
+        return [w.casefold() for w in words[:-1]], words[-1].casefold(), prefix
+    if len(words) > 1:  # a full name as printed, given names first: "Ailish Malone"
+        return [words[-1].casefold()], "".join(w[0] for w in re.split(r"[\s-]+", " ".join(words[:-1]).casefold()) if w), prefix
+    return [w.casefold() for w in words], "", prefix
+
+
+def author_matches(name: str | None, query: str | None) -> int:
+    """Whether an author's name as stored ("Ailish Malone", "A B Malone", "Malone, Ailish")
+    is the author of a PubMed author term: the same family name and initials that begin
+    with the ones asked for. An SQL function (pubmed_author)."""
+    if not name or not query:
+        return 0
+    family, initials, prefix = parse_author(query)
+    name = " ".join(name.replace(".", " ").split()).casefold()
+    if "," in name:
+        stored_family, _, given = name.partition(",")
+        words_family, given = stored_family.split(), given
+    else:
+        words = name.split()
+        k = len(family)
+        if len(words) < k or not family:
+            return 0
+        words_family, given = words[len(words) - k:], " ".join(words[:len(words) - k])
+    if len(words_family) != len(family) or words_family[:-1] != family[:-1]:
+        return 0
+    last, want = words_family[-1], family[-1]
+    if not (last.startswith(want) if prefix and not initials else last == want):
+        return 0
+    stored_initials = "".join(w[0] for w in re.split(r"[\s-]+", given) if w)
+    return int(stored_initials.startswith(initials))
+
+
+def _journal_key(text: str | None) -> str:
+    return " ".join(re.sub(r"[.,:;()&]", " ", text or "").casefold().split())
+
+
+def journal_matches(name: str | None, title: str | None, abbreviation: str | None, query: str | None) -> int:
+    """Whether a journal is the one a [ta] term names: its name, title or abbreviation,
+    dots, case and punctuation aside ("J Neurosci" is "J. Neurosci."); an NLM title's
+    subtitle may be left out ("Movement disorders" for "Movement disorders : official
+    journal of ..."); 'Mov Disord*' is a prefix. An SQL function (pubmed_journal)."""
+    if not query:
+        return 0
+    prefix = query.rstrip().endswith("*")
+    want = _journal_key(query.rstrip().rstrip("*"))
+    for value in (name, title, abbreviation):
+        if not value:
+            continue
+        for key in {_journal_key(value), _journal_key(re.split(r" [:=] | \(", value)[0])}:
+            if key == want or prefix and key.startswith(want):
+                return 1
+    return 0
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the translated queries call."""
+    conn.create_function("pubmed_author", 2, author_matches, deterministic=True)
+    conn.create_function("pubmed_journal", 4, journal_matches, deterministic=True)
+
+
+@dataclass
+class Search:
+    """A query translated: `where` is an SQL condition on `papers AS p`; `rank` the FTS5
+    expression that orders (bm25) and marks (snippet) the results, None when nothing in
+    the query is a text search; `pure` when the whole query is that one FTS5 expression."""
+
+    query: str
+    where: str
+    rank: str | None
+    pure: bool
+    params: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+class _Translator:
+    def __init__(self):
+        self.params: dict[str, object] = {}
+
+    def bind(self, value) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return ":" + name
+
+    def fts(self, node) -> str | None:
+        """The FTS5 expression of a subtree made only of text terms; else None."""
+        if isinstance(node, Term):
+            if node.field not in FTS_COLUMNS:
+                return None
+            phrase = fts_string(node.text, node.position)
+            if not phrase:
+                return None
+            columns = FTS_COLUMNS[node.field]
+            return f"{columns} : ({phrase})" if columns else f"({phrase})"
+        if isinstance(node, Op):
+            left, right = self.fts(node.left), self.fts(node.right)
+            if left and right:
+                return f"({left} {node.op} {right})"
+        return None
+
+    def positive(self, node) -> list[str]:
+        """The FTS5 expressions of the text terms that a result is found by (not under NOT)."""
+        if isinstance(node, Term):
+            expression = self.fts(node)
+            return [expression] if expression else []
+        if isinstance(node, Op):
+            return self.positive(node.left) + ([] if node.op == "NOT" else self.positive(node.right))
+        return []
+
+    def sql(self, node) -> str:
+        expression = self.fts(node)
+        if expression:
+            return f"p.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH {self.bind(expression)})"
+        if isinstance(node, Not):
+            return f"NOT ({self.sql(node.child)})"
+        if isinstance(node, Op):
+            left, right = self.sql(node.left), self.sql(node.right)
+            return f"({left}) AND NOT ({right})" if node.op == "NOT" else f"({left}) {node.op} ({right})"
+        return self.field_sql(node)
+
+    def field_sql(self, term: Term) -> str:
+        text, at = term.text, term.position
+        if term.field in FTS_COLUMNS:  # a text term without letters: matches nothing
+            return "0"
+        if term.field == "author":
+            family, _, _ = parse_author(text)
+            if not family:
+                raise QueryError(f"'{text}' is not an author's name", at)
+            # A cheap LIKE first, where it is exact (ASCII: LIKE folds ASCII case only).
+            narrow = ""
+            stem = family[-1]
+            if stem.isascii():
+                narrow = f"a.name LIKE {self.bind('%' + _like_escape(stem) + '%')} ESCAPE '\\' AND "
+            return ("p.id IN (SELECT pa.paper_id FROM paper_authors pa JOIN authors a ON a.id = pa.author_id "
+                    f"WHERE {narrow}pubmed_author(a.name, {self.bind(text)}))")
+        if term.field == "journal":
+            return ("p.journal_id IN (SELECT id FROM journals "
+                    f"WHERE pubmed_journal(name, title, abbreviation, {self.bind(text)}))")
+        if term.field in ("mesh", "mesh_major"):
+            major = " AND major = 1" if term.field == "mesh_major" else ""
+            return (f"p.id IN (SELECT paper_id FROM mesh_terms WHERE term LIKE "
+                    f"{self.bind(_like_pattern(text, at))} ESCAPE '\\'{major})")
+        if term.field == "type":
+            return (f"EXISTS (SELECT 1 FROM json_each(p.publication_types) WHERE value LIKE "
+                    f"{self.bind(_like_pattern(text, at))} ESCAPE '\\')")
+        if term.field == "topic":
+            pattern = self.bind(_like_pattern(text, at))
+            return ("p.id IN (SELECT paper_id FROM paper_topics WHERE topic_id IN (SELECT id FROM topics "
+                    f"WHERE label LIKE {pattern} ESCAPE '\\' OR id LIKE {pattern} ESCAPE '\\'))")
+        if term.field == "date":
+            return self.date_sql(text.replace(" ", ""), at)
+        raise AssertionError(term.field)
+
+    def date_sql(self, text: str, at: int) -> str:
+        start, _, end = text.partition(":")
+        end = end or start
+        (low_key, low_year), (high_key, high_year) = _date_bound(start, at, False), _date_bound(end, at, True)
+        conditions = []
+        date = "coalesce(p.publication_date, CAST(p.year AS TEXT))"
+        if low_year is not None:
+            conditions.append(f"p.year >= CAST({self.bind(low_year)} AS INTEGER)")
+        else:
+            conditions.append(f"{date} >= {self.bind(low_key)}")
+        if high_year is not None:
+            conditions.append(f"p.year <= CAST({self.bind(high_year)} AS INTEGER)")
+        else:
+            conditions.append(f"{date} <= {self.bind(high_key)}")
+        return " AND ".join(conditions)
+
+
+def translate(query: str) -> Search | None:
+    """The Search for a query; None for a query with nothing to search (empty, or only
+    ignored words). Raises QueryError."""
+    tree, notes = parse(query)
+    if tree is None:
+        return None
+    t = _Translator()
+    whole = t.fts(tree)
+    if whole:
+        rank, pure, where = whole, True, ""
+    else:
+        where = t.sql(tree)
+        positive = t.positive(tree)
+        rank, pure = (" OR ".join(positive) if positive else None), False
+    search = Search(query, where, rank, pure, t.params, notes)
+    if rank:
+        search.params["rank"] = rank
+    return search
+
+
+# --- the SQL that runs a Search ------------------------------------------------------
+
+
+def _source(search: Search, columns: str) -> tuple[str, str]:
+    """(WITH clause or "", SELECT <columns>, score FROM ... WHERE ...) for the papers a
+    search finds."""
+    if search.rank is None:
+        return "", f"SELECT {columns}, NULL AS score FROM papers p WHERE {search.where}"
+    ranked = (f"WITH ranked AS MATERIALIZED (SELECT rowid AS rid, {BM25} AS score "
+              f"FROM papers_fts WHERE papers_fts MATCH :rank)")
+    if search.pure:
+        return ranked, f"SELECT {columns}, ranked.score FROM ranked JOIN papers p ON p.rowid = ranked.rid"
+    return ranked, (f"SELECT {columns}, ranked.score FROM papers p LEFT JOIN ranked ON ranked.rid = p.rowid "
+                    f"WHERE {search.where}")
+
+
+# Best first; papers that only a non-text condition found (no score) after, newest
+# first; the paper id breaks every tie, so pages never lose or repeat a paper.
+ORDER = "ORDER BY score IS NULL, score, year IS NULL, year DESC, id"
+
+PAGE_COLUMNS = ("p.rowid AS rid, p.id, p.title, p.authors, p.authors_complete, p.year, p.doi, "
+                "p.publication_types, p.abstract, "
+                "(SELECT coalesce(j.name, j.title, j.abbreviation) FROM journals j WHERE j.id = p.journal_id) AS journal")
+
+
+def page_sql(search: Search, limit: int, offset: int) -> tuple[str, dict]:
+    with_, select = _source(search, PAGE_COLUMNS)
+    sql = f"{with_} SELECT * FROM ({select}) {ORDER} LIMIT :limit OFFSET :offset"
+    return sql, dict(search.params, limit=limit, offset=offset)
+
+
+def ids_sql(search: Search) -> tuple[str, dict]:
+    """Every paper id the search finds, best first: for whole-set exports."""
+    with_, select = _source(search, "p.id, p.year")
+    return f"{with_} SELECT id FROM ({select}) {ORDER}", dict(search.params)
+
+
+EXPORT_COLUMNS = ("p.id, p.title, p.authors, p.year, p.doi, p.pmid, p.publication_types, "
+                  "(SELECT coalesce(j.name, j.title, j.abbreviation) FROM journals j WHERE j.id = p.journal_id) AS journal")
+
+
+def export_sql(search: Search) -> tuple[str, dict]:
+    """Every paper the search finds, best first, with the columns a download wants."""
+    with_, select = _source(search, EXPORT_COLUMNS)
+    return f"{with_} SELECT * FROM ({select}) {ORDER}", dict(search.params)
+
+
+def count_sql(search: Search) -> tuple[str, dict]:
+    with_, select = _source(search, "p.id")
+    return f"{with_} SELECT count(*) AS n FROM ({select})", dict(search.params)
+
+
+FACET_LIMIT = 10
+
+
+def facets_sql(search: Search) -> tuple[str, dict]:
+    """(facet, value, label, n) rows: the FACET_LIMIT commonest years, journals,
+    publication types and topics among the papers found."""
+    with_, select = _source(search, "p.id, p.year, p.journal_id, p.publication_types")
+    head = (with_ + ", " if with_ else "WITH ") + f"found AS MATERIALIZED ({select})"
+    parts = [
+        "SELECT 'year', year, year, count(*) AS n FROM found WHERE year IS NOT NULL GROUP BY year ORDER BY n DESC, year DESC",
+        "SELECT 'journal', j.id, coalesce(j.name, j.title, j.abbreviation), count(*) AS n FROM found "
+        "JOIN journals j ON j.id = found.journal_id GROUP BY j.id ORDER BY n DESC, 3",
+        "SELECT 'type', e.value, e.value, count(*) AS n FROM found, json_each(found.publication_types) e "
+        "GROUP BY e.value ORDER BY n DESC, e.value",
+        "SELECT 'topic', t.id, t.label, count(*) AS n FROM found JOIN paper_topics pt ON pt.paper_id = found.id "
+        "JOIN topics t ON t.id = pt.topic_id GROUP BY t.id ORDER BY n DESC, t.label",
+    ]
+    body = " UNION ALL ".join(f"SELECT * FROM ({p} LIMIT {FACET_LIMIT})" for p in parts)
+    return f"{head} {body}", dict(search.params)
+
+
+# Marks around matched words in snippets: characters no stored text holds (the build
+# replaces control characters), turned into <mark> only after the text is escaped.
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+
+
+def snippets_sql(search: Search, rowids: list[int]) -> tuple[str, dict]:
+    """(rid, title, snippet) for the papers of one page, matched words between marks."""
+    names = [f"r{i}" for i in range(len(rowids))]
+    sql = (f"SELECT rowid AS rid, highlight(papers_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}') AS title, "
+           f"snippet(papers_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 40) AS snippet "
+           f"FROM papers_fts WHERE papers_fts MATCH :rank AND rowid IN ({', '.join(':' + n for n in names)})")
+    return sql, dict(zip(names, rowids), rank=search.rank)
+
+
+def marked_parts(text: str) -> list[tuple[str, bool]]:
+    """Text with marks as (piece, marked) pairs; marks always balanced."""
+    parts, marked = [], False
+    for piece in re.split(f"([{MARK_OPEN}{MARK_CLOSE}])", text or ""):
+        if piece == MARK_OPEN:
+            marked = True
+        elif piece == MARK_CLOSE:
+            marked = False
+        elif piece:
+            parts.append((piece, marked))
+    return parts
+
+
+def refine(query: str, value: str, tag: str) -> str | None:
+    """The query narrowed to a facet value: (query) AND "value"[tag]; None when the value
+    cannot be written as a term (a quote in it)."""
+    if '"' in value or not value.strip():
+        return None
+    return f'({query}) AND "{value}"[{tag}]'

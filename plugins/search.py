@@ -1,0 +1,173 @@
+"""The search page: PubMed-style queries (litdb/search.py) over literature.db.
+
+    /literature/search?q=...&page=N         the page (templates/search.html)
+    /literature/search.json?q=...&page=N    the same as JSON (_shape=array: the rows alone)
+
+It takes the place of the canned query of the same name (plugin routes come before
+Datasette's own). An empty query shows the form and the syntax help; a query that cannot
+be read is a 400 with one line saying what is wrong and where. Every query runs under the
+server's SQL time limit; the facets under the facet limit, and a page without facets is
+shown when they take longer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import urllib.parse
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from litdb import search as pubmed
+
+DB = "literature"
+PAGE_SIZE = 50
+MAX_PAGE = 2000  # 100,000 papers at 50 a page
+FACET_TIME_LIMIT_MS = 500
+FACETS = [("year", "Year", "dp"), ("journal", "Journal", "ta"), ("type", "Publication type", "pt"),
+          ("topic", "Topic", "topic")]
+# Whole-set downloads: the search's own SQL, run by Datasette's query renderers.
+EXPORTS = [("bib", "BibTeX"), ("ris", "RIS"), ("csljson", "CSL-JSON"), ("csv", "CSV"), ("json", "JSON")]
+
+
+
+@hookimpl
+def prepare_connection(conn):
+    pubmed.register_functions(conn)
+
+
+@hookimpl
+def register_routes():
+    return [(rf"^/{DB}/search(?P<as_json>\.json)?$", search_view)]
+
+
+def marked(text: str | None) -> Markup:
+    """Text with FTS5's marks as <mark> elements; everything else escaped."""
+    return Markup("").join(Markup("<mark>{}</mark>").format(piece) if is_marked else escape(piece)
+                           for piece, is_marked in pubmed.marked_parts(text))
+
+
+def starred(text: str | None) -> str:
+    """The same for JSON: matched words between ** as the canned query had them."""
+    return "".join(f"**{piece}**" if is_marked else piece for piece, is_marked in pubmed.marked_parts(text))
+
+
+def search_url(q: str, page: int = 1, as_json: bool = False) -> str:
+    params = {"q": q} | ({"page": page} if page > 1 else {})
+    return f"/{DB}/search{'.json' if as_json else ''}?" + urllib.parse.urlencode(params)
+
+
+def export_links(search: pubmed.Search) -> list[dict]:
+    sql, params = pubmed.export_sql(search)
+    query = urllib.parse.urlencode({"sql": " ".join(sql.split()), **params, "_size": "max"})
+    return [{"label": label, "url": f"/{DB}.{ext}?{query}"} for ext, label in EXPORTS]
+
+
+class Refused(Exception):
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
+
+
+def read_page(request) -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise Refused(f"page must be a whole number from 1 to {MAX_PAGE:,}")
+    return int(raw)
+
+
+async def run(datasette, q: str, page: int) -> dict:
+    """Everything the page and the JSON show for one query."""
+    try:
+        search = pubmed.translate(q)
+    except pubmed.QueryError as e:
+        raise Refused(str(e), e.position)
+    if search is None:
+        return {"q": q, "search": None, "count": 0, "rows": [], "notes": [] if not q.strip() else
+                ["nothing to search for in this query"]}
+    db = datasette.get_database(DB)
+    try:
+        count = (await db.execute(*pubmed.count_sql(search))).first()[0]
+        pages = max(1, math.ceil(count / PAGE_SIZE))
+        rows = [dict(r) for r in (await db.execute(*pubmed.page_sql(search, PAGE_SIZE, (page - 1) * PAGE_SIZE))).rows]
+        marks = {}
+        if search.rank and rows:
+            result = await db.execute(*pubmed.snippets_sql(search, [r["rid"] for r in rows]))
+            marks = {r["rid"]: (r["title"], r["snippet"]) for r in result.rows}
+    except QueryInterrupted:
+        raise Refused("this search took longer than the server allows: make it narrower (a field tag, "
+                      "a phrase, fewer truncated words)")
+    for r in rows:
+        r["authors"] = json.loads(r["authors"] or "[]")
+        r["publication_types"] = json.loads(r["publication_types"] or "[]")
+        title, snippet = marks.get(r["rid"], (None, None))
+        abstract = r.pop("abstract") or ""
+        r["marked_title"] = title or r["title"]
+        r["snippet"] = snippet or (abstract[:240] + ("…" if len(abstract) > 240 else ""))
+    facets = None
+    try:
+        result = await db.execute(*pubmed.facets_sql(search), custom_time_limit=FACET_TIME_LIMIT_MS)
+        facets = {name: [] for name, _, _ in FACETS}
+        for facet, value, label, n in result.rows:
+            facets[facet].append({"value": value, "label": label, "count": n})
+    except QueryInterrupted:
+        pass  # the page is worth more without facets than not at all
+    return {"q": q, "search": search, "count": count, "page": page, "pages": pages, "rows": rows,
+            "facets": facets, "notes": search.notes}
+
+
+def facet_links(data: dict) -> list[dict]:
+    out = []
+    for name, title, tag in FACETS:
+        values = []
+        for v in (data.get("facets") or {}).get(name, []):
+            refined = pubmed.refine(data["q"], str(v["label"] if name in ("journal", "topic") else v["value"]), tag)
+            ok = refined and len(refined) <= pubmed.MAX_LENGTH
+            values.append(dict(v, url=search_url(refined) if ok else None))
+        out.append({"title": title, "values": values})
+    return out
+
+
+async def search_view(datasette, request):
+    as_json = bool(request.url_vars.get("as_json"))
+    q = request.args.get("q", "")
+    try:
+        page = read_page(request)
+        data = await run(datasette, q, page)
+    except Refused as e:
+        if as_json:
+            return Response.json({"ok": False, "error": str(e), "position": e.position, "status": 400}, status=400)
+        return Response.html(await render(datasette, request, {"q": q, "error": str(e), "position": e.position}),
+                             status=400)
+    if as_json:
+        rows = [{"paper_id": r["id"], "title": r["title"], "authors": r["authors"], "journal": r["journal"],
+                 "year": r["year"], "doi": r["doi"], "publication_types": r["publication_types"],
+                 "score": r["score"], "snippet": starred(r["snippet"])} for r in data["rows"]]
+        if request.args.get("_shape") == "array":
+            return Response.json(rows)
+        more = data.get("page", 1) < data.get("pages", 1)
+        return Response.json({
+            "ok": True, "q": q, "count": data["count"], "page": data.get("page", 1), "page_size": PAGE_SIZE,
+            "next_url": search_url(q, page + 1, as_json=True) if more else None,
+            "notes": data["notes"], "rows": rows, "facets": data.get("facets"),
+        })
+    return Response.html(await render(datasette, request, data))
+
+
+async def render(datasette, request, data: dict) -> str:
+    search, page = data.get("search"), data.get("page", 1)
+    context = dict(
+        data,
+        marked=marked,
+        facet_list=facet_links(data) if search else [],
+        exports=export_links(search) if search else [],
+        first=(page - 1) * PAGE_SIZE + 1,
+        previous_url=search_url(data["q"], page - 1) if search and page > 1 else None,
+        next_url=search_url(data["q"], page + 1) if search and page < data.get("pages", 1) else None,
+        json_url=search_url(data["q"], page, as_json=True) if search else None,
+        max_length=pubmed.MAX_LENGTH,
+    )
+    return await datasette.render_template("search.html", context, request=request)
