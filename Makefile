@@ -19,7 +19,8 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # The seeds folder itself is a prerequisite: adding or removing a file changes it.
-$(DB): $(VENV)/.installed build.py $(wildcard litdb/*.py) seeds $(wildcard seeds/*)
+# Every input of the build: its code (readers included), the topic vocabulary, the seeds.
+$(DB): $(VENV)/.installed build.py $(wildcard litdb/*.py litdb/readers/*.py) litdb/topics.yml seeds $(wildcard seeds/*)
 	$(PY) build.py --seeds seeds --db $(DB)
 
 $(INSPECT): $(DB)
