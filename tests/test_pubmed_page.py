@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import FIXTURES, SEEDS
-from litdb.readers import decode, detect
+from litdb.readers import READERS, decode, detect, pubmed_page
 from litdb.readers.pubmed_page import parse_pubmed_page
 from litdb.records import Reference
 
@@ -117,3 +117,197 @@ def test_seed_000_against_second_hand_written_expectation():
     expected = json.loads((FIXTURES / "pubmed_seed_000.expected.json").read_text(encoding="utf-8"))
     record = dataclasses.asdict(parse_pubmed_page(SEED_000.read_text(encoding="utf-8")))
     assert record == expected
+
+
+# ---------------------------------------------------------------------------
+# Every layout of issue 15, one fixture each in tests/fixtures/pubmed_page/,
+# every field compared to values written out by hand.
+
+LAYOUTS = FIXTURES / "pubmed_page"
+
+# A record with nothing in it: each case below states what its page says on top of this.
+NOTHING = {
+    "format": "pubmed_page", "title": None, "doi": None, "pmid": None, "pmcid": None, "abstract": None,
+    "journal_title": None, "journal_abbreviation": None, "year": None, "publication_date": None,
+    "epub_date": None, "volume": None, "issue": None, "pages": None, "citation_count": None,
+    "is_open_access": None, "open_access_url": None, "issns": [], "issn_l": None, "authors": [],
+    "authors_complete": True, "publication_types": [], "keywords": [], "mesh_terms": [], "grants": [],
+    "copyright": None, "references": [], "claims": [], "line": None,
+}
+
+
+def person(name, family, given, *affiliations, group=False):
+    return {"name": name, "family": family, "given": given, "orcid": None, "affiliations": list(affiliations),
+            "group": group}
+
+
+def mesh(term, qualifier=None, major=False):
+    return {"term": term, "qualifier": qualifier, "major": major}
+
+
+def ref(position, citation, **fields):
+    return dataclasses.asdict(Reference(position, citation, **fields))
+
+
+EMORY_NEUROLOGY = "Department of Neurology, Emory University School of Medicine, Atlanta, GA 30322, USA."
+KIEL_NEUROLOGY = "Department of Neurology, University Medical Center Schleswig-Holstein, Kiel, Germany."
+NESTED_REFERENCE = dict(journal="Neurology", year=1991, month=2, volume="41", issue="2 ( Pt 1)", pages="234-237")
+
+LAYOUT_CASES = {
+    # www.ncbi.nlm.nih.gov/pubmed before 2016: "Display Settings:", "Abstract", "Send to:" above an
+    # inline citation line, "Neychev VK1" authors, "Author information", KEYWORDS:, "PMID: … [PubMed - …]"
+    "legacy_display_settings.txt": {
+        "title": "The functional neuroanatomy of dystonia",
+        "doi": "10.5555/j.nbd.2011.01.026", "pmid": "99990695", "pmcid": "PMC9990782",
+        "abstract": "Dystonia is a neurological disorder characterized by involuntary muscle contractions. For many "
+                    "years it was attributed to the basal ganglia alone.\n\nRecent evidence from several lines of "
+                    "study points to a network that also involves the cerebellum, thalamus and cortex.",
+        "journal_abbreviation": "Neurobiol Dis", "year": 2011, "publication_date": "2011-05",
+        "epub_date": "2011-02-05", "volume": "42", "issue": "2", "pages": "185-201",
+        "is_open_access": True, "open_access_url": "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC9990782/",
+        "authors": [
+            person("V K Neychev", "Neychev", "V K", EMORY_NEUROLOGY),
+            person("R E Gross", "Gross", "R E",
+                   "Department of Neurosurgery, Emory University School of Medicine, Atlanta, GA 30322, USA."),
+            person("S Lehéricy", "Lehéricy", "S",
+                   "Centre de NeuroImagerie de Recherche, Groupe Hospitalier Pitié-Salpêtrière, Paris, France.",
+                   "Université Pierre et Marie Curie, Paris, France."),
+            person("E J Hess", "Hess", "E J", EMORY_NEUROLOGY),
+            person("H A Jinnah", "Jinnah", "H A", EMORY_NEUROLOGY,
+                   "Department of Human Genetics, Emory University School of Medicine, Atlanta, GA 30322, USA."),
+        ],
+        "publication_types": ["Research Support, N.I.H., Extramural", "Review"],
+        "keywords": ["basal ganglia", "cerebellum", "dystonia", "motor network"],
+        "mesh_terms": [mesh("Animals"), mesh("Basal Ganglia", "physiopathology", True),
+                       mesh("Cerebellum", "physiopathology", True), mesh("Dystonia", "pathology"), mesh("Humans")],
+        "grants": [{"text": "R01 NS040470/NS/NINDS NIH HHS/United States", "grant_id": "R01 NS040470",
+                    "acronym": "NS", "agency": "NINDS NIH HHS", "country": "United States"}],
+        "copyright": "Copyright © 2011 Elsevier Inc. All rights reserved.",
+        "claims": [{"field": "status", "value": "PubMed - indexed for MEDLINE", "note": "printed beside the PMID"}],
+    },
+    # the legacy site from 2016: "Format: Abstract", affiliation numbers on lines of their own,
+    # "KEYWORDS:" over its list, the PMID and DOI on the lines after their labels
+    "legacy_format_abstract.txt": {
+        "title": "Cerebellar grey matter and eyeblink conditioning in isolated cervical dystonia",
+        "doi": "10.5555/mds.2018.27401", "pmid": "29990401",
+        "abstract": "BACKGROUND: Eyeblink conditioning depends on the cerebellum and is abnormal in some patients "
+                    "with cervical dystonia.\n\nMETHODS: We compared cerebellar grey matter volume with conditioning "
+                    "rates in 31 patients and 29 controls.\n\nRESULTS: Lower volume of lobule VI predicted fewer "
+                    "conditioned responses.",
+        "journal_abbreviation": "Mov Disord", "year": 2018, "publication_date": "2018-09",
+        "epub_date": "2018-07-03", "volume": "33", "issue": "9", "pages": "1462-1470",
+        "authors": [
+            person("J M Kessler", "Kessler", "J M", KIEL_NEUROLOGY, "Institute of Psychology, Kiel University, Kiel, Germany."),
+            person("D Arroyo-Blanco", "Arroyo-Blanco", "D",
+                   "Movement Disorders Unit, Hospital Universitario La Paz, Madrid, Spain."),
+            person("S Fenwick", "Fenwick", "S", KIEL_NEUROLOGY),
+        ],
+        "publication_types": ["Comparative Study", "Research Support, Non-U.S. Gov't"],
+        "keywords": ["cerebellum", "cervical dystonia", "eyeblink conditioning", "voxel-based morphometry"],
+        "mesh_terms": [mesh("Adult"), mesh("Cerebellum", "diagnostic imaging", True),
+                       mesh("Conditioning, Eyelid", "physiology", True), mesh("Torticollis", "physiopathology", True)],
+        "grants": [{"text": "MR/N026101/1/MRC_/Medical Research Council/United Kingdom", "grant_id": "MR/N026101/1",
+                    "acronym": "MRC_", "agency": "Medical Research Council", "country": "United Kingdom"}],
+        "copyright": "© 2018 International Parkinson and Movement Disorder Society.",
+        "claims": [{"field": "status", "value": "Indexed for MEDLINE", "note": "printed beside the PMID"}],
+    },
+    # saved without furniture: the (translated, bracketed) title first, then the citation line;
+    # no "Abstract" heading; starts with "[" and is still no JSON
+    "title_first_translated.txt": {
+        "title": "[Wilson disease]", "pmid": "99990501",
+        "abstract": "Wilson disease is an autosomal recessive disorder of copper metabolism caused by mutations of "
+                    "ATP7B. Neurological forms present with tremor, dystonia and cerebellar ataxia.\n\n"
+                    "Early chelation therapy improves the neurological outcome.",
+        "journal_abbreviation": "Nihon Rinsho", "year": 2016, "publication_date": "2016-07",
+        "volume": "74", "issue": "7", "pages": "1171-1175",
+        "authors": [person("Taro Yamada", "Yamada", "Taro"), person("Hanako Suzuki", "Suzuki", "Hanako")],
+        "claims": [{"field": "language", "value": "Japanese", "note": "printed beside the title"}],
+    },
+    # two lines of a proxy on top, then the summary: title, authors (family name and initials), citation, PMID
+    "mirror_summary_title_first.txt": {
+        "title": "Dissecting the links between cerebellum and dystonia",
+        "doi": "10.1007/s12311-014-0601-4", "pmid": "24843053",
+        "journal_abbreviation": "Cerebellum", "year": 2014, "publication_date": "2014-12",
+        "volume": "13", "issue": "6", "pages": "666-668",
+        "authors": [person("A Malone", "Malone", "A"), person("M Manto", "Manto", "M"), person("C Hass", "Hass", "C")],
+    },
+    # today's older copy whose short citation has no date; a reference with nested parentheses
+    "old_layout_undated_short_citation.txt": {
+        "title": "Cerebellar Ataxia and Dystonia in Adult-Onset Wilson Disease: A Systematic Review",
+        "doi": "10.5555/cureus.12672",
+        "abstract": "Wilson disease can present in adults with cerebellar ataxia, dystonia or both. We reviewed 41 reports.",
+        "journal_abbreviation": "Cureus", "year": 2021, "publication_date": "2021-01-13",
+        "volume": "13", "issue": "1", "pages": "e12672", "is_open_access": True,
+        "authors": [person("Juan Fernando Ortiz", "Ortiz", "Juan Fernando")], "authors_complete": False,
+        "publication_types": ["Review"], "keywords": ["ataxia", "dystonia", "wilson disease"],
+        "copyright": "Copyright © 2021, Ortiz et al.",
+        "references": [
+            ref(1, "Brewer GJ, Yuzbasiyan-Gurkan V. Wilson disease. Medicine (Baltimore). 1992 May;71(3):139-64.",
+                authors="Brewer GJ, Yuzbasiyan-Gurkan V", title="Wilson disease", journal="Medicine (Baltimore)",
+                year=1992, month=5, volume="71", issue="3", pages="139-164"),
+            ref(2, "Neurology. 1991 Feb;41(2 ( Pt 1)):234-7", **NESTED_REFERENCE),
+        ],
+    },
+    # no citation line at all: a title over the authors and the "PMID: … DOI: …" line
+    "no_citation_line.txt": {
+        "title": "Cerebellar Purkinje cell firing in a knock-in mouse model of DYT1 dystonia",
+        "doi": "10.5555/nbd.2022.105560", "pmid": "99991122",
+        "abstract": "Purkinje cells of DYT1 knock-in mice fired in irregular bursts.",
+        "authors": [person("Rosa Herrera-Vidal", "Herrera-Vidal", "Rosa"), person("Ren Nakashima", "Nakashima", "Ren")],
+        "references": [ref(1, "Hess EJ, Jinnah HA. Neurology. 1991 Feb;41(2 ( Pt 1)):234-7.",
+                           authors="Hess EJ, Jinnah HA", **NESTED_REFERENCE)],
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT_CASES))
+def test_every_layout_every_field(name):
+    text = decode((LAYOUTS / name).read_bytes())
+    assert detect(text) == "pubmed_page"
+    [record] = pubmed_page.read(text)
+    assert dataclasses.asdict(record) == {**NOTHING, **LAYOUT_CASES[name]}
+
+
+def test_every_layout_fixture_has_a_case():
+    assert sorted(p.name for p in LAYOUTS.glob("*.txt")) == sorted(LAYOUT_CASES)
+
+
+def test_bracketed_title_first_is_claimed_by_the_page_reader_alone():
+    text = (LAYOUTS / "title_first_translated.txt").read_text(encoding="utf-8")
+    assert text.startswith("[Wilson disease].")
+    assert pubmed_page.looks_like(text)
+    assert [reader.NAME for reader in READERS if reader.looks_like(text)] == ["pubmed_page"]
+
+
+@pytest.mark.parametrize("text", [
+    "Abstract\n\nThe cerebellum is involved in some forms of dystonia, as several reviews argue.\n",
+    "PubMed Disclaimer\nSimilar articles\n",
+    "PMID:\n",
+])
+def test_a_fragment_with_no_title_and_no_identifier_is_refused_with_a_reason(text):
+    with pytest.raises(ValueError, match="no title and no identifier"):
+        list(pubmed_page.read(text))
+
+
+def test_legacy_pmid_on_the_line_after_its_label():
+    text = "Format: Abstract\nMov Disord. 2018 Sep;33(9):1462-70.\nA title.\nRoe J.\nAbstract\nText.\nPMID:\n29990401\n"
+    [record] = pubmed_page.read(text)
+    assert (record.title, record.pmid, record.pages, record.abstract) == ("A title", "29990401", "1462-1470", "Text.")
+
+
+@pytest.mark.parametrize("date, iso", [
+    ("2019 Spring", "2019"), ("1998 Dec-1999 Jan", "1998-12"), ("2016 Jul-Aug", "2016-07"), ("2005 Oct 1-15", "2005-10-01"),
+])
+def test_citation_dates_with_seasons_and_ranges(date, iso):
+    [record] = pubmed_page.read(f"Abstract\nMov Disord. {date};20(4):1-9.\nA title\n")
+    assert record.publication_date == iso
+
+
+def test_long_lines_do_not_backtrack():
+    """Runs of spaces and dots on a line thousands of characters long: read in well under a second."""
+    import time
+    line = "Mov Disord. 2019 Mar;" + "(" * 3000 + " ." * 3000 + " " * 20000 + ";34(3):1-2"
+    text = f"Abstract\n{line}\n. 2019 Mar;34(3):345-356.\nA title\n{'Ab, ' * 5000}\nPMID: 1\n" + ("x " * 20000 + "\n") * 3
+    start = time.perf_counter()
+    list(pubmed_page.read(text))
+    assert time.perf_counter() - start < 1.0

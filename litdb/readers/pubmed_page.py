@@ -54,6 +54,7 @@ HEADINGS = {
     "References": "references",
     "Publication types": "publication_types",
     "Publication Types": "publication_types",  # legacy site
+    "Publication type": "publication_types",
     "MeSH terms": "mesh",
     "MeSH Terms": "mesh",  # legacy site
     "Substances": "substances",
@@ -103,8 +104,8 @@ HEADINGS = {
 HEADING_WITH_COUNT = re.compile(r"^(Cited by|Similar articles|References)\b.*\d.*$")
 COUNTED_HEADINGS = ("Cited by", "Similar articles", "References")  # cheap check first
 # The legacy site's collapsed block: "Publication Types, MeSH Terms, Substances, Grant Support"
-COLLAPSED_HEADINGS = re.compile(r"^(?:Publication Types|MeSH Terms|Substances|Grant Support)"
-                                r"(?:, (?:Publication Types|MeSH Terms|Substances|Grant Support))+$", re.I)
+COLLAPSED_HEADINGS = re.compile(r"^(?:Publication Types?|MeSH Terms|Substances|Grant Support)"
+                                r"(?:, (?:Publication Types?|MeSH Terms|Substances|Grant Support))+$", re.I)
 RELATION_SECTIONS = {
     "comment_in", "comment_on", "erratum_in", "erratum_for", "update_of", "update_in",
     "retraction_in", "retraction_of", "expression_of_concern_in", "republished_in",
@@ -136,7 +137,7 @@ FURNITURE_LINE = re.compile(
     r"See comment in PubMed Commons below)$"
 )
 # "PMID: 23649720 [PubMed - indexed for MEDLINE]", "[Indexed for MEDLINE]"
-STATUS = re.compile(r"\[(PubMed(?: - [a-z][a-z ]{0,40})?|Indexed for MEDLINE)\]")
+STATUS = re.compile(r"\[(PubMed(?: - [A-Za-z][A-Za-z ]{0,40})?|Indexed for MEDLINE)\]")
 # "[Article in Japanese]" (legacy) or "Article in French" beside a translated title
 LANGUAGE_LINE = re.compile(r"^\[?Article in ([A-Z][a-z]+(?:(?:, | and )[A-Z][a-z]+)*)\]?\.?$")
 _DATE = (r"(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*\.?"
@@ -390,9 +391,10 @@ def _identifiers(record: PaperRecord, claims: list[Claim], lines: list[str]) -> 
         record.doi = normalize_doi(m.group(1))
     if "[" in ids and (m := STATUS.search(ids)):
         claims.append(Claim("status", m.group(1), "printed beside the PMID"))
-    if ("Free PMC article" in lines or "Free PMC Article" in lines) and record.pmcid:
+    if "Free PMC article" in lines or "Free PMC Article" in lines:
         record.is_open_access = True
-        record.open_access_url = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}/"
+        if record.pmcid:
+            record.open_access_url = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}/"
     elif "Free article" in lines or "Free Article" in lines or "Free full text" in lines:
         record.is_open_access = True
 
