@@ -48,7 +48,7 @@ TRUST = 3
 # "TY  - JOUR", "ER  -", also with one space before the dash (Zotero accepts it too)
 TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*))?")
 START_LINE = re.compile(r"TY {1,2}- ?\S")
-HAS_START = re.compile(r"^[ \t]*TY {1,2}- ?\S", re.M)
+ANY_TAG = re.compile(r"^[A-Z][A-Z0-9] {1,2}-(?: |$)", re.M)
 
 # TY values whose T2 is the journal, and the publication type each stands for. The words
 # are those PubMed uses, so that types from every source read alike.
@@ -118,8 +118,8 @@ def split_records(text: str) -> list[tuple[int, str]]:
 
 def read(text: str):
     text = text.lstrip("\ufeff")
-    if not HAS_START.search(text):
-        raise ValueError("not a RIS file: no 'TY  - ' line")
+    if not ANY_TAG.search(text):  # a piece cut by split_records may lack its TY: that is a bad record
+        raise ValueError("not a RIS file: no tag line such as 'TY  - JOUR'")
     results = []
     for position, (line, tags) in enumerate(_records(text), 1):
         try:
