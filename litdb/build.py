@@ -83,6 +83,9 @@ def read_seed_file(path: Path, part: int = 0, parts: int = 1) -> FileRead:
 
 def _add(out: FileRead, position: int, item, line_offset: int) -> None:
     """A record or a record's error, at its place in the whole file."""
+    if not isinstance(item, RecordError) and not (item.title or "").strip():
+        # every paper has a title (a record of identifiers only says too little to show)
+        item = RecordError(position + 1, item.line, "record has no title")
     if isinstance(item, RecordError):
         out.errors.append(RecordError(position + 1, item.line + line_offset if item.line else None, item.reason))
     else:

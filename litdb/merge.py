@@ -380,7 +380,7 @@ def assign_journals(mentions: list[tuple]) -> tuple[list[dict], dict]:
         titles_ = [mentions[i][0] for i in members if mentions[i][0]]
         abbreviations = [mentions[i][1] for i in members if mentions[i][1]]
         linking = [mentions[i][2] for i in members if mentions[i][2]]
-        issns = sorted({issn for i in members for issn in _issns(None, mentions[i][3])})
+        issns = sorted({issn for i in members for issn in _issns(mentions[i][2], mentions[i][3])})
         title = max(titles_, key=len) if titles_ else None
         abbreviation = sorted(abbreviations, key=lambda a: (-abbreviations.count(a), a))[0] if abbreviations else None
         key = " ".join(_journal_words(title or abbreviation)) or fold(title or abbreviation).strip()
