@@ -136,10 +136,11 @@ def _reference(position: int, ref: dict) -> Reference | None:
                  volume=text_of(ref.get("volume")), issue=text_of(ref.get("issue")),
                  pages=expand_pages(text_of(ref.get("first-page"))))
     citation = plain(ref.get("unstructured"))
-    if not citation:
-        bits = [parts["authors"], parts["title"], parts["journal"],
-                ";".join(filter(None, [str(year) if year else None, parts["volume"]])) or None, parts["pages"]]
-        citation = ". ".join(b for b in bits if b) or (f"doi:{doi}" if doi else None)
+    if not citation:  # as Vancouver prints it: "Thompson RF. Title. Nat Rev Neurosci. 2004;8(1):1031."
+        where = (str(year) if year else "") + (f";{parts['volume']}" if parts["volume"] else "") + (
+            f"({parts['issue']})" if parts["issue"] else "") + (f":{parts['pages']}" if parts["pages"] else "")
+        bits = [parts["authors"], parts["title"], parts["journal"], where.lstrip(";:")]
+        citation = ". ".join(b.rstrip(".") for b in bits if b) + "." if any(bits) else (f"doi:{doi}" if doi else None)
     if not citation:
         return None
     return Reference(position=position, citation=citation, year=year, doi=doi, **parts)

@@ -271,7 +271,9 @@ def parse_item(item: dict) -> PaperRecord:
         raise ValueError("item has no title and no identifier (DOI, PMID, PMCID)")
     if not title:
         raise ValueError(f"item {record.doi or record.pmid or record.pmcid} has no title")
-    record.abstract = paragraphs(item.get("abstract"))
+    abstract = item.get("abstract")
+    # Zotero and citeproc separate paragraphs (and the parts of structured abstracts) by one new line
+    record.abstract = paragraphs(abstract.replace("\n", "\n\n") if isinstance(abstract, str) else None)
     record.journal_title = plain(item.get("container-title"))
     record.journal_abbreviation = plain(item.get("container-title-short") or item.get("journalAbbreviation"))
     year, month, day = date_parts(item.get("issued"))

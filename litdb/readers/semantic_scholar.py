@@ -101,4 +101,7 @@ def parse_paper(paper: dict) -> PaperRecord:
                 pmid=pmid_of(ref_ids.get("PubMed"))))
     if paper_id:
         record.claims.append(Claim("semantic_scholar", paper_id, "Semantic Scholar paper id"))
+    arxiv = text_of(ids.get("ArXiv"))
+    if arxiv:
+        record.claims.append(Claim("arxiv", arxiv, "arXiv identifier"))
     return record
