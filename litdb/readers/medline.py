@@ -54,7 +54,7 @@ GRANT_ACRONYM = re.compile(r"[A-Z]{2}|[A-Za-z]{2,6}_|ImNIH")
 ABSTRACT_COPYRIGHT = re.compile(r"\s((?:Copyright\s*(?:\(c\)|©)?|©|\(c\))\s*(?:\d{4}(?:-\d{4})?)\b[^\n]{0,300})$",
                                 re.IGNORECASE)
 SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "II", "III", "IV"}
-PHST_CLAIMS = {"received": "received", "accepted": "accepted"}
+PHST_CLAIMS = {"received", "accepted"}  # of the history dates, the two that say something of the paper
 
 
 def looks_like(text: str) -> bool:
@@ -220,11 +220,10 @@ def _record(fields: list[tuple[str, str]], line: int) -> PaperRecord:
         elif tag == "LA":
             languages.append(value)
         elif tag == "PHST":
-            date, _, kind = value.partition(" [")
-            field = PHST_CLAIMS.get(kind.rstrip("]"))
-            if field and field not in claims:
-                y, m, d = parse_date(date)
-                claims[field] = Claim(field, iso_date(y, m, d), f"PHST [{kind}")
+            date, _, kind = value.partition(" [")  # "2017/02/02 00:00 [received]"
+            kind = kind.rstrip("]")
+            if kind in PHST_CLAIMS and kind not in claims:
+                claims[kind] = Claim(kind, iso_date(*parse_date(date)), f"PHST [{kind}]")
         elif tag == "PST":
             if value == "aheadofprint":
                 claims["status"] = Claim("status", "Online ahead of print", "PST - aheadofprint")
