@@ -34,12 +34,12 @@ def looks_like(text: str) -> bool:
     start holds JATS front matter or a JATS/NLM doctype."""
     head = text[:8192]
     m = ROOT.search(head)
-    if not m or not _only_prolog(head[: m.start()]):
+    if not m or not only_prolog(head[: m.start()]):
         return False
     return any(mark in head for mark in JATS_MARKS) and (m.group(1) != "OAI-PMH" or "<article" in text[:20000])
 
 
-def _only_prolog(text: str) -> bool:
+def only_prolog(text: str) -> bool:
     """Nothing but an XML declaration, a doctype, comments, processing instructions
     and white space comes before the root element."""
     rest = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", "", text, flags=re.S)

@@ -17,7 +17,7 @@ import re
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord, RecordError, Reference
 from .common import author, orcid, parse_date, parse_xml
-from .jats import element_text
+from .jats import element_text, only_prolog
 
 NAME = FORMAT = "pubmed_xml"
 TRUST = 0
@@ -39,7 +39,7 @@ def looks_like(text: str) -> bool:
         if before.count("<!--") > before.count("-->"):  # inside a comment: look on
             at = m.end()
             continue
-        return m.group(1) in ROOTS
+        return m.group(1) in ROOTS and only_prolog(before)
     return False
 
 
@@ -51,13 +51,15 @@ def split_records(text: str) -> list[tuple[int, str]]:
 
 def _pieces(text: str) -> list[tuple[int, str]] | None:
     """The records' texts with the line each starts on, or None when the file must be
-    parsed whole (a comment, CDATA or PI after the prolog; namespaces declared on the
-    set, which the records would need)."""
+    parsed whole (a comment, CDATA or PI after the XML declaration; namespaces declared
+    on the set, which the records would need)."""
     first = RECORD_START.search(text)
     if first is None:
         return None
     prolog = text[: first.start()]
-    if any(text.find(mark, first.start()) >= 0 for mark in UNCUTTABLE) or "xmlns" in prolog.split("<PubmedArticleSet", 1)[-1]:
+    # past the XML declaration, as a comment before the set could hold "<PubmedArticle>" too
+    after_declaration = text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0
+    if any(text.find(mark, after_declaration) >= 0 for mark in UNCUTTABLE) or "xmlns" in prolog.split("<PubmedArticleSet", 1)[-1]:
         return None
     pieces, line, at = [], prolog.count("\n") + 1, first.start()
     while (m := RECORD_START.search(text, at)) is not None:
