@@ -1,17 +1,27 @@
 """How the site is served: the command line of `make serve`, and the one way the tests,
 the benchmark and the load test start a server like it and wait for it.
 
-    python -m litdb.serve [--port 8001] [--db literature.db]
+    python -m litdb.serve [--port 8001] [--db literature.db] [--public-url URL]
+
+It builds the same Datasette as `datasette serve -i` would (immutable file, the settings
+below, our metadata, templates and plugins) and runs it under uvicorn itself, because
+`datasette serve` offers none of uvicorn's connection settings and uvicorn has no
+time limit on a client that sends its request slowly or never reads the answer:
+GuardedH11Protocol adds both (see TIMEOUTS and SECURITY.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextvars
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -19,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETTE = str(Path(sys.executable).parent / "datasette")  # the one installed beside this Python
 
 # Read-only SQL is guaranteed by serving the file immutable; these bound the work
-# any one request can ask for.
+# any one query can ask for (plugins/security.py bounds a whole request).
 SETTINGS = {
     "sql_time_limit_ms": 1000,
     "facet_time_limit_ms": 500,
@@ -29,25 +39,161 @@ SETTINGS = {
     "truncate_cells_html": 160,
     "max_csv_mb": 50,
     # Suggesting facets runs a query per column on every table page: too slow at 100,000 papers.
-    "suggest_facets": "off",
+    "suggest_facets": False,
+}
+
+# Connection time limits, in seconds.
+TIMEOUTS = {
+    # uvicorn's: a kept-alive connection with no new request is closed after this.
+    "keep_alive": 5,
+    # Ours: a request's line and headers must all have arrived this long after the
+    # connection opened (or the previous answer ended); slow senders are cut off.
+    "request": 10,
+    # Ours: a client that reads nothing of an answer for this long is disconnected and
+    # what was waiting for it is dropped (the answer stops, see plugins/security.py).
+    "write": 15,
+}
+# Open connections plus requests in progress; beyond it uvicorn answers 503 at once.
+LIMIT_CONCURRENCY = 512
+
+# What one request may cost (plugins/security.py enforces it on every route; the
+# results cache and its background work count against it too). Seconds are SQL time,
+# measured in the SQL threads; queries are every statement the request runs.
+BUDGETS = {
+    "page": {"sql_s": 3.0, "queries": 500},  # any page, JSON or export of one page
+    "stream": {"sql_s": 20.0, "queries": 500},  # _stream=on and whole-set exports
+    "internal": {"sql_s": 120.0, "queries": 10_000},  # the cache's warm-up at start
 }
 
 
-def datasette_command(db: Path, inspect_file: Path, port: int) -> list[str]:
-    command = [
-        DATASETTE, "serve",
-        "-i", str(db),
-        "--inspect-file", str(inspect_file),
-        "--metadata", str(ROOT / "metadata.yml"),
-        "--template-dir", str(ROOT / "templates"),
-        "--plugins-dir", str(ROOT / "plugins"),
-        "--static", f"site:{ROOT / 'templates' / 'static'}",
-        "--host", "127.0.0.1",
-        "--port", str(port),
-    ]
-    for name, value in SETTINGS.items():
-        command += ["--setting", name, str(value)]
-    return command
+class RequestBudget:
+    """The SQL time and statements one request has left, shared by everything it starts
+    (its facets, its background work: REQUEST is a context variable, and asyncio tasks
+    inherit the context they are created in). A child budget draws on its parent's."""
+
+    def __init__(self, kind: str = "page", expensive: bool = False, filtered: bool = False, parent=None):
+        self.kind, self.expensive, self.filtered = kind, expensive, filtered
+        self.sql_s, self.max_queries = BUDGETS[kind]["sql_s"], BUDGETS[kind]["queries"]
+        self.account = parent.account if parent else {"spent_s": 0.0, "queries": 0, "disconnected": False}
+
+    def child(self) -> "RequestBudget":
+        """For work that goes on in the background: counted as expensive, same account."""
+        child = RequestBudget(self.kind, True, self.filtered, parent=self)
+        child.sql_s, child.max_queries = self.sql_s, self.max_queries
+        return child
+
+    def remaining_s(self) -> float:
+        return self.sql_s - self.account["spent_s"]
+
+    def refusal(self) -> str | None:
+        """Why another query may not start, or None."""
+        if self.account["disconnected"]:
+            return "the client has gone"
+        if self.account["queries"] >= self.max_queries:
+            return f"more than {self.max_queries} queries for one request"
+        if self.remaining_s() <= 0:
+            return f"more than {self.sql_s:g} s of SQL for one request"
+        return None
+
+    def charge(self, seconds: float) -> None:
+        self.account["spent_s"] += seconds
+        self.account["queries"] += 1
+
+
+REQUEST = contextvars.ContextVar("litdb_request_budget", default=None)
+
+# Where the site is published: every absolute link (Link headers, next_url) is built
+# from it, never from the Host header (plugins/security.py reads it from here).
+PUBLIC_URL_ENV = "LITDB_PUBLIC_URL"
+
+
+def datasette_command(db: Path, inspect_file: Path, port: int, public_url: str | None = None) -> list[str]:
+    """The command that serves db on 127.0.0.1:port as `make serve` does."""
+    command = [sys.executable, "-m", "litdb.serve", "--db", str(db), "--inspect-file", str(inspect_file),
+               "--port", str(port)]
+    return command + (["--public-url", public_url] if public_url else [])
+
+
+def make_datasette(db: Path, inspect_file: Path):
+    """The Datasette instance `datasette serve -i db` would build with our options."""
+    from datasette.app import Datasette
+    from datasette.utils import parse_metadata
+
+    inspect_data = json.loads(Path(inspect_file).read_text()) if Path(inspect_file).exists() else None
+    return Datasette(
+        [], immutables=[str(db)], inspect_data=inspect_data,
+        metadata=parse_metadata((ROOT / "metadata.yml").read_text(encoding="utf-8")),
+        template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"),
+        static_mounts=[("site", str(ROOT / "templates" / "static"))], settings=dict(SETTINGS))
+
+
+def guarded_protocol():
+    """uvicorn's h11 protocol with a time limit on receiving a request and on a stalled
+    write. uvicorn closes idle kept-alive connections, but any byte received cancels
+    that timer, and a client that never reads keeps its whole answer in the server's
+    write buffer for as long as it likes."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class GuardedH11Protocol(H11Protocol):
+        _request_timer = _write_timer = None
+
+        def _arm_request_timer(self):
+            if self._request_timer is not None:
+                self._request_timer.cancel()
+            self._request_timer = self.loop.call_later(TIMEOUTS["request"], self._request_expired)
+
+        def _request_expired(self):
+            self._request_timer = None
+            if self.cycle is None or self.cycle.response_complete:  # no request in progress
+                self.transport.abort()
+
+        def connection_made(self, transport):
+            super().connection_made(transport)
+            self._arm_request_timer()
+
+        def handle_events(self):
+            super().handle_events()
+            if self.cycle is not None and not self.cycle.response_complete and self._request_timer is not None:
+                self._request_timer.cancel()  # a whole request arrived: the app has it
+                self._request_timer = None
+
+        def on_response_complete(self):
+            self._arm_request_timer()  # before: the next pipelined request may start inside
+            super().on_response_complete()
+
+        def pause_writing(self):
+            super().pause_writing()
+            if self._write_timer is None:
+                self._write_timer = self.loop.call_later(TIMEOUTS["write"], self.transport.abort)
+
+        def resume_writing(self):
+            super().resume_writing()
+            if self._write_timer is not None:
+                self._write_timer.cancel()
+                self._write_timer = None
+
+        def connection_lost(self, exc):
+            for timer in (self._request_timer, self._write_timer):
+                if timer is not None:
+                    timer.cancel()
+            super().connection_lost(exc)
+
+    return GuardedH11Protocol
+
+
+def run(db: Path, inspect_file: Path, port: int, public_url: str) -> None:
+    import uvicorn
+    from datasette.cli import check_databases
+
+    os.environ[PUBLIC_URL_ENV] = public_url
+    ds = make_datasette(db, inspect_file)
+    # As `datasette serve` does: startup hooks and checks in a loop of their own.
+    asyncio.run(ds.invoke_startup())
+    asyncio.run(check_databases(ds))
+    config = uvicorn.Config(ds.app(), host="127.0.0.1", port=port, log_level="info", lifespan="on",
+                            http=guarded_protocol(), timeout_keep_alive=TIMEOUTS["keep_alive"],
+                            limit_concurrency=LIMIT_CONCURRENCY)
+    uvicorn.Server(config).run()
 
 
 def serve_env() -> dict:
@@ -96,10 +242,17 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--db", type=Path, default=ROOT / "literature.db")
     parser.add_argument("--inspect-file", type=Path, default=ROOT / "inspect-data.json")
+    parser.add_argument("--public-url", help="the site's address, for absolute links "
+                                             "(default http://127.0.0.1:PORT)")
     args = parser.parse_args()
-    command = datasette_command(args.db, args.inspect_file, args.port)
+    public_url = args.public_url or f"http://127.0.0.1:{args.port}"
+    parsed = urllib.parse.urlsplit(public_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
+        parser.error(f"--public-url must be http(s)://host[:port][/path], not {public_url!r}")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # the plugins import litdb
     print(f"Serving {args.db.name} at http://127.0.0.1:{args.port}/", flush=True)
-    os.execve(command[0], command, serve_env())
+    run(args.db, args.inspect_file, args.port, public_url.rstrip("/"))
 
 
 if __name__ == "__main__":

@@ -2,13 +2,16 @@
 
 The published file never changes while it is served (-i), so the answer to the same
 SQL with the same parameters never changes either: facet counts over 100,000 papers
-are computed once, not on every page view. The cache is bounded in bytes and drops
-the least recently used results first. Errors and time-outs are never cached.
+are computed once, not on every page view. The cache is bounded by what it really
+holds (the memory of its results as Python measures it, and their number) and drops
+the least recently used results first. Errors and time-outs are never cached, nor the
+pages of a stream.
 
 A facet that runs past the facet time limit is computed once more in the
-background under a longer but still bounded limit; once it is cached every later
-page shows it. Only one such computation runs at a time (others are simply not
-started), so visitors cannot pile up background work: it holds one SQL thread at most.
+background under a longer limit, drawn from the budget of the request that asked for
+it (plugins/security.py); once it is cached every later page shows it. Only one such
+computation runs at a time (others are simply not started), never for a filtered page
+(_where, _search, column filters), so visitors cannot pile up background work.
 
 Datasette 0.65's array facet removes repeated values within a row with
 ``select distinct j.value, inner.*``, which sorts every whole row (abstract
@@ -20,46 +23,70 @@ swapped in for it.
 import asyncio
 import json
 import re
-from collections import OrderedDict
+import sys
 
+import cachetools
 import datasette.database
 from datasette import hookimpl
 from datasette.database import QueryInterrupted, Results
 
-MAX_BYTES = 64 * 1024 * 1024  # all cached results together
+from litdb.serve import REQUEST, RequestBudget
+
+MAX_BYTES = 64 * 1024 * 1024  # all cached results together, as Python objects in memory
 MAX_RESULT_BYTES = 1024 * 1024  # one result; larger ones are not kept
+MAX_ENTRIES = 4096  # results kept, whatever their size (a zero-row result is not free)
 BACKGROUND_LIMIT_MS = 30_000  # for a facet computed once more in the background
 WARM_PAGES = ["/", "/literature/papers", "/literature/paper_references"]
 
 
-def _size(rows) -> int:
-    return sum(len(v) if isinstance(v, (str, bytes)) else 8 for row in rows for v in row) + 64 * len(rows)
+def _size(key, results) -> int:
+    """The memory one cached result holds, in bytes, as Python counts it: the key (its
+    SQL text and parameters), the row list, each row, its values (a multi-byte string
+    takes 2 or 4 bytes a character) and the column description. Shared small values
+    (ints, None) are counted every time: an overestimate, never an underestimate."""
+    getsizeof = sys.getsizeof
+    size = ENTRY_OVERHEAD + sum(getsizeof(part) for part in key) + getsizeof(results.rows)
+    for row in results.rows:
+        values = tuple(row)
+        size += getsizeof(row) + getsizeof(values) + sum(getsizeof(v) for v in values)
+    for column in getattr(results, "description", None) or ():
+        size += getsizeof(column) + sum(getsizeof(part) for part in column)
+    return size
+
+
+# The Results object, the entry's tuple and its slots in the cache's dictionaries.
+ENTRY_OVERHEAD = 400
 
 
 class ResultCache:
-    def __init__(self, max_bytes: int = MAX_BYTES):
-        self.entries: OrderedDict = OrderedDict()
-        self.bytes, self.max_bytes = 0, max_bytes
+    """Results by key, least recently used dropped first (cachetools' LRUCache, sized by
+    _size), at most max_bytes in all and max_entries results."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES, max_entries: int = MAX_ENTRIES):
+        self.entries = cachetools.LRUCache(maxsize=max_bytes, getsizeof=lambda entry: entry[1])
+        self.max_bytes, self.max_entries = max_bytes, max_entries
         self.hits = self.misses = 0
         self.pending: set = set()  # keys being computed in the background
 
+    @property
+    def bytes(self) -> int:
+        return self.entries.currsize
+
     def get(self, key):
-        if key in self.entries:
-            self.entries.move_to_end(key)
+        entry = self.entries.get(key)
+        if entry is not None:
             self.hits += 1
-            return self.entries[key][0]
+            return entry[0]
         self.misses += 1
         return None
 
     def put(self, key, results) -> None:
-        size = _size(results.rows)
-        if size > MAX_RESULT_BYTES:
+        size = _size(key, results)
+        if size > MAX_RESULT_BYTES or size > self.max_bytes:
             return
-        self.entries[key] = (results, size)
-        self.bytes += size
-        while self.bytes > self.max_bytes:
-            _, (_, dropped) = self.entries.popitem(last=False)
-            self.bytes -= dropped
+        self.entries[key] = (results, size)  # drops the least recently used to make room
+        while len(self.entries) > self.max_entries:
+            self.entries.popitem()
 
 
 ARRAY_FACET = re.compile(
@@ -83,7 +110,11 @@ def faster_sql(sql: str) -> str:
 
 def cached(execute, cache: ResultCache, execute_fn=None):
 
-    async def compute_in_background(key, sql, params):
+    async def compute_in_background(key, sql, params, budget):
+        if budget is not None:
+            # This task's own context: its queries draw on the request's budget, and
+            # count as expensive work (plugins/security.py).
+            REQUEST.set(budget.child())
         try:
             def run(conn):
                 with datasette.database.sqlite_timelimit(conn, BACKGROUND_LIMIT_MS):
@@ -102,16 +133,21 @@ def cached(execute, cache: ResultCache, execute_fn=None):
         key = (sql, json.dumps(params, sort_keys=True, default=str), truncate, custom_time_limit, page_size)
         results = cache.get(key)
         if results is None:
+            budget = REQUEST.get()
             try:
                 results = await execute(sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
                                         page_size=page_size, log_sql_errors=log_sql_errors)
             except QueryInterrupted:
                 is_facet = custom_time_limit is not None and not truncate
-                if is_facet and execute_fn and not cache.pending:
+                # Not for one visitor's filtered page (_where, _search, column filters):
+                # nobody else will ask for it again.
+                wanted = budget is None or not budget.filtered
+                if is_facet and wanted and execute_fn and not cache.pending:
                     cache.pending.add(key)
-                    asyncio.get_running_loop().create_task(compute_in_background(key, sql, params))
+                    asyncio.get_running_loop().create_task(compute_in_background(key, sql, params, budget))
                 raise
-            cache.put(key, results)
+            if budget is None or budget.kind != "stream":  # a stream's pages would only push others out
+                cache.put(key, results)
         return results
 
     return execute_cached
@@ -121,6 +157,7 @@ async def warm(datasette) -> None:
     """The pages most visitors open first: pay their facet queries once, at start.
     Facets that time out are computed in the background one at a time, so the pages
     are asked for again until every facet on them is in the cache."""
+    REQUEST.set(RequestBudget("internal"))  # this task's requests: a budget of their own
     caches = [db.result_cache for db in datasette.databases.values() if hasattr(db, "result_cache")]
     for _ in range(8):
         misses = sum(c.misses for c in caches)

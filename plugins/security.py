@@ -34,13 +34,16 @@ unexpected exceptions give a plain 500 page without the exception text.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import heapq
 import itertools
 import json
+import os
 import re
 import sqlite3
+import sys
 import threading
 import time
 import urllib.parse
@@ -52,7 +55,10 @@ import datasette
 import datasette.database
 from datasette import hookimpl
 from datasette.utils.asgi import Base400, Response
+from datasette.database import Database, QueryInterrupted
 from datasette.views.base import DatasetteError
+
+from litdb.serve import PUBLIC_URL_ENV, REQUEST, SETTINGS, RequestBudget
 
 # --- SQLite limits ---------------------------------------------------------------
 
@@ -154,22 +160,224 @@ def safe_location(location: str) -> str:
     return "/" + cleaned.lstrip("/")
 
 
-def bad_parameters(query_string: bytes) -> str | None:
-    """Query-string values that Datasette 0.65 turns into a 500 instead of a 400."""
-    if b"_timelimit" not in query_string and b"_through" not in query_string:
-        return None
-    for name, value in urllib.parse.parse_qsl(query_string.decode("latin1"), keep_blank_values=True):
-        if name == "_timelimit" and not value.isdigit():
-            return "_timelimit must be a whole number of milliseconds"
-        if name == "_through":
+# --- input, checked before Datasette's costly steps -------------------------------
+
+MAX_PARAMS = 64  # query-string parameters, after repeated ones are dropped
+MAX_NAME_BYTES = 256
+MAX_VALUE_BYTES_QS = 4096  # any value but sql=
+MAX_FACETS = 5  # distinct _facet, _facet_array, _facet_date values
+FACET_PARAMS = ("_facet", "_facet_array", "_facet_date")
+# Datasette's SELECT check (validate_sql_select) runs a regular expression whose time is
+# quadratic in a run of white space after a leading comment: 1.3 s for 16 KB, in the
+# event loop (docs/upstream.md). What comes before the first keyword is bounded here.
+MAX_SQL_SPACE_RUN = 256
+MAX_SQL_PREFIX = 4096
+# Parameters that change only how a result is written, not what it costs to compute.
+CHEAP_PARAMS = {"_shape", "_nl", "_json", "_header", "_dl", "_labels", "_nolabels"}
+EXPORT_SUFFIXES = (".csv", ".tsv", ".bib", ".ris", ".csljson", ".ndjson", ".jsonl", ".xml")
+# Parameters that filter the rows: their pages are one visitor's, their facets are not
+# worth computing again in the background.
+FILTER_PARAMS = ("_where", "_search", "_filter_column", "_through")
+
+
+class BadInput(Exception):
+    pass
+
+
+def sql_prefix_problem(sql: str) -> str | None:
+    """Comments and white space before the first keyword, as Datasette's SELECT check
+    reads them (lines starting with -- removed, stripped), in linear time."""
+    text = "\n".join(line for line in sql.split("\n") if not line.strip().startswith("--")).strip()
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():  # what the regular expression's \s matches
+            start = i
+            while i < n and text[i].isspace():
+                i += 1
+            if i - start > MAX_SQL_SPACE_RUN:
+                return (f"SQL may not have more than {MAX_SQL_SPACE_RUN} characters of white space "
+                        "in a row before its first keyword")
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            if end < 0:
+                return None  # Datasette refuses it at once ("Statement must be a SELECT")
+            i = end + 2
+        elif text.startswith("--", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        else:
+            break
+        if i > MAX_SQL_PREFIX:
+            return f"SQL may not have more than {MAX_SQL_PREFIX} characters of comments before its first keyword"
+    return None
+
+
+def checked_parameters(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The query string's (name, value) pairs with repeats dropped and limits checked;
+    raises BadInput with a one-line reason. Values Datasette 0.65 turns into 500s are
+    refused here."""
+    pairs = list(dict.fromkeys(pairs))  # a repeated name=value means nothing more
+    if len(pairs) > MAX_PARAMS:
+        raise BadInput(f"more than {MAX_PARAMS} query-string parameters")
+    facets = 0
+    for name, value in pairs:
+        if len(name.encode("utf-8", "replace")) > MAX_NAME_BYTES:
+            raise BadInput(f"a parameter name is longer than {MAX_NAME_BYTES} bytes")
+        if name != "sql" and len(value.encode("utf-8", "replace")) > MAX_VALUE_BYTES_QS:
+            raise BadInput(f"{name[:40]}: value longer than {MAX_VALUE_BYTES_QS} bytes")
+        if name in FACET_PARAMS:
+            facets += 1
+        if name == "sql":
+            problem = sql_prefix_problem(value)
+            if problem:
+                raise BadInput(problem)
+        elif name == "_timelimit" and not value.isdigit():
+            raise BadInput("_timelimit must be a whole number of milliseconds")
+        elif name == "_through":
             try:
                 through = json.loads(value)
             except ValueError:
                 through = None
             if not (isinstance(through, dict) and all(isinstance(through.get(k), str)
                                                       for k in ("table", "column", "value"))):
-                return '_through must be JSON: {"table": …, "column": …, "value": …}'
+                raise BadInput('_through must be JSON: {"table": …, "column": …, "value": …}')
+        elif name.endswith(("__in", "__notin")) and value.startswith("["):
+            # Datasette reads a value in brackets as a JSON list and fails with a 500.
+            try:
+                ok = isinstance(json.loads(value), list)
+            except ValueError:
+                ok = False
+            if not ok:
+                raise BadInput(f"{name[:40]}: a list must be JSON, like [1, 2], or comma-separated: 1,2")
+    if facets > MAX_FACETS:
+        raise BadInput(f"at most {MAX_FACETS} _facet parameters")
+    if any(name == "_stream" for name, _ in pairs):
+        # Datasette's CSV stream pages by _size: _size=1 would run one query per row.
+        pairs = [(k, v) for k, v in pairs if k != "_size"] + [("_size", "max")]
+    return pairs
+
+
+def encode_query(pairs) -> bytes:
+    """The query string written back, every special character percent-encoded: what
+    Datasette copies into next_url, Link headers and page links is never raw input."""
+    return urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote, safe="").encode("ascii")
+
+
+def bad_parameters(query_string: bytes) -> str | None:
+    """The reason a query string is refused, or None (kept for the tests and scripts)."""
+    try:
+        checked_parameters(urllib.parse.parse_qsl(query_string.decode("latin1"), keep_blank_values=True))
+    except BadInput as e:
+        return str(e)
     return None
+
+
+def classify(path: str, pairs) -> RequestBudget:
+    names = {name for name, _ in pairs}
+    stream = "_stream" in names or path.endswith(EXPORT_SUFFIXES) and bool(names - CHEAP_PARAMS)
+    expensive = bool(names - CHEAP_PARAMS) or path.endswith(EXPORT_SUFFIXES)
+    filtered = any(n.startswith(FILTER_PARAMS) or not n.startswith("_") for n in names if n != "sql")
+    return RequestBudget("stream" if stream else "page", expensive=expensive, filtered=filtered)
+
+
+# --- concurrency: expensive requests per client and in total ---------------------------
+
+PER_CLIENT_EXPENSIVE = 1  # expensive requests of one address in progress at once
+TOTAL_EXPENSIVE = 4
+QUEUE_WAIT_S = 5.0  # how long an expensive request may wait for its turn
+# SQL threads that expensive requests' queries may hold at once: one is always left
+# for ordinary pages (litdb/serve.py num_sql_threads).
+EXPENSIVE_SQL_THREADS = max(1, SETTINGS["num_sql_threads"] - 1)
+
+
+class Gate:
+    """At most PER_CLIENT_EXPENSIVE requests per client and TOTAL_EXPENSIVE in all;
+    the others wait their turn for up to QUEUE_WAIT_S, then are refused."""
+
+    def __init__(self):
+        self.clients: dict = {}  # address -> [semaphore, users]
+        self.total = None
+
+    async def enter(self, client) -> str | None:
+        if self.total is None:
+            self.total = asyncio.Semaphore(TOTAL_EXPENSIVE)
+        entry = self.clients.setdefault(client, [asyncio.Semaphore(PER_CLIENT_EXPENSIVE), 0])
+        entry[1] += 1
+        try:
+            await asyncio.wait_for(entry[0].acquire(), QUEUE_WAIT_S)
+        except asyncio.TimeoutError:
+            self._forget(client)
+            return "429", "too many expensive requests at once from your address; try again in a moment"
+        try:
+            await asyncio.wait_for(self.total.acquire(), QUEUE_WAIT_S)
+        except asyncio.TimeoutError:
+            entry[0].release()
+            self._forget(client)
+            return "503", "the server is busy with expensive requests; try again in a moment"
+        return None
+
+    def leave(self, client) -> None:
+        self.total.release()
+        self.clients[client][0].release()
+        self._forget(client)
+
+    def _forget(self, client):
+        entry = self.clients[client]
+        entry[1] -= 1
+        if entry[1] == 0:
+            del self.clients[client]
+
+
+GATE = Gate()
+_expensive_sql = None
+
+
+# --- responses: no absolute paths, bodies written in pieces -----------------------------
+
+BODY_CHUNK = 64 * 1024  # a big body goes out in pieces, so a slow reader holds back the writer
+HIDDEN_PATHS = ("/-/threads",)  # thread names and task lists: nothing a visitor needs
+
+
+class ClientGone(Exception):
+    pass
+
+
+def private_prefixes(datasette) -> list[bytes]:
+    """Absolute folders whose names must not appear in responses (longest first): the
+    served files' folders, the repository, Python's installation, the temporary folder."""
+    import tempfile
+
+    folders = {str(Path(db.path).resolve().parent) for db in datasette.databases.values() if db.path}
+    folders |= {str(Path(__file__).resolve().parent.parent), sys.prefix, sys.base_prefix, tempfile.gettempdir()}
+    folders |= {os.path.realpath(f) for f in folders}
+    return sorted({f.rstrip("/").encode() + b"/" for f in folders if len(f) > 1}, key=len, reverse=True)
+
+
+class Redactor:
+    """Removes private folder names from a body given in pieces (a name may straddle two)."""
+
+    def __init__(self, prefixes: list[bytes]):
+        self.prefixes, self.keep, self.tail = prefixes, max(map(len, prefixes)) - 1, b""
+
+    def _clean(self, data: bytes) -> bytes:
+        for prefix in self.prefixes:
+            if prefix in data:
+                data = data.replace(prefix, b"")
+        return data
+
+    def feed(self, data: bytes, last: bool) -> bytes:
+        data = self._clean(self.tail + data)
+        if last:
+            self.tail = b""
+            return data
+        cut = max(0, len(data) - self.keep)
+        self.tail = data[cut:]
+        return data[:cut]
+
+
+def public_origin():
+    origin = urllib.parse.urlsplit(os.environ.get(PUBLIC_URL_ENV) or "http://localhost")
+    return origin.scheme, origin.netloc.encode("ascii")
 
 
 async def _send_plain(send, status: int, text: str, extra_headers=()):
@@ -193,33 +401,136 @@ def asgi_wrapper(datasette):
                 return await _send_plain(send, 405, "405: This site is read-only: GET and HEAD only\n",
                                          [(b"allow", b"GET, HEAD")])
             raw_path = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "replace")
-            if len(raw_path) + len(scope.get("query_string") or b"") > MAX_URL_BYTES:
+            query_string = scope.get("query_string") or b""
+            if len(raw_path) + len(query_string) > MAX_URL_BYTES:
                 return await _send_plain(send, 414, f"414: URL longer than {MAX_URL_BYTES} bytes\n")
-            problem = bad_parameters(scope.get("query_string") or b"")
-            if problem:
-                return await _send_plain(send, 400, f"400: {problem}\n")
-
-            async def secure_send(message):
-                if message["type"] == "http.response.start":
-                    headers = []
-                    for name, value in message.get("headers", []):
-                        lname = name.lower() if isinstance(name, bytes) else name.encode("latin1").lower()
-                        if lname in _SECURITY_HEADER_NAMES:
-                            continue
-                        if lname == b"location":
-                            value = safe_location(value.decode("latin1")).encode("latin1")
-                        headers.append((name, value))
-                    message = dict(message, headers=headers + SECURITY_HEADERS)
-                await send(message)
-
-            return await app(scope, receive, secure_send)
+            path = scope.get("path", "")
+            if path.rstrip("/").removesuffix(".json") in HIDDEN_PATHS:
+                return await _send_plain(send, 404, "404: Not found\n")
+            try:
+                pairs = checked_parameters(urllib.parse.parse_qsl(query_string.decode("latin1"),
+                                                                 keep_blank_values=True))
+            except BadInput as e:
+                return await _send_plain(send, 400, f"400: {e}\n")
+            # Links are built from the published address, never from Host; the path
+            # and query string Datasette copies into them are percent-encoded.
+            scheme, host = public_origin()
+            headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"host"]
+            scope = dict(scope, scheme=scheme, headers=[(b"host", host)] + headers,
+                         raw_path=urllib.parse.quote_from_bytes(raw_path, safe="/%~-._!$&'()*+,;=:@").encode(),
+                         query_string=encode_query(pairs))
+            inherited = REQUEST.get()
+            if inherited is not None and inherited.kind == "internal":
+                budget = inherited  # the cache's own warm-up requests (plugins/cache.py)
+            else:
+                budget = classify(path, pairs)
+            client = (scope.get("client") or ("?",))[0]
+            if budget.expensive:
+                refused = await GATE.enter(client)
+                if refused:
+                    status, reason = refused
+                    return await _send_plain(send, int(status), f"{status}: {reason}\n", [(b"retry-after", b"1")])
+            token = REQUEST.set(budget)
+            try:
+                await _serve(app, scope, receive, send, budget, datasette, path)
+            finally:
+                REQUEST.reset(token)
+                if budget.expensive:
+                    GATE.leave(client)
 
         return security_app
 
     return wrap
 
 
+async def _serve(app, scope, receive, send, budget, datasette, path):
+    """Run the app, watching for the client's disconnection (which stops its queries and
+    its stream), with security headers, safe redirects, bodies in pieces and no private
+    folder names."""
+    first = await receive()  # a GET's (empty) body; then only a disconnection can come
+    gone = asyncio.Event()
+
+    async def watch():
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        budget.account["disconnected"] = True
+        gone.set()
+
+    watcher = asyncio.get_running_loop().create_task(watch())
+    delivered = False
+
+    async def app_receive():
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return first
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    redact = not path.startswith(("/-/static", "/site/"))
+    redactor = Redactor(private_prefixes(datasette)) if redact else None
+    held = None  # the response start, sent with the first piece of body (its length may change)
+
+    async def secure_send(message):
+        nonlocal held
+        if budget.account["disconnected"]:
+            raise ClientGone()
+        if message["type"] == "http.response.start":
+            headers = []
+            for name, value in message.get("headers", []):
+                lname = name.lower() if isinstance(name, bytes) else name.encode("latin1").lower()
+                if lname in _SECURITY_HEADER_NAMES:
+                    continue
+                if lname == b"location":
+                    value = safe_location(value.decode("latin1")).encode("latin1")
+                headers.append((name, value))
+            held = dict(message, headers=headers + SECURITY_HEADERS)
+            return
+        if message["type"] != "http.response.body":
+            return await send(message)
+        body, more = message.get("body", b""), message.get("more_body", False)
+        if redactor is not None:
+            body = redactor.feed(body, last=not more)
+        if held is not None:
+            start, held = held, None
+            if not more and scope.get("method") != "HEAD":  # the whole body is known: send its length
+                start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                start["headers"].append((b"content-length", str(len(body)).encode()))
+            await send(start)
+        for i in range(0, max(len(body), 1), BODY_CHUNK):
+            piece = body[i:i + BODY_CHUNK]
+            last_piece = i + BODY_CHUNK >= len(body)
+            await send({"type": "http.response.body", "body": piece, "more_body": more or not last_piece})
+            if budget.account["disconnected"]:
+                raise ClientGone()
+
+    try:
+        await app(scope, app_receive, secure_send)
+    except ClientGone:
+        pass  # nobody is reading: stop here (uvicorn closes the connection)
+    finally:
+        watcher.cancel()
+
+
 # --- errors -------------------------------------------------------------------------
+
+# Raised from request input that does not fit (see handle_exception); json's
+# JSONDecodeError and UnicodeError are ValueErrors, IndexError and KeyError LookupErrors.
+INPUT_ERRORS = (ValueError, LookupError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
+
+
+class BudgetExceeded(QueryInterrupted):
+    """A request that has used up its budget (or whose client has gone) starts no query."""
+
+    def __init__(self, reason: str):
+        super().__init__(sqlite3.OperationalError("interrupted"), f"-- not run: {reason}", None)
+        self.reason = reason
+
+    def __str__(self):
+        return self.reason
+
+
+BUDGET_ERRORS = (BudgetExceeded,)
 
 # Datasette raises these for bad query-string input with its default status, 500.
 _CLIENT_ERRORS_AS_500 = ("Cannot sort table by", "Cannot use _sort and _sort_desc", "Invalid _through")
@@ -237,6 +548,23 @@ def handle_exception(datasette, request, exception):
         return None
     if isinstance(exception, Base400):
         return None
+    if isinstance(exception, BUDGET_ERRORS):
+        return _error_response(datasette, request, 400, "Too expensive", str(exception))
+    if isinstance(exception, QueryInterrupted) or (
+            isinstance(exception, sqlite3.OperationalError) and exception.args == ("interrupted",)):
+        # Outside Datasette's own views (a plugin's route): the time limit or the budget.
+        return _error_response(datasette, request, 400, "SQL Interrupted",
+                               "SQL query took too long, or this request used up its SQL time")
+    if isinstance(exception, INPUT_ERRORS):
+        # Input Datasette or a renderer could not use (a non-numeric _next on a view, the
+        # wrong number or type of keys in a row URL, a format a table cannot be written
+        # in): the request's fault, not the server's. The traceback is still logged.
+        import traceback
+
+        traceback.print_exception(exception, file=sys.stderr)
+        first_line = (str(exception).splitlines() or [type(exception).__name__])[0][:200]
+        return _error_response(datasette, request, 400, "Bad request",
+                               f"This URL asks for something this page cannot give ({first_line})")
     if isinstance(exception, sqlite3.DataError) or (
             isinstance(exception, sqlite3.DatabaseError) and str(exception) == "not authorized"):
         # Refused by a limit ("string or blob too big") or by the authorizer. Datasette
@@ -534,3 +862,51 @@ def _install_watchdog():
 
 # Database.execute looks sqlite_timelimit up in datasette.database at each call.
 _install_watchdog()
+
+
+# --- the per-request budget, on every query of every route ---------------------------
+
+def _install_budget():
+    """Every query any view or plugin runs goes through Database.execute_fn: there the
+    request's budget (REQUEST, set by asgi_wrapper) is checked, its time is charged,
+    the watchdog interrupts it when the budget runs out, and expensive requests share
+    EXPENSIVE_SQL_THREADS threads."""
+    original = Database.execute_fn
+    if getattr(original, "_litdb_budget", False):
+        return
+
+    async def execute_fn(self, fn):
+        budget = REQUEST.get()
+        if budget is None or self.name == "_internal":
+            return await original(self, fn)
+        reason = budget.refusal()
+        if reason:
+            raise BudgetExceeded(f"query not run: {reason}")
+        global _expensive_sql
+        gate = None
+        if budget.expensive:
+            if _expensive_sql is None:
+                _expensive_sql = asyncio.Semaphore(EXPENSIVE_SQL_THREADS)
+            gate = _expensive_sql
+            await gate.acquire()
+        try:
+            def budgeted(conn):
+                start = time.monotonic()
+                token = WATCHDOG.arm(conn, start + max(0.0, budget.remaining_s()))
+                try:
+                    return fn(conn)
+                finally:
+                    budget.charge(time.monotonic() - start)
+                    if WATCHDOG.disarm(token):
+                        _after_interrupt(conn)
+
+            return await original(self, budgeted)
+        finally:
+            if gate is not None:
+                gate.release()
+
+    execute_fn._litdb_budget = True
+    Database.execute_fn = execute_fn
+
+
+_install_budget()
