@@ -1,12 +1,280 @@
-"""Placeholder: the bibtex reader is being written (claims no file yet)."""
+"""BibTeX and BibLaTeX, as Zotero and JabRef write them.
+
+bibtexparser 2 cuts the file into blocks (entries, @string, @preamble, @comment) and keeps
+going past a broken entry, which it hands back as a failed block with its line: that block
+is a RecordError in its place and the entries around it load. Its default middleware is
+not used: it resolves a macro only when it is the whole value (not `mds # " Journal"`), and
+removing the braces first would lose what marks a group author ({Dystonia Coalition}).
+So values are evaluated here (braces and quotes, `#` joins, @string macros, month macros),
+names are split with bibtexparser's BibTeX name grammar ("Malone, Ailish", "Ailish Malone",
+"van den Berg, Johanna", "Smith, Jr, John"), and LaTeX is decoded with pylatexenc
+({\\"o} -> ö, \\c{c} -> ç, {\\o} -> ø, -- -> en dash, ~ -> space, {DNA} -> DNA, $\\alpha$ -> α).
+Identifiers and links (doi, url, eprint, pmid) are never LaTeX-decoded: % and _ are
+literal there.
+
+What the writers do: Zotero (BibTeX) writes UTF-8 text, capitals protected in braces,
+`month = dec`, `journal`, `pmid`/`pmcid` from its Extra field, keywords joined by ", ";
+Zotero (BibLaTeX) `journaltitle`, `shortjournal`, `date = {2014-12}`, `langid`,
+`eprinttype = {pubmed}` with `eprint`; JabRef `@Article{`, aligned fields, names given
+first or family first, LaTeX accents, @string macros, `and others`, @Comment{jabref-meta}.
+
+Entry types map to PubMed's wording so that types from every source read alike:
+article -> "Journal Article", inproceedings -> "Conference Paper", incollection ->
+"Book Chapter", book -> "Book", thesis -> "Thesis", report -> "Report", online -> "Web
+Page"; misc, unpublished and unknown types say nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import bibtexparser
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock, String
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
+from ..records import Claim, PaperRecord, RecordError
+from .common import GROUP_WORDS, author, parse_date
+from .ris import ISSN, MARKUP, _issn_ok
 
 NAME = "bibtex"
 TRUST = 3
 
+# A broken entry is reported as a RecordError; bibtexparser's own log lines about it
+# would only repeat that on stderr.
+logging.getLogger("bibtexparser.splitter").setLevel(logging.CRITICAL)
+
+BLOCK_START = re.compile(r"[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]")
+NOT_RECORDS = {"string", "preamble", "comment"}
+TYPE_WORDS = {
+    "article": "Journal Article", "inproceedings": "Conference Paper", "conference": "Conference Paper",
+    "incollection": "Book Chapter", "inbook": "Book Chapter", "book": "Book", "mvbook": "Book",
+    "collection": "Book", "phdthesis": "Thesis", "mastersthesis": "Thesis", "thesis": "Thesis",
+    "techreport": "Report", "report": "Report", "online": "Web Page", "electronic": "Web Page",
+    "www": "Web Page", "dataset": "Dataset", "patent": "Patent",
+}
+MONTH_MACROS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
+
+_context = get_default_latex_context_db()
+# \url{..} as its text (not "<..>"); Zotero writes the HTML tags it could not turn into
+# LaTeX as {\textless}sup{\textgreater}: back to tags, then dropped like any markup
+_context.add_context_category("litdb", prepend=True, macros=[
+    MacroTextSpec("url", simplify_repl="%s"), MacroTextSpec("textless", simplify_repl="<"),
+    MacroTextSpec("textgreater", simplify_repl=">")])
+_LATEX = LatexNodes2Text(latex_context=_context, math_mode="text")
+NEEDS_LATEX = re.compile(r"[\\{}$~%&^_]|--|``|''")
+
 
 def looks_like(text: str) -> bool:
+    """The first line that is not blank or a % comment opens an @ block."""
+    for line in text[:4096].lstrip("\ufeff").split("\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("%"):
+            return bool(BLOCK_START.match(stripped))
     return False
 
 
+def split_records(text: str) -> list[tuple[int, str]]:
+    """The file cut at each line that opens an @ block (bibtexparser starts a new block
+    there too, even inside a broken entry); @comment and @preamble pieces left out. A file
+    with @string macros stays whole: its entries need the macros read before them."""
+    lines = text.lstrip("\ufeff").split("\n")
+    starts = [(n, m.group(1).lower()) for n, line in enumerate(lines) if (m := BLOCK_START.match(line))]
+    if any(kind == "string" for _, kind in starts):
+        return [(1, text)]
+    pieces = []
+    for i, (n, kind) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(lines)
+        if kind not in NOT_RECORDS:
+            pieces.append((n + 1, "\n".join(lines[n:end]).rstrip() + "\n"))
+    return pieces
+
+
 def read(text: str):
-    raise ValueError("the bibtex reader is not written yet")
+    try:
+        library = bibtexparser.parse_string(text.lstrip("\ufeff"), parse_stack=[])
+    except Exception as e:  # the splitter's own state errors: the file as a whole cannot be read
+        raise ValueError(f"BibTeX could not be read: {clean_space(str(e)) or type(e).__name__}") from None
+    strings = dict(MONTH_MACROS)
+    results, position = [], 0
+    for block in library.blocks:
+        if isinstance(block, String):
+            strings[block.key.lower()] = _value(block.value, strings)
+            continue
+        if isinstance(block, DuplicateBlockKeyBlock):  # a key used twice is still a paper of its own
+            block = block.ignore_error_block
+        line = block.start_line + 1 if block.start_line is not None else None
+        if isinstance(block, Entry):
+            position += 1
+            try:
+                results.append(_record(block, strings, line))
+            except ValueError as e:
+                results.append(RecordError(position=position, line=line, reason=str(e)))
+        elif isinstance(block, ParsingFailedBlock):
+            kind = BLOCK_START.match((block.raw or "").lstrip())
+            if kind and kind.group(1).lower() in NOT_RECORDS:
+                continue
+            position += 1
+            reason = getattr(block.error, "abort_reason", None) or str(block.error) or "syntax error"
+            results.append(RecordError(position=position, line=line,
+                                       reason=f"BibTeX entry could not be parsed: {clean_space(reason)}"))
+    if not results:
+        raise ValueError("no BibTeX entry in the file")
+    return results
+
+
+def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRecord:
+    raw = {}
+    for f in entry.fields:
+        raw.setdefault(f.key.lower(), f.value if isinstance(f.value, str) else str(f.value))
+    value = {key: _value(v, strings) for key, v in raw.items()}
+
+    def text(*keys):
+        for key in keys:
+            if clean_space(value.get(key)):
+                return _latex(value[key])
+        return None
+
+    def literal(key):  # identifiers and links: braces off, nothing decoded
+        return clean_space(value.get(key, "").replace("{", "").replace("}", ""))
+
+    kind = entry.entry_type.lower()
+    title = text("title")
+    if title and text("subtitle"):
+        title = f"{title}: {text('subtitle')}"
+    record = PaperRecord(format=NAME, title=title or "")
+
+    eprint_type = (literal("eprinttype") or "").lower()
+    record.doi = normalize_doi(literal("doi")) or normalize_doi(literal("url"))
+    pmid = literal("pmid") or (literal("eprint") if eprint_type in ("pubmed", "pmid") else None)
+    record.pmid = pmid if pmid and pmid.isdigit() else None
+    pmcid = literal("pmcid") or (literal("eprint") if eprint_type in ("pmc", "pmcid") else None)
+    record.pmcid = pmcid.upper() if pmcid and re.fullmatch(r"PMC\d{1,9}", pmcid, re.I) else None
+    if not record.title and not (record.doi or record.pmid or record.pmcid):
+        raise ValueError(f"BibTeX entry {entry.key} has no title, DOI, PMID or PMCID")
+
+    record.journal_title = text("journal", "journaltitle")
+    record.journal_abbreviation = text("shortjournal")
+    record.volume = literal("volume")
+    record.issue = literal("number") or literal("issue")
+    pages = literal("pages")
+    record.pages = expand_pages(re.sub(r"\s*(?:-{1,3}|\u2013|\u2014)\s*", "-", pages)) if pages else None
+    issns = []
+    for m in ISSN.finditer(literal("issn") or ""):
+        issn = f"{m.group(1)}-{m.group(2).upper()}"
+        if _issn_ok(issn) and issn not in issns:
+            issns.append(issn)
+    record.issns = issns
+
+    date = literal("date")  # BibLaTeX: "2014-12-05", "2014-12", "2014-12-05/2014-12-07"
+    year, month, day = parse_date(date)
+    if year is None:
+        year, month, day = parse_date(" ".join(filter(None, (literal("year"), literal("month"), literal("day")))))
+    record.year = year
+    record.publication_date = iso_date(year, month, day)
+
+    authors = []
+    for name in split_multiple_persons_names(value.get("author") or ""):
+        if name.strip().lower() == "others":
+            record.authors_complete = False
+            continue
+        person = _author(name)
+        if person:
+            authors.append(person)
+    record.authors = authors
+    record.keywords = _keywords(value.get("keywords"))
+    record.abstract = clean_paragraphs(text("abstract"))
+    record.publication_types = [TYPE_WORDS[kind]] if kind in TYPE_WORDS else []
+    language = text("langid", "language")
+    record.claims = [Claim("language", language)] if language else []
+    record.line = line
+    return record
+
+
+def _split_concatenation(raw: str) -> list[str]:
+    """The parts of `a # {b} # "c"` at the top level."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i])
+            start = i + 1
+    parts.append(raw[start:])
+    return parts
+
+
+def _value(raw: str, strings: dict[str, str]) -> str:
+    """A field's value as BibTeX means it: {..} and ".." stripped once, numbers as they
+    are, macros replaced (months by their names, unknown ones by their name), joined at #."""
+    out = []
+    for part in _split_concatenation(raw) if "#" in raw else [raw]:
+        part = part.strip()
+        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+            out.append(part[1:-1])
+        elif part.isdigit():
+            out.append(part)
+        else:
+            out.append(strings.get(part.lower(), part))
+    return "".join(out)
+
+
+def _latex(text: str | None) -> str | None:
+    """Plain Unicode from a LaTeX value."""
+    if text is None:
+        return None
+    if not NEEDS_LATEX.search(text):
+        return clean_space(text) if "\n\n" not in text else clean_paragraphs(text)
+    try:
+        decoded = _LATEX.latex_to_text(text)
+    except Exception:  # pylatexenc on a value it cannot parse (deep nesting): braces and commands dropped
+        decoded = re.sub(r"\\[A-Za-z]+|[{}\\]", "", text)
+    return html_to_text(decoded) if MARKUP.search(decoded) else clean_paragraphs(decoded)
+
+
+def _author(name: str):
+    """One name of an author list: '{Dystonia Coalition}' (all in braces) is a group
+    author; 'Malone, Ailish', 'Ailish Malone', 'van der Berg, Johanna', 'Smith, Jr, John'."""
+    stripped = name.strip()
+    if stripped.startswith("{") and stripped.endswith("}") and _one_group(stripped):
+        return author(name=_latex(stripped), group=True)
+    if "," not in stripped and GROUP_WORDS.search(stripped):
+        return author(name=_latex(stripped), group=True)
+    parts = parse_single_name_into_parts(stripped, strict=False)
+    family = _latex(" ".join(parts.von + parts.last))
+    given = _latex(" ".join(parts.first))
+    suffix = _latex(" ".join(parts.jr))
+    display = " ".join(p for p in (given, family, suffix) if p)
+    return author(family=family, given=given, name=display or None)
+
+
+def _one_group(text: str) -> bool:
+    """True when the opening brace closes only at the very end: {Dystonia Coalition}, not
+    {Malone}, {Ailish}."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def _keywords(raw: str | None) -> list[str]:
+    """Zotero and JabRef join keywords with ", "; some files use ";" (then commas are
+    part of a keyword: "Models, Biological")."""
+    if not raw:
+        return []
+    words = raw.split(";") if ";" in raw else raw.split(",")
+    seen, result = set(), []
+    for word in (_latex(w) for w in words):
+        if word and word.lower() not in seen:
+            seen.add(word.lower())
+            result.append(word)
+    return result
