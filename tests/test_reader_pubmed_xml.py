@@ -250,8 +250,7 @@ XINCLUDE = (HEAD + '<PubmedArticleSet>' + article(
     + "</PubmedArticleSet>\n")
 EXTERNAL_DTD = ('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet SYSTEM "file:///etc/passwd">\n'
                 '<PubmedArticleSet>' + article("1", "Title.") + "</PubmedArticleSet>\n")
-# the doctype hidden behind 70,000 characters of comment, past where parse_xml looks
-HIDDEN = "<!--" + "x" * 70000 + "-->\n" + EXTERNAL
+HIDDEN = EXTERNAL.replace("?>\n", "?>\n<!--" + "x" * 70000 + "-->\n", 1)  # the doctype past where parse_xml looks
 
 
 def passwd_words() -> list[str]:

@@ -17,7 +17,7 @@ import re
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord, RecordError, Reference
 from .common import author, orcid, parse_date, parse_xml
-from .jats import element_text, only_prolog
+from .jats import element_text, only_prolog, refuse_declared_entities
 
 NAME = FORMAT = "pubmed_xml"
 TRUST = 0
@@ -99,6 +99,7 @@ def read(text: str):
 
 def _read_whole(text: str):
     root = parse_xml(text)
+    refuse_declared_entities(root)
     if root.tag == "PubmedArticleSet":
         elements = [e for e in root if e.tag in ("PubmedArticle", "PubmedBookArticle")]
         if not elements:
