@@ -57,10 +57,15 @@ def test_seed_001_every_field():
         "citation_count": 45,
         "is_open_access": False,
         "open_access_url": None,
-        "authors": ["Matteo Bologna", "Alfredo Berardelli"],
+        "issns": [],
+        "issn_l": None,
+        "authors": [
+            {"name": "Matteo Bologna", "family": "Bologna", "given": "Matteo", "orcid": None, "affiliations": [],
+             "group": False},
+            {"name": "Alfredo Berardelli", "family": "Berardelli", "given": "Alfredo", "orcid": None,
+             "affiliations": [], "group": False},
+        ],
         "authors_complete": True,
-        "affiliations": {},
-        "author_affiliations": [],
         "publication_types": ["Journal Article"],
         "keywords": [],
         "mesh_terms": [],
@@ -86,6 +91,7 @@ def test_seed_001_every_field():
                 Claim("aggregator:Total", "0", "aggregator's total"),
             ]
         ],
+        "line": None,
     }
 
 
@@ -166,7 +172,8 @@ def test_wrong_types_are_ignored_and_noted():
 def test_array_of_records():
     text = json.dumps([{"title": "One", "doi": "10.1000/ONE"}, {"title": "Two", "authors": ["A B", "C D"]}])
     one, two = parse_aggregator_file(text)
-    assert (one.title, one.doi, two.title, two.authors) == ("One", "10.1000/one", "Two", ["A B", "C D"])
+    assert (one.title, one.doi, two.title) == ("One", "10.1000/one", "Two")
+    assert [(a.name, a.family, a.given) for a in two.authors] == [("A B", "B", "A"), ("C D", "D", "C")]
 
 
 def test_s2_publication_types_are_spelled_out():
@@ -181,3 +188,24 @@ def test_s2_publication_types_are_spelled_out():
 def test_bad_records_raise_clear_errors(text, message):
     with pytest.raises(ValueError, match="^" + message.replace("(", r"\(").replace(")", r"\)") + "$"):
         parse_aggregator_file(text)
+
+
+@pytest.mark.parametrize("text, claimed", [
+    # its own keys, wherever they are
+    ('{"title": "T", "authors": "A B", "PeriodicalName": "Brain"}', True),
+    ('{"title": "T", "x": [' + '1, ' * 5000 + '1], "ListUrlMain": "https://doi.org/10.1000/x"}', True),  # far on
+    # its trailer lines
+    ('{"title": "T"}\n引用次数: 3\n', True),
+    ('[{"title": "T"}]\nCitations: 3\nAbstract\nText.', True),
+    # Semantic Scholar's names beside a lower-case doi, without the Graph API's ids
+    ('{"title": "T", "doi": "10.1000/x", "publicationDate": "2020-01-01"}', True),
+    # other JSON: not the aggregator's any more
+    ('{"title": "T", "DOI": "10.1000/x", "type": "article-journal"}', False),
+    ('{"paperId": "abc", "title": "T", "citationCount": 3}', False),
+    ('{"id": "https://openalex.org/W1", "doi": "https://doi.org/10.1000/x", "display_name": "T"}', False),
+    ('{"some": "json"}', False),
+    ('[Wilson disease]\nAbstract\nText.', False),
+])
+def test_claims_only_its_own_records(text, claimed):
+    from litdb.readers import aggregator_json
+    assert aggregator_json.looks_like(text) is claimed

@@ -1,0 +1,146 @@
+"""Golden tests for the OpenAlex reader: one work in the current shape, one in the
+pre-2023 shape (host_venue), a results page with a bad work among good ones. Every
+field compared to values typed by hand from the fixtures."""
+
+import dataclasses
+import json
+
+import pytest
+
+from conftest import FIXTURES
+from litdb.readers import decode, detect, openalex
+from litdb.records import RecordError
+
+DIR = FIXTURES / "openalex"
+
+
+def load(name):
+    text = decode((DIR / name).read_bytes())
+    assert detect(text) == "openalex"
+    return list(openalex.read(text))
+
+
+def blank(**fields):
+    record = dict(format="openalex", title=None, doi=None, pmid=None, pmcid=None, abstract=None, journal_title=None,
+                  journal_abbreviation=None, year=None, publication_date=None, epub_date=None, volume=None, issue=None,
+                  pages=None, citation_count=None, is_open_access=None, open_access_url=None, issns=[], issn_l=None,
+                  authors=[], authors_complete=True, publication_types=[], keywords=[], mesh_terms=[], grants=[],
+                  copyright=None, references=[], claims=[], line=None)
+    record.update(fields)
+    return record
+
+
+def person(name, family, given, orcid=None, affiliations=()):
+    return dict(name=name, family=family, given=given, orcid=orcid, affiliations=list(affiliations), group=False)
+
+
+def claim(field, value, note=None):
+    return dict(field=field, value=value, note=note)
+
+
+def test_current_shape_every_field():
+    [record] = load("work_2025.json")
+    assert dataclasses.asdict(record) == blank(
+        title="Cerebellum: An explanation for dystonia?",
+        doi="10.1186/s40673-017-0064-8", pmid="28515951", pmcid="PMC5429509",
+        abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions. "
+                 "We focus on the cerebellum.",
+        journal_title="Cerebellum & Ataxias", year=2017, publication_date="2017-05-12",
+        volume="4", issue="1", pages="6", citation_count=45, is_open_access=True,
+        open_access_url="https://cerebellumandataxias.biomedcentral.com/counter/pdf/10.1186/s40673-017-0064-8",
+        issns=["2053-8871"], issn_l="2053-8871",
+        authors=[
+            person("Matteo Bologna", "Bologna", "Matteo", "0000-0002-1825-0097",
+                   ["Department of Human Neurosciences, Sapienza University of Rome, Viale dell'Università 30, "
+                    "00185 Rome, Italy", "IRCCS Neuromed, Pozzilli, IS Italy"]),
+            # no raw affiliation string: the institution OpenAlex matched
+            person("Alfredo Berardelli", "Berardelli", "Alfredo", None, ["Sapienza University of Rome"]),
+        ],
+        publication_types=["review"], keywords=["Dystonia", "Cerebellum"],
+        # the bare "Dystonia" entry goes: a qualified one says the same and more
+        mesh_terms=[dict(term="Dystonia", qualifier="physiopathology", major=True),
+                    dict(term="Cerebellum", qualifier="physiopathology", major=False),
+                    dict(term="Humans", qualifier=None, major=False)],
+        claims=[claim("publisher", "BioMed Central"), claim("openalex", "W2613925461", "OpenAlex work id"),
+                claim("language", "en")],
+    )
+
+
+def test_pre_2023_shape_every_field():
+    [record] = load("work_2022_host_venue.json")
+    assert dataclasses.asdict(record) == blank(
+        title="Cerebellar output and dystonic posture in the tottering mouse",
+        doi="10.1007/s12311-011-0301-x", pmid="21647566",
+        journal_title="The Cerebellum", year=2012, publication_date="2012-02-01",
+        volume="11", issue="1", pages="45-52", citation_count=9, is_open_access=False,
+        issns=["1473-4230", "1473-4222"], issn_l="1473-4222",
+        authors=[
+            person("Ailish Malone", "Malone", "Ailish", None,
+                   ["Department of Molecular Neuroscience, UCL Institute of Neurology, Queen Square, London, "
+                    "WC1N 3BG, UK"]),
+            person("Nicholas W. Wood", "Wood", "Nicholas W.", "0000-0002-9500-3348"),
+        ],
+        publication_types=["journal-article"],
+        grants=[dict(text="G0802760 (Medical Research Council)", grant_id="G0802760", acronym=None,
+                     agency="Medical Research Council", country=None)],
+        claims=[claim("publisher", "Springer Nature"), claim("openalex", "W2115791342", "OpenAlex work id")],
+    )
+
+
+def test_results_page_with_a_bad_work():
+    first, bad, third = load("results_page.json")
+    assert dataclasses.asdict(first) == blank(
+        title="Cerebellar theta-burst stimulation in cervical dystonia: a pilot study",
+        abstract="Ten patients received stimulation.",
+        # a preprint server is where the work is, not its journal
+        journal_title=None, year=2023, publication_date="2023-07-28", citation_count=0, is_open_access=True,
+        open_access_url="https://www.medrxiv.org/content/10.1101/2023.07.26.23293187v1",
+        authors=[person("Mei-Ling Zhou", "Zhou", "Mei-Ling", "0000-0001-5109-3700",
+                        ["Department of Neurology, Huashan Hospital, Fudan University, Shanghai, China"])],
+        authors_complete=False,  # "is_authors_truncated": true
+        publication_types=["preprint"],
+        claims=[claim("publisher", "Cold Spring Harbor Laboratory"),
+                claim("openalex", "W4385291102", "OpenAlex work id"), claim("language", "en")],
+        line=10,
+    )
+    assert bad == RecordError(position=2, line=102, reason="work 10.1002/mds.870020203 has no title")
+    assert dataclasses.asdict(third) == blank(
+        title="Olivary hypertrophy and cerebellar dystonia: a clinicopathological series",
+        doi="10.1093/brain/awy095", pmid="29701787", pmcid="PMC6001234", abstract="We describe six patients.",
+        journal_title="Brain", year=2018, publication_date="2018-06-01", volume="141", issue="6",
+        pages="1620-1634", citation_count=33, is_open_access=False,
+        issns=["0006-8950", "1460-2156"], issn_l="0006-8950",
+        authors=[person("Priya Natarajan", "Natarajan", "Priya"), person("Owen Walsh", "Walsh", "Owen")],
+        publication_types=["article"], keywords=["Hypertrophic Olivary Degeneration"],
+        grants=[dict(text="203139/Z/16/Z (Wellcome Trust)", grant_id="203139/Z/16/Z", acronym=None,
+                     agency="Wellcome Trust", country=None)],
+        claims=[claim("publisher", "Oxford University Press"), claim("openalex", "W2962541117", "OpenAlex work id"),
+                claim("language", "en"), claim("retracted", "true", "OpenAlex marks the work as retracted")],
+        line=117,
+    )
+
+
+def test_a_list_of_works_and_key_order():
+    page = json.loads((DIR / "results_page.json").read_text())
+    text = json.dumps(page["results"], sort_keys=True)  # keys in another order, one line
+    assert detect(text) == "openalex"
+    records = list(openalex.read(text))
+    assert [type(r).__name__ for r in records] == ["PaperRecord", "RecordError", "PaperRecord"]
+    assert [r.line for r in records] == [1, 1, 1]
+    assert records[2].pages == "1620-1634"
+
+
+def test_abstract_from_inverted_index_ignores_junk_positions():
+    work = {"title": "T", "abstract_inverted_index": {"b": [1], "a": [0, True, "x"], "c": [10**12]}}
+    assert openalex.parse_work(work).abstract == "a b c"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"id": "https://openalex.org/W1", "display_name": "x", ', "invalid JSON at line 1, column 56: Expecting property name enclosed in double quotes$"),
+    ('{"id": "https://openalex.org/W1", "title": null, "ids": {}}', "work W1 has no title$"),
+    ('{"display_name": null}', "work has no title and no identifier$"),
+    ('[{"display_name": "A"}, {"display_name": ]', "invalid JSON at line 1, column 42: Expecting value$"),
+])
+def test_bad_files_give_one_line_errors(text, message):
+    with pytest.raises(ValueError, match="^" + message):
+        list(openalex.read(text))

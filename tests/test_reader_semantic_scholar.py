@@ -1,0 +1,121 @@
+"""Golden tests for the Semantic Scholar Graph API reader: one paper with every field,
+a search page (an empty openAccessPdf url, a paper without title, a javascript: link),
+a batch list with null for an id not found. Values typed by hand from the fixtures."""
+
+import dataclasses
+import json
+
+import pytest
+
+from conftest import FIXTURES
+from litdb.readers import decode, detect, semantic_scholar
+from litdb.records import RecordError
+
+DIR = FIXTURES / "semantic_scholar"
+
+
+def load(name):
+    text = decode((DIR / name).read_bytes())
+    assert detect(text) == "semantic_scholar"
+    return list(semantic_scholar.read(text))
+
+
+def blank(**fields):
+    record = dict(format="semantic_scholar", title=None, doi=None, pmid=None, pmcid=None, abstract=None,
+                  journal_title=None, journal_abbreviation=None, year=None, publication_date=None, epub_date=None,
+                  volume=None, issue=None, pages=None, citation_count=None, is_open_access=None,
+                  open_access_url=None, issns=[], issn_l=None, authors=[], authors_complete=True,
+                  publication_types=[], keywords=[], mesh_terms=[], grants=[], copyright=None, references=[],
+                  claims=[], line=None)
+    record.update(fields)
+    return record
+
+
+def person(name, family, given, group=False):
+    return dict(name=name, family=family, given=given, orcid=None, affiliations=[], group=group)
+
+
+def s2(paper_id):
+    return dict(field="semantic_scholar", value=paper_id, note="Semantic Scholar paper id")
+
+
+def test_paper_every_field():
+    [record] = load("paper.json")
+    assert dataclasses.asdict(record) == blank(
+        title="Cerebellum: An explanation for dystonia?",
+        doi="10.1186/s40673-017-0064-8", pmid="28515951", pmcid="PMC5429509",
+        abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions. "
+                 "We focus on the cerebellum.",
+        journal_title="Cerebellum & Ataxias", year=2017, publication_date="2017-05-12", volume="4",
+        citation_count=45, is_open_access=True,
+        open_access_url="https://cerebellumandataxias.biomedcentral.com/counter/pdf/10.1186/s40673-017-0064-8",
+        issns=["2053-8871"],  # from publicationVenue
+        authors=[person("M. Bologna", "Bologna", "M."), person("A. Berardelli", "Berardelli", "A.")],
+        publication_types=["Journal Article", "Review"],
+        keywords=[],  # fieldsOfStudy are classifiers, not keywords
+        claims=[s2("8f1b2c3d4e5f60718293a4b5c6d7e8f901234567")],
+    )
+
+
+def test_search_page():
+    first, bad, third = load("search.json")
+    assert dataclasses.asdict(first) == blank(
+        title="Eyeblink classical conditioning is impaired in cervical dystonia and predicts response to botulinum toxin",
+        doi="10.1002/mds.27118", journal_title="Movement Disorders", year=2017, publication_date="2017-09-04",
+        volume="32", pages="1562-1570", citation_count=15, is_open_access=False,
+        open_access_url=None,  # "url": ""
+        authors=[person("Johanna M Kessler", "Kessler", "Johanna M"),
+                 person("Diego Arroyo-Blanco", "Arroyo-Blanco", "Diego"),
+                 person("Sarah Fenwick", "Fenwick", "Sarah")],
+        publication_types=["Journal Article"], claims=[s2("0a1b2c3d4e5f60718293a4b5c6d7e8f9aabbccdd")], line=6,
+    )
+    assert bad == RecordError(position=2, line=48, reason="paper ffeeddccbbaa99887766554433221100ffeeddcc has no title")
+    assert dataclasses.asdict(third) == blank(
+        title="A spiking model of the cerebellar nuclei in dystonia",
+        abstract="We model the deep cerebellar nuclei.\n\nBursting emerges.",
+        journal_title="ArXiv", volume="abs/2104.01234", year=2021, publication_date="2021", citation_count=1,
+        is_open_access=True, open_access_url=None,
+        authors=[person("Dystonia Modelling Consortium", None, None, group=True)],
+        claims=[dict(field="open_access_url", value="javascript:alert(1)", note="ignored: not an http(s) link"),
+                s2("1234abcd5678ef901234abcd5678ef901234abcd"),
+                dict(field="arxiv", value="2104.01234", note="arXiv identifier")],
+        line=65,
+    )
+
+
+def test_batch_with_an_id_not_found():
+    first, missing, third = load("batch.json")
+    assert dataclasses.asdict(first) == blank(
+        title="Olivary hypertrophy and cerebellar dystonia: a clinicopathological series",
+        doi="10.1093/brain/awy095", pmid="29701787", year=2018, publication_date="2018",
+        authors=[person("P. Natarajan", "Natarajan", "P."), person("O. Walsh", "Walsh", "O.")],
+        references=[dict(position=1, citation="Phenomenology and classification of dystonia: a consensus update",
+                         authors=None, title="Phenomenology and classification of dystonia: a consensus update",
+                         journal="Movement Disorders", year=2013, month=None, day=None, volume=None, issue=None,
+                         pages=None, doi="10.1002/mds.25475", pmid="23649720")],  # the untitled one is left out
+        claims=[s2("2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e")], line=1,
+    )
+    assert missing == RecordError(position=2, line=2, reason="item is null, expected an object")
+    assert (third.title, third.doi, third.line) == (
+        "Cerebellar output and dystonic posture in the tottering mouse", "10.1007/s12311-011-0301-x", 3)
+
+
+def test_aggregator_records_are_not_semantic_scholar():
+    # S2 field names without the Graph API's ids, beside a lower-case "doi": the aggregator's
+    text = json.dumps({"title": "T", "doi": "10.1000/x", "citationCount": 3, "openAccessPdf": {"url": "https://a/b"}})
+    assert detect(text) == "aggregator_json"
+    assert detect(json.dumps({"paperId": "abc", "title": "T", "citationCount": 3})) == "semantic_scholar"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"total": 1, "offset": 0, "data": [{"paperId": "a", "title": "T"}', "invalid JSON at line 1, column 66: "
+     "Expecting ',' delimiter$"),
+    ('{"paperId": "abc", "title": null}', "paper abc has no title$"),
+    ('[null]', None),
+])
+def test_bad_files_give_one_line_errors(text, message):
+    if message is None:  # a list of nothing readable: each item its own error
+        assert list(semantic_scholar.read(text)) == [RecordError(1, 1, "item is null, expected an object")]
+        return
+    with pytest.raises(ValueError, match="^" + message):
+        list(semantic_scholar.read(text))
