@@ -311,47 +311,68 @@ def _date_bound(text: str, position: int, upper: bool) -> tuple[str, int | None]
 _INITIALS = re.compile(r"[^\W\d_]{1,2}|[^\W\d_a-z]{3}")  # "A", "AB", "ab", "ABC"
 
 
-def parse_author(text: str) -> tuple[list[str], str, bool]:
-    """(family name words, initials, family is a prefix), casefolded: PubMed's
-    "Malone A", "Malone, Ailish", "Ailish Malone", "van der Berg J", "Malo*"."""
+def _given_words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s-]+", text.casefold()) if w]
+
+
+@dataclass
+class AuthorQuery:
+    family: list[str]  # casefolded words: ["van", "der", "berg"]
+    initials: str = ""  # "ab"
+    given: list[str] = field(default_factory=list)  # full given names, when typed: ["ailish"]
+    prefix: bool = False  # "Malo*": the family name's beginning
+
+
+def parse_author(text: str) -> AuthorQuery:
+    """PubMed's ways of naming an author: "Malone A", "Malone AB", "van der Berg J",
+    "Malone", "Malo*", "Malone, Ailish", "Ailish Malone"."""
     text = " ".join(text.replace(".", " ").split())
     prefix = text.endswith("*")
     text = text.rstrip("*").strip()
     if "," in text:
         family, _, given = text.partition(",")
-        return family.casefold().split(), "".join(w[0] for w in re.split(r"[\s-]+", given.casefold()) if w), prefix
+        words = _given_words(given)
+        full = [w for w in words if len(w) > 1] if not _INITIALS.fullmatch(given.strip()) else []
+        initials = "".join(w[0] for w in words) if full else "".join(given.split()).casefold()
+        return AuthorQuery(family.casefold().split(), initials, full, prefix)
     words = text.split()
     if len(words) > 1 and _INITIALS.fullmatch(words[-1]):
-        return [w.casefold() for w in words[:-1]], words[-1].casefold(), prefix
+        return AuthorQuery([w.casefold() for w in words[:-1]], words[-1].casefold(), [], prefix)
     if len(words) > 1:  # a full name as printed, given names first: "Ailish Malone"
-        return [words[-1].casefold()], "".join(w[0] for w in re.split(r"[\s-]+", " ".join(words[:-1]).casefold()) if w), prefix
-    return [w.casefold() for w in words], "", prefix
+        given = _given_words(" ".join(words[:-1]))
+        return AuthorQuery([words[-1].casefold()], "".join(w[0] for w in given), given, prefix)
+    return AuthorQuery([w.casefold() for w in words], "", [], prefix)
 
 
 def author_matches(name: str | None, query: str | None) -> int:
     """Whether an author's name as stored ("Ailish Malone", "A B Malone", "Malone, Ailish")
-    is the author of a PubMed author term: the same family name and initials that begin
-    with the ones asked for. An SQL function (pubmed_author)."""
+    is the author of a PubMed author term: the same family name, and initials that begin
+    with the ones asked for; given names typed in full must agree with the stored ones
+    (or with their initials). An SQL function (pubmed_author)."""
     if not name or not query:
         return 0
-    family, initials, prefix = parse_author(query)
+    want = parse_author(query)
     name = " ".join(name.replace(".", " ").split()).casefold()
     if "," in name:
-        stored_family, _, given = name.partition(",")
-        words_family, given = stored_family.split(), given
+        family_part, _, given = name.partition(",")
+        family = family_part.split()
     else:
         words = name.split()
-        k = len(family)
-        if len(words) < k or not family:
+        k = len(want.family)
+        if not k or len(words) < k:
             return 0
-        words_family, given = words[len(words) - k:], " ".join(words[:len(words) - k])
-    if len(words_family) != len(family) or words_family[:-1] != family[:-1]:
+        family, given = words[len(words) - k:], " ".join(words[:len(words) - k])
+    if len(family) != len(want.family) or family[:-1] != want.family[:-1]:
         return 0
-    last, want = words_family[-1], family[-1]
-    if not (last.startswith(want) if prefix and not initials else last == want):
+    if not (family[-1].startswith(want.family[-1]) if want.prefix else family[-1] == want.family[-1]):
         return 0
-    stored_initials = "".join(w[0] for w in re.split(r"[\s-]+", given) if w)
-    return int(stored_initials.startswith(initials))
+    given_words = _given_words(given)
+    if not "".join(w[0] for w in given_words).startswith(want.initials):
+        return 0
+    for typed, stored in zip(want.given, given_words):
+        if typed != stored and len(stored) > 1 and len(typed) > 1:
+            return 0  # "Ailish" is not "Aoife"; "A" may be either
+    return 1
 
 
 def _journal_key(text: str | None) -> str:
@@ -446,7 +467,7 @@ class _Translator:
         if term.field in FTS_COLUMNS:  # a text term without letters: matches nothing
             return "0"
         if term.field == "author":
-            family, _, _ = parse_author(text)
+            family = parse_author(text).family
             if not family:
                 raise QueryError(f"'{text}' is not an author's name", at)
             # A cheap LIKE first, where it is exact (ASCII: LIKE folds ASCII case only).
@@ -554,8 +575,10 @@ EXPORT_COLUMNS = ("p.id, p.title, p.authors, p.year, p.doi, p.pmid, p.publicatio
 
 def export_sql(search: Search) -> tuple[str, dict]:
     """Every paper the search finds, best first, with the columns a download wants."""
+    # paper_id: the column plugins/citations.py reads the papers of a query by.
     with_, select = _source(search, EXPORT_COLUMNS)
-    return f"{with_} SELECT * FROM ({select}) {ORDER}", dict(search.params)
+    return (f"{with_} SELECT id AS paper_id, title, authors, journal, year, doi, pmid, publication_types "
+            f"FROM ({select}) {ORDER}"), dict(search.params)
 
 
 def count_sql(search: Search) -> tuple[str, dict]:

@@ -25,7 +25,8 @@ from litdb import search as pubmed
 
 DB = "literature"
 PAGE_SIZE = 50
-MAX_PAGE = 2000  # 100,000 papers at 50 a page
+MAX_SIZE = 200
+MAX_PAGE = 100_000
 FACET_TIME_LIMIT_MS = 500
 FACETS = [("year", "Year", "dp"), ("journal", "Journal", "ta"), ("type", "Publication type", "pt"),
           ("topic", "Topic", "topic")]
@@ -41,7 +42,8 @@ def prepare_connection(conn):
 
 @hookimpl
 def register_routes():
-    return [(rf"^/{DB}/search(?P<as_json>\.json)?$", search_view)]
+    return [(rf"^/{DB}/search(?P<as_json>\.json)?$", search_view),
+            (rf"^/{DB}/search\.(?P<ext>{'|'.join(ext for ext, _ in EXPORTS if ext != 'json')})$", export_view)]
 
 
 def marked(text: str | None) -> Markup:
@@ -55,15 +57,25 @@ def starred(text: str | None) -> str:
     return "".join(f"**{piece}**" if is_marked else piece for piece, is_marked in pubmed.marked_parts(text))
 
 
-def search_url(q: str, page: int = 1, as_json: bool = False) -> str:
-    params = {"q": q} | ({"page": page} if page > 1 else {})
+def search_url(q: str, page: int = 1, as_json: bool = False, size: int = PAGE_SIZE) -> str:
+    params = {"q": q} | ({"page": page} if page > 1 else {}) | ({"_size": size} if size != PAGE_SIZE else {})
     return f"/{DB}/search{'.json' if as_json else ''}?" + urllib.parse.urlencode(params)
 
 
 def export_links(search: pubmed.Search) -> list[dict]:
+    """Downloads of every paper a search finds: Datasette's renderers of the search's
+    own SQL (its parameters in the query string, as Datasette reads them)."""
     sql, params = pubmed.export_sql(search)
     query = urllib.parse.urlencode({"sql": " ".join(sql.split()), **params, "_size": "max"})
-    return [{"label": label, "url": f"/{DB}.{ext}?{query}"} for ext, label in EXPORTS]
+    return [{"ext": ext, "label": label, "url": f"/{DB}.{ext}?{query}" + ("&_shape=array" if ext == "json" else "")}
+            for ext, label in EXPORTS]
+
+
+def page_export_links(search: pubmed.Search) -> list[dict]:
+    """What the page links to: /literature/search.bib?q=... (export_view), short and
+    stable; JSON straight to the SQL (/literature/search.json is this page's JSON)."""
+    return [dict(e, url=f"/{DB}/search.{e['ext']}?" + urllib.parse.urlencode({"q": search.query}))
+            if e["ext"] != "json" else e for e in export_links(search)]
 
 
 class Refused(Exception):
@@ -72,14 +84,14 @@ class Refused(Exception):
         self.position = position
 
 
-def read_page(request) -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise Refused(f"page must be a whole number from 1 to {MAX_PAGE:,}")
+def read_number(request, name: str, default: int, highest: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= highest:
+        raise Refused(f"{name} must be a whole number from 1 to {highest:,}")
     return int(raw)
 
 
-async def run(datasette, q: str, page: int) -> dict:
+async def run(datasette, q: str, page: int, size: int = PAGE_SIZE) -> dict:
     """Everything the page and the JSON show for one query."""
     try:
         search = pubmed.translate(q)
@@ -91,8 +103,8 @@ async def run(datasette, q: str, page: int) -> dict:
     db = datasette.get_database(DB)
     try:
         count = (await db.execute(*pubmed.count_sql(search))).first()[0]
-        pages = max(1, math.ceil(count / PAGE_SIZE))
-        rows = [dict(r) for r in (await db.execute(*pubmed.page_sql(search, PAGE_SIZE, (page - 1) * PAGE_SIZE))).rows]
+        pages = max(1, math.ceil(count / size))
+        rows = [dict(r) for r in (await db.execute(*pubmed.page_sql(search, size, (page - 1) * size))).rows]
         marks = {}
         if search.rank and rows:
             result = await db.execute(*pubmed.snippets_sql(search, [r["rid"] for r in rows]))
@@ -115,7 +127,7 @@ async def run(datasette, q: str, page: int) -> dict:
             facets[facet].append({"value": value, "label": label, "count": n})
     except QueryInterrupted:
         pass  # the page is worth more without facets than not at all
-    return {"q": q, "search": search, "count": count, "page": page, "pages": pages, "rows": rows,
+    return {"q": q, "search": search, "count": count, "page": page, "pages": pages, "size": size, "rows": rows,
             "facets": facets, "notes": search.notes}
 
 
@@ -135,8 +147,9 @@ async def search_view(datasette, request):
     as_json = bool(request.url_vars.get("as_json"))
     q = request.args.get("q", "")
     try:
-        page = read_page(request)
-        data = await run(datasette, q, page)
+        page = read_number(request, "page", 1, MAX_PAGE)
+        size = read_number(request, "_size", PAGE_SIZE, MAX_SIZE)
+        data = await run(datasette, q, page, size)
     except Refused as e:
         if as_json:
             return Response.json({"ok": False, "error": str(e), "position": e.position, "status": 400}, status=400)
@@ -150,24 +163,39 @@ async def search_view(datasette, request):
             return Response.json(rows)
         more = data.get("page", 1) < data.get("pages", 1)
         return Response.json({
-            "ok": True, "q": q, "count": data["count"], "page": data.get("page", 1), "page_size": PAGE_SIZE,
-            "next_url": search_url(q, page + 1, as_json=True) if more else None,
+            "ok": True, "q": q, "count": data["count"], "page": data.get("page", 1), "page_size": size,
+            "next_url": search_url(q, page + 1, as_json=True, size=size) if more else None,
             "notes": data["notes"], "rows": rows, "facets": data.get("facets"),
         })
     return Response.html(await render(datasette, request, data))
 
 
 async def render(datasette, request, data: dict) -> str:
-    search, page = data.get("search"), data.get("page", 1)
+    search, page, size = data.get("search"), data.get("page", 1), data.get("size", PAGE_SIZE)
     context = dict(
         data,
         marked=marked,
         facet_list=facet_links(data) if search else [],
-        exports=export_links(search) if search else [],
-        first=(page - 1) * PAGE_SIZE + 1,
-        previous_url=search_url(data["q"], page - 1) if search and page > 1 else None,
-        next_url=search_url(data["q"], page + 1) if search and page < data.get("pages", 1) else None,
-        json_url=search_url(data["q"], page, as_json=True) if search else None,
+        exports=page_export_links(search) if search else [],
+        first=(page - 1) * size + 1,
+        size=size,
+        previous_url=search_url(data["q"], page - 1, size=size) if search and page > 1 else None,
+        next_url=search_url(data["q"], page + 1, size=size) if search and page < data.get("pages", 1) else None,
+        json_url=search_url(data["q"], page, as_json=True, size=size) if search else None,
         max_length=pubmed.MAX_LENGTH,
     )
     return await datasette.render_template("search.html", context, request=request)
+
+
+async def export_view(datasette, request):
+    """/literature/search.bib?q=... (and .ris, .csljson, .csv): the search's whole-set
+    download, where the page's export link leads."""
+    q = request.args.get("q", "")
+    try:
+        search = pubmed.translate(q)
+    except pubmed.QueryError as e:
+        return Response.text(f"400: {e}\n", status=400)
+    if search is None:
+        return Response.text("400: nothing to search for: give a query as ?q=\n", status=400)
+    ext = request.url_vars["ext"]
+    return Response.redirect(next(e["url"] for e in export_links(search) if e["ext"] == ext))
