@@ -269,3 +269,35 @@ def test_a_deeply_nested_50_mb_file_fails_fast():
     with pytest.raises(ValueError, match="Excessive depth in document: 256"):
         list(jats.read(text))
     assert time.perf_counter() - start < 10
+
+
+def test_footnote_marks_are_no_part_of_the_title():
+    text = DOCTYPE + TITLE.format('Dystonia and the cerebellum<xref ref-type="fn" rid="fn1">&#x2020;</xref>')
+    got, = jats.read(text)
+    assert got.title == "Dystonia and the cerebellum"
+
+
+def test_truncated_and_mutated_files_give_records_or_one_line_errors():
+    import random
+    rng = random.Random(15)
+    for path in sorted(DIR.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        cuts = [text[:n] for n in range(0, len(text), max(1, len(text) // 60))]
+        mutants = []
+        for _ in range(40):
+            chars = list(text)
+            for _ in range(5):
+                chars[rng.randrange(len(chars))] = rng.choice('<>&"/=x; \n')
+            mutants.append("".join(chars))
+        for variant in cuts + mutants:
+            try:
+                got = list(jats.read(variant))
+            except ValueError as e:
+                assert "\n" not in str(e)
+                continue
+            for item in got:
+                assert isinstance(item, (PaperRecord, RecordError))
+                if isinstance(item, PaperRecord):
+                    assert item.title or item.doi or item.pmid or item.pmcid
+                else:
+                    assert "\n" not in item.reason

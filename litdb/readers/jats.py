@@ -131,7 +131,9 @@ def read_article(article) -> PaperRecord:
     if meta is None:
         raise ValueError("a JATS article without <front>/<article-meta>")
     journal = _first(front, "journal-meta")
-    record = PaperRecord(format=FORMAT, title=element_text(_first(meta, "title-group/article-title")) or "")
+    # footnote and affiliation marks ("*", "†") are no part of a title
+    title = element_text(_first(meta, "title-group/article-title"), skip=("xref", "fn"))
+    record = PaperRecord(format=FORMAT, title=title or "")
     claims: list[Claim] = []
 
     for article_id in meta.findall("article-id"):
@@ -228,7 +230,7 @@ def _authors(meta) -> list:
     <xref ref-type="aff"> point at, or held inside the contrib itself."""
     affs = {aff.get("id"): _aff_text(aff) for aff in meta.iter("aff") if aff.get("id")}
     contribs = [c for group in meta.findall("contrib-group") for c in group.findall("contrib")
-                if c.get("contrib-type", "author") == "author"]
+                if c.get("contrib-type", "author").lower() == "author"]
     referenced = {rid for c in meta.iter("contrib") for x in c.iter("xref") if x.get("ref-type") == "aff"
                   for rid in (x.get("rid") or "").split()}
     # An article with one list of affiliations and no links to them: they are every author's.
