@@ -26,6 +26,7 @@ Page"; misc, unpublished and unknown types say nothing.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -225,6 +226,7 @@ def _value(raw: str, strings: dict[str, str]) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8192)  # pylatexenc takes ~1 ms a value; journals and names recur
 def _latex(text: str | None) -> str | None:
     """Plain Unicode from a LaTeX value."""
     if text is None:
