@@ -1,7 +1,17 @@
-"""Citations out: papers rows as BibTeX, RIS, CSL-JSON and a readable reference.
+"""Citations out: papers as BibTeX, RIS, CSL-JSON and a readable reference.
 
-The exports take paper dicts as ``PAPER_SQL`` selects them: a ``papers`` row (JSON
-columns still as text) plus the journal's name, title and abbreviation.
+The writers take paper dicts as ``PAPER_SQL`` selects them (a ``papers`` row, JSON
+columns still as text, plus the journal's name, title, abbreviation and ISSN when the
+journals table has one) and, when the caller has them, the paper's structured authors
+in ``paper["author_names"]`` (see ``structured_name``); without them the printed names
+of ``papers.authors`` are split here. Each writer formats one chunk of papers, so an
+export of any size is written chunk by chunk (plugins/exports.py); ``CitationKeys``
+keeps keys unique across the chunks of one export.
+
+BibTeX is written by bibtexparser 2 and RIS by rispy, the libraries the tests read them
+back with, so that what we write is what they read. Two things stay here: LaTeX
+escaping of special characters (bibtexparser writes values as given) and folding white
+space in RIS values (RIS is one value per line; rispy writes values as given).
 """
 
 from __future__ import annotations
@@ -9,6 +19,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+
+import bibtexparser
+import rispy
+from bibtexparser.library import Library
+from bibtexparser.middlewares import AddEnclosingMiddleware
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
 
 from .normalize import MONTHS
 
@@ -23,12 +40,23 @@ MONTH_NAMES = list(MONTHS)  # "jan" … "dec"
 # Name particles that belong to the family name: "Ludwig van Beethoven" -> "van Beethoven".
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "le", "la", "ter", "ten", "dos", "das"}
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+# A name holding one of these words is a group author ("Dystonia Coalition", "EMSA
+# Study Group"): it has no given name and is written as one literal name.
+GROUP_WORDS = {
+    "group", "groups", "coalition", "consortium", "collaboration", "collaborative", "collaborators",
+    "investigators", "network", "committee", "society", "association", "foundation", "team",
+    "initiative", "council", "registry", "alliance", "study", "trial", "project", "working",
+    "academy", "institute", "center", "centre", "program", "programme", "task", "force", "panel",
+}
 
 
 def split_name(name: str) -> dict:
     """'Ailish Malone' -> {'family': 'Malone', 'given': 'Ailish'}. Names are printed
-    given-first on both source formats; a single word is a family (or group) name."""
+    given-first on both source formats; a single word is a family name; a group
+    ('Dystonia Coalition') is {'literal': 'Dystonia Coalition'}."""
     words = name.split()
+    if len(words) > 1 and any(w.lower().strip(".,()") in GROUP_WORDS for w in words):
+        return {"literal": " ".join(words)}
     suffix = None
     if len(words) > 2 and words[-1].lower() in SUFFIXES:
         suffix = words.pop()
@@ -43,8 +71,20 @@ def split_name(name: str) -> dict:
     return person
 
 
-def _authors(paper: dict) -> list[str]:
-    return json.loads(paper.get("authors") or "[]")
+def structured_name(name: str, family: str | None = None, given: str | None = None) -> dict:
+    """A name from paper_authors: its family and given columns when the database has
+    them filled, else split from the printed name."""
+    if family and given:
+        return {"family": family, "given": given}
+    if family and not split_name(family).get("literal"):
+        return {"family": family}
+    return split_name(name)
+
+
+def _names(paper: dict) -> list[dict]:
+    if paper.get("author_names") is not None:
+        return paper["author_names"]
+    return [split_name(a) for a in json.loads(paper.get("authors") or "[]")]
 
 
 def _keywords(paper: dict) -> list[str]:
@@ -73,6 +113,10 @@ def _pages(paper: dict) -> tuple[str | None, str | None]:
     return first, last or None
 
 
+def _journal(paper: dict) -> str | None:
+    return paper.get("journal_title") or paper.get("journal_abbreviation")
+
+
 def display_date(iso: str | None) -> str:
     """'2014-12' -> '2014 Dec', '2006-09-06' -> '2006 Sep 6', as PubMed prints dates."""
     parts = _numbers(iso)
@@ -90,19 +134,38 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def citation_keys(papers: list[dict]) -> list[str]:
-    """malone2014dissecting; a, b… suffixes keep keys unique within one export."""
-    keys, used = [], {}
-    for paper in papers:
-        authors = _authors(paper)
-        family = split_name(authors[0])["family"] if authors else "anon"
+class CitationKeys:
+    """malone2014dissecting; a, b… suffixes keep keys unique within one export. Holds one
+    counter per distinct key seen (the only state of an export that grows with it)."""
+
+    def __init__(self):
+        self.used: dict[str, int] = {}
+
+    def key(self, paper: dict) -> str:
+        names = _names(paper)
+        first = names[0] if names else {"family": "anon"}
+        family = first.get("family") or first.get("literal", "anon").split()[0]
         word = next((w for w in re.findall(r"[A-Za-z]+", _ascii(paper.get("title") or ""))
                      if w.lower() not in {"a", "an", "the", "on", "of", "in"}), "")
         key = re.sub(r"[^a-z0-9]", "", _ascii(family).lower()) + str(paper.get("year") or "") + word.lower()
-        n = used.get(key, 0)
-        used[key] = n + 1
-        keys.append(key + ("" if n == 0 else chr(ord("a") + n - 1)))
-    return keys
+        n = self.used.get(key, 0)
+        self.used[key] = n + 1
+        if n == 0:
+            return key
+        # a..z, then aa, ab…: never a key that another paper already has
+        suffix, k = "", n - 1
+        while True:
+            suffix = chr(ord("a") + k % 26) + suffix
+            k = k // 26 - 1
+            if k < 0:
+                return key + suffix
+
+    def keys(self, papers: list[dict]) -> list[str]:
+        return [self.key(p) for p in papers]
+
+
+def citation_keys(papers: list[dict]) -> list[str]:
+    return CitationKeys().keys(papers)
 
 
 def _bibtex_escape(value: str) -> str:
@@ -111,12 +174,23 @@ def _bibtex_escape(value: str) -> str:
     return value.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
 
 
-def to_bibtex(papers: list[dict]) -> str:
+def _bibtex_name(name: dict) -> str:
+    if "literal" in name:  # braces keep BibTeX from splitting a group's name
+        return "{" + _bibtex_escape(name["literal"]) + "}"
+    return ", ".join(_bibtex_escape(p) for p in (name["family"], name.get("suffix"), name.get("given")) if p)
+
+
+_BIBTEX_FORMAT = BibtexFormat()
+_BIBTEX_FORMAT.indent = "  "
+_BIBTEX_FORMAT.block_separator = "\n"
+
+
+def to_bibtex(papers: list[dict], keys: list[str] | None = None) -> str:
+    """@article entries, one per paper, each followed by a blank line."""
     entries = []
-    for key, paper in zip(citation_keys(papers), papers):
-        names = [split_name(a) for a in _authors(paper)]
-        authors = " and ".join(
-            ", ".join(p for p in (n["family"], n.get("suffix"), n.get("given")) if p) for n in names)
+    for key, paper in zip(keys or citation_keys(papers), papers):
+        names = _names(paper)
+        authors = " and ".join(_bibtex_name(n) for n in names)
         if names and not paper.get("authors_complete"):
             authors += " and others"
         parts = _date_parts(paper)
@@ -124,13 +198,14 @@ def to_bibtex(papers: list[dict]) -> str:
         fields = [
             ("title", paper.get("title")),
             ("author", authors or None),
-            ("journal", paper.get("journal_title") or paper.get("journal_abbreviation")),
+            ("journal", _journal(paper)),
             ("shortjournal", paper.get("journal_abbreviation") if paper.get("journal_title") else None),
             ("year", str(parts[0]) if parts else None),
             ("month", MONTH_NAMES[parts[1] - 1] if len(parts) > 1 else None),
             ("volume", paper.get("volume")),
             ("number", paper.get("issue")),
             ("pages", f"{first}--{last}" if last else first),
+            ("issn", paper.get("journal_issn")),
             ("doi", paper.get("doi")),
             ("pmid", paper.get("pmid")),
             ("pmcid", paper.get("pmcid")),
@@ -138,60 +213,90 @@ def to_bibtex(papers: list[dict]) -> str:
             ("keywords", ", ".join(_keywords(paper)) or None),
             ("abstract", paper.get("abstract")),
         ]
-        body = ",\n".join(
-            f"  {name} = {value}" if name == "month" else f"  {name} = {{{_bibtex_escape(value)}}}"
-            for name, value in fields if value)
-        entries.append(f"@article{{{key},\n{body}\n}}\n")
-    return "\n".join(entries)
+        entries.append(Entry("article", key, [
+            # month = dec, the BibTeX macro, unbraced; the author list is escaped name by name
+            Field(name, value, enclosing="no-enclosing") if name == "month"
+            else Field(name, value if name == "author" else _bibtex_escape(value))
+            for name, value in fields if value]))
+    if not entries:
+        return ""
+    enclose = AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=True,
+                                     default_enclosing="{", allow_inplace_modification=True)
+    return bibtexparser.write_string(Library(entries), unparse_stack=[enclose],
+                                     bibtex_format=_BIBTEX_FORMAT) + "\n"
+
+
+def bibtex_comment(text: str) -> str:
+    """A note in the file that BibTeX and bibtexparser read as a comment, not an entry."""
+    return "@comment{" + _bibtex_escape(" ".join(text.split())) + "}\n"
+
+
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its "1.", "2." header lines (not RIS; numbered per chunk)."""
+
+    def set_header(self, count):
+        return ""
+
+
+def _ris_value(value: str) -> str:
+    return " ".join(value.split())
 
 
 def to_ris(papers: list[dict]) -> str:
+    """One TY … ER record per paper, each followed by a blank line."""
     records = []
     for paper in papers:
-        lines = [("TY", "JOUR"), ("TI", paper.get("title"))]
-        lines += [("AU", ", ".join(p for p in (n["family"], n.get("given"), n.get("suffix")) if p))
-                  for n in map(split_name, _authors(paper))]
         parts = _date_parts(paper)
         first, last = _pages(paper)
-        lines += [
-            ("PY", str(parts[0]) if parts else None),
-            ("DA", "/".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]] + [""] * (3 - len(parts)))
-             if parts else None),
-            ("T2", paper.get("journal_title") or paper.get("journal_abbreviation")),
-            ("J2", paper.get("journal_abbreviation")),
-            ("VL", paper.get("volume")),
-            ("IS", paper.get("issue")),
-            ("SP", first),
-            ("EP", last),
-            ("DO", paper.get("doi")),
-            ("UR", doi_url(paper)),
-            ("AB", paper.get("abstract")),
-        ]
-        lines += [("KW", k) for k in _keywords(paper)]
-        if paper.get("pmid"):
-            lines.append(("AN", f"PMID:{paper['pmid']}"))
-        lines.append(("ER", ""))
-        records.append("\n".join(f"{tag}  - {' '.join(value.split())}".rstrip()
-                                 for tag, value in lines if value is not None))
-    return "\n\n".join(records) + "\n"
+        record = {
+            "type_of_reference": "JOUR",
+            "title": paper.get("title"),
+            "authors": [n["literal"] if "literal" in n else
+                        ", ".join(p for p in (n["family"], n.get("given"), n.get("suffix")) if p)
+                        for n in _names(paper)],
+            "year": str(parts[0]) if parts else None,
+            "date": ("/".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]] + [""] * (3 - len(parts)))
+                     if parts else None),
+            "secondary_title": _journal(paper),
+            "alternate_title1": paper.get("journal_abbreviation"),
+            "volume": paper.get("volume"),
+            "number": paper.get("issue"),
+            "start_page": first,
+            "end_page": last,
+            "issn": paper.get("journal_issn"),
+            "doi": paper.get("doi"),
+            "urls": [doi_url(paper)] if paper.get("doi") else [],
+            "abstract": paper.get("abstract"),
+            "keywords": _keywords(paper),
+            "accession_number": f"PMID:{paper['pmid']}" if paper.get("pmid") else None,
+        }
+        records.append({k: [_ris_value(v) for v in value] if isinstance(value, list) else _ris_value(value)
+                        for k, value in record.items() if value})
+    return _RisWriter().formats(records) if records else ""
 
 
-def to_csl_json(papers: list[dict]) -> list[dict]:
+def ris_comment(text: str) -> str:
+    """A line outside any record: RIS readers (rispy among them) skip it."""
+    return "# " + " ".join(text.split()) + "\n"
+
+
+def to_csl_json(papers: list[dict], keys: list[str] | None = None) -> list[dict]:
     items = []
-    for key, paper in zip(citation_keys(papers), papers):
+    for key, paper in zip(keys or citation_keys(papers), papers):
         item = {"id": key, "type": "article-journal", "title": paper.get("title")}
-        authors = [split_name(a) for a in _authors(paper)]
-        if authors:
-            item["author"] = [n if "given" in n else {"literal": n["family"]} for n in authors]
+        names = _names(paper)
+        if names:
+            item["author"] = [n if "given" in n or "literal" in n else {"literal": n["family"]} for n in names]
         parts = _date_parts(paper)
         if parts:
             item["issued"] = {"date-parts": [parts]}
         optional = {
-            "container-title": paper.get("journal_title") or paper.get("journal_abbreviation"),
+            "container-title": _journal(paper),
             "container-title-short": paper.get("journal_abbreviation"),
             "volume": paper.get("volume"),
             "issue": paper.get("issue"),
             "page": paper.get("pages"),
+            "ISSN": paper.get("journal_issn"),
             "DOI": paper.get("doi"),
             "PMID": paper.get("pmid"),
             "PMCID": paper.get("pmcid"),
@@ -207,7 +312,10 @@ def to_csl_json(papers: list[dict]) -> list[dict]:
 def format_reference(paper: dict) -> str:
     """A reference in the NLM/Vancouver style PubMed uses, for copying."""
     names = []
-    for person in map(split_name, _authors(paper)):
+    for person in _names(paper):
+        if "literal" in person:
+            names.append(person["literal"])
+            continue
         initials = "".join(w[0] for w in re.split(r"[\s-]+", person.get("given", "")) if w)
         names.append(f"{person['family']} {initials}".strip())
     if len(names) > 6:
@@ -229,3 +337,51 @@ def format_reference(paper: dict) -> str:
     if paper.get("doi"):
         text += f"doi:{paper['doi']}"
     return text.strip()
+
+
+# --- reading papers for the exports ------------------------------------------------
+
+def _columns(conn, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"pragma table_info([{table}])").fetchall()}
+
+
+def _paper_sql(conn) -> str:
+    """PAPER_SQL, with the journal's ISSN when the journals table has that column."""
+    issn = ", journals.issn as journal_issn" if "issn" in _columns(conn, "journals") else ""
+    return PAPER_SQL.replace(" as journal_abbreviation", " as journal_abbreviation" + issn)
+
+
+def export_columns(conn) -> list[str]:
+    """The columns of the papers fetch_papers reads (CSV and NDJSON export them)."""
+    return [d[0] for d in conn.execute(_paper_sql(conn).format("select null where 0")).description]
+
+
+def fetch_papers(conn, ids: list[str]) -> list[dict]:
+    """The papers of ids (those that exist, in the order of ids), as the writers take
+    them: the papers row, its journal's names (and ISSN when journals has the column)
+    and, when paper_authors has family/given columns, structured names in author_names.
+    Runs on a sqlite3 connection (inside Datasette's execute_fn)."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    cursor = conn.execute(_paper_sql(conn).format(marks), ids)
+    names = [d[0] for d in cursor.description]
+    found = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    author_columns = _columns(conn, "paper_authors")
+    if {"family", "given"} <= author_columns:
+        structured = {}
+        for paper_id, position, name, family, given in conn.execute(f"""
+                select paper_authors.paper_id, paper_authors.position, authors.name,
+                       paper_authors.family, paper_authors.given
+                from paper_authors join authors on authors.id = paper_authors.author_id
+                where paper_authors.paper_id in ({marks}) order by paper_authors.paper_id, paper_authors.position""",
+                ids).fetchall():
+            structured.setdefault(paper_id, []).append((position, name, family, given))
+        for paper_id, paper in found.items():
+            if paper_id not in structured:
+                continue  # no authorship rows: the printed names, split here
+            printed = json.loads(paper.get("authors") or "[]")
+            paper["author_names"] = [
+                structured_name(printed[position - 1] if 0 < position <= len(printed) else name, family, given)
+                for position, name, family, given in structured[paper_id]]
+    return [found[i] for i in ids if i in found]
