@@ -245,7 +245,7 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
         if key is None and len(line) < 60:
             if line.startswith(COUNTED_HEADINGS) and HEADING_WITH_COUNT.match(line):
                 key = "references" if line.startswith("References") else "furniture"
-            elif line[:1] in "PMSG" and COLLAPSED_HEADINGS.match(line):
+            elif line and line[0] in "PMSG" and COLLAPSED_HEADINGS.match(line):
                 key = "furniture"
         if key is not None:
             current = sections.setdefault(key, []) if key != "furniture" else []
