@@ -53,6 +53,9 @@ TIMEOUTS = {
     # what was waiting for it is dropped (the answer stops, see plugins/security.py).
     "write": 15,
 }
+# LITDB_TIMEOUTS="request=1,write=1" overrides some (the tests' own server uses it).
+TIMEOUTS.update({name: float(value) for name, value in
+                 (item.split("=") for item in os.environ.get("LITDB_TIMEOUTS", "").split(",") if item)})
 # Open connections plus requests in progress; beyond it uvicorn answers 503 at once.
 LIMIT_CONCURRENCY = 512
 

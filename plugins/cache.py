@@ -45,7 +45,8 @@ def _size(key, results) -> int:
     takes 2 or 4 bytes a character) and the column description. Shared small values
     (ints, None) are counted every time: an overestimate, never an underestimate."""
     getsizeof = sys.getsizeof
-    size = ENTRY_OVERHEAD + sum(getsizeof(part) for part in key) + getsizeof(results.rows)
+    parts = key if isinstance(key, tuple) else (key,)
+    size = ENTRY_OVERHEAD + sum(getsizeof(part) for part in parts) + getsizeof(results.rows)
     for row in results.rows:
         values = tuple(row)
         size += getsizeof(row) + getsizeof(values) + sum(getsizeof(v) for v in values)

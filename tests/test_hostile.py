@@ -1,0 +1,492 @@
+"""Hostile visitors, round two (issue 14): requests that would cost the site more than
+their share. Each class of attack with variants, through the real server; then an
+attacker and an ordinary visitor at the same time: the visitor gets no error. No
+wall-clock assertions here: latency goals are measured by scripts/attack_load.py.
+
+The budget, the gate, the cache and the stream guard are also tested in-process, on
+the plugin modules themselves."""
+
+import asyncio
+import importlib.util
+import json
+import socket
+import sqlite3
+import sys
+import threading
+import urllib.parse
+
+import pytest
+
+from conftest import ROOT
+from test_security import fetch, rss_kb, sql, RUNAWAY
+
+sys.path.insert(0, str(ROOT / "plugins"))
+import security  # noqa: E402
+from litdb import serve  # noqa: E402
+
+spec = importlib.util.spec_from_file_location("cache_plugin", ROOT / "plugins" / "cache.py")
+cache_plugin = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cache_plugin)
+
+SPACE_RUN = "400: SQL may not have more than 256 characters of white space in a row before its first keyword\n"
+COSTLY_WHERE = ("(select count(*) from (" + RUNAWAY + "select x from c limit 100000000)) > 0")
+
+
+# --- 1. the quadratic SELECT check ------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "/* a */" + " " * 12_000 + "select 1",
+    "/* a */" + " " * 12_000 + "x",
+    "/* a */" + "\n" * 4_000 + "with x as (select 1) select * from x",
+    "/* a */" + "\t" * 5_000 + "explain select 1",
+    "/* a */ /* b */" + " \r\n" * 1_500 + "select 1",
+    "-- a\n/* b */" + " " * 300 + "select 1",
+    "/* a */" + "\u2003" * 1_500 + "select 1",  # Unicode white space: the regular expression's \s
+])
+def test_long_white_space_before_the_first_keyword_is_refused_before_datasette(server, query):
+    path = "/literature.json?" + urllib.parse.urlencode({"sql": query})
+    status, _, body, _ = fetch(server, path)
+    assert (status, body) == (400, SPACE_RUN)
+
+
+def test_many_comments_before_the_first_keyword_are_refused(server):
+    query = "/* a */ " * 600 + "select 1"
+    status, _, body, _ = fetch(server, "/literature.json?" + urllib.parse.urlencode({"sql": query}))
+    assert (status, body) == (400, "400: SQL may not have more than 4096 characters of comments "
+                                   "before its first keyword\n")
+
+
+@pytest.mark.parametrize("query", [
+    "/* a */" + " " * 256 + "select 1 as one",
+    "select 1 as one" + " " * 10_000,  # white space after the keyword costs nothing
+    "-- " + "x" * 5_000 + "\nselect 1 as one",  # Datasette drops -- lines before its check
+])
+def test_ordinary_sql_with_comments_and_space_is_answered(server, query):
+    status, body, _ = sql(server, query, _shape="array")
+    assert (status, body) == (200, [{"one": 1}])
+
+
+def test_sql_prefix_check():
+    assert security.sql_prefix_problem("/* x */" + " " * 256 + "select 1") is None
+    assert security.sql_prefix_problem("/* x */" + " " * 257 + "select 1") is not None
+    assert security.sql_prefix_problem("/* never closed" + " " * 10_000) is None  # refused at once by Datasette
+    assert security.sql_prefix_problem("select" + " " * 10_000 + "1") is None
+
+
+# --- 2. facet and parameter amplification -----------------------------------------------------
+
+def facets_of(server, query):
+    status, _, body, _ = fetch(server, "/literature/papers.json?" + query)
+    assert status == 200, body[:300]
+    return sorted(json.loads(body)["facet_results"])
+
+
+def test_repeated_facets_run_once(server):
+    assert facets_of(server, "_facet=journal_id&" * 30 + "_size=1") == facets_of(server, "_facet=journal_id&_size=1")
+    assert facets_of(server, "_facet_array=topics&" * 30 + "_facet=year&" * 5) == \
+        facets_of(server, "_facet_array=topics&_facet=year")
+
+
+@pytest.mark.parametrize("query", [
+    "&".join(f"_facet={c}" for c in ["year", "journal_id", "title", "doi", "pmid", "abstract"]),
+    "&".join(f"_facet_array={c}" for c in ["topics", "keywords", "a", "b", "c", "d"]),
+    "_facet=year&_facet_array=topics&_facet_date=a&_facet=b&_facet=c&_facet=d",
+])
+def test_more_than_five_distinct_facets_are_refused(server, query):
+    status, _, body, _ = fetch(server, "/literature/papers.json?" + query)
+    assert (status, body) == (400, "400: at most 5 _facet parameters\n")
+
+
+def test_too_many_parameters_or_too_long_values_are_refused(server):
+    many = "&".join(f"p{i}=1" for i in range(65))
+    assert fetch(server, "/literature/papers?" + many)[:3:2] == (400, "400: more than 64 query-string parameters\n")
+    repeated = "&".join("p=1" for _ in range(500))  # the same pair 500 times is one parameter
+    assert fetch(server, "/literature/papers.json?_size=1&" + repeated)[0] == 200
+    status, _, body, _ = fetch(server, "/literature/papers?_search=" + "a" * 5000)
+    assert (status, body) == (400, "400: _search: value longer than 4096 bytes\n")
+    status, _, body, _ = fetch(server, "/literature/papers?" + "n" * 300 + "=1")
+    assert (status, body) == (400, "400: a parameter name is longer than 256 bytes\n")
+
+
+def test_a_stream_pages_by_the_largest_page_whatever_size_is_asked():
+    pairs = security.checked_parameters([("_stream", "on"), ("_size", "1"), ("_size", "2")])
+    assert pairs == [("_stream", "on"), ("_size", "max")]
+
+
+# --- 3. malformed input: 400 with a message, never 500 -----------------------------------------
+
+@pytest.mark.parametrize("path, message", [
+    ("/literature/disagreements.json?_next=abc", "invalid literal for int() with base 10: 'abc'"),
+    ("/literature/disagreements.json?_next=1.5", "invalid literal for int() with base 10: '1.5'"),
+    ("/literature/journals.bib", None),
+    ("/literature/journals.ris", None),
+    ("/literature/paper_authors/abc.json", None),
+    ("/literature/paper_references/x.json", None),
+])
+def test_malformed_urls_are_400s_with_a_message(server, path, message):
+    status, headers, body, _ = fetch(server, path)
+    assert status == 400, body[:300]
+    if path.endswith(".json"):
+        error = json.loads(body)["error"]
+        assert error.startswith("This URL asks for something this page cannot give")
+        if message:
+            assert message in error
+    assert "Traceback" not in body and "/work/" not in body
+
+
+@pytest.mark.parametrize("query", ["year__in=[1,2", "year__in=[", "year__notin=[1,", "year__in=[1]]", 'year__in=["a'])
+def test_unclosed_in_lists_are_400s(server, query):
+    name = query.split("=")[0]
+    status, _, body, _ = fetch(server, "/literature/papers.json?" + urllib.parse.quote(query, safe="=_"))
+    assert (status, body) == (400, f"400: {name}: a list must be JSON, like [1, 2], or comma-separated: 1,2\n")
+
+
+def test_well_formed_in_lists_still_work(server):
+    for query in ["year__in=[2014,2015]", "year__in=2014,2015"]:
+        status, _, body, _ = fetch(server, "/literature/papers.json?_shape=array&" + query)
+        assert status == 200, body[:200]
+
+
+# --- 4. no absolute paths, no reflected Host ----------------------------------------------------
+
+def test_no_absolute_paths_in_any_response(server, seed_db):
+    folder = str(seed_db.parent)
+    for path in ["/-/databases.json", "/-/databases", "/literature.json?sql=select+*+from+pragma_database_list",
+                 "/literature?sql=select+*+from+pragma_database_list", "/literature.json", "/-/versions.json",
+                 "/literature/journals.bib", "/nope", "/literature.json?sql=select+file+from+pragma_database_list"]:
+        status, _, body, _ = fetch(server, path)
+        assert status < 500 and folder not in body and str(ROOT) not in body, path
+    [db] = json.loads(fetch(server, "/-/databases.json")[2])
+    assert db["path"] == "literature.db"
+    status, body, _ = sql(server, "select file from pragma_database_list", _shape="array")
+    assert body == [{"file": "literature.db"}]
+
+
+@pytest.mark.parametrize("path", ["/-/threads", "/-/threads.json", "/-/threads/"])
+def test_threads_page_is_not_published(server, path):
+    assert fetch(server, path)[0] == 404
+
+
+def test_links_come_from_the_public_url_not_the_host_header(server):
+    status, headers, body, _ = fetch(server, "/literature/papers.json?_size=1&_sort=title&_nocount=%22%3E%3Cb%3E",
+                                     headers={"Host": "evil.example"})
+    assert status == 200
+    next_url = json.loads(body)["next_url"]
+    assert next_url.startswith(server + "/literature/papers.json?")
+    assert "evil.example" not in next_url and "<b>" not in next_url and '"' not in next_url
+    assert "_nocount=%22%3E%3Cb%3E" in next_url  # reflected percent-encoded, never raw
+    assert headers["link"] == f'<{next_url}>; rel="next"'
+    status, headers, body, _ = fetch(server, "/literature/papers?_size=1", headers={"Host": "evil.example"})
+    assert "evil.example" not in body and "evil.example" not in headers.get("link", "")
+
+
+# --- 5. the budget of a request, in-process ------------------------------------------------------
+
+class FakeDatasette:
+    databases = {"literature": object()}
+
+
+def run_with_budget(seed_db, budget, queries):
+    """Run queries through a real Database of Datasette, under budget; returns outcomes."""
+    from datasette.app import Datasette
+
+    ds = Datasette([], immutables=[str(seed_db)], settings={"num_sql_threads": 2, "sql_time_limit_ms": 300})
+    db = ds.get_database("literature")
+
+    async def scenario():
+        serve.REQUEST.set(budget)
+        outcomes = []
+        for query in queries:
+            try:
+                await db.execute(query)
+                outcomes.append("ok")
+            except security.BudgetExceeded as e:
+                outcomes.append(str(e))
+            except Exception as e:  # QueryInterrupted
+                outcomes.append(type(e).__name__)
+        return outcomes
+
+    return asyncio.run(scenario())
+
+
+def test_a_request_that_used_its_budget_runs_no_more_queries(seed_db):
+    budget = serve.RequestBudget("page")
+    budget.sql_s = 0.5
+    outcomes = run_with_budget(seed_db, budget, [RUNAWAY + "select count(*) from c"] * 3 + ["select 1"])
+    # the first two are interrupted by Datasette's 300 ms limit; then 0.6 s is spent
+    assert outcomes == ["QueryInterrupted", "QueryInterrupted",
+                        "query not run: more than 0.5 s of SQL for one request",
+                        "query not run: more than 0.5 s of SQL for one request"]
+    assert budget.account["queries"] == 2
+
+
+def test_queries_per_request_are_counted_and_capped(seed_db):
+    budget = serve.RequestBudget("page")
+    budget.max_queries = 3
+    outcomes = run_with_budget(seed_db, budget, ["select 1"] * 5)
+    assert outcomes == ["ok", "ok", "ok"] + ["query not run: more than 3 queries for one request"] * 2
+
+
+def test_background_work_draws_on_the_same_account():
+    parent = serve.RequestBudget("page", filtered=False)
+    child = parent.child()
+    child.charge(2.5)
+    assert child.expensive and parent.remaining_s() == pytest.approx(0.5)
+    parent.account["disconnected"] = True
+    assert child.refusal() == "the client has gone"
+
+
+@pytest.mark.parametrize("query, expensive, filtered, kind", [
+    ("", False, False, "page"),
+    ("_shape=array", False, False, "page"),
+    ("_facet=year", True, False, "page"),
+    ("_where=1", True, True, "page"),
+    ("_search=x", True, True, "page"),
+    ("year=2014", True, True, "page"),
+    ("sql=select+1", True, False, "page"),
+    ("_stream=on", True, False, "stream"),
+])
+def test_requests_are_classified(query, expensive, filtered, kind):
+    budget = security.classify("/literature/papers", urllib.parse.parse_qsl(query))
+    assert (budget.expensive, budget.filtered, budget.kind) == (expensive, filtered, kind)
+
+
+def test_no_background_recomputation_for_filtered_requests():
+    from datasette.database import QueryInterrupted
+
+    started = []
+
+    async def execute(sql, params=None, **kwargs):
+        raise QueryInterrupted(Exception("interrupted"), sql, params)
+
+    async def execute_fn(fn):
+        started.append(fn)
+
+    async def scenario(budget):
+        serve.REQUEST.set(budget)
+        execute_cached = cache_plugin.cached(execute, cache_plugin.ResultCache(), execute_fn)
+        with pytest.raises(QueryInterrupted):
+            await execute_cached("select facet", None, custom_time_limit=500)
+        await asyncio.sleep(0.01)
+
+    asyncio.run(scenario(serve.RequestBudget("page", expensive=True, filtered=True)))
+    assert started == []
+    asyncio.run(scenario(serve.RequestBudget("page", expensive=True, filtered=False)))
+    assert len(started) == 1
+
+
+# --- 6. the cache holds what it says --------------------------------------------------------------
+
+class Results:
+    def __init__(self, rows, description=()):
+        self.rows, self.description = rows, description
+
+
+def test_zero_row_results_take_room():
+    cache = cache_plugin.ResultCache(max_bytes=10_000)
+    for n in range(100):
+        cache.put(("select nothing", str(n)), Results([]))
+    assert 0 < len(cache.entries) < 100  # each empty result counts several hundred bytes
+    assert cache.bytes <= 10_000
+
+
+def test_sizes_are_memory_not_characters():
+    ascii_size = cache_plugin._size(("k",), Results([("a" * 10_000,)]))
+    wide_size = cache_plugin._size(("k",), Results([("\U0001F600" * 10_000,)]))  # 4 bytes a character
+    assert ascii_size > 10_000 and wide_size > 40_000
+    assert cache_plugin._size(("k" * 16_000,), Results([])) > 16_000  # the SQL in the key counts too
+
+
+def test_entry_count_is_capped_least_recently_used_first():
+    cache = cache_plugin.ResultCache(max_entries=3)
+    for n in range(5):
+        cache.put(n, Results([(n,)]))
+        cache.get(0)
+    assert set(cache.entries) == {0, 3, 4}
+
+
+def test_stream_pages_are_not_cached():
+    async def execute(sql, params=None, **kwargs):
+        return Results([(1,)])
+
+    cache = cache_plugin.ResultCache()
+
+    async def scenario(kind):
+        serve.REQUEST.set(serve.RequestBudget(kind))
+        await cache_plugin.cached(execute, cache)("select page", {"n": kind})
+
+    asyncio.run(scenario("stream"))
+    asyncio.run(scenario("page"))
+    assert [key[1] for key in cache.entries] == ['{"n": "page"}']
+
+
+# --- 7. streams stop when the client goes -----------------------------------------------------------
+
+def test_a_stream_stops_when_the_client_disconnects():
+    written, queries_refused = [], []
+
+    async def endless_app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        while True:
+            budget = serve.REQUEST.get()
+            if budget.refusal():
+                queries_refused.append(budget.refusal())
+            await send({"type": "http.response.body", "body": b"row\n", "more_body": True})
+            written.append(1)
+            await asyncio.sleep(0)
+
+    async def scenario():
+        messages = asyncio.Queue()
+        await messages.put({"type": "http.request", "body": b"", "more_body": False})
+
+        async def receive():
+            return await messages.get()
+
+        async def send(message):
+            if len(written) == 10:
+                await messages.put({"type": "http.disconnect"})
+
+        app = security.asgi_wrapper(datasette=type("DS", (), {"databases": {}})())(endless_app)
+        scope = {"type": "http", "method": "GET", "path": "/literature/papers.csv", "raw_path": b"/literature/papers.csv",
+                 "query_string": b"_stream=on", "headers": [], "client": ("10.0.0.1", 1)}
+        await asyncio.wait_for(app(scope, receive, send), 5)
+
+    asyncio.run(scenario())
+    assert 10 <= len(written) < 20  # stopped within a few writes of the disconnection
+
+
+def test_one_expensive_request_at_a_time_per_client():
+    async def scenario():
+        gate = security.Gate()
+        assert await gate.enter("a") is None
+        security_wait, security.QUEUE_WAIT_S = security.QUEUE_WAIT_S, 0.05
+        try:
+            refused = await gate.enter("a")  # the same address waits, then is refused
+            other = await gate.enter("b")  # another address goes ahead
+        finally:
+            security.QUEUE_WAIT_S = security_wait
+        gate.leave("a")
+        gate.leave("b")
+        return refused, other, gate.clients
+
+    refused, other, clients = asyncio.run(scenario())
+    assert refused[0] == "429" and other is None and clients == {}
+
+
+# --- 8. slow clients: a server of its own with short time limits ------------------------------------
+
+@pytest.fixture(scope="module")
+def short_timeouts_server(seed_db, tmp_path_factory):
+    import os
+    import subprocess
+
+    inspect_file = tmp_path_factory.mktemp("slow") / "inspect.json"
+    subprocess.run([serve.DATASETTE, "inspect", str(seed_db), "--inspect-file", str(inspect_file)], check=True)
+    port = serve.free_port()
+    env = dict(serve.serve_env(), LITDB_TIMEOUTS="request=1,write=1")
+    process, url = serve.start(serve.datasette_command(seed_db, inspect_file, port), port,
+                               inspect_file.with_name("log"), env=env)
+    try:
+        yield process, port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    os.remove(inspect_file)
+
+
+def closed_by_server(sock) -> bool:
+    """True when the server closes the connection (EOF or reset) before our 10 s timeout."""
+    sock.settimeout(10)
+    try:
+        while sock.recv(65536):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def test_idle_and_slow_senders_are_cut_off(short_timeouts_server):
+    _, port = short_timeouts_server
+    idle = socket.create_connection(("127.0.0.1", port))
+    assert closed_by_server(idle)
+    slow = socket.create_connection(("127.0.0.1", port))
+    stop = threading.Event()
+
+    def trickle():  # one header byte every 0.2 s: never a whole request
+        for byte in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200:
+            if stop.is_set():
+                return
+            try:
+                slow.send(bytes([byte]))
+            except OSError:
+                return
+            stop.wait(0.2)
+
+    threading.Thread(target=trickle, daemon=True).start()
+    try:
+        assert closed_by_server(slow)
+    finally:
+        stop.set()
+
+
+def test_clients_that_never_read_are_dropped_and_memory_stays_bounded(short_timeouts_server):
+    process, port = short_timeouts_server
+    # About 6 MB of JSON each; the clients read nothing.
+    query = RUNAWAY + "select printf('%.*c', 100000, 'a') as v from c limit 60"
+    request = ("GET /literature.json?" + urllib.parse.urlencode({"sql": query}) +
+               " HTTP/1.1\r\nHost: x\r\n\r\n").encode()
+    before = rss_kb(process.pid)
+    sockets = []
+    for _ in range(16):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", port))
+        s.sendall(request)
+        sockets.append(s)
+    try:
+        assert all(closed_by_server(s) for s in sockets)
+    finally:
+        for s in sockets:
+            s.close()
+    status, _, _, _ = fetch(f"http://127.0.0.1:{port}", "/")
+    assert status == 200
+    grown_mb = (rss_kb(process.pid, "VmHWM") - before) / 1024
+    assert grown_mb < 200, f"peak grew by {grown_mb:.0f} MB"
+
+
+# --- 9. an attacker and an ordinary visitor at the same time -----------------------------------------
+
+ATTACKS = {
+    "quadratic SELECT check": "/literature.json?" + urllib.parse.urlencode({"sql": "/* a */" + " " * 15_000 + "x"}),
+    "runaway query": "/literature.json?" + urllib.parse.urlencode({"sql": RUNAWAY + "select count(*) from c"}),
+    "facets x30 on a costly _where": "/literature/papers.json?" + urllib.parse.urlencode(
+        [("_where", COSTLY_WHERE)] + [("_facet", "year")] * 30 + [("_facet", "journal_id")]),
+    "five costly facets": "/literature/papers.json?" + urllib.parse.urlencode(
+        [("_where", COSTLY_WHERE)] + [("_facet", c) for c in ("year", "journal_id", "title", "doi", "pmid")]),
+    "stream of one-row pages": "/literature/provenance.csv?_stream=on&_size=1",
+    "malformed input": "/literature/disagreements.json?_next=abc",
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_visitor_gets_no_error_while_an_attack_runs(server, attack):
+    attacker_statuses, stop = [], threading.Event()
+
+    def attacker():
+        while not stop.is_set():
+            attacker_statuses.append(fetch(server, ATTACKS[attack], timeout=60)[0])
+
+    threads = [threading.Thread(target=attacker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        visitor = [fetch(server, path)[0] for _ in range(4)
+                   for path in ("/", "/literature/papers", "/literature/papers/486bd29b069a")]
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert visitor == [200] * 12
+    assert attacker_statuses and all(s < 500 for s in attacker_statuses), attacker_statuses
