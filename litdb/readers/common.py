@@ -8,8 +8,8 @@ import re
 
 from lxml import etree
 
-from ..normalize import MONTHS, clean_space
-from ..records import Author
+from ..normalize import MONTHS, clean_paragraphs, clean_space, html_to_text, strip_controls
+from ..records import Author, RecordError
 
 ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
 
@@ -102,9 +102,15 @@ def parse_xml(text: str) -> etree._Element:
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=_XML_PARSER)
     except etree.XMLSyntaxError as e:
-        raise ValueError(f"invalid XML at line {e.position[0]}, column {e.position[1]}: {e.msg}") from None
+        # lxml's message already ends with ", line N, column M": said once, at the front
+        reason = re.sub(r", line \d+, column \d+$", "", e.msg)
+        raise ValueError(f"invalid XML at line {e.position[0]}, column {e.position[1]}: {reason}") from None
     if root is None:
         raise ValueError("invalid XML: no root element")
+    # A DOCTYPE past the first 64 KB (behind a long comment) is found in the parsed tree.
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise ValueError("XML with an internal DTD or entity declarations is refused (entities are never expanded)")
     return root
 
 
@@ -146,3 +152,205 @@ def author_from_display(text: str, **extra) -> Author | None:
     while k > 1 and words[k - 1].lower() in PARTICLES:
         k -= 1
     return author(family=" ".join(words[k:]), given=" ".join(words[:k]), name=name, **extra)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON: what the JSON readers (csl_json, crossref, openalex, semantic_scholar) share.
+
+HEAD = 65536  # how far looks_like looks for keys: the first record's keys, whatever their order
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def json_head(text: str) -> str | None:
+    """The first characters of a text that opens a JSON object or an array of objects
+    ('{"' or '[{'), else None: '[Wilson disease]' and other bracketed text is no JSON."""
+    start = json_start(text)
+    if start.startswith('{"') or start.startswith("[{") or start.startswith("[]"):
+        return text[:HEAD]
+    return None
+
+
+def has_any(head: str, keys) -> bool:
+    """Whether one of the keys appears quoted in the head. (A quote inside a JSON string is
+    escaped, so '"paperId"' with bare quotes is a key, or a whole string value.)"""
+    return any(f'"{key}"' in head for key in keys)
+
+
+def array_items(text: str, start: int, whole: bool = True) -> list[tuple[int, object]]:
+    """(line, value) of each element of the JSON array that opens at text[start], the
+    line being where the element starts; one pass, each element decoded on its own.
+    Anything that is not valid JSON gives parse_json's one-line reason; whole: the array
+    is the whole text (nothing may follow it)."""
+    items, pos, line, counted = [], _SPACE.match(text, start + 1).end(), text.count("\n", 0, start) + 1, start
+    try:
+        if text.startswith("]", pos):
+            return items
+        while True:
+            value, end = _DECODER.raw_decode(text, pos)
+            line += text.count("\n", counted, pos)
+            counted = pos
+            items.append((line, value))
+            pos = _SPACE.match(text, end).end()
+            if text.startswith(",", pos):
+                pos = _SPACE.match(text, pos + 1).end()
+            elif text.startswith("]", pos):
+                break
+            else:
+                raise ValueError
+    except (ValueError, RecursionError):  # json.JSONDecodeError is a ValueError
+        parse_json(text)  # raises with the whole reason
+        raise ValueError("invalid JSON") from None
+    if whole and text[pos + 1:].strip():
+        parse_json(text)
+        raise ValueError("invalid JSON: extra data after the array")
+    return items
+
+
+def json_records(text: str, wrapper) -> tuple[bool, list[tuple[int | None, object]]]:
+    """(many, [(line, item)]) of a JSON text: a top-level array, or an object that
+    wrapper(data) unwraps into its list of items (a results page), or a single object
+    (many False, line None). wrapper returns (list, key) or None."""
+    start = len(text) - len(text.lstrip())
+    if text.startswith("[", start):
+        return True, array_items(text, start)
+    data = parse_json(text)
+    unwrapped = wrapper(data) if isinstance(data, dict) else None
+    if unwrapped is None:
+        return False, [(None, data)]
+    items, key = unwrapped
+    # The lines of the items: decode the array again where the key opens it (pages are small).
+    m = re.search(rf'"{re.escape(key)}"\s*:\s*\[', text)
+    located = array_items(text, m.end() - 1, whole=False) if m else []
+    if len(located) == len(items):
+        return True, [(line, item) for (line, _), item in zip(located, items)]
+    return True, [(None, item) for item in items]
+
+
+def read_items(text: str, wrapper, parse_item):
+    """Records of a JSON text: parse_item(dict) -> PaperRecord for each item; in a list, a
+    bad item is a RecordError in its place; a single object that cannot be read, ValueError."""
+    many, items = json_records(text, wrapper)
+    if not many:
+        data = items[0][1]
+        if not isinstance(data, dict):
+            raise ValueError(f"JSON is a {_kind(data)}, expected an object or a list of objects")
+        return [parse_item(data)]
+    out = []
+    for position, (line, item) in enumerate(items, 1):
+        try:
+            if not isinstance(item, dict):
+                raise ValueError(f"item is {_kind(item)}, expected an object")
+            record = parse_item(item)
+            record.line = line
+            out.append(record)
+        except (ValueError, TypeError, AttributeError, RecursionError) as e:
+            # TypeError/AttributeError: a value of a shape the parser did not foresee
+            out.append(RecordError(position, line, str(e) if isinstance(e, ValueError) else
+                                   f"unexpected value in the record ({type(e).__name__})"))
+    if not out:
+        raise ValueError("no records: the JSON list is empty")
+    return out
+
+
+def _kind(value) -> str:
+    return "null" if value is None else {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number")
+
+
+def text_of(value) -> str | None:
+    """A value expected to be text, white space folded: numbers become text, other
+    types None; control characters (from JSON escapes) removed."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # "volume": 28.0
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list) and value:  # Crossref and some CSL writers: ["The title"]
+        return text_of(value[0])
+    return clean_space(strip_controls(value)) if isinstance(value, str) else None
+
+
+def plain(value) -> str | None:
+    """Text that may carry HTML/JATS markup, as plain text on one line."""
+    value = text_of(value)
+    return clean_space(html_to_text(value)) if value else None
+
+
+def paragraphs(value) -> str | None:
+    """A long text (an abstract) with its paragraphs kept, markup removed."""
+    if isinstance(value, list) and value:
+        value = value[0]
+    if not isinstance(value, str):
+        return None
+    return html_to_text(strip_controls(value)) if ("<" in value or "&" in value) else clean_paragraphs(
+        strip_controls(value))
+
+
+def integer(value) -> int | None:
+    """A count: a whole number from 0 up to what SQLite stores."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 19:
+        value = int(value.strip())
+    return value if isinstance(value, int) and 0 <= value < 2**63 else None
+
+
+def boolean(value) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _part(value) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 4:
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def date_parts(value) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) of a CSL / Crossref date: {"date-parts": [[2014, 12, 5]]} (parts
+    as numbers or strings; a range gives its start; [[null]] is no date), else its "raw"
+    or "literal" text ("2014 Dec", "2017-05-12")."""
+    if not isinstance(value, dict):
+        return parse_date(text_of(value)) if isinstance(value, str) else (None, None, None)
+    parts = value.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        numbers = [_part(p) for p in parts[0][:3]] + [None, None]
+        year, month, day = numbers[:3]
+        if year is not None and 1000 <= year <= 2999:
+            month = month if month and 1 <= month <= 12 else None
+            day = day if month and day and 1 <= day <= 31 else None
+            return year, month, day
+    for key in ("raw", "literal"):
+        if isinstance(value.get(key), str):
+            return parse_date(text_of(value[key]))
+    return None, None, None
+
+
+ISSN = re.compile(r"([0-9]{4})-?([0-9]{3}[0-9Xx])")
+
+
+def issns(*values) -> list[str]:
+    """ISSNs as "1234-5678" from strings ("2053-8871", "1531-8257, 0885-3185") or lists of them."""
+    out = []
+    for value in values:
+        for item in value if isinstance(value, list) else [value]:
+            for m in ISSN.finditer(text_of(item) or ""):
+                issn = f"{m.group(1)}-{m.group(2).upper()}"
+                if issn not in out:
+                    out.append(issn)
+    return out
+
+
+def pmid_of(value) -> str | None:
+    """'28515951', 'https://pubmed.ncbi.nlm.nih.gov/28515951' or 28515951 -> '28515951'."""
+    m = re.search(r"([0-9]{1,9})/?$", text_of(value) or "")
+    return m.group(1) if m else None
+
+
+def pmcid_of(value) -> str | None:
+    """'PMC5429509', '5429509' or '.../pmc/articles/PMC5429509' -> 'PMC5429509'."""
+    m = re.search(r"(?:^|/|PMC)([0-9]{1,9})/?$", text_of(value) or "", re.IGNORECASE)
+    return "PMC" + m.group(1) if m else None

@@ -17,7 +17,7 @@ from ..normalize import expand_pages, iso_date, normalize_doi, strip_controls
 from ..records import Author, Claim, Grant, PaperRecord, Reference
 from .aggregator_json import _abstract as jats_abstract
 from .common import author
-from .csl_json import date_parts, has_any, integer, issns, json_head, plain, read_items, text_of
+from .common import date_parts, has_any, integer, issns, json_head, plain, read_items, text_of
 
 NAME = "crossref"
 TRUST = 1

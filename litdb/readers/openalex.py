@@ -16,7 +16,7 @@ import re
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord
 from .common import author_from_display, parse_date
-from .csl_json import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
+from .common import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
 NAME = "openalex"
