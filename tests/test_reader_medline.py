@@ -11,6 +11,7 @@ import pytest
 
 from conftest import FIXTURES, SEEDS
 from litdb.readers import decode, detect, medline, pubmed_page, ris
+from litdb.readers.common import nlm_grant
 from litdb.records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordError
 
 HERE = FIXTURES / "medline"
@@ -261,7 +262,7 @@ def test_mesh_terms(mh, terms):
     ("Wellcome Trust", (None, None, "Wellcome Trust", None)),
 ])
 def test_grants(gr, parts):
-    g = medline.grant(gr)
+    g = nlm_grant(gr)
     assert (g.text, g.grant_id, g.acronym, g.agency, g.country) == (gr, *parts)
 
 

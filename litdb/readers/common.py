@@ -9,7 +9,7 @@ import re
 from lxml import etree
 
 from ..normalize import MONTHS, clean_paragraphs, clean_space, html_to_text, strip_controls
-from ..records import Author, RecordError
+from ..records import Author, Grant, RecordError
 
 ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
 
@@ -354,3 +354,26 @@ def pmcid_of(value) -> str | None:
     """'PMC5429509', '5429509' or '.../pmc/articles/PMC5429509' -> 'PMC5429509'."""
     m = re.search(r"(?:^|/|PMC)([0-9]{1,9})/?$", text_of(value) or "", re.IGNORECASE)
     return "PMC" + m.group(1) if m else None
+
+
+# An acronym part of an NLM grant line: "NS" (an NIH institute), "MRC_" (a UK council), "ImNIH".
+GRANT_ACRONYM = re.compile(r"[A-Z]{2}|[A-Za-z]{2,6}_|ImNIH")
+
+
+def nlm_grant(value: str) -> Grant:
+    """NLM's GR: number/acronym/agency/country, the parts that are known ("R01
+    NS088528/NS/NINDS NIH HHS/United States", "GR072308/Wellcome Trust/United Kingdom",
+    "Howard Hughes Medical Institute/United States", "24K23757/KAKENHI/"). Grant numbers
+    may hold slashes themselves ("BB/K001817/1/BB_/Biotechnology and ...").
+    A single part is an agency."""
+    text = clean_space(value) or value
+    parts = [p.strip() for p in text.split("/")]
+    g = Grant(text=text)
+    if len(parts) == 1:
+        g.agency = parts[0] or None
+        return g
+    g.country, g.agency, head = parts[-1] or None, parts[-2] or None, parts[:-2]
+    if len(head) >= 2 and GRANT_ACRONYM.fullmatch(head[-1]):
+        g.acronym, head = head[-1], head[:-1]
+    g.grant_id = "/".join(head) or None
+    return g

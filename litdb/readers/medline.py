@@ -38,7 +38,7 @@ import re
 
 from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordError
-from .common import author, author_from_inverted, orcid, parse_date
+from .common import nlm_grant, author, author_from_inverted, orcid, parse_date
 
 NAME = "medline"
 TRUST = 0
@@ -48,9 +48,6 @@ TRUST = 0
 BOUNDARY = re.compile(r"\n[ \t]*(?=\n)|\n(?=PMID- )")
 ISSN = re.compile(r"(\d{4}-?\d{3}[\dXx])\s*(?:\((\w+)\))?")
 COMPACT_ORCID = re.compile(r"\b(\d{4})(\d{4})(\d{4})(\d{3}[\dXx])\b")
-# Grant acronyms: two letters for the NIH institutes ("NS"), a trailing "_" for UK funders
-# ("MRC_", "WT_"), "ImNIH" for intramural research.
-GRANT_ACRONYM = re.compile(r"[A-Z]{2}|[A-Za-z]{2,6}_|ImNIH")
 ABSTRACT_COPYRIGHT = re.compile(r"\s((?:Copyright\s*(?:\(c\)|©)?|©|\(c\))\s*(?:\d{4}(?:-\d{4})?)\b[^\n]{0,300})$",
                                 re.IGNORECASE)
 SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "II", "III", "IV"}
@@ -216,7 +213,7 @@ def _record(fields: list[tuple[str, str]], line: int) -> PaperRecord:
             if keyword and keyword not in record.keywords:
                 record.keywords.append(keyword)
         elif tag == "GR":
-            record.grants.append(grant(value))
+            record.grants.append(nlm_grant(value))
         elif tag == "LA":
             languages.append(value)
         elif tag == "PHST":
@@ -279,25 +276,6 @@ def mesh_terms(value: str) -> list[MeshTerm]:
     if not qualifiers:
         return [MeshTerm(term, None, major)]
     return [MeshTerm(term, q.lstrip("*").strip(), major or q.startswith("*")) for q in qualifiers if q.lstrip("*")]
-
-
-def grant(value: str) -> Grant:
-    """NLM's GR: number/acronym/agency/country, the parts that are known ("R01
-    NS088528/NS/NINDS NIH HHS/United States", "GR072308/Wellcome Trust/United Kingdom",
-    "Howard Hughes Medical Institute/United States", "24K23757/KAKENHI/"). Grant numbers
-    may hold slashes themselves ("BB/K001817/1/BB_/Biotechnology and ...").
-    A single part is an agency."""
-    text = clean_space(value) or value
-    parts = [p.strip() for p in text.split("/")]
-    g = Grant(text=text)
-    if len(parts) == 1:
-        g.agency = parts[0] or None
-        return g
-    g.country, g.agency, head = parts[-1] or None, parts[-2] or None, parts[:-2]
-    if len(head) >= 2 and GRANT_ACRONYM.fullmatch(head[-1]):
-        g.acronym, head = head[-1], head[:-1]
-    g.grant_id = "/".join(head) or None
-    return g
 
 
 def _issn(record: PaperRecord, value: str) -> None:

@@ -37,7 +37,7 @@ from ..normalize import (
 )
 from ..records import Claim, Grant, MeshTerm, PaperRecord, Reference
 from . import pmc_page
-from .common import GROUP_WORDS, author, author_from_display, parse_date
+from .common import nlm_grant, GROUP_WORDS, author, author_from_display, parse_date
 
 NAME = FORMAT = "pubmed_page"
 TRUST = 0
@@ -207,12 +207,18 @@ _NAME = r"[A-Z][\w'\u2019-]+(?: [A-Za-z][\w'\u2019-]+)* [A-Z]{1,4}"
 AUTHOR_LIST = re.compile(rf"{_NAME}(?:, {_NAME})*(?:,? et al)?\.?")
 
 
+# The first line of a tagged export: "TY  - JOUR" (RIS), "PMID- 123" (MEDLINE).
+TAGGED_EXPORT = re.compile(r"[A-Z][A-Z0-9]{1,3} {0,3}- ")
+
+
 def looks_like(text: str) -> bool:
     """A PubMed page has a page marker -- a PMID line, its disclaimer heading, the NCBI
     banner, a "- PubMed" link label or an Abstract heading, whole lines as the parser
     will see them -- and its citation line, or failing that a DOI beside its PMID.
     A PMC article page has most of these too and is refused. (Cheap tests first: every
     line either pattern accepts holds these words, white space aside.)"""
+    if TAGGED_EXPORT.match(text.lstrip()):  # RIS and MEDLINE exports quote page lines ("DB  - PubMed")
+        return False
     lines = text.split("\n")
     if not any(
         _is_page_marker(clean_space(line) or "")
@@ -343,7 +349,7 @@ def parse_pubmed_page(text: str) -> PaperRecord:
         if line not in record.publication_types:
             record.publication_types.append(line)
     record.mesh_terms = [_mesh_term(line) for line in _list_lines(sections.get("mesh"))]
-    record.grants = [_grant(line) for line in _list_lines(sections.get("grants"))]
+    record.grants = [nlm_grant(line) for line in _list_lines(sections.get("grants"))]
     conflict = clean_paragraphs("\n".join(sections.get("conflict", [])))
     if conflict:
         claims.append(Claim("conflict_of_interest", conflict, "Conflict of interest statement"))
@@ -733,18 +739,4 @@ def _mesh_term(line: str) -> MeshTerm:
     term, _, qualifier = line.replace("*", "").partition("/")
     return MeshTerm(term=term.strip(), qualifier=qualifier.strip() or None, major=major)
 
-
-def _grant(line: str) -> Grant:
-    """'R01 NS088528/NS/NINDS NIH HHS/United States': grant ids may hold slashes
-    themselves, so the parts are taken from the right."""
-    parts = [p.strip() for p in line.split("/")]
-    grant = Grant(text=line)
-    if len(parts) >= 4:
-        grant.grant_id = "/".join(parts[:-3]) or None
-        grant.acronym, grant.agency, grant.country = (p or None for p in parts[-3:])
-    elif len(parts) == 3:
-        grant.grant_id, grant.agency, grant.country = (p or None for p in parts)
-    elif len(parts) == 2:
-        grant.agency, grant.country = (p or None for p in parts)
-    return grant
 
