@@ -9,6 +9,7 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import signal
 import sqlite3
 import sys
 import time
@@ -235,15 +236,24 @@ class Progress:
 
 
 class Timings:
-    """Wall time of each step of the build, printed at the end when asked for (--timings)."""
+    """Wall time of each step of the build, printed at the end when asked for (--timings).
+
+    The end of each step is also where the interruption tests stop a build: with
+    LITDB_FAULT_AFTER=N in the environment, the build kills itself (SIGKILL, its workers
+    with it) right after its N-th step, as a power cut there would."""
 
     def __init__(self, stream, active: bool):
         self.stream, self.active, self.steps, self.last = stream, active, [], time.perf_counter()
+        self.fault_after = int(os.environ.get("LITDB_FAULT_AFTER") or 0)
 
     def lap(self, step: str) -> None:
         now = time.perf_counter()
         self.steps.append((step, now - self.last))
         self.last = now
+        if len(self.steps) == self.fault_after:
+            if os.getpgid(0) == os.getpid():  # a session of its own (as the tests start it): workers too
+                os.killpg(0, signal.SIGKILL)
+            os.kill(os.getpid(), signal.SIGKILL)
 
     def show(self) -> None:
         if self.active:
