@@ -112,8 +112,9 @@ def tokens(query: str, notes: list[str]):
             i += 1
         elif c == '"':
             end = query.find('"', i + 1)
-            if end < 0:
-                raise QueryError("a quote is opened and never closed", i)
+            if end < 0:  # forgiven, as PubMed does: the phrase runs to the end
+                notes.append(f"the quote at character {i + 1} is never closed: the phrase runs to the end")
+                end = n
             text = " ".join(query[i + 1:end].split())
             if not _has_letters(text):
                 notes.append(f"ignored the empty phrase at character {i + 1}")

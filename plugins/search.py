@@ -30,8 +30,10 @@ MAX_PAGE = 100_000
 FACET_TIME_LIMIT_MS = 500
 FACETS = [("year", "Year", "dp"), ("journal", "Journal", "ta"), ("type", "Publication type", "pt"),
           ("topic", "Topic", "topic")]
-# Whole-set downloads: the search's own SQL, run by Datasette's query renderers.
-EXPORTS = [("bib", "BibTeX"), ("ris", "RIS"), ("csljson", "CSL-JSON"), ("csv", "CSV"), ("json", "JSON")]
+# Whole-set downloads: plugins/exports.py streams every paper of the search's own SQL
+# (/-/export/literature.<format>?sql=...&<its parameters>).
+EXPORTS = [("bib", "BibTeX"), ("ris", "RIS"), ("csljson", "CSL-JSON"), ("csv", "CSV"), ("ndjson", "NDJSON")]
+MAX_EXPORT_PARAMS = 60  # plugins/security.py refuses URLs with more than 64 parameters
 
 
 
@@ -42,8 +44,7 @@ def prepare_connection(conn):
 
 @hookimpl
 def register_routes():
-    return [(rf"^/{DB}/search(?P<as_json>\.json)?$", search_view),
-            (rf"^/{DB}/search\.(?P<ext>{'|'.join(ext for ext, _ in EXPORTS if ext != 'json')})$", export_view)]
+    return [(rf"^/{DB}/search(?P<as_json>\.json)?$", search_view)]
 
 
 def marked(text: str | None) -> Markup:
@@ -63,19 +64,13 @@ def search_url(q: str, page: int = 1, as_json: bool = False, size: int = PAGE_SI
 
 
 def export_links(search: pubmed.Search) -> list[dict]:
-    """Downloads of every paper a search finds: Datasette's renderers of the search's
-    own SQL (its parameters in the query string, as Datasette reads them)."""
+    """Downloads of every paper a search finds: its SQL and parameters, as plugins/exports.py
+    reads them; none for a search with too many parameters for one URL."""
     sql, params = pubmed.export_sql(search)
-    query = urllib.parse.urlencode({"sql": " ".join(sql.split()), **params, "_size": "max"})
-    return [{"ext": ext, "label": label, "url": f"/{DB}.{ext}?{query}" + ("&_shape=array" if ext == "json" else "")}
-            for ext, label in EXPORTS]
-
-
-def page_export_links(search: pubmed.Search) -> list[dict]:
-    """What the page links to: /literature/search.bib?q=... (export_view), short and
-    stable; JSON straight to the SQL (/literature/search.json is this page's JSON)."""
-    return [dict(e, url=f"/{DB}/search.{e['ext']}?" + urllib.parse.urlencode({"q": search.query}))
-            if e["ext"] != "json" else e for e in export_links(search)]
+    if len(params) > MAX_EXPORT_PARAMS:
+        return []
+    query = urllib.parse.urlencode({"sql": " ".join(sql.split()), **params})
+    return [{"ext": ext, "label": label, "url": f"/-/export/{DB}.{ext}?{query}"} for ext, label in EXPORTS]
 
 
 class Refused(Exception):
@@ -176,7 +171,7 @@ async def render(datasette, request, data: dict) -> str:
         data,
         marked=marked,
         facet_list=facet_links(data) if search else [],
-        exports=page_export_links(search) if search else [],
+        exports=export_links(search) if search else [],
         first=(page - 1) * size + 1,
         size=size,
         previous_url=search_url(data["q"], page - 1, size=size) if search and page > 1 else None,
@@ -186,16 +181,3 @@ async def render(datasette, request, data: dict) -> str:
     )
     return await datasette.render_template("search.html", context, request=request)
 
-
-async def export_view(datasette, request):
-    """/literature/search.bib?q=... (and .ris, .csljson, .csv): the search's whole-set
-    download, where the page's export link leads."""
-    q = request.args.get("q", "")
-    try:
-        search = pubmed.translate(q)
-    except pubmed.QueryError as e:
-        return Response.text(f"400: {e}\n", status=400)
-    if search is None:
-        return Response.text("400: nothing to search for: give a query as ?q=\n", status=400)
-    ext = request.url_vars["ext"]
-    return Response.redirect(next(e["url"] for e in export_links(search) if e["ext"] == ext))
