@@ -30,6 +30,10 @@ ATTACKS = [
     ("instr(250 KB, 125 KB)", "select instr(printf('%.*c', 250000, 'a'), printf('%.*c', 125000, 'a') || 'b')"),
     ("LIMIT 1,000,000", R + "select x from c limit 1000000"),
     ("self-join of paper_references", "select count(*) from paper_references r1 join paper_references r2 on r1.title > r2.title"),
+    # Datasette's SELECT check is quadratic in white space after a comment (docs/upstream.md).
+    ("16 KB of white space after a comment", "/* a */" + " " * 16_000 + "x"),
+    ("the same, then a valid WITH", "/* a */" + " " * 16_000 + "with x as (select 1) select * from x"),
+    ("file of the database", "select file from pragma_database_list"),
 ]
 
 
@@ -44,7 +48,8 @@ def main() -> int:
         try:
             connection.request("GET", "/literature.json?" + urllib.parse.urlencode({"sql": sql}))
             response = connection.getresponse()
-            body = json.loads(response.read())
+            text = response.read()
+            body = json.loads(text) if text.startswith(b"{") else {"error": text.decode().strip()}
         except (OSError, ValueError) as e:
             print(f"| {name} | – | {time.perf_counter() - started:.2f} | {type(e).__name__} |")
             continue
