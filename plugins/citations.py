@@ -1,12 +1,18 @@
-"""Output renderers: any table or query with paper ids downloads as BibTeX (.bib),
-RIS (.ris) or CSL-JSON (.csljson) from the page's export links."""
+"""Output renderers: .bib, .ris and .csljson links on the pages of papers.
+
+Datasette 0.65's renderers see one page of rows. For table and query pages the links
+they make (/literature/papers.bib?…, /literature.bib?sql=…) are served by the
+whole-set export of plugins/exports.py, a route that comes before Datasette's own;
+what reaches these renderers is a row page (/literature/papers/<id>.bib, one paper).
+Registering them is also what makes Datasette show the links on every page of papers.
+"""
 
 import json
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from litdb.citations import PAPER_SQL, to_bibtex, to_csl_json, to_ris
+from litdb.citations import fetch_papers, to_bibtex, to_csl_json, to_ris
 
 
 def _id_column(columns, table):
@@ -22,21 +28,11 @@ def can_render(columns, table=None):
     return _id_column(columns, table) is not None
 
 
-async def _papers(datasette, database, rows, columns, table):
-    column = _id_column(columns, table)
-    ids = list(dict.fromkeys(row[column] for row in rows if row[column]))
-    db = datasette.get_database(database)
-    found = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        result = await db.execute(PAPER_SQL.format(", ".join("?" * len(chunk))), chunk)
-        found.update({row["id"]: dict(row) for row in result.rows})
-    return [found[i] for i in ids if i in found]
-
-
 def _renderer(extension, content_type, render):
     async def render_papers(datasette, database, rows, columns, table, request):
-        papers = await _papers(datasette, database, rows, columns, table)
+        column = _id_column(columns, table)
+        ids = list(dict.fromkeys(row[column] for row in rows if row[column]))
+        papers = await datasette.get_database(database).execute_fn(lambda conn: fetch_papers(conn, ids))
         name = f"{table or request.url_vars.get('table') or 'papers'}.{extension}"
         return Response(
             render(papers), content_type=content_type,
