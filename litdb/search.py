@@ -536,12 +536,12 @@ def translate(query: str) -> Search | None:
 # --- the SQL that runs a Search ------------------------------------------------------
 
 
-def _source(search: Search, columns: str) -> tuple[str, str]:
+def _source(search: Search, columns: str, scored: bool = True) -> tuple[str, str]:
     """(WITH clause or "", SELECT <columns>, score FROM ... WHERE ...) for the papers a
-    search finds."""
+    search finds; unscored (score NULL, cheaper: no bm25) for counts and facets."""
     if search.rank is None:
         return "", f"SELECT {columns}, NULL AS score FROM papers p WHERE {search.where}"
-    ranked = (f"WITH ranked AS MATERIALIZED (SELECT rowid AS rid, {BM25} AS score "
+    ranked = (f"WITH ranked AS MATERIALIZED (SELECT rowid AS rid, {BM25 if scored else 'NULL'} AS score "
               f"FROM papers_fts WHERE papers_fts MATCH :rank)")
     if search.pure:
         return ranked, f"SELECT {columns}, ranked.score FROM ranked JOIN papers p ON p.rowid = ranked.rid"
@@ -583,7 +583,7 @@ def export_sql(search: Search) -> tuple[str, dict]:
 
 
 def count_sql(search: Search) -> tuple[str, dict]:
-    with_, select = _source(search, "p.id")
+    with_, select = _source(search, "p.id", scored=False)
     return f"{with_} SELECT count(*) AS n FROM ({select})", dict(search.params)
 
 
@@ -593,7 +593,7 @@ FACET_LIMIT = 10
 def facets_sql(search: Search) -> tuple[str, dict]:
     """(facet, value, label, n) rows: the FACET_LIMIT commonest years, journals,
     publication types and topics among the papers found."""
-    with_, select = _source(search, "p.id, p.year, p.journal_id, p.publication_types")
+    with_, select = _source(search, "p.id, p.year, p.journal_id, p.publication_types", scored=False)
     head = (with_ + ", " if with_ else "WITH ") + f"found AS MATERIALIZED ({select})"
     parts = [
         "SELECT 'year', year, year, count(*) AS n FROM found WHERE year IS NOT NULL GROUP BY year ORDER BY n DESC, year DESC",
