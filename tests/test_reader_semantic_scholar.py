@@ -95,7 +95,7 @@ def test_batch_with_an_id_not_found():
                          pages=None, doi="10.1002/mds.25475", pmid="23649720")],  # the untitled one is left out
         claims=[s2("2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e")], line=1,
     )
-    assert missing == RecordError(position=2, line=2, reason="item is null, expected an object")
+    assert missing == RecordError(position=2, line=2, reason="null: Semantic Scholar found no paper for this id")
     assert (third.title, third.doi, third.line) == (
         "Cerebellar output and dystonic posture in the tottering mouse", "10.1007/s12311-011-0301-x", 3)
 
@@ -115,7 +115,27 @@ def test_aggregator_records_are_not_semantic_scholar():
 ])
 def test_bad_files_give_one_line_errors(text, message):
     if message is None:  # a list of nothing readable: each item its own error
-        assert list(semantic_scholar.read(text)) == [RecordError(1, 1, "item is null, expected an object")]
+        assert list(semantic_scholar.read(text)) == [RecordError(1, 1, "null: Semantic Scholar found no paper for this id")]
         return
     with pytest.raises(ValueError, match="^" + message):
         list(semantic_scholar.read(text))
+
+
+def test_batch_whose_first_id_was_not_found():
+    # /paper/batch answers null for an id it does not know, in its place: the first one too
+    missing, found, last = load("batch_first_not_found.json")
+    assert missing == RecordError(position=1, line=2, reason="null: Semantic Scholar found no paper for this id")
+    assert dataclasses.asdict(found) == blank(
+        title="Cerebellar theta-burst stimulation in cervical dystonia: a randomized trial",
+        doi="10.1007/s12311-019-01001-1", pmid="31000001", pmcid="PMC7000001",
+        journal_title="The Cerebellum", year=2019, publication_date="2019-05-14", volume="18", pages="866-874",
+        is_open_access=True, open_access_url=None,  # "url": "" (the notice is no link)
+        authors=[person("Ailish Malone", "Malone", "Ailish"), person("Søren Kjær", "Kjær", "Søren")],
+        claims=[s2("5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081")], line=3,
+    )
+    assert last == RecordError(position=3, line=19, reason="null: Semantic Scholar found no paper for this id")
+
+
+def test_a_list_of_nulls_only_is_no_semantic_scholar_batch():
+    # nothing in it says whose it is
+    assert detect("[null, null]") is None

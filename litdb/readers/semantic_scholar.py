@@ -14,7 +14,8 @@ import re
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, Reference
 from .aggregator_json import _publication_types
-from .common import author_from_display, parse_date
+from ..records import RecordError
+from .common import HEAD, author_from_display, json_start, parse_date
 from .common import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
@@ -31,8 +32,14 @@ def is_semantic_scholar(head: str) -> bool:
     return has_any(head, S2_KEYS)
 
 
+# A batch answer whose first ids were not found opens with nulls: [null, {"paperId": ...
+LEADING_NULLS = re.compile(r'\[(?:null,)+\{"')
+
+
 def looks_like(text: str) -> bool:
     head = json_head(text)
+    if head is None and LEADING_NULLS.match(json_start(text)):
+        head = text[:HEAD]
     if head is None or not is_semantic_scholar(head):
         return False
     from .aggregator_json import is_aggregator
@@ -44,8 +51,13 @@ def _data(data: dict):
     return (items, "data") if isinstance(items, list) and "paperId" not in data else None
 
 
+NOT_FOUND = "null: Semantic Scholar found no paper for this id"
+
+
 def read(text: str):
-    return read_items(text, _data, parse_paper)
+    # /paper/batch answers null in the place of an id it does not know: say so
+    return [RecordError(r.position, r.line, NOT_FOUND) if isinstance(r, RecordError) and r.reason.startswith("item is null")
+            else r for r in read_items(text, _data, parse_paper)]
 
 
 HTTP = re.compile(r"https?://", re.IGNORECASE)
