@@ -183,3 +183,59 @@ def test_five_thousand_entries_read_in_seconds():
     elapsed = time.perf_counter() - started
     assert len(records) == 5000 and all(isinstance(r, PaperRecord) for r in records)
     assert elapsed < 30
+
+
+def test_scopus_bibtex_with_its_export_header():
+    # Scopus opens its .bib with "Scopus" and "EXPORT DATE: ..." lines; it writes the PMID
+    # as pubmed_id, the abbreviation as abbrev_source_title, an article number as
+    # art_number, "cited By 45" in note, ISSNs without their hyphen, the copyright at the
+    # end of the abstract, author and index keywords apart.
+    text = decode((FIXTURES / "scopus.bib").read_bytes())
+    assert detect(text) == "bibtex"
+    records = [dataclasses.asdict(r) for r in bibtex.read(text)]
+    assert records == [
+        expected(
+            title="Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0601-4",
+            pmid="25146823",
+            abstract="Dystonia is a common movement disorder characterized by sustained muscle contractions.",
+            copyright="© 2014, Springer Science+Business Media New York.",
+            journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2014, publication_date="2014",
+            volume="13", issue="6", pages="666-668", citation_count=45, issns=["1473-4222"],
+            authors=[person("Malone", "A."), person("Manto", "M."), person("Hass", "C.")],
+            publication_types=["Journal Article", "Review"],
+            keywords=["Cerebellum", "Dystonia", "animal", "human"],
+            claims=[Claim("language", "English")], line=4),
+        expected(
+            title="Cerebellum: An explanation for dystonia?", doi="10.1186/s40673-017-0064-8", pmid="28515951",
+            journal_title="Cerebellum and Ataxias", journal_abbreviation="Cerebellum Ataxias", year=2017,
+            publication_date="2017", volume="4", issue="1", pages="6", citation_count=12, issns=["2053-8871"],
+            authors=[person("Bologna", "M."), person("Berardelli", "A.")], publication_types=["Journal Article"],
+            claims=[Claim("language", "English")], line=30),
+    ]
+    assert [piece[0] for piece in bibtex.split_records(text)] == [4, 30]
+
+
+def test_web_of_science_bibtex():
+    # Web of Science doubles its braces, puts the electronic ISSN in EISSN, the ISO
+    # abbreviation in Journal-ISO, the citation count in Times-Cited, its accession number
+    # in Unique-ID and its document type in Type; Keywords-Plus are its own index terms.
+    records = [dataclasses.asdict(r) for r in load("wos.bib")]
+    assert records == [
+        expected(
+            title="Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0601-4",
+            abstract="Dystonia is a common movement disorder characterized by sustained muscle contractions.",
+            journal_title="CEREBELLUM", journal_abbreviation="Cerebellum", year=2014, publication_date="2014-12",
+            volume="13", issue="6", pages="666-668", citation_count=45, issns=["1473-4222", "1473-4230"],
+            authors=MALONE, publication_types=["Journal Article", "Editorial Material"],
+            keywords=["Dystonia", "Cerebellum"],
+            claims=[Claim("language", "English"), Claim("accession_number", "WOS:000344817400001", "Web of Science")],
+            line=1),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "Scopus\nEXPORT DATE: 01 December 2024\n\nTY  - JOUR\nTI  - x\nER  - \n",  # a Scopus RIS is no BibTeX
+    "Scopus\nEXPORT DATE: 01 December 2024\n\nMalone A., Manto M.\nDissecting the links\n",  # Scopus plain text
+])
+def test_scopus_header_before_other_text_is_not_bibtex(text):
+    assert not bibtex.looks_like(text)

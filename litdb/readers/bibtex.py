@@ -17,6 +17,11 @@ What the writers do: Zotero (BibTeX) writes UTF-8 text, capitals protected in br
 Zotero (BibLaTeX) `journaltitle`, `shortjournal`, `date = {2014-12}`, `langid`,
 `eprinttype = {pubmed}` with `eprint`; JabRef `@Article{`, aligned fields, names given
 first or family first, LaTeX accents, @string macros, `and others`, @Comment{jabref-meta}.
+Scopus opens the file with "Scopus" and "EXPORT DATE: ..." lines, writes `pubmed_id`,
+`abbrev_source_title`, `art_number`, `note = {cited By 45}`, `author_keywords`, ISSNs without
+their hyphen and `document_type`; Web of Science doubles braces and writes `EISSN`,
+`Journal-ISO`, `Times-Cited`, `Unique-ID = {{WOS:...}}` and `Type`. Abstracts that end with
+the copyright line (Scopus, publishers' abstracts in Zotero) have it split off, as in RIS.
 
 Entry types map to PubMed's wording so that types from every source read alike:
 article -> "Journal Article", inproceedings -> "Conference Paper", incollection ->
@@ -38,7 +43,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
 from .common import GROUP_WORDS, author, parse_date
-from .ris import ISSN, MARKUP, _issn_ok
+from .ris import COPYRIGHT, ISSN, MARKUP, _issn_ok
 
 NAME = "bibtex"
 TRUST = 3
@@ -56,6 +61,9 @@ TYPE_WORDS = {
     "techreport": "Report", "report": "Report", "online": "Web Page", "electronic": "Web Page",
     "www": "Web Page", "dataset": "Dataset", "patent": "Patent",
 }
+# Scopus's export header, above the first entry
+SCOPUS_HEADER = re.compile(r"Scopus|EXPORT DATE:.*")
+SCOPUS_CITED_BY = re.compile(r"\bcited By:?\s*(\d{1,9})\b", re.I)
 MONTH_MACROS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
 
 _context = get_default_latex_context_db()
@@ -69,10 +77,10 @@ NEEDS_LATEX = re.compile(r"[\\{}$~%&^_]|--|``|''")
 
 
 def looks_like(text: str) -> bool:
-    """The first line that is not blank or a % comment opens an @ block."""
+    """The first line that is not blank, a % comment or Scopus's export header opens an @ block."""
     for line in text[:4096].lstrip("\ufeff").split("\n"):
         stripped = line.strip()
-        if stripped and not stripped.startswith("%"):
+        if stripped and not stripped.startswith("%") and not SCOPUS_HEADER.fullmatch(stripped):
             return bool(BLOCK_START.match(stripped))
     return False
 
@@ -149,7 +157,7 @@ def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRec
 
     eprint_type = (literal("eprinttype") or "").lower()
     record.doi = normalize_doi(literal("doi")) or normalize_doi(literal("url"))
-    pmid = literal("pmid") or (literal("eprint") if eprint_type in ("pubmed", "pmid") else None)
+    pmid = literal("pmid") or literal("pubmed_id") or (literal("eprint") if eprint_type in ("pubmed", "pmid") else None)
     record.pmid = pmid if pmid and pmid.isdigit() else None
     pmcid = literal("pmcid") or (literal("eprint") if eprint_type in ("pmc", "pmcid") else None)
     record.pmcid = pmcid.upper() if pmcid and re.fullmatch(r"PMC\d{1,9}", pmcid, re.I) else None
@@ -157,13 +165,15 @@ def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRec
         raise ValueError(f"BibTeX entry {entry.key} has no title, DOI, PMID or PMCID")
 
     record.journal_title = text("journal", "journaltitle")
-    record.journal_abbreviation = text("shortjournal")
+    # Zotero's shortjournal, Web of Science's Journal-ISO, Scopus's abbrev_source_title
+    record.journal_abbreviation = text("shortjournal", "journal-iso", "abbrev_source_title")
     record.volume = literal("volume")
     record.issue = literal("number") or literal("issue")
     pages = literal("pages")
-    record.pages = expand_pages(re.sub(r"\s*(?:-{1,3}|\u2013|\u2014)\s*", "-", pages)) if pages else None
+    record.pages = expand_pages(re.sub(r"\s*(?:-{1,3}|\u2013|\u2014)\s*", "-", pages)) if pages else \
+        literal("art_number")  # Scopus: an article number where there are no pages
     issns = []
-    for m in ISSN.finditer(literal("issn") or ""):
+    for m in ISSN.finditer(" ".join(filter(None, (literal("issn"), literal("eissn"))))):
         issn = f"{m.group(1)}-{m.group(2).upper()}"
         if _issn_ok(issn) and issn not in issns:
             issns.append(issn)
@@ -185,13 +195,34 @@ def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRec
         if person:
             authors.append(person)
     record.authors = authors
-    record.keywords = _keywords(value.get("keywords"))
+    # Scopus: author keywords, then its index keywords (repeats kept once)
+    record.keywords = _keywords("; ".join(filter(None, (value.get("author_keywords"), value.get("keywords")))) if
+                                value.get("author_keywords") else value.get("keywords"))
     record.abstract = clean_paragraphs(text("abstract"))
+    if record.abstract and (m := COPYRIGHT.search(record.abstract)) and m.start() > 0:
+        record.abstract, record.copyright = record.abstract[:m.start()].rstrip(), m.group(1)
+    accession = literal("unique-id")
+    wos = bool(accession and accession.upper().startswith("WOS:"))
+    scopus = (literal("source") or "").lower() == "scopus"
     record.publication_types = [TYPE_WORDS[kind]] if kind in TYPE_WORDS else []
+    # the source's own wording of its document type ("Review", "Editorial Material"); "Article" is the entry type
+    document_type = text("document_type") if scopus else text("type") if wos else None
+    if document_type and document_type.lower() != "article" and document_type not in record.publication_types:
+        record.publication_types.append(document_type)
+    if wos:
+        record.citation_count = _count(literal("times-cited"))
+    elif scopus and (m := SCOPUS_CITED_BY.search(literal("note") or "")):
+        record.citation_count = int(m.group(1))
     language = text("langid", "language")
     record.claims = [Claim("language", language)] if language else []
+    if wos:
+        record.claims.append(Claim("accession_number", accession, "Web of Science"))
     record.line = line
     return record
+
+
+def _count(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 def _split_concatenation(raw: str) -> list[str]:
