@@ -301,3 +301,23 @@ def test_truncated_and_mutated_files_give_records_or_one_line_errors():
                     assert item.title or item.doi or item.pmid or item.pmcid
                 else:
                     assert "\n" not in item.reason
+
+
+def test_mathml_and_tex_in_title_and_abstract():
+    # PMC prints a formula in every form it has (<alternatives>: TeX source, MathML, a
+    # picture) and MathML may carry its TeX as an annotation: the text is the formula once
+    got, = records("pmc_oa_math_title.nxml")
+    assert asdict(got) == asdict(PaperRecord(
+        format="jats",
+        title="Cerebellar θ-burst stimulation and Ca2+ currents in Mus musculus",
+        doi="10.1186/s40673-019-0097-1", pmid="31000003", pmcid="PMC7000003",
+        abstract="Trains of θ bursts raised Ca2+ influx in Mus musculus Purkinje cells.",
+        journal_title="Cerebellum & Ataxias", journal_abbreviation="Cerebellum Ataxias",
+        year=2019, publication_date="2019", epub_date="2019-09-02", volume="6", pages="9",
+        issns=["2053-8871"],
+        authors=[Author("Kenji Ito", "Ito", "Kenji", None, ["The University of Tokyo, Tokyo, Japan"])],
+        publication_types=["brief-report"],
+        copyright="© The Author(s) 2019",
+        claims=[Claim("license", "https://creativecommons.org/licenses/by/4.0/",
+                      "licence of the article (JATS permissions)")],
+    ))

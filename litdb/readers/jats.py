@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import html.entities
 import re
+import unicodedata
 
 from lxml import etree
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, PaperRecord, RecordError, Reference
-from .common import author, orcid, parse_date, parse_xml
+from .common import author, local_name, orcid, parse_date, parse_xml
 
 NAME = FORMAT = "jats"
 TRUST = 1
@@ -100,21 +101,68 @@ def element_text(element, skip=(), parts_of=()) -> str | None:
     return clean_space("".join(parts))
 
 
+# MathML's annotations repeat a formula in another notation (TeX, content MathML).
+NOT_TEXT = {"annotation", "annotation-xml"}
+
+
 def _collect(element, parts: list[str], skip, parts_of) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
+        name = local_name(child)
         if isinstance(child, etree._Entity):
             # "&nbsp;" -> U+00A0; an entity no list names stays as it was written
             parts.append(html.entities.html5.get(child.name + ";", child.text))
         elif child.tag == "etal" and not len(child) and not child.text:
             parts.append(" et al")
+        elif name == "alternatives":
+            # one formula in several forms (TeX source, MathML, a picture): said once,
+            # as MathML when there is one
+            forms = [c for c in child if isinstance(c.tag, str)]
+            chosen = next((c for c in forms if local_name(c) == "math"), None)
+            if chosen is None:
+                chosen = next((c for c in forms if local_name(c) not in ("tex-math", "inline-graphic", "graphic")), None)
+            if chosen is not None:
+                _collect(chosen, parts, skip, parts_of)
+            elif (tex := next((c for c in forms if local_name(c) == "tex-math"), None)) is not None:
+                parts.append(tex_text(tex.text))
+        elif name == "tex-math":
+            parts.append(tex_text(child.text))
+        elif name in NOT_TEXT:
+            pass
         elif isinstance(child.tag, str) and child.tag not in skip:
             if child.tag in parts_of and parts and parts[-1][-1:].isalnum():
                 parts.append(", ")
             _collect(child, parts, skip, parts_of)
         if child.tail:
             parts.append(child.tail)
+
+
+TEX_DOCUMENT = re.compile(r"\\begin\{document\}(.*?)\\end\{document\}", re.S)
+TEX_COMMAND = re.compile(r"\\([A-Za-z]+) ?")
+TEX_STYLES = {"mathrm", "text", "mathit", "mathbf", "textrm", "rm", "it", "bf", "left", "right"}
+
+
+def tex_text(tex: str | None) -> str:
+    """A TeX formula as plain text, as near as can be without typesetting it: PMC wraps
+    each in a LaTeX document ("\\documentclass...\\begin{document}$$\\theta$$\\end{document}");
+    Greek letters become letters ("\\theta" -> "θ"), style commands, braces, "$", "^" and
+    "_" go ("\\mathrm{Ca}^{2+}" -> "Ca2+")."""
+    if not tex:
+        return ""
+    m = TEX_DOCUMENT.search(tex)
+    body = m.group(1) if m else tex
+
+    def command(m):
+        word = m.group(1)
+        if word in TEX_STYLES:
+            return ""
+        try:
+            return unicodedata.lookup(f"GREEK {'CAPITAL' if word[0].isupper() else 'SMALL'} LETTER {word.upper()}")
+        except KeyError:
+            return m.group(0)
+    body = TEX_COMMAND.sub(command, body)
+    return clean_space(re.sub(r"[${}^_]", "", body)) or ""
 
 
 def _first(element, path: str):
