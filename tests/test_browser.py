@@ -42,17 +42,14 @@ def test_home_page_has_chart_and_search_box(page):
     chart = page.locator("svg.year-chart")
     assert chart.count() == 1 and chart.locator("rect.bar").count() == 2
     assert chart.locator("text", has_text="2015").count() == 1  # empty years keep their slot
-    assert page.locator("#search-all-q").is_visible()
+    assert page.locator("#search-q").is_visible()
     assert page.locator(".counts li").all_inner_texts() == [
         "2\npapers", "2\njournals", "3\nauthors", "5\nreferences", "2\nsource files"]
     screenshot(page, "home")
 
 
 def test_search_all_tables_finds_the_seed_papers(page):
-    page.goto("/")
-    page.fill("#search-all-q", "dystonia")
-    page.click("form.core input[type=submit]")
-    page.wait_for_url("**/-/search?q=dystonia")
+    page.goto("/-/search?q=dystonia")
     results = page.locator("text=Dissecting the links between cerebellum and dystonia")
     results.first.wait_for()
     assert page.locator("text=Cerebellum: An explanation for dystonia?").count() >= 1

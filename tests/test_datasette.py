@@ -18,10 +18,10 @@ def get_json(server, path, **params):
     return json.loads(body)
 
 
-def test_home_page_has_search_all_form_and_counts(server):
+def test_home_page_has_search_form_and_counts(server):
     status, _, body = get(server, "/")
     assert status == 200
-    assert 'action="/-/search"' in body and 'id="search-all-q"' in body
+    assert 'action="/literature/search"' in body and 'id="search-q"' in body
     assert "Cerebellum and dystonia literature" in body
     assert "CC0 1.0" in body
 
