@@ -281,3 +281,18 @@ def test_five_thousand_records_read_in_seconds():
     elapsed = time.perf_counter() - started
     assert len(records) == 5000 and len(pieces) == 5000
     assert elapsed < 10
+
+
+def test_endnote_from_pubmed_puts_the_abbreviation_in_t2():
+    # EndNote's PubMed import files the NLM abbreviation (TA) as the Journal (T2) and the
+    # full name (JT) as the Alternate Journal (J2): the longer of the two is the name.
+    records = [dataclasses.asdict(r) for r in load("endnote_pubmed_journals.ris")]
+    assert records == [
+        expected(
+            title="Cerebellar contributions to myoclonus-dystonia: a study of cohort 10", doi="10.1002/nc.2009",
+            pmid="38100154", pmcid="PMC9100009", journal_title="Parkinsonism & related disorders",
+            journal_abbreviation="Parkinsonism Relat Disord", year=2014, publication_date="2014-04", volume="19",
+            issue="4", pages="199-208", issns=["1873-5126", "1353-8020"], issn_l="1353-8020",
+            authors=[person("Kowalski", "Ł."), person("Sørensen", "S.")], publication_types=["Journal Article"],
+            keywords=["Cerebellum", "Dystonia"], claims=[Claim("language", "eng")], line=1),
+    ]

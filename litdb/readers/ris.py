@@ -23,7 +23,8 @@ a tag line continues the value of the tag before it. What the writers do differe
 
 Journal tags: T2 and JF hold the full name; J2, JA and JI the abbreviation; JO is used both
 ways by writers, so it is the abbreviation beside a full name and the name when alone (as
-Zotero reads it). T2 names a journal only for journal-like types (for a chapter it is the
+Zotero reads it). EndNote's records from PubMed have them the other way round (T2 "Mov
+Disord", J2 "Movement disorders : official journal of ..."): the longer is the name. T2 names a journal only for journal-like types (for a chapter it is the
 book, for a conference paper the conference).
 
 Why not rispy (a dependency): on real files it loses records without a word. A last record
@@ -216,6 +217,10 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
         abbreviation = abbreviation or first("JO")
     else:
         full = first("JO")
+    # EndNote's PubMed import files the NLM abbreviation as the journal (T2) and the full
+    # name as the alternate journal (J2); an abbreviation is never the longer of the two.
+    if full and abbreviation and len(abbreviation) > len(full) and not first("JF"):
+        full, abbreviation = abbreviation, full
     record.journal_title = _plain(full)
     record.journal_abbreviation = _plain(abbreviation)
     record.volume = first("VL")
