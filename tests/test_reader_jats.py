@@ -321,3 +321,12 @@ def test_mathml_and_tex_in_title_and_abstract():
         claims=[Claim("license", "https://creativecommons.org/licenses/by/4.0/",
                       "licence of the article (JATS permissions)")],
     ))
+
+
+@pytest.mark.parametrize("text", [LAUGHS, EXTERNAL, PARAMETER], ids=["billion-laughs", "external-entity",
+                                                                     "parameter-entity"])
+def test_a_hostile_article_is_claimed_so_the_build_says_why_it_is_refused(text):
+    # an internal DTD is part of the prolog: the file is JATS, refused for its entities
+    # (not "unknown format")
+    from litdb.readers import detect
+    assert detect(text) == "jats"

@@ -317,3 +317,10 @@ def test_truncated_and_mutated_files_give_records_or_one_line_errors():
                     assert item.title or item.pmid or item.doi
                 else:
                     assert "\n" not in item.reason and item.position >= 1
+
+
+@pytest.mark.parametrize("text", [LAUGHS, EXTERNAL, PARAMETER], ids=["billion-laughs", "external-entity",
+                                                                     "parameter-entity"])
+def test_a_hostile_set_is_claimed_so_the_build_says_why_it_is_refused(text):
+    from litdb.readers import detect
+    assert detect(text) == "pubmed_xml"

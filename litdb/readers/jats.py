@@ -43,7 +43,9 @@ def looks_like(text: str) -> bool:
 def only_prolog(text: str) -> bool:
     """Nothing but an XML declaration, a doctype, comments, processing instructions
     and white space comes before the root element."""
-    rest = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", "", text, flags=re.S)
+    # a doctype with an internal subset ("<!DOCTYPE article [ <!ENTITY ...> ]>") is prolog
+    # too: the reader then refuses the file for its entities, with that reason
+    rest = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>", "", text, flags=re.S)
     return not rest.strip()
 
 
