@@ -121,7 +121,8 @@ def test_export_links_on_table_page(server):
     ("Christopher J O'Neill", {"family": "O'Neill", "given": "Christopher J"}),
     ("Ludwig van Beethoven", {"family": "van Beethoven", "given": "Ludwig"}),
     ("John Smith Jr", {"family": "Smith", "given": "John", "suffix": "Jr"}),
-    ("Dystonia Coalition", {"family": "Coalition", "given": "Dystonia"}),
+    ("Dystonia Coalition", {"literal": "Dystonia Coalition"}),  # a group: no given name
+    ("EMSA Study Group", {"literal": "EMSA Study Group"}),
     ("Plato", {"family": "Plato"}),
 ])
 def test_split_name(name, parts):
