@@ -324,3 +324,39 @@ def test_truncated_and_mutated_files_give_records_or_one_line_errors():
 def test_a_hostile_set_is_claimed_so_the_build_says_why_it_is_refused(text):
     from litdb.readers import detect
     assert detect(text) == "pubmed_xml"
+
+
+CONCATENATED_FIRST = PaperRecord(
+    format="pubmed_xml", title="Purkinje cell firing in a mouse model of DYT1 dystonia.",
+    doi="10.1002/mds.28002", pmid="31000002",
+    journal_title="Movement disorders : official journal of the Movement Disorder Society",
+    journal_abbreviation="Mov Disord", year=2018, publication_date="2018-03",  # MedlineDate "2018 Mar-Apr"
+    volume="33", issue="2", pages="301-309", issns=["1531-8257"], issn_l="0885-3185",
+    authors=[Author("Søren Kjær", "Kjær", "Søren", None,
+                    ["Danish Research Centre for Magnetic Resonance, Hvidovre, Denmark."])],
+    publication_types=["Journal Article"], claims=[Claim("language", "eng", "PubMed Language")], line=4)
+CONCATENATED_SECOND = PaperRecord(
+    format="pubmed_xml", title="The Atcayji-hes mouse and cerebellar dystonia.", pmid="31000004",
+    journal_title="Cerebellum & ataxias", journal_abbreviation="Cerebellum Ataxias", year=2019,
+    publication_date="2019", volume="6", pages="11", issns=["2053-8871"], issn_l="2053-8871",
+    authors=[Author("Dystonia Coalition Investigators", group=True)],
+    publication_types=["Journal Article"], claims=[Claim("language", "eng", "PubMed Language")], line=62)
+
+
+def test_efetch_pages_concatenated_are_one_file_of_records():
+    # efetch pages (retstart=0, 1, ...) saved one after the other: each page keeps its
+    # XML declaration and doctype; every record is read, at its line
+    first, second = records("efetch_pages_concatenated.xml")
+    assert asdict(first) == asdict(CONCATENATED_FIRST)
+    assert asdict(second) == asdict(CONCATENATED_SECOND)
+    text = (DIR / "efetch_pages_concatenated.xml").read_text(encoding="utf-8")
+    assert [line for line, _ in pubmed_xml.split_records(text)] == [4, 62]
+
+
+def test_concatenated_sets_with_an_entity_declaration_are_refused():
+    text = (DIR / "efetch_pages_concatenated.xml").read_text(encoding="utf-8")
+    second = text.index("<!DOCTYPE", 200)
+    hostile = text[:second] + '<!DOCTYPE PubmedArticleSet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + \
+        text[text.index(">", text.index("pubmed_250101.dtd", second)) + 1:]
+    with pytest.raises(ValueError, match="entity declarations is refused"):
+        list(pubmed_xml.read(hostile))

@@ -27,6 +27,10 @@ FIRST_TAG = re.compile(r"<([A-Za-z_][\w.-]*)")
 RECORD_START = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
 # what a record's text can never hold but a comment, CDATA section or PI can
 UNCUTTABLE = ("<!--", "<![CDATA[", "<?")
+# Where one efetch page ends and the next begins, in pages saved one after the other:
+# the end of a set, the next page's XML declaration and doctype (no internal subset:
+# one that declares entities leaves the file uncuttable, and refused whole), a new set.
+JOINT = re.compile(r"</PubmedArticleSet>\s*(?:<\?xml[^?>]*\?>\s*)?(?:<!DOCTYPE[^>\[]*>\s*)?<PubmedArticleSet\s*>")
 
 
 def looks_like(text: str) -> bool:
@@ -57,9 +61,15 @@ def _pieces(text: str) -> list[tuple[int, str]] | None:
     if first is None:
         return None
     prolog = text[: first.start()]
-    # past the XML declaration, as a comment before the set could hold "<PubmedArticle>" too
+    # past the XML declaration, as a comment before the set could hold "<PubmedArticle>" too;
+    # the joints of efetch pages saved one after the other hold no record
     after_declaration = text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0
-    if any(text.find(mark, after_declaration) >= 0 for mark in UNCUTTABLE) or "xmlns" in prolog.split("<PubmedArticleSet", 1)[-1]:
+    if text.count("<PubmedArticleSet", first.start()) > 0:  # several sets: their joints taken out
+        checked = JOINT.sub("", text[after_declaration:])
+        uncuttable = any(mark in checked for mark in UNCUTTABLE)
+    else:
+        uncuttable = any(text.find(mark, after_declaration) >= 0 for mark in UNCUTTABLE)
+    if uncuttable or "xmlns" in prolog.split("<PubmedArticleSet", 1)[-1]:
         return None
     pieces, line, at = [], prolog.count("\n") + 1, first.start()
     while (m := RECORD_START.search(text, at)) is not None:
