@@ -311,3 +311,15 @@ def test_long_lines_do_not_backtrack():
     start = time.perf_counter()
     list(pubmed_page.read(text))
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "Abstract\n\nThe cerebellum is involved in dystonia, and this was copied from the middle of a page.\n"
+    "\nPubMed Disclaimer\n\nSimilar articles\n",
+    "Access keys NCBI Homepage MyNCBI Homepage Main Content Main Navigation\n\nAbstract\n\nSome text.\n",
+])
+def test_a_piece_of_a_pubmed_page_is_claimed_and_refused_with_its_reason(text):
+    # claimed by this reader alone, so that the build says why, not "unknown format"
+    assert [reader.NAME for reader in READERS if reader.looks_like(text)] == ["pubmed_page"]
+    with pytest.raises(ValueError, match="^not a PubMed page: no title and no identifier"):
+        list(pubmed_page.read(text))

@@ -214,7 +214,8 @@ TAGGED_EXPORT = re.compile(r"[A-Z][A-Z0-9]{1,3} {0,3}- ")
 def looks_like(text: str) -> bool:
     """A PubMed page has a page marker -- a PMID line, its disclaimer heading, the NCBI
     banner, a "- PubMed" link label or an Abstract heading, whole lines as the parser
-    will see them -- and its citation line, or failing that a DOI beside its PMID.
+    will see them -- and its citation line, or failing that a DOI beside its PMID, or
+    failing both a marker only PubMed prints (its disclaimer heading, the NCBI banner).
     A PMC article page has most of these too and is refused. (Cheap tests first: every
     line either pattern accepts holds these words, white space aside.)"""
     if TAGGED_EXPORT.match(text.lstrip()):  # RIS and MEDLINE exports quote page lines ("DB  - PubMed")
@@ -228,7 +229,15 @@ def looks_like(text: str) -> bool:
     if pmc_page.looks_like(text):
         return False
     return any(CITATION_LINE.match(clean_space(line) or "") for line in lines if "." in line and YEAR.search(line)) \
-        or any(_is_doi_line(clean_space(line) or "") for line in lines if "DOI:" in line)
+        or any(_is_doi_line(clean_space(line) or "") for line in lines if "DOI:" in line) \
+        or any(_is_strong_marker(clean_space(line) or "") for line in lines if "PubMed" in line or "NCBI" in line)
+
+
+def _is_strong_marker(line: str) -> bool:
+    """Lines only a PubMed page prints: a piece of one without its citation line is still
+    a PubMed page, which read() refuses with its reason (no title, no identifier) rather
+    than being an unknown format."""
+    return line == "PubMed Disclaimer" or line.startswith("Access keys NCBI") or line.endswith("- PubMed")
 
 
 def _is_page_marker(line: str) -> bool:
