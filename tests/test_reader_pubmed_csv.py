@@ -141,3 +141,21 @@ def test_truncated_file_keeps_the_rows_it_has():
     records = list(pubmed_csv.read(cut))
     assert [r.pmid for r in records[:3]] == ["25146823", "28515951", "31234567"]
     assert records[3] == RecordError(4, 5, "a row of 5 fields under a header of 11")
+
+
+def test_two_saves_concatenated_repeat_their_header_which_is_no_record():
+    # `cat a.csv b.csv`: the second file's header (with its byte order mark) is in the middle
+    records = list(pubmed_csv.read(text_of("two-saves-concatenated.csv")))
+    assert [dataclasses.asdict(r) for r in records] == [
+        expected(
+            title="Dissecting the links between cerebellum and dystonia.", pmid="25146823",
+            doi="10.1007/s12311-014-0601-4", journal_abbreviation="Cerebellum", year=2014,
+            publication_date="2014-12", volume="13", issue="6", pages="666-668",
+            authors=[Author("A Malone", "Malone", "A"), Author("M Manto", "Manto", "M"), Author("C Hass", "Hass", "C")],
+            line=2),
+        expected(
+            title="Cerebellum: An explanation for dystonia?", pmid="28515951", pmcid="PMC5427546",
+            doi="10.1186/s40673-017-0064-8", journal_abbreviation="Cerebellum Ataxias", year=2017,
+            publication_date="2017-05-12", volume="4", pages="6",
+            authors=[Author("M Bologna", "Bologna", "M"), Author("A Berardelli", "Berardelli", "A")], line=4),
+    ]

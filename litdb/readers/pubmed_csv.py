@@ -16,6 +16,9 @@ Read with the csv module. What the columns hold, and what is made of them:
 - PMCID, DOI, NIHMS ID (a claim, as MEDLINE's MID). "Create Date" is when PubMed made
   the record, not a date of the paper: left out.
 
+Two saves concatenated repeat the header (and its byte order mark) in the middle: that
+row is skipped, not a bad record.
+
 No split_records: PubMed saves at most 10,000 rows a file, read in well under a second,
 and a quoted field may hold a new line, so cutting the text needs the csv parser anyway.
 """
@@ -80,6 +83,8 @@ def read(text: str):
             continue
         if not row:  # a blank line
             continue
+        if _is_header(row, header):  # two saves concatenated: the second one's header
+            continue
         position += 1
         if len(row) != len(header):
             yield RecordError(position, line, f"a row of {len(row)} fields under a header of {len(header)}")
@@ -88,6 +93,11 @@ def read(text: str):
             yield _record(dict(zip(header, row)), line)
         except ValueError as e:
             yield RecordError(position, line, str(e))
+
+
+def _is_header(row: list[str], header: list[str]) -> bool:
+    """The header row again, its byte order mark (then outside the quotes) included."""
+    return row[0][:1] in ("\ufeff", "P") and [(clean_space(c) or "").lstrip("\ufeff").strip('"') for c in row] == header
 
 
 def _record(row: dict[str, str], line: int) -> PaperRecord:
