@@ -144,3 +144,35 @@ def test_abstract_from_inverted_index_ignores_junk_positions():
 def test_bad_files_give_one_line_errors(text, message):
     with pytest.raises(ValueError, match="^" + message):
         list(openalex.read(text))
+
+
+def test_snapshot_lines_are_works():
+    # the snapshot's works files, unzipped: one work a line; a bad line stays in its place
+    text = decode((DIR / "snapshot_part.jsonl").read_bytes())
+    assert detect(text) == "openalex"
+    first, untitled, third, cut = openalex.read(text)
+    assert dataclasses.asdict(first) == dict(
+        format="openalex", title="Cerebellar theta-burst stimulation in cervical dystonia: a randomized trial",
+        doi="10.1007/s12311-019-01001-1", pmid="31000001", pmcid=None,
+        abstract="Cervical dystonia involves the cerebellum. We stimulated the cerebellum.",
+        journal_title="The Cerebellum", journal_abbreviation=None, year=2019, publication_date="2019-05-14",
+        epub_date=None, volume="18", issue="5", pages="866-874", citation_count=12, is_open_access=False,
+        open_access_url=None, issns=["1473-4222", "1473-4230"], issn_l="1473-4222",
+        authors=[dict(name="Ailish Malone", family="Malone", given="Ailish", orcid="0000-0002-1825-0097",
+                      affiliations=["Department of Neurology, Trinity College Dublin, Dublin, Ireland"], group=False)],
+        authors_complete=True, publication_types=["article"], keywords=[], mesh_terms=[], grants=[], copyright=None,
+        references=[], line=1,
+        claims=[dict(field="publisher", value="Springer Science+Business Media", note=None),
+                dict(field="openalex", value="W2963000001", note="OpenAlex work id"),
+                dict(field="language", value="en", note=None)])
+    assert untitled == RecordError(2, 2, "work W2963000002 has no title")
+    assert (third.title, third.doi, third.journal_title, third.line) == (
+        "Dentate nucleus in vivo recordings", "10.9999/oa.snapshot.3", None, 3)
+    assert cut == RecordError(4, 4, "invalid JSON at column 50: Unterminated string starting at")
+
+
+def test_one_work_on_one_line_is_no_snapshot():
+    # a single work saved on one line, with its final new line, is one work
+    text = '{"id": "https://openalex.org/W1", "title": "One work", "publication_year": 2020}\n'
+    [record] = openalex.read(text)
+    assert (record.title, record.year, record.line) == ("One work", 2020, None)

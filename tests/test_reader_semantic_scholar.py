@@ -139,3 +139,27 @@ def test_batch_whose_first_id_was_not_found():
 def test_a_list_of_nulls_only_is_no_semantic_scholar_batch():
     # nothing in it says whose it is
     assert detect("[null, null]") is None
+
+
+def test_datasets_papers_lines():
+    # the datasets' "papers" files: one paper a line, the API's fields in lower case, no paperId
+    text = decode((DIR / "datasets_papers.jsonl").read_bytes())
+    assert detect(text) == "semantic_scholar"
+    first, untitled = semantic_scholar.read(text)
+    assert dataclasses.asdict(first) == blank(
+        title="Cerebellar theta-burst stimulation in cervical dystonia: a randomized trial",
+        doi="10.1007/s12311-019-01001-1", pmid="31000001", pmcid="PMC7000001",
+        journal_title="The Cerebellum", year=2019, publication_date="2019-05-14", volume="18", pages="866-874",
+        citation_count=10, is_open_access=True, authors=[person("Ailish Malone", "Malone", "Ailish")],
+        publication_types=["Journal Article", "Study"],
+        claims=[dict(field="semantic_scholar_corpus", value="201234567", note="Semantic Scholar corpus id")], line=1)
+    assert untitled == RecordError(2, 2, "paper with corpus id 201234568 has no title")
+
+
+def test_graph_api_papers_a_line_each():
+    first, second = load("graph_lines.jsonl")
+    assert (first.title, first.doi, first.year, first.line) == (
+        "Cerebellar theta-burst stimulation in cervical dystonia: a randomized trial",
+        "10.1007/s12311-019-01001-1", 2019, 1)
+    assert (second.title, second.doi, second.year, second.line) == ("Eyeblink conditioning in cervical dystonia", None,
+                                                                    2016, 3)  # a blank line between

@@ -4,7 +4,9 @@ search page ({"total": ..., "offset": ..., "next": ..., "data": [...]}).
 
 fieldsOfStudy and s2FieldsOfStudy are Semantic Scholar's classifiers, not the paper's
 keywords, and are left out. openAccessPdf is {"url", "status", ...}; its url may be
-empty, and a link that is not http(s) is never taken.
+empty, and a link that is not http(s) is never taken. One paper a line (NDJSON) is read
+too: the files of the datasets ("papers", its fields in lower case) and API answers
+saved a line each.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..records import Claim, PaperRecord, Reference
 from .aggregator_json import _publication_types
 from ..records import RecordError
 from .common import HEAD, author_from_display, json_start, parse_date
+from .openalex import ndjson_items, read_lines
 from .common import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
@@ -25,7 +28,7 @@ TRUST = 2
 # Keys of the Graph API's paper that no other JSON we read has (the aggregator's records,
 # made from Semantic Scholar data, share citationCount, openAccessPdf and the like).
 S2_KEYS = ("paperId", "externalIds", "corpusId", "s2FieldsOfStudy", "influentialCitationCount", "publicationVenue",
-           "citationStyles")
+           "citationStyles", "externalids", "corpusid", "influentialcitationcount")  # the last: the datasets' names
 
 
 def is_semantic_scholar(head: str) -> bool:
@@ -55,6 +58,9 @@ NOT_FOUND = "null: Semantic Scholar found no paper for this id"
 
 
 def read(text: str):
+    lines = ndjson_items(text)
+    if lines is not None:  # one paper a line: the datasets' files, API answers saved a line each
+        return read_lines(lines, parse_paper)
     # /paper/batch answers null in the place of an id it does not know: say so
     return [RecordError(r.position, r.line, NOT_FOUND) if isinstance(r, RecordError) and r.reason.startswith("item is null")
             else r for r in read_items(text, _data, parse_paper)]
@@ -63,7 +69,18 @@ def read(text: str):
 HTTP = re.compile(r"https?://", re.IGNORECASE)
 
 
+# The datasets (api.semanticscholar.org/datasets/v1, "papers") name the API's fields in
+# lower case; their papers have no paperId, only a corpus id.
+DATASET_KEYS = {"externalids": "externalIds", "corpusid": "corpusId", "citationcount": "citationCount",
+                "isopenaccess": "isOpenAccess", "publicationtypes": "publicationTypes",
+                "publicationdate": "publicationDate", "referencecount": "referenceCount",
+                "influentialcitationcount": "influentialCitationCount", "s2fieldsofstudy": "s2FieldsOfStudy",
+                "publicationvenueid": "publicationVenueId"}
+
+
 def parse_paper(paper: dict) -> PaperRecord:
+    if "externalids" in paper or "corpusid" in paper:
+        paper = {DATASET_KEYS.get(key, key): value for key, value in paper.items()}
     ids = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
     title = plain(paper.get("title"))
     record = PaperRecord(format=NAME, title=title or "")
@@ -72,8 +89,9 @@ def parse_paper(paper: dict) -> PaperRecord:
     record.pmid = pmid_of(ids.get("PubMed"))
     record.pmcid = pmcid_of(ids.get("PubMedCentral"))
     paper_id = text_of(paper.get("paperId"))
+    corpus_id = text_of(paper.get("corpusId")) if not paper_id else None
     if not title:
-        what = record.doi or record.pmid or paper_id
+        what = record.doi or record.pmid or paper_id or (corpus_id and f"with corpus id {corpus_id}")
         raise ValueError(f"paper {what} has no title" if what else "paper has no title and no identifier")
     record.abstract = paragraphs(paper.get("abstract"))
 
@@ -113,6 +131,8 @@ def parse_paper(paper: dict) -> PaperRecord:
                 pmid=pmid_of(ref_ids.get("PubMed"))))
     if paper_id:
         record.claims.append(Claim("semantic_scholar", paper_id, "Semantic Scholar paper id"))
+    elif corpus_id:
+        record.claims.append(Claim("semantic_scholar_corpus", corpus_id, "Semantic Scholar corpus id"))
     arxiv = text_of(ids.get("ArXiv"))
     if arxiv:
         record.claims.append(Claim("arxiv", arxiv, "arXiv identifier"))
