@@ -314,3 +314,19 @@ def test_truncated_file_keeps_what_it_has():
     records = list(medline.read(cut))
     assert [r.pmid for r in records] == ["25146823", "28515951", "31234567"]
     assert records[2].title == "Cerebellar and basal ganglia outputs in DYT1 dystonia: a multicentre imaging"
+
+
+def test_two_saves_concatenated_with_a_byte_order_mark_in_the_middle():
+    # `cat a.nbib b.nbib` of files that start with a byte order mark: the second one's
+    # PMID line starts with it, and is still a PMID line
+    text = text_of("two-saves-concatenated.nbib")
+    records = [dataclasses.asdict(r) for r in medline.read(text)]
+    assert records == [
+        expected(title="Dissecting the links between cerebellum and dystonia.", pmid="25146823", year=2014,
+                 publication_date="2014-12", authors=[Author("Ailish Malone", "Malone", "Ailish")], line=1),
+        expected(title="Cerebellum: An explanation for dystonia?", pmid="28515951", year=2017,
+                 publication_date="2017", authors=[Author("Matteo Bologna", "Bologna", "Matteo")], line=7),
+    ]
+    assert [line for line, _ in medline.split_records(text)] == [1, 7]
+    assert [dataclasses.asdict(r) for line, piece in medline.split_records(text)
+            for r in medline.read(piece, first_line=line)] == records

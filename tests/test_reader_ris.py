@@ -296,3 +296,16 @@ def test_endnote_from_pubmed_puts_the_abbreviation_in_t2():
             authors=[person("Kowalski", "Ł."), person("Sørensen", "S.")], publication_types=["Journal Article"],
             keywords=["Cerebellum", "Dystonia"], claims=[Claim("language", "eng")], line=1),
     ]
+
+
+def test_two_exports_concatenated_with_a_byte_order_mark_in_the_middle():
+    # `cat a.ris b.ris` of Scopus-style files that start with a byte order mark
+    text = decode((FIXTURES / "two-exports-concatenated.ris").read_bytes())
+    records = [dataclasses.asdict(r) for r in ris.read(text)]
+    assert records == [
+        expected(title=DISSECTING, doi="10.1007/s12311-014-0601-4", year=2014, publication_date="2014",
+                 authors=[person("Malone", "A.")], publication_types=["Journal Article"], line=1),
+        expected(title=EXPLANATION, doi="10.1186/s40673-017-0064-8", year=2017, publication_date="2017",
+                 authors=[person("Bologna", "M.")], publication_types=["Journal Article"], line=8),
+    ]
+    assert [line for line, _ in ris.split_records(text)] == [1, 8]

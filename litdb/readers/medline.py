@@ -74,7 +74,7 @@ def split_records(text: str) -> list[tuple[int, str]]:
     """(first line, text) of every record, cut where read() cuts them: read(piece,
     first_line=line, first_position=k) of the k-th piece gives that record as read()
     of the whole file does, its line and position included."""
-    return list(_blocks(text))
+    return list(_blocks(text.replace("\ufeff", "")))
 
 
 def _blocks(text: str):
@@ -100,6 +100,7 @@ def read(text: str, first_line: int = 1, first_position: int = 1):
     """Every record of the text, in order; a record that cannot be read is a RecordError
     in its place. first_line and first_position say where the text starts in its file
     (for a piece from split_records)."""
+    text = text.replace("\ufeff", "")  # files concatenated: the second one's byte order mark
     if not _is_tag_line(text.lstrip().split("\n", 1)[0]):
         raise ValueError("not a MEDLINE file: its first line is not a tag line such as 'PMID- 25146823'")
     for position, (line, block) in enumerate(_blocks(text), first_position):

@@ -103,7 +103,7 @@ def split_records(text: str) -> list[tuple[int, str]]:
     first tag line (blank lines, record numbers and headers before it left out). Text after
     the last ER (Web of Science's "EF", blank lines) is kept only if it holds tag lines."""
     pieces: list[tuple[int, str]] = []
-    lines = text.lstrip("\ufeff").split("\n")
+    lines = text.replace("\ufeff", "").split("\n")  # files concatenated: a byte order mark mid-file
     start = None
     for number, line in enumerate(lines, 1):
         tag_line = line[:2].isalnum() and TAG_LINE.fullmatch(line.rstrip())
@@ -118,7 +118,8 @@ def split_records(text: str) -> list[tuple[int, str]]:
 
 
 def read(text: str):
-    text = text.lstrip("\ufeff")
+    # Files concatenated (`cat a.ris b.ris`) keep the second one's byte order mark before its TY
+    text = text.replace("\ufeff", "")
     if not ANY_TAG.search(text):  # a piece cut by split_records may lack its TY: that is a bad record
         raise ValueError("not a RIS file: no tag line such as 'TY  - JOUR'")
     results = []
