@@ -21,7 +21,7 @@ import sqlite_utils
 from . import load
 from .merge import SourceRecord, paper_rows
 from .normalize import without_shadow_links
-from .readers import BY_NAME, UNKNOWN_FORMAT, decode, detect
+from .readers import BY_NAME, decode, detect, unknown_format
 from .records import PaperRecord, RecordError
 from .topics import load_vocabulary
 
@@ -59,15 +59,19 @@ def read_seed_file(path: Path, part: int = 0, parts: int = 1) -> FileRead:
         del data
         source["format"] = detect(text)
         if source["format"] is None:
-            raise ValueError(UNKNOWN_FORMAT)
+            raise ValueError(unknown_format(text))
         reader = BY_NAME[source["format"]]
-        if parts > 1 and hasattr(reader, "split_records"):
-            pieces = list(reader.split_records(text))
+        pieces = list(reader.split_records(text)) if parts > 1 and hasattr(reader, "split_records") else []
+        if len(pieces) > 1:
             del text
             first, last = len(pieces) * part // parts, len(pieces) * (part + 1) // parts
             for position in range(first, last):
                 line, piece = pieces[position]
-                for item in reader.read(piece):  # one record a piece
+                try:
+                    items = list(reader.read(piece))  # one record a piece
+                except ValueError as e:  # a piece that cannot be read is one bad record
+                    items = [RecordError(1, 1, _reason(e))]
+                for item in items:
                     _add(out, position, item, line - 1)
         elif part == 0:
             for position, item in enumerate(reader.read(text)):

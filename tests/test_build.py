@@ -37,7 +37,12 @@ BAD_SEEDS = {
                        "invalid JSON at line 3, column 9: Expecting ':' delimiter"),
     "notes.txt": (b"Some notes about cerebellum papers to read later.\n",
                   UNKNOWN_FORMAT),
-    "untitled.json": (b'{"title": "", "doi": "10.1000/x"}', "record has no title"),
+    "untitled.json": (b'{"title": "", "doi": "10.1000/x", "PeriodicalId": null}', "record has no title"),
+    "other.json": (b'{"name": "not a paper", "doi": "10.1000/x"}',
+                   "unknown format: JSON of no kind this build reads (CSL-JSON, OpenAlex, Crossref, Semantic Scholar, "
+                   "aggregator records)"),
+    "page.xml": (b"<html><body>A saved web page</body></html>",
+                 "unknown format: XML with root <html>, neither PubMed XML nor JATS"),
 }
 
 
@@ -47,7 +52,7 @@ def test_bad_seeds_are_rejected_and_good_ones_kept(tmp_path):
         (seeds / name).write_bytes(data)
     result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")
     assert result.returncode == 0
-    assert result.stdout.endswith(": 2 files loaded, 8 rejected; 2 papers, 5 references, 3 authors, 2 journals\n")
+    assert result.stdout.endswith(": 2 files loaded, 10 rejected; 2 papers, 5 references, 3 authors, 2 journals\n")
     db = sqlite_utils.Database(tmp_path / "out.db")
     rows = {r["filename"]: r for r in db["sources"].rows}
     assert sorted(rows) == sorted([*BAD_SEEDS, "000_a766678b1bddf855.txt", "001_51f3e96b9982b093.txt"])
@@ -149,7 +154,7 @@ def test_the_same_database_however_the_files_are_shared_among_workers_and_shards
 def test_paper_ids_are_stable_when_seeds_are_added(tmp_path):
     build_quietly(SEEDS, tmp_path / "a.db")
     seeds = copy_seeds(tmp_path)
-    (seeds / "002_other.json").write_text('{"title": "Another paper", "doi": "10.1000/other"}')
+    (seeds / "002_other.json").write_text('{"title": "Another paper", "doi": "10.1000/other", "PeriodicalId": null}')
     build_quietly(seeds, tmp_path / "b.db")
     ids_a = {r["doi"]: r["id"] for r in _papers(tmp_path / "a.db")}
     ids_b = {r["doi"]: r["id"] for r in _papers(tmp_path / "b.db")}

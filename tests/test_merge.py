@@ -113,8 +113,8 @@ def build_records(tmp_path, records: list[dict], extra: dict[str, str] | None = 
     files of extra (name: text)."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    for n, record in enumerate(records, 1):
-        (seeds / f"{n:03d}.json").write_text(json.dumps(record), encoding="utf-8")
+    for n, record in enumerate(records, 1):  # with a key the aggregator always writes: its records
+        (seeds / f"{n:03d}.json").write_text(json.dumps({**record, "PeriodicalId": None}), encoding="utf-8")
     for name, text in (extra or {}).items():
         (seeds / name).write_text(text, encoding="utf-8")
     assert build_quietly(seeds, tmp_path / "out.db") == 0

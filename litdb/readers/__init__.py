@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 
 from ..normalize import strip_controls
+from .common import local_name, parse_json, parse_xml
 from . import (aggregator_json, bibtex, crossref, csl_json, jats, medline, openalex, pmc_page, pubmed_csv,
                pubmed_page, pubmed_xml, ris, semantic_scholar)
 
@@ -70,6 +71,23 @@ def detect(text: str) -> str | None:
         if reader.looks_like(text):
             return reader.NAME
     return None
+
+
+def unknown_format(text: str) -> str:
+    """Why no reader claims a text, in one line: a broken JSON or XML file is told so,
+    with the place where it breaks, rather than called a format we do not know."""
+    start = text.lstrip()[:1]
+    try:
+        if start in ("{", "["):
+            parse_json(text)
+            return ("unknown format: JSON of no kind this build reads (CSL-JSON, OpenAlex, Crossref, "
+                    "Semantic Scholar, aggregator records)")
+        if start == "<":
+            root = parse_xml(text)
+            return f"unknown format: XML with root <{local_name(root)}>, neither PubMed XML nor JATS"
+    except ValueError as e:
+        return str(e)
+    return UNKNOWN_FORMAT
 
 
 def read(name: str, text: str):

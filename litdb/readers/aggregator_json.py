@@ -21,7 +21,7 @@ from ..normalize import (
     to_json,
 )
 from ..records import Claim, PaperRecord
-from .common import author_from_display
+from .common import author_from_display, has_any, json_head
 
 NAME = FORMAT = "aggregator_json"
 TRUST = 3
@@ -98,7 +98,6 @@ TRAILER_LINE = re.compile(r"\n[ \t]*(?:引用次数|Citations?)[ \t]*[:：]|\n[ 
 
 
 def looks_like(text: str) -> bool:
-    from .csl_json import json_head
     head = json_head(text)
     return head is not None and is_aggregator(text, head)
 
@@ -106,7 +105,6 @@ def looks_like(text: str) -> bool:
 def is_aggregator(text: str, head: str) -> bool:
     """The aggregator's own keys, or its trailer lines, or Semantic Scholar's field names
     with a top-level "doi" and none of the Graph API's own ids."""
-    from .csl_json import has_any
     from .semantic_scholar import S2_KEYS
     if has_any(head, OWN_KEYS) or TRAILER_LINE.search(text):
         return True
