@@ -40,15 +40,17 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench_exports"))
     args = parser.parse_args()
-    seeds, db = args.work / f"seeds-{args.n}", args.work / f"literature-{args.n}.db"
-    args.work.mkdir(parents=True, exist_ok=True)
+    # served as literature.db, so that its URLs are /literature/…
+    folder = args.work / f"n{args.n}"
+    seeds, db = folder / "seeds", folder / "literature.db"
+    folder.mkdir(parents=True, exist_ok=True)
     if not db.exists():
         subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", str(args.n),
                         "--out", str(seeds)], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([sys.executable, str(ROOT / "build.py"), "--seeds", str(seeds), "--db", str(db)],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     papers = sqlite3.connect(db).execute("select count(*) from papers").fetchone()[0]
-    process, url = start_site(db, args.work / "datasette.log")
+    process, url = start_site(db, folder / "datasette.log")
     try:
         time.sleep(3)  # let the cache warm-up of plugins/cache.py finish
         before = rss_mb(process.pid)
