@@ -1,0 +1,382 @@
+#!/usr/bin/env python3
+"""`make serve-cluster`: one Datasette process per core behind nginx, as one public port.
+
+    python scripts/cluster.py [--port 8001] [--db literature.db] [--inspect-file inspect-data.json]
+                              [--workers N] [--host 127.0.0.1] [--runtime DIR] [--public-url URL]
+
+Each process serves the database as `make serve` does (litdb.serve: immutable file, our
+settings, plugins, templates and connection time limits), on 127.0.0.1 and a port of its
+own, with one thing more: its answers say how long they may be kept (Cache-Control) and
+carry an ETag made of the database's hash and the site code's, and a request whose
+If-None-Match holds that ETag gets 304 at once. nginx (Debian's package), configured
+from scripts/nginx.conf.template, is the public port: cache, compression, per-client
+limits, bounded requests, retries on another process (docs/deploy.md, line by line).
+
+This script supervises them all: a process that dies is started again (nginx routes
+around it meanwhile), with a growing pause if it keeps dying at once; nginx too.
+SIGTERM or Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import types
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from datasette import hookimpl  # noqa: E402
+
+from litdb.serve import free_port, serve_env  # noqa: E402
+
+TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+# How long browsers and nginx may keep an answer of the immutable file before asking
+# again (with If-None-Match: then a 304 costs nothing). A new release changes the ETag,
+# and nginx's cache key, so only browsers may show the old one, for at most this long.
+CACHE_MAX_AGE = 600
+# Pages that describe the server, not the data: never cached, no ETag.
+UNCACHED_PREFIXES = ("/-/threads", "/-/actor", "/-/permissions", "/-/messages", "/-/allow-debug",
+                     "/-/auth-token", "/-/create-token", "/-/logout", "/-/patterns")
+# The code whose output the pages are: a change in it changes the ETag.
+SITE_FILES = ("metadata.yml", "litdb/*.py", "litdb/*.yml", "plugins/*.py", "templates/**/*")
+
+# nginx settings a deployment may want to change (--set name=value).
+DEFAULTS = {
+    "worker_processes": "1",
+    "rate": "50",  # requests/s per client address, sustained
+    "burst": "100",  # requests answered at once above the rate
+    "conn_per_client": "64",  # open connections per client address
+    "cache_size": "512m",
+}
+
+
+def log(message: str) -> None:
+    print(f"cluster: {message}", file=sys.stderr, flush=True)
+
+
+# --- the Datasette side: Cache-Control, ETag, 304 -------------------------------------
+
+def site_etag(db: Path, inspect_file: Path | None) -> str:
+    """'"<database sha256, 16 hex>-<site code sha256, 8 hex>"'. The database's hash is the
+    one `datasette inspect` wrote (else computed): it changes with every new release."""
+    db_hash = None
+    if inspect_file and Path(inspect_file).exists():
+        db_hash = next(iter(json.loads(Path(inspect_file).read_text()).values()), {}).get("hash")
+    if not db_hash:
+        digest = hashlib.sha256()
+        with open(db, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        db_hash = digest.hexdigest()
+    code = hashlib.sha256()
+    for pattern in SITE_FILES:
+        for path in sorted(ROOT.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                code.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return f'"{db_hash[:16]}-{code.hexdigest()[:8]}"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match's weak comparison (RFC 9110 13.1.2): W/ ignored, a list, or *."""
+    bare = etag.removeprefix("W/")
+    return any(tag.strip() == "*" or tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
+
+
+def caching_app(app, etag: str):
+    """ASGI wrapper: ETag and Cache-Control on every 200 answer to GET or HEAD that sets no
+    cookie; 304 to a request that already holds the ETag."""
+    cache_control = f"public, max-age={CACHE_MAX_AGE}".encode()
+    etag_bytes = etag.encode()
+
+    async def wrapped(scope, receive, send):
+        if (scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD")
+                or scope.get("path", "").startswith(UNCACHED_PREFIXES)):
+            return await app(scope, receive, send)
+        for name, value in scope.get("headers", []):
+            if name == b"if-none-match" and etag_matches(value.decode("latin1"), etag):
+                await send({"type": "http.response.start", "status": 304,
+                            "headers": [(b"etag", etag_bytes), (b"cache-control", cache_control)]})
+                return await send({"type": "http.response.body", "body": b""})
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = [(k, v) for k, v in message.get("headers", [])]
+                if not any(k.lower() == b"set-cookie" for k, _ in headers):
+                    headers = [(k, v) for k, v in headers if k.lower() not in (b"cache-control", b"etag")]
+                    message = dict(message, headers=headers + [(b"etag", etag_bytes),
+                                                               (b"cache-control", cache_control)])
+            await send(message)
+
+        return await app(scope, receive, send_with_headers)
+
+    return wrapped
+
+
+def caching_plugin(etag: str) -> types.ModuleType:
+    """A plugin module made here and registered with Datasette's plugin manager before
+    the app is built (rather than a file in plugins/, so that `make serve` is unchanged)."""
+    plugin = types.ModuleType("litdb_cluster_caching")
+
+    @hookimpl
+    def asgi_wrapper(datasette):
+        return lambda app: caching_app(app, etag)
+
+    plugin.asgi_wrapper = asgi_wrapper
+    return plugin
+
+
+def run_worker(db: Path, inspect_file: Path, port: int, public_url: str) -> None:
+    from datasette.plugins import pm
+
+    import litdb.serve
+
+    pm.register(caching_plugin(site_etag(db, inspect_file)), name="litdb_cluster_caching")
+    litdb.serve.run(db, inspect_file, port, public_url)
+
+
+def worker_command(db: Path, inspect_file: Path, port: int, public_url: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--worker", "--db", str(db), "--inspect-file",
+            str(inspect_file), "--port", str(port), "--public-url", public_url]
+
+
+# --- nginx configuration -------------------------------------------------------------
+
+def render(template: str, values: dict) -> str:
+    """Replace every {{name}}; a placeholder without a value, or a value without a
+    placeholder, is an error (the template and this script must agree)."""
+    names = set(re.findall(r"\{\{(\w+)\}\}", template))
+    if names - set(values) or set(values) - names:
+        raise ValueError(f"nginx template and values disagree: missing {sorted(names - set(values))}, "
+                         f"unused {sorted(set(values) - names)}")
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: str(values[m.group(1)]), template)
+
+
+def nginx_config(runtime: Path, listen: str, ports: list[int], db_hash: str, settings: dict) -> str:
+    values = dict(DEFAULTS, **settings)
+    values.update({
+        "runtime": str(runtime),
+        "listen": listen,
+        "db_hash": db_hash,
+        "upstream_servers": "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports),
+        # nginx started as root hands its workers to nobody (who owns the runtime folder).
+        "user_directive": "user nobody nogroup;" if os.geteuid() == 0 else "",
+        "error_log": str(runtime / "nginx-error.log"),
+        "access_log": f"{runtime}/nginx-access.log combined buffer=64k flush=1s",
+    })
+    return render(TEMPLATE.read_text(), values)
+
+
+# --- supervision ---------------------------------------------------------------------
+
+class Worker:
+    def __init__(self, index: int, port: int):
+        self.index, self.port = index, port
+        self.process: subprocess.Popen | None = None
+        self.started = 0.0
+        self.quick_deaths = 0  # deaths within 10 s of a start, in a row
+        self.not_before = 0.0
+        self.restarts = 0
+
+
+class Cluster:
+    def __init__(self, db: Path, inspect_file: Path, port: int, workers: int | None = None,
+                 host: str = "127.0.0.1", runtime: Path | None = None, public_url: str | None = None,
+                 settings: dict | None = None, nginx: str = NGINX):
+        self.db, self.inspect_file = Path(db).resolve(), Path(inspect_file).resolve()
+        self.port, self.host, self.nginx_binary = port, host, nginx
+        count = workers or len(os.sched_getaffinity(0))
+        self.runtime = Path(runtime or tempfile.mkdtemp(prefix="litdb-cluster-")).resolve()
+        self.public_url = (public_url or f"http://127.0.0.1:{port}").rstrip("/")
+        self.settings = settings or {}
+        self.workers = [Worker(i, free_port()) for i in range(count)]
+        self.nginx: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.url = f"http://127.0.0.1:{port}"
+
+    # processes
+
+    def _spawn_worker(self, worker: Worker) -> None:
+        log_file = open(self.runtime / f"datasette-{worker.index}.log", "a")
+        worker.process = subprocess.Popen(worker_command(self.db, self.inspect_file, worker.port, self.public_url),
+                                          stdout=log_file, stderr=log_file, env=serve_env(), cwd=ROOT)
+        log_file.close()
+        worker.started = time.monotonic()
+
+    def _spawn_nginx(self) -> None:
+        log_file = open(self.runtime / "nginx-stderr.log", "a")
+        self.nginx = subprocess.Popen([self.nginx_binary, "-p", str(self.runtime), "-c", str(self.runtime / "nginx.conf"),
+                                       "-e", str(self.runtime / "nginx-error.log")],
+                                      stdout=log_file, stderr=log_file)
+        log_file.close()
+
+    @staticmethod
+    def _wait(url: str, process: subprocess.Popen, timeout: float, what: str, log_path: Path) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "/-/versions.json", timeout=2).read()
+                return
+            except OSError:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        tail = log_path.read_text()[-2000:] if log_path.exists() else ""
+        raise RuntimeError(f"{what} did not start: {tail}")
+
+    def start(self, timeout: float = 60) -> "Cluster":
+        if not Path(self.nginx_binary).exists():
+            raise RuntimeError(f"nginx not found ({self.nginx_binary}): make serve-cluster installs Debian's package")
+        if not self.db.is_file():
+            raise RuntimeError(f"{self.db}: no such database (run make build first)")
+        for sub in ("cache", "tmp"):
+            (self.runtime / sub).mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:  # nginx's workers run as nobody and write the cache
+            nobody = pwd.getpwnam("nobody")
+            for path in [self.runtime / "cache", self.runtime / "tmp"]:
+                os.chown(path, nobody.pw_uid, nobody.pw_gid)
+        db_hash = site_etag(self.db, self.inspect_file).strip('"').split("-")[0]
+        listen = f"{self.host}:{self.port}"
+        (self.runtime / "nginx.conf").write_text(nginx_config(self.runtime, listen, [w.port for w in self.workers],
+                                                              db_hash, self.settings))
+        try:
+            for worker in self.workers:
+                self._spawn_worker(worker)
+            for worker in self.workers:
+                self._wait(f"http://127.0.0.1:{worker.port}", worker.process, timeout, f"datasette {worker.index}",
+                           self.runtime / f"datasette-{worker.index}.log")
+            self._spawn_nginx()
+            self._wait(self.url, self.nginx, 15, "nginx", self.runtime / "nginx-error.log")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def check(self) -> None:
+        """Start again whatever has died: a process that keeps dying within 10 s of its
+        start waits 1, 2, 4... up to 30 s before the next try."""
+        now = time.monotonic()
+        for worker in self.workers:
+            if worker.process is None or worker.process.poll() is None or now < worker.not_before:
+                continue
+            if worker.not_before == 0.0:  # just found dead
+                quick = now - worker.started < 10
+                worker.quick_deaths = worker.quick_deaths + 1 if quick else 0
+                pause = min(30.0, 2.0 ** (worker.quick_deaths - 1)) if worker.quick_deaths else 0.0
+                log(f"datasette {worker.index} (port {worker.port}) exited with {worker.process.returncode}; "
+                    f"starting it again" + (f" in {pause:g} s" if pause else ""))
+                worker.not_before = now + pause
+                if pause:
+                    continue
+            worker.not_before = 0.0
+            worker.restarts += 1
+            self._spawn_worker(worker)
+        if self.nginx is not None and self.nginx.poll() is not None:
+            log(f"nginx exited with {self.nginx.returncode}; starting it again")
+            self._spawn_nginx()
+
+    def supervise(self, interval: float = 0.2) -> None:
+        while not self.stopping.wait(interval):
+            self.check()
+
+    def supervise_in_background(self) -> "Cluster":
+        self.thread = threading.Thread(target=self.supervise, name="cluster-supervisor", daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGQUIT)  # graceful: finish the answers in progress
+        for worker in self.workers:
+            if worker.process is not None and worker.process.poll() is None:
+                worker.process.terminate()
+        for process in [self.nginx] + [w.process for w in self.workers]:
+            if process is None:
+                continue
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def parse_settings(items: list[str]) -> dict:
+    settings = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if name not in DEFAULTS or not re.fullmatch(r"[0-9]+[kmg]?", value):
+            raise argparse.ArgumentTypeError(f"--set wants one of {sorted(DEFAULTS)}=NUMBER, not {item!r}")
+        settings[name] = value
+    return settings
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--host", default="127.0.0.1", help="address nginx listens on (default 127.0.0.1)")
+    parser.add_argument("--db", type=Path, default=ROOT / "literature.db")
+    parser.add_argument("--inspect-file", type=Path, default=ROOT / "inspect-data.json")
+    parser.add_argument("--workers", type=int, help="Datasette processes (default: one per core)")
+    parser.add_argument("--runtime", type=Path, help="folder for nginx's config, cache and logs (default: a new one in TMPDIR)")
+    parser.add_argument("--public-url", help="the site's address, for absolute links (default http://127.0.0.1:PORT)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help=f"an nginx setting: {', '.join(f'{k} (default {v})' for k, v in DEFAULTS.items())}")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one Datasette process
+    args = parser.parse_args(argv)
+    if args.worker:
+        run_worker(args.db, args.inspect_file, args.port, args.public_url)
+        return 0
+    try:
+        settings = parse_settings(args.set)
+    except argparse.ArgumentTypeError as e:
+        parser.error(str(e))
+    cluster = Cluster(args.db, args.inspect_file, args.port, args.workers, args.host, args.runtime,
+                      args.public_url, settings)
+
+    def on_signal(signum, frame):
+        cluster.stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        cluster.start()
+    except RuntimeError as e:
+        print(f"serve-cluster failed: {e}", file=sys.stderr)
+        return 1
+    print(f"Serving {cluster.db.name} at http://{args.host}:{args.port}/ with {len(cluster.workers)} Datasette "
+          f"processes behind nginx (config, cache and logs in {cluster.runtime})", flush=True)
+    try:
+        cluster.supervise()
+    finally:
+        cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
