@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
+from tqdm import tqdm
 
 from . import load
 from .merge import SourceRecord, paper_rows
@@ -218,25 +219,11 @@ def combine_parts(reads):
         yield current
 
 
-class Progress:
-    """A one-line progress bar on a terminal; silent when the output is not one."""
-
-    def __init__(self, stream, label: str, total: int):
-        self.stream, self.label, self.total, self.done, self.shown = stream, label, total, 0, 0.0
-        self.active = hasattr(stream, "isatty") and stream.isatty() and total > 0
-
-    def step(self, n: int = 1) -> None:
-        self.done += n
-        now = time.monotonic()
-        if self.active and (now - self.shown > 0.2 or self.done == self.total):
-            self.shown = now
-            filled = int(30 * self.done / self.total)
-            self.stream.write(f"\r{self.label:<9} [{'#' * filled}{'.' * (30 - filled)}] {self.done:,}/{self.total:,}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.active:
-            self.stream.write("\n")
+def progress_bar(stream, label: str, total: int) -> tqdm:
+    """A one-line progress bar on a terminal; silent when the output is not one. (Its
+    size is fixed: a terminal that tells none, a bare pty say, would otherwise hide it.)"""
+    return tqdm(total=total, desc=label, file=stream, disable=not (hasattr(stream, "isatty") and stream.isatty()),
+                ascii=".#", bar_format="{desc:<9} [{bar:30}] {n_fmt}/{total_fmt}", ncols=80, nrows=24, mininterval=0.2)
 
 
 class Timings:
@@ -277,7 +264,7 @@ def add_sources(db, reads, seeds_dir: Path, err, progress) -> int:
                                                       f"{f' (line {first.line})' if first.line else ''}: {first.reason}")
         name = seeds_dir / read.source["filename"]
         if read.source["status"] == "rejected" or read.errors:
-            progress.close()  # end the bar's line before the messages
+            progress.clear()  # the messages go above the bar
         for e in read.errors:
             print(f"{name}: record {e.position}{f' (line {e.line})' if e.line else ''}: rejected: {e.reason}", file=err)
         if read.source["status"] == "rejected":
@@ -286,7 +273,7 @@ def add_sources(db, reads, seeds_dir: Path, err, progress) -> int:
                 print(f"{name}: rejected: {read.source['error']}", file=err)
         load.insert_rows(db, "sources", [read.source])
         load.insert_rows(db, "rejected_records", [{"source_id": source_id, **vars(e)} for e in read.errors])
-        progress.step()
+        progress.update()
     return rejected
 
 
@@ -320,7 +307,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         units = reading_units(files, workers)
         shards = [next(shard_names) for _ in units]
         made += shards
-        progress = Progress(err, "reading", len(files))
+        progress = progress_bar(err, "reading", len(files))
         reads = in_shards(db, zip(shards, run(read_chunk, zip(shards, units))), load.take_in_records)
         rejected = add_sources(db, combine_parts(itertools.chain.from_iterable(reads)), seeds_dir, err,
                                progress)
@@ -335,10 +322,10 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         ranges = list(load.cluster_ranges(db, MERGE_CHUNK))
         shards = [next(shard_names) for _ in ranges]
         made += shards
-        progress = Progress(err, "merging", len(ranges))
+        progress = progress_bar(err, "merging", len(ranges))
         work = ((shard, staging, first, last) for shard, (first, last) in zip(shards, ranges))
         for _ in in_shards(db, zip(shards, run(merge_chunk, work)), load.take_in_papers):
-            progress.step()
+            progress.update()
         progress.close()
         try:  # different papers that would share an id: each gets one of its own
             load.load_papers(db, (merge_paper(group, salt=f"{group[0][1]}:{group[0][2]}")
