@@ -234,7 +234,8 @@ def merge_authors(records: list[PaperRecord]) -> tuple[list[Author], bool]:
             match = next((c for c in other.authors if same_person(person, c)), None)
             if match is None:
                 continue
-            if len(match.name) > len(person.name) and not person.group:
+            # a fuller name ("Ailish Malone" over "A Malone"); a full stop is no fuller
+            if len(name_key(match.name)) > len(name_key(person.name)) and not person.group:
                 person.name, person.given = match.name, match.given or person.given
                 person.family = match.family or person.family
             person.orcid = person.orcid or match.orcid

@@ -344,3 +344,15 @@ def test_a_worker_that_fails_leaves_no_file_behind(tmp_path, monkeypatch):
         pipeline.build(seeds, tmp_path / "literature.db", out=null, err=null, workers=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["literature.db", "seeds"]
     assert (tmp_path / "literature.db").read_bytes() == b"previous"
+
+
+def test_a_windows_1252_export_is_read_and_binary_is_not(tmp_path):
+    """EndNote and Excel on Windows save Windows-1252; a file that is neither UTF-8 nor
+    such text (control characters, undefined bytes) is still rejected as binary."""
+    from litdb.readers import decode
+    ris = b"TY  - JOUR\r\nTI  - Caf\xe9 au lait spots and dystonia\r\nAU  - M\xfcller, J\xfcrgen\r\nPY  - 2015\r\nER  - \r\n"
+    assert decode(ris) == "TY  - JOUR\nTI  - Café au lait spots and dystonia\nAU  - Müller, Jürgen\nPY  - 2015\nER  - \n"
+    with pytest.raises(ValueError, match="^not UTF-8 text: invalid byte 0xe9 at offset 3$"):
+        decode(b"Caf\xe9\x01\x02 binary")
+    with pytest.raises(ValueError, match="^not UTF-8 text: invalid byte 0x81 at offset 0$"):
+        decode(b"\x81 undefined in Windows-1252")

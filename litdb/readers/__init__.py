@@ -51,7 +51,11 @@ def decode(data: bytes) -> str:
         at = e.start + len(data) - len(e.object)  # offsets in the file, byte order mark included
         if encoding != "utf-8":
             raise ValueError(f"invalid UTF-16 at byte {at}: {e.reason}") from None
-        raise ValueError(f"not UTF-8 text: invalid byte 0x{data[at]:02x} at offset {at}") from None
+        # EndNote and Excel on Windows save Windows-1252: text of that code page (no control
+        # characters, no byte it leaves undefined) is read as such; anything else is binary.
+        text = _windows_1252(data)
+        if text is None:
+            raise ValueError(f"not UTF-8 text: invalid byte 0x{data[at]:02x} at offset {at}") from None
     if "\x00" in text:
         at = len(data) - len(text[text.index("\x00"):].encode(encoding))
         raise ValueError(f"binary file: NUL byte at offset {at}")
@@ -59,6 +63,14 @@ def decode(data: bytes) -> str:
     if not text.strip():  # also a lone byte order mark
         raise ValueError("empty file")
     return text
+
+
+def _windows_1252(data: bytes) -> str | None:
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: undefined there
+        return None
+    return None if any(c < " " and c not in "\t\n\r\f" for c in text) else text
 
 
 UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed or PMC page, MEDLINE, PubMed XML or "
