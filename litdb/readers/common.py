@@ -377,3 +377,51 @@ def nlm_grant(value: str) -> Grant:
         g.acronym, head = head[-1], head[:-1]
     g.grant_id = "/".join(head) or None
     return g
+
+
+def ndjson_items(text: str) -> list[tuple[int, object]] | None:
+    """(line, value or the reason it is no JSON) of each line of a text of one JSON object a
+    line (NDJSON, JSON Lines: the OpenAlex snapshot, Semantic Scholar's datasets), or None
+    when the text is not one: its first line is not a whole object, or nothing follows it
+    (a pretty-printed object opens with a line "{" alone)."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None or not lines[start].lstrip().startswith("{"):
+        return None
+    try:
+        if not isinstance(json.loads(lines[start]), dict):
+            return None
+    except (ValueError, RecursionError):
+        return None
+    if not any(line.strip() for line in lines[start + 1:]):
+        return None
+    items = []
+    for number, line in enumerate(lines[start:], start + 1):
+        if not line.strip():
+            continue
+        try:
+            items.append((number, json.loads(line)))
+        except json.JSONDecodeError as e:
+            items.append((number, ValueError(f"invalid JSON at column {e.colno}: {e.msg}")))
+        except (ValueError, RecursionError):
+            items.append((number, ValueError("invalid JSON: nested too deeply or a number too long")))
+    return items
+
+
+def read_lines(items, parse_item):
+    """Records of the lines of an NDJSON text: a bad line is a RecordError in its place."""
+    out = []
+    for position, (line, item) in enumerate(items, 1):
+        try:
+            if isinstance(item, ValueError):
+                raise item
+            if not isinstance(item, dict):
+                raise ValueError("line is no JSON object")
+            record = parse_item(item)
+            record.line = line
+            out.append(record)
+        except (ValueError, TypeError, AttributeError, RecursionError) as e:
+            out.append(RecordError(position, line, str(e) if isinstance(e, ValueError) else
+                                   f"unexpected value in the record ({type(e).__name__})"))
+    return out
+

@@ -14,12 +14,11 @@ line (NDJSON): read too, each line a record, a bad line a RecordError at its lin
 
 from __future__ import annotations
 
-import json
 import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
-from ..records import Claim, Grant, MeshTerm, PaperRecord, RecordError
-from .common import author_from_display, parse_date
+from ..records import Claim, Grant, MeshTerm, PaperRecord
+from .common import author_from_display, ndjson_items, parse_date, read_lines
 from .common import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
@@ -50,53 +49,6 @@ def read(text: str):
     if lines is not None:  # the snapshot's files: one work a line
         return read_lines(lines, parse_work)
     return read_items(text, _results, parse_work)
-
-
-def ndjson_items(text: str) -> list[tuple[int, object]] | None:
-    """(line, value or the reason it is no JSON) of each line of a text of one JSON object a
-    line (NDJSON, JSON Lines: the OpenAlex snapshot, Semantic Scholar's datasets), or None
-    when the text is not one: its first line is not a whole object, or nothing follows it
-    (a pretty-printed object opens with a line "{" alone)."""
-    lines = text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None or not lines[start].lstrip().startswith("{"):
-        return None
-    try:
-        if not isinstance(json.loads(lines[start]), dict):
-            return None
-    except (ValueError, RecursionError):
-        return None
-    if not any(line.strip() for line in lines[start + 1:]):
-        return None
-    items = []
-    for number, line in enumerate(lines[start:], start + 1):
-        if not line.strip():
-            continue
-        try:
-            items.append((number, json.loads(line)))
-        except json.JSONDecodeError as e:
-            items.append((number, ValueError(f"invalid JSON at column {e.colno}: {e.msg}")))
-        except (ValueError, RecursionError):
-            items.append((number, ValueError("invalid JSON: nested too deeply or a number too long")))
-    return items
-
-
-def read_lines(items, parse_item):
-    """Records of the lines of an NDJSON text: a bad line is a RecordError in its place."""
-    out = []
-    for position, (line, item) in enumerate(items, 1):
-        try:
-            if isinstance(item, ValueError):
-                raise item
-            if not isinstance(item, dict):
-                raise ValueError("line is no JSON object")
-            record = parse_item(item)
-            record.line = line
-            out.append(record)
-        except (ValueError, TypeError, AttributeError, RecursionError) as e:
-            out.append(RecordError(position, line, str(e) if isinstance(e, ValueError) else
-                                   f"unexpected value in the record ({type(e).__name__})"))
-    return out
 
 
 HTTP = re.compile(r"https?://", re.IGNORECASE)

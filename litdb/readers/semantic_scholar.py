@@ -14,11 +14,9 @@ from __future__ import annotations
 import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
-from ..records import Claim, PaperRecord, Reference
+from ..records import Claim, PaperRecord, RecordError, Reference
 from .aggregator_json import _publication_types
-from ..records import RecordError
-from .common import HEAD, author_from_display, json_start, parse_date
-from .openalex import ndjson_items, read_lines
+from .common import HEAD, author_from_display, json_start, ndjson_items, parse_date, read_lines
 from .common import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
