@@ -168,14 +168,17 @@ def render(template: str, values: dict) -> str:
     return re.sub(r"\{\{(\w+)\}\}", lambda m: str(values[m.group(1)]), template)
 
 
-def nginx_config(runtime: Path, listen: str, ports: list[int], db_hash: str, settings: dict) -> str:
+def nginx_config(runtime: Path, state: Path, listen: str, ports: list[int], db_hash: str, settings: dict) -> str:
     values = dict(DEFAULTS, **settings)
     values.update({
         "runtime": str(runtime),
+        "state": str(state),
         "listen": listen,
         "db_hash": db_hash,
-        "upstream_servers": "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports),
-        # nginx started as root hands its workers to nobody (who owns the runtime folder).
+        "upstream_servers": "\n".join(
+            [f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports]
+            + [f"        server 127.0.0.1:{p} backup max_fails=0;" for p in ports]),
+        # nginx started as root hands its workers to nobody (who owns the state folder).
         "user_directive": "user nobody nogroup;" if os.geteuid() == 0 else "",
         "error_log": str(runtime / "nginx-error.log"),
         "access_log": f"{runtime}/nginx-access.log combined buffer=64k flush=1s",
@@ -207,6 +210,8 @@ class Cluster:
         self.settings = settings or {}
         self.workers = [Worker(i, free_port()) for i in range(count)]
         self.nginx: subprocess.Popen | None = None
+        self.state = self.runtime
+        self.own_state: Path | None = None
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self.url = f"http://127.0.0.1:{port}"
@@ -246,15 +251,16 @@ class Cluster:
             raise RuntimeError(f"nginx not found ({self.nginx_binary}): make serve-cluster installs Debian's package")
         if not self.db.is_file():
             raise RuntimeError(f"{self.db}: no such database (run make build first)")
+        self.runtime.mkdir(parents=True, exist_ok=True)
+        self.state = self._state_folder()
         for sub in ("cache", "tmp"):
-            (self.runtime / sub).mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:  # nginx's workers run as nobody and write the cache
-            nobody = pwd.getpwnam("nobody")
-            for path in [self.runtime / "cache", self.runtime / "tmp"]:
-                os.chown(path, nobody.pw_uid, nobody.pw_gid)
+            (self.state / sub).mkdir(parents=True, exist_ok=True)
+            if os.geteuid() == 0:
+                nobody = pwd.getpwnam("nobody")
+                os.chown(self.state / sub, nobody.pw_uid, nobody.pw_gid)
         db_hash = site_etag(self.db, self.inspect_file).strip('"').split("-")[0]
         listen = f"{self.host}:{self.port}"
-        (self.runtime / "nginx.conf").write_text(nginx_config(self.runtime, listen, [w.port for w in self.workers],
+        (self.runtime / "nginx.conf").write_text(nginx_config(self.runtime, self.state, listen, [w.port for w in self.workers],
                                                               db_hash, self.settings))
         try:
             for worker in self.workers:
@@ -268,6 +274,16 @@ class Cluster:
             self.stop()
             raise
         return self
+
+    def _state_folder(self) -> Path:
+        """Where nginx's workers write. Started as root, they run as nobody, who must be
+        able to reach the folder: when a parent of the runtime folder is closed to others
+        (pytest's are), a folder of their own in TMPDIR, removed at the end."""
+        if os.geteuid() != 0 or all(os.stat(p).st_mode & 0o001 for p in [self.runtime, *self.runtime.parents]):
+            return self.runtime
+        self.own_state = Path(tempfile.mkdtemp(prefix="litdb-nginx-"))
+        os.chmod(self.own_state, 0o755)
+        return self.own_state
 
     def check(self) -> None:
         """Start again whatever has died: a process that keeps dying within 10 s of its
@@ -318,6 +334,8 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        if self.own_state is not None:
+            shutil.rmtree(self.own_state, ignore_errors=True)
 
     def __enter__(self):
         return self.start()
@@ -370,7 +388,7 @@ def main(argv=None) -> int:
         print(f"serve-cluster failed: {e}", file=sys.stderr)
         return 1
     print(f"Serving {cluster.db.name} at http://{args.host}:{args.port}/ with {len(cluster.workers)} Datasette "
-          f"processes behind nginx (config, cache and logs in {cluster.runtime})", flush=True)
+          f"process{'es' if len(cluster.workers) != 1 else ''} behind nginx (config, cache and logs in {cluster.runtime})", flush=True)
     try:
         cluster.supervise()
     finally:
