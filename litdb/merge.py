@@ -23,7 +23,12 @@ then order in the file (each reader's TRUST, litdb/readers). Field by field (FIE
   complete list completes an "et al." one. Each person is then completed from the
   other sources (same family name and first initial): a fuller name, an ORCID,
   affiliations;
-- issns, publication_types, keywords: the union, in trust order;
+- publication_types: the most trusted source's list (sources name types in vocabularies
+  of their own: "Journal Article", "journal-article", "article-journal");
+- keywords: the union, in trust order;
+- the journal's ISSN-L and ISSNs: those of the most trusted source that names a journal
+  and of the sources that agree with it (same name, or an ISSN in common): mentions that
+  share an ISSN are one journal, so a source naming another journal adds none;
 - references, MeSH terms, grants: the source that lists the most (ties to trust).
 Every source's value of every field goes to ``provenance``, with ``chosen`` = 1 when
 it is (normalised) the value the paper shows; a field whose sources give different
@@ -131,13 +136,13 @@ def _union(lists) -> list[str]:
 # lists these fields (and the counts of references, MeSH terms, grants) for every source.
 FIELDS = {
     "title": _trusted, "doi": _trusted, "pmid": _trusted, "pmcid": _trusted, "abstract": _trusted,
-    "journal_title": _trusted, "journal_abbreviation": _trusted, "issn_l": _trusted,
-    "issns": _union, "year": _trusted, "publication_date": _most_precise_date,
+    "journal_title": _trusted, "journal_abbreviation": _trusted, "issn_l": None, "issns": None,  # journal_issns
+    "year": _trusted, "publication_date": _most_precise_date,
     "epub_date": _most_precise_date, "volume": _trusted, "issue": _trusted, "pages": _trusted,
     "citation_count": lambda vs: max(vs) if vs else None,
     "is_open_access": lambda vs: (True in vs) or (False if False in vs else None),
     "open_access_url": _trusted, "authors": None, "authors_complete": None,  # merge_authors
-    "publication_types": _union, "keywords": _union, "copyright": _trusted,
+    "publication_types": _trusted, "keywords": _union, "copyright": _trusted,
 }
 LISTS = ("references", "mesh_terms", "grants")  # the fullest list wins
 
@@ -153,6 +158,7 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
     if merged["publication_date"]:
         merged["year"] = int(merged["publication_date"][:4])
     merged["authors"], merged["authors_complete"] = merge_authors(records)
+    merged["issn_l"], merged["issns"] = journal_issns(records)
     most = {k: max(records, key=lambda r: len(getattr(r, k))) for k in LISTS}  # max() keeps the first of equals
 
     if merged["doi"]:
@@ -216,6 +222,23 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
             "disagreements": disagreements,
         },
     }
+
+
+def journal_issns(records: list[PaperRecord]) -> tuple[str | None, list[str]]:
+    """The ISSN-L and ISSNs of the paper's journal: those of the most trusted source that
+    names a journal, and of the sources that agree with it (same journal name, or an ISSN
+    in common). A source that names another journal adds none: journals sharing an ISSN
+    are one journal, so one wrong source would otherwise join two journals."""
+    named = [r for r in records if r.journal_title or r.journal_abbreviation or r.issns or r.issn_l]
+    if not named:
+        return None, []
+    first = named[0]
+    names = {value_key(n) for n in (first.journal_title, first.journal_abbreviation) if n}
+    issns = {*first.issns, *([first.issn_l] if first.issn_l else [])}
+    agreeing = [first] + [r for r in named[1:] if names & {value_key(n) for n in (r.journal_title, r.journal_abbreviation) if n}
+                          or issns & {*r.issns, *([r.issn_l] if r.issn_l else [])}]
+    linking = next((r.issn_l for r in agreeing if r.issn_l), None)
+    return linking, _union(r.issns for r in agreeing)
 
 
 def merge_authors(records: list[PaperRecord]) -> tuple[list[Author], bool]:

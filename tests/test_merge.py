@@ -61,7 +61,8 @@ def test_same_paper_in_both_formats_is_one_row(tmp_path):
     # the full name the page gives.
     assert json.loads(paper["authors"]) == ["Ailish Malone", "M. Manto", "C. Hass"]
     assert paper["authors_complete"] == 1
-    assert json.loads(paper["publication_types"]) == ["Editorial", "Journal Article"]
+    # types as the most trusted source names them (the aggregator's "JournalArticle" stays in provenance)
+    assert json.loads(paper["publication_types"]) == ["Editorial"]
     assert paper["source_count"] == 2 and paper["reference_count"] == 5
     # One journal known under both names.
     journal = db["journals"].get(paper["journal_id"])
@@ -189,3 +190,18 @@ def test_a_paper_with_one_record_states_each_field_once():
             assert rows["disagreement_fields"] == [], path.name
             checked += 1
     assert checked >= 30
+
+
+def test_a_source_naming_another_journal_adds_no_issn():
+    """Journals that share an ISSN are one journal: a paper's ISSNs come from the most
+    trusted source naming its journal and from the sources that agree with it."""
+    from litdb.merge import journal_issns
+    from litdb.records import PaperRecord
+    medline = PaperRecord("medline", "T", journal_title="Movement disorders : official journal of the Movement Disorder Society",
+                          journal_abbreviation="Mov Disord", issns=["1531-8257", "0885-3185"], issn_l="0885-3185")
+    crossref = PaperRecord("crossref", "T", journal_title="Movement Disorders", issns=["0885-3185", "1531-8257"])
+    wrong = PaperRecord("openalex", "T", journal_title="The Cerebellum", issns=["1473-4222", "1473-4230"])
+    same_name = PaperRecord("ris", "T", journal_abbreviation="Mov Disord", issns=["9999-9999"])
+    assert journal_issns([medline, crossref, wrong, same_name]) == ("0885-3185", ["1531-8257", "0885-3185", "9999-9999"])
+    assert journal_issns([wrong, medline]) == (None, ["1473-4222", "1473-4230"])
+    assert journal_issns([PaperRecord("ris", "T")]) == (None, [])
