@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from .normalize import fold, stable_id, title_key, to_json
 from .readers import TRUST
 from .records import Author, PaperRecord
+from .schema import TABLES
 from .topics import Vocabulary, paper_topics
 
 JOURNAL_STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "de", "la", "und", "et"}
@@ -121,6 +122,10 @@ def _most_precise_date(values):
     return max(agreeing, key=len)  # max() keeps the first (most trusted) of equals
 
 
+def _trusted_list(values):
+    return values[0] if values else []
+
+
 def _union(lists) -> list[str]:
     out, seen = [], set()
     for items in lists:
@@ -142,9 +147,20 @@ FIELDS = {
     "citation_count": lambda vs: max(vs) if vs else None,
     "is_open_access": lambda vs: (True in vs) or (False if False in vs else None),
     "open_access_url": _trusted, "authors": None, "authors_complete": None,  # merge_authors
-    "publication_types": _trusted, "keywords": _union, "copyright": _trusted,
+    "publication_types": _trusted_list, "keywords": _union, "copyright": _trusted,
 }
 LISTS = ("references", "mesh_terms", "grants")  # the fullest list wins
+PAPER_COLUMNS = TABLES["papers"]["columns"]  # the fields above that are papers columns keep their names
+
+
+def column_value(field: str, value):
+    """A merged value as its papers column holds it: lists as JSON (authors by name),
+    truth values as 0 and 1."""
+    if field == "authors":
+        return to_json([a.name for a in value])
+    if isinstance(value, bool):
+        return int(value)
+    return to_json(value) if isinstance(value, list) else value
 
 
 def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
@@ -187,30 +203,13 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
             })
     disagreements = [{"paper_id": paper_id, "field": field, "value_count": len(keys)}
                      for field, keys in sorted(keys_by_field.items()) if len(keys) > 1]
+    paper = {field: column_value(field, merged[field]) for field in FIELDS if field in PAPER_COLUMNS}
     return {
+        **paper,
         "id": paper_id,
-        "doi": merged["doi"],
-        "pmid": merged["pmid"],
-        "pmcid": merged["pmcid"],
-        "title": merged["title"],
-        "abstract": merged["abstract"],
         "journal_id": None,
         "_journal": {"title": merged["journal_title"], "abbreviation": merged["journal_abbreviation"],
                      "issn_l": merged["issn_l"], "issns": to_json(merged["issns"]) if merged["issns"] else None},
-        "year": merged["year"],
-        "publication_date": merged["publication_date"],
-        "epub_date": merged["epub_date"],
-        "volume": merged["volume"],
-        "issue": merged["issue"],
-        "pages": merged["pages"],
-        "citation_count": merged["citation_count"],
-        "is_open_access": None if merged["is_open_access"] is None else int(merged["is_open_access"]),
-        "open_access_url": merged["open_access_url"],
-        "authors_complete": int(merged["authors_complete"]),
-        "authors": to_json([a.name for a in merged["authors"]]),
-        "publication_types": to_json(merged["publication_types"] or []),
-        "keywords": to_json(merged["keywords"] or []),
-        "copyright": merged["copyright"],
         "reference_count": len(most["references"].references),
         "source_count": len({s.source_id for s in group}),
         "_chosen": {
