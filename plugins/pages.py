@@ -343,7 +343,7 @@ def provenance_view(rows: list[dict]) -> dict:
     aggregator's claims without content (0, 0.0, empty) left out."""
     sources, hidden = {}, 0
     for p in rows:
-        if p["field"].startswith("aggregator:") and p["value"] in EMPTY_CLAIMS and not p["note"]:
+        if p["field"].startswith("aggregator:") and p["value"] in EMPTY_CLAIMS:
             hidden += 1
             continue
         trust = READER_TRUST.get(p["format"], 9)
