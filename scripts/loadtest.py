@@ -1,35 +1,52 @@
 #!/usr/bin/env python3
-"""Load test: the site as `make serve` serves it, under many concurrent visitors.
+"""Load test: the site as `make serve` serves it and as `make serve-cluster` does, one after
+the other on the same corpus, under the same crowd of visitors.
 
     python scripts/loadtest.py [--duration 60] [--concurrency 32] [--papers 10000]
+                               [--kill-every 10] [--only single|cluster]
                                [--work DIR] [--record docs/loadtest.md]
 
 Steps: generate a synthetic corpus of at least --papers papers
 (scripts/generate_corpus.py; reused when already there), build literature.db from it
-with build.py (reused while the build code is unchanged), start Datasette exactly as
-`make serve` does (litdb.serve) on 127.0.0.1 and a free port, then keep --concurrency
-connections busy for --duration seconds with a fixed mix of pages: home, facets,
-full-text search (the canned query, the table search and /-/search), paper pages,
-author and journal pages, JSON and CSV. Paper ids, authors, journals, years and
-search words are read from the database.
+with build.py (reused while the build code is unchanged); then, for each set-up, start
+it on 127.0.0.1 and free ports and keep --concurrency visitors busy for --duration
+seconds. "single" is one Datasette process exactly as `make serve` runs it
+(litdb.serve); "cluster" is scripts/cluster.py, one Datasette process per core behind
+nginx, during which one Datasette process is killed (SIGKILL) every --kill-every seconds,
+in turn.
 
-Bounded and local: the only server it talks to is the one it starts on 127.0.0.1,
-for --duration seconds (at most 600), with at most 256 connections.
+The visitors (realistic for a public site, so that a cache does not see only a few
+URLs): every paper page is reachable and paper popularity is Zipf-like (the k-th most
+visited paper is visited about 1/k as often as the first), the same for authors,
+journals and years; searches are drawn from the vocabulary (the topics' labels and
+synonyms, the words of the titles), one or two words, also Zipf-like. Each visitor is a
+connection from an address of its own (127.0.0.2, 127.0.0.3, ...: all of 127.0.0.0/8 is
+this machine), as a crowd would be, so that per-client limits see a crowd and not one
+client.
 
-Prints requests/s, latency percentiles (overall and per kind of page), status counts,
-the server's memory, and exits 1 on any 5xx response or connection error.
+Bounded and local: the only servers it talks to are those it starts on 127.0.0.1, for
+--duration seconds each (at most 600), with at most 256 connections.
+
+Prints, for each set-up, requests/s, latency percentiles (overall and per kind of page),
+status counts and the servers' memory, then as its last line
+  loadtest: single R1 req/s p99 P1 ms; cluster R2 req/s p99 P2 ms; errors E; killed K
+where E counts, over both runs, 5xx and 429 answers, connection errors, time-outs and
+cut answers, and K the processes killed. It exits 1 when E is not 0 or a server died.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import hashlib
 import json
 import os
 import platform
 import random
 import re
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -46,6 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from litdb.serve import DATASETTE, SETTINGS, datasette_command, free_port, serve_env, start  # noqa: E402
+from scripts.cluster import Cluster  # noqa: E402
 
 PYTHON = sys.executable
 FILES_PER_PAPER = 1.10  # the generator's files: ~5% twins of another paper, ~1% broken
@@ -115,83 +133,145 @@ def memory_kb(pid: int) -> dict:
     return out
 
 
+class Zipf:
+    """Items drawn with Zipf-like popularity: the k-th (in a seeded shuffle, so that
+    popularity is not tied to id order) with weight 1/k^exponent. Every item can come."""
+
+    def __init__(self, items: list, rng: random.Random, exponent: float = 1.0, shuffle: bool = True):
+        self.items = list(items)
+        if not self.items:
+            raise ValueError("no items to draw from")
+        if shuffle:
+            rng.shuffle(self.items)
+        total, self.cumulative = 0.0, []
+        for k in range(1, len(self.items) + 1):
+            total += 1.0 / k ** exponent
+            self.cumulative.append(total)
+        self.rng = rng
+
+    def __call__(self):
+        x = self.rng.random() * self.cumulative[-1]
+        return self.items[min(bisect.bisect_left(self.cumulative, x), len(self.items) - 1)]
+
+
+def vocabulary(conn: sqlite3.Connection) -> list[str]:
+    """Search words: the topics' labels and synonyms (the controlled vocabulary), then the
+    words of the titles, most frequent first."""
+    words: dict[str, None] = {}
+    for label, synonyms in conn.execute("select label, synonyms from topics order by paper_count desc, id"):
+        for term in [label] + json.loads(synonyms or "[]"):
+            term = term.rstrip("*-").lower().strip()  # "cerebello*" and "cortico-*" are stems
+            if len(term) >= 3 and re.fullmatch(r"[a-z0-9' ]+", term):
+                words.setdefault(term)
+    counts = Counter()
+    for (title,) in conn.execute("select title from papers"):
+        counts.update(re.findall(r"[a-z]{4,}", title.lower()))
+    for word, _ in counts.most_common(3000):
+        words.setdefault(word)
+    return list(words)
+
+
 def url_mix(db: Path, rng: random.Random) -> list[tuple[str, int, callable]]:
     """(kind, weight, make a path) for the pages visitors open."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    paper_ids = [r[0] for r in conn.execute("select id from papers order by id")]
-    author_ids = [r[0] for r in conn.execute("select id from authors order by paper_count desc limit 2000")]
-    journal_ids = [r[0] for r in conn.execute("select id from journals order by id")]
-    years = [r[0] for r in conn.execute("select distinct year from papers where year is not null order by year")]
-    words = Counter()
-    for (title,) in conn.execute("select title from papers order by id limit 3000"):
-        words.update(w for w in re.findall(r"[a-z]{5,}", title.lower()))
-    search_words = [w for w, _ in words.most_common(200)]
+    paper = Zipf([r[0] for r in conn.execute("select id from papers order by id")], rng)
+    author = Zipf([r[0] for r in conn.execute("select id from authors order by paper_count desc, id")], rng,
+                  shuffle=False)  # the most prolific authors are the most visited
+    journal = Zipf([r[0] for r in conn.execute("select id from journals order by paper_count desc, id")], rng,
+                   shuffle=False)
+    year = Zipf([r[0] for r in conn.execute("select year from papers where year is not null group by year "
+                                            "order by count(*) desc, year")], rng, shuffle=False)
+    topics = [r for r in conn.execute("select id, label from topics order by paper_count desc, id")]
+    topic = Zipf([label for _, label in topics], rng, shuffle=False)
+    topic_id = Zipf([i for i, _ in topics], rng, shuffle=False)
+    word = Zipf(vocabulary(conn), rng, shuffle=False)
     conn.close()
 
-    def word():
-        return rng.choice(search_words)
-
-    def two_words():
-        return f"{word()} {word()}"
+    def terms():
+        return word() if rng.random() < 0.6 else f"{word()} {word()}"
 
     q = urllib.parse.urlencode
     return [
-        ("home", 8, lambda: "/"),
-        ("facet", 6, lambda: "/literature/papers"),
-        ("facet", 4, lambda: "/literature/papers?" + q({"year": rng.choice(years)})),
-        ("facet", 3, lambda: "/literature/papers?" + q({"journal_id": rng.choice(journal_ids)})),
-        ("facet", 2, lambda: "/literature/papers?" + q({"_facet_array": "authors"})),
-        ("facet", 2, lambda: "/literature/papers?" + q({"topics__arraycontains": "Cerebellum",
-                                                         "year": rng.choice(years)})),
-        ("search", 6, lambda: "/literature/search?" + q({"q": two_words()})),
-        ("search", 4, lambda: "/literature/papers?" + q({"_search": word()})),
+        ("home", 4, lambda: "/"),
+        ("facet", 3, lambda: "/literature/papers"),
+        ("facet", 4, lambda: "/literature/papers?" + q({"year": year()})),
+        ("facet", 3, lambda: "/literature/papers?" + q({"journal_id": journal()})),
+        ("facet", 1, lambda: "/literature/papers?" + q({"_facet_array": "authors"})),
+        ("facet", 3, lambda: "/literature/papers?" + q({"topics__arraycontains": topic(), "year": year()})),
+        ("search", 6, lambda: "/literature/search?" + q({"q": terms()})),
+        ("search", 4, lambda: "/literature/papers?" + q({"_search": terms()})),
         ("search", 3, lambda: "/-/search?" + q({"q": word()})),
-        ("paper", 22, lambda: f"/literature/papers/{rng.choice(paper_ids)}"),
-        ("author/journal", 5, lambda: f"/literature/authors/{rng.choice(author_ids)}"),
-        ("author/journal", 3, lambda: f"/literature/journals/{rng.choice(journal_ids)}"),
-        ("json", 10, lambda: f"/literature/papers/{rng.choice(paper_ids)}.json?_shape=array"),
-        ("json", 5, lambda: "/literature/papers.json?" + q({"_shape": "array", "year": rng.choice(years)})),
-        ("json", 5, lambda: "/literature/search.json?" + q({"q": word(), "_shape": "array"})),
-        ("json", 2, lambda: "/literature/paper_references.json?" + q({"paper_id": rng.choice(paper_ids),
-                                                                      "_shape": "array"})),
-        ("csv", 2, lambda: "/literature/papers.csv?" + q({"year": rng.choice(years)})),
+        ("paper", 26, lambda: f"/literature/papers/{paper()}"),
+        ("author/journal", 6, lambda: f"/literature/authors/{author()}"),
+        ("author/journal", 2, lambda: f"/literature/journals/{journal()}"),
+        ("topic", 2, lambda: "/literature/topics/" + urllib.parse.quote(topic_id())),
+        ("json", 12, lambda: f"/literature/papers/{paper()}.json?_shape=array"),
+        ("json", 4, lambda: "/literature/papers.json?" + q({"_shape": "array", "year": year()})),
+        ("json", 5, lambda: "/literature/search.json?" + q({"q": terms(), "_shape": "array"})),
+        ("json", 3, lambda: "/literature/paper_references.json?" + q({"paper_id": paper(), "_shape": "array"})),
+        ("csv", 2, lambda: "/literature/papers.csv?" + q({"year": year()})),
+        ("static", 7, lambda: rng.choice(["/site/site.css", "/-/static/app.css"])),
     ]
 
 
-async def drive(base: str, mix, duration: float, concurrency: int, rng: random.Random) -> dict:
+def visitor_address(i: int) -> str:
+    """127.0.0.2, 127.0.0.3, ... 127.0.1.1, ...: one loopback address per visitor."""
+    n = i + 2
+    return f"127.0.{n // 256}.{n % 256}"
+
+
+async def drive(base: str, mix, duration: float, concurrency: int, rng: random.Random,
+                kill=None, kill_every: float = 0) -> dict:
+    """concurrency visitors, each on a connection of its own from an address of its own,
+    each sending its next request when the last is answered; kill() every kill_every s."""
     kinds = [m[0] for m in mix]
     weights = [m[1] for m in mix]
     makers = [m[2] for m in mix]
     latencies = defaultdict(list)
     statuses = Counter()
     errors = Counter()
-    server_errors = []
+    cache = Counter()  # X-Cache-Status: how nginx answered (HIT, MISS, EXPIRED...)
+    failed = []
+    kills = 0
     deadline = time.perf_counter() + duration
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
-        async def worker():
+    async def visitor(i: int):
+        transport = httpx.AsyncHTTPTransport(local_address=visitor_address(i), limits=httpx.Limits(max_connections=1))
+        async with httpx.AsyncClient(base_url=base, transport=transport, timeout=30.0) as client:
             while time.perf_counter() < deadline:
-                i = rng.choices(range(len(mix)), weights)[0]
-                path = makers[i]()
+                k = rng.choices(range(len(mix)), weights)[0]
+                path = makers[k]()
                 started = time.perf_counter()
                 try:
                     response = await client.get(path)
                     await response.aread()
                 except httpx.HTTPError as e:
                     errors[type(e).__name__] += 1
+                    failed.append(f"{type(e).__name__}: {path}")
                     continue
-                elapsed = time.perf_counter() - started
+                latencies[kinds[k]].append(time.perf_counter() - started)
                 statuses[response.status_code] += 1
-                latencies[kinds[i]].append(elapsed)
-                if response.status_code >= 500:
-                    server_errors.append(path)
+                cache[response.headers.get("x-cache-status", "-")] += 1
+                if response.status_code >= 500 or response.status_code == 429:
+                    failed.append(f"{response.status_code}: {path}")
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        wall = time.perf_counter() - started
-    return {"latencies": latencies, "statuses": statuses, "errors": errors, "server_errors": server_errors,
-            "wall": wall}
+    async def killer():
+        nonlocal kills
+        while True:
+            await asyncio.sleep(kill_every)
+            if time.perf_counter() >= deadline:
+                return
+            kill(kills)
+            kills += 1
+
+    started = time.perf_counter()
+    killing = asyncio.get_running_loop().create_task(killer()) if kill and kill_every else None
+    await asyncio.gather(*(visitor(i) for i in range(concurrency)))
+    wall = time.perf_counter() - started
+    if killing:
+        killing.cancel()
+    return {"latencies": latencies, "statuses": statuses, "errors": errors, "failed": failed, "wall": wall,
+            "kills": kills, "cache": cache}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -202,27 +282,28 @@ def percentile(values: list[float], p: float) -> float:
     return values[k]
 
 
-def report(result: dict, args, papers: int, memory: dict) -> tuple[str, bool]:
+def summary(result: dict) -> dict:
     all_latencies = [x for v in result["latencies"].values() for x in v]
-    total = len(all_latencies)
-    fivexx = sum(n for code, n in result["statuses"].items() if code >= 500)
+    bad = sum(n for code, n in result["statuses"].items() if code >= 500 or code == 429)
+    return {"requests": len(all_latencies), "rate": len(all_latencies) / result["wall"],
+            "p99_ms": percentile(all_latencies, 99) * 1000, "errors": bad + sum(result["errors"].values()),
+            "all": all_latencies}
+
+
+def report(name: str, result: dict, args, memory_mb: float, extra: str = "") -> str:
+    s = summary(result)
+    ms = lambda x: f"{x * 1000:.0f}"  # noqa: E731
+    lat = s["all"]
     connection_errors = sum(result["errors"].values())
-    ms = lambda s: f"{s * 1000:.0f}"  # noqa: E731
     lines = [
-        f"- date: {date.today().isoformat()}; machine: {os.cpu_count()} cores, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}; server and load generator on the same machine",
-        f"- corpus: {papers:,} papers; settings: num_sql_threads={SETTINGS['num_sql_threads']}, "
-        f"sql_time_limit_ms={SETTINGS['sql_time_limit_ms']}",
-        f"- load: {args.concurrency} concurrent connections for {result['wall']:.0f} s "
-        f"(`python scripts/loadtest.py --duration {args.duration:g} --concurrency {args.concurrency}`)",
-        f"- **{total:,} requests, {total / result['wall']:.1f} requests/s**; "
-        f"latency p50 {ms(percentile(all_latencies, 50))} ms, p95 {ms(percentile(all_latencies, 95))} ms, "
-        f"p99 {ms(percentile(all_latencies, 99))} ms, max {ms(max(all_latencies, default=0))} ms",
+        f"**{name}**{extra}",
+        "",
+        f"- **{s['requests']:,} requests, {s['rate']:.1f} requests/s**; latency p50 {ms(percentile(lat, 50))} ms, "
+        f"p95 {ms(percentile(lat, 95))} ms, p99 {ms(percentile(lat, 99))} ms, max {ms(max(lat, default=0))} ms",
         "- statuses: " + ", ".join(f"{code}: {n:,}" for code, n in sorted(result["statuses"].items()))
-        + f"; **5xx: {fivexx}; connection errors: {connection_errors}**"
-        + (f" ({dict(result['errors'])})" if connection_errors else ""),
-        f"- server memory after the run: RSS {memory.get('VmRSS', 0) / 1024:.0f} MB, "
-        f"peak {memory.get('VmHWM', 0) / 1024:.0f} MB",
+        + f"; **errors: {s['errors']}** (5xx and 429 answers, connection errors, time-outs, cut answers)"
+        + (f"; connection errors {dict(result['errors'])}" if connection_errors else ""),
+        f"- server memory after the run: RSS {memory_mb:.0f} MB",
         "",
         "| page kind | requests | p50 ms | p95 ms | p99 ms |",
         "|---|---:|---:|---:|---:|",
@@ -231,9 +312,13 @@ def report(result: dict, args, papers: int, memory: dict) -> tuple[str, bool]:
         values = result["latencies"][kind]
         lines.append(f"| {kind} | {len(values):,} | {ms(percentile(values, 50))} | {ms(percentile(values, 95))} "
                      f"| {ms(percentile(values, 99))} |")
-    if result["server_errors"]:
-        lines += ["", "5xx responses (first 10):"] + [f"- `{p}`" for p in result["server_errors"][:10]]
-    return "\n".join(lines), fivexx == 0 and connection_errors == 0
+    if result["failed"]:
+        lines += ["", "Failed requests (first 10):"] + [f"- `{p}`" for p in result["failed"][:10]]
+    return "\n".join(lines) + "\n"
+
+
+def memory_mb(pids: list[int]) -> float:
+    return sum(memory_kb(pid).get("VmRSS", 0) for pid in pids) / 1024
 
 
 BEGIN, END = "<!-- loadtest:begin -->", "<!-- loadtest:end -->"
@@ -250,30 +335,14 @@ def record(path: Path, text: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=60, help="seconds of load (default 60, at most 600)")
-    parser.add_argument("--concurrency", type=int, default=32, help="concurrent connections (default 32, at most 256)")
-    parser.add_argument("--papers", type=int, default=10000, help="papers in the corpus, at least (default 10000)")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "litdb-loadtest",
-                        help="where the corpus and database are kept between runs")
-    parser.add_argument("--record", type=Path, help="also write the figures to this Markdown file")
-    parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
-    args = parser.parse_args(argv)
-    if not (0 < args.duration <= 600 and 0 < args.concurrency <= 256):
-        parser.error("--duration must be in (0, 600] and --concurrency in [1, 256]")
-
-    db, inspect = prepare(args.work, args.papers)
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        papers = conn.execute("select count(*) from papers").fetchone()[0]
-    process, base = start_server(db, inspect, args.work)
+def run_single(db, inspect, work, args, papers) -> tuple[dict, float, bool]:
+    process, base = start_server(db, inspect, work)
     try:
         time.sleep(2)  # let the results cache warm its pages, as after any start
-        rng = random.Random(args.seed)
-        mix = url_mix(db, rng)
-        log(f"{papers:,} papers; {args.concurrency} connections for {args.duration:g} s against {base}")
-        result = asyncio.run(drive(base, mix, args.duration, args.concurrency, rng))
-        memory = memory_kb(process.pid)
+        mix = url_mix(db, random.Random(args.seed))
+        log(f"single: {papers:,} papers; {args.concurrency} visitors for {args.duration:g} s against {base}")
+        result = asyncio.run(drive(base, mix, args.duration, args.concurrency, random.Random(args.seed + 1)))
+        memory = memory_mb([process.pid])
         alive = process.poll() is None
     finally:
         process.terminate()
@@ -281,14 +350,102 @@ def main(argv=None) -> int:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-    text, ok = report(result, args, papers, memory)
-    if not alive:
-        text += "\n- **the server died during the run**"
-        ok = False
+    return result, memory, alive
+
+
+def run_cluster(db, inspect, work, args, papers) -> tuple[dict, float, bool, Cluster]:
+    runtime = work / "cluster"
+    shutil.rmtree(runtime, ignore_errors=True)  # a cold cache, as after a deployment
+    cluster = Cluster(db, inspect, free_port(), workers=args.workers, runtime=runtime)
+    cluster.start()
+    cluster.supervise_in_background()
+    try:
+        time.sleep(2)
+        mix = url_mix(db, random.Random(args.seed))
+
+        def kill(n: int):
+            worker = cluster.workers[n % len(cluster.workers)]
+            if worker.process.poll() is None:
+                log(f"cluster: SIGKILL to Datasette process {worker.index} (pid {worker.process.pid})")
+                os.kill(worker.process.pid, signal.SIGKILL)
+
+        log(f"cluster: {len(cluster.workers)} Datasette processes behind nginx; {args.concurrency} visitors for "
+            f"{args.duration:g} s against {cluster.url}; a process killed every {args.kill_every:g} s")
+        result = asyncio.run(drive(cluster.url, mix, args.duration, args.concurrency, random.Random(args.seed + 1),
+                                   kill=kill, kill_every=args.kill_every))
+        nginx_workers = Path(f"/proc/{cluster.nginx.pid}/task/{cluster.nginx.pid}/children")
+        pids = [w.process.pid for w in cluster.workers] + [cluster.nginx.pid]
+        pids += [int(p) for p in nginx_workers.read_text().split()] if nginx_workers.exists() else []
+        memory = memory_mb(pids)
+        alive = cluster.nginx.poll() is None
+    finally:
+        cluster.stop()
+    return result, memory, alive, cluster
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=60, help="seconds of load per set-up (default 60, at most 600)")
+    parser.add_argument("--concurrency", type=int, default=32, help="concurrent visitors (default 32, at most 256)")
+    parser.add_argument("--papers", type=int, default=10000, help="papers in the corpus, at least (default 10000)")
+    parser.add_argument("--kill-every", type=float, default=10, help="seconds between two SIGKILLs in the cluster run "
+                                                                      "(default 10; 0: none)")
+    parser.add_argument("--workers", type=int, help="Datasette processes of the cluster (default: one per core)")
+    parser.add_argument("--only", choices=("single", "cluster"), help="run one set-up only")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "litdb-loadtest",
+                        help="where the corpus and database are kept between runs")
+    parser.add_argument("--record", type=Path, help="also write the figures to this Markdown file")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
+    args = parser.parse_args(argv)
+    if not (0 < args.duration <= 600 and 0 < args.concurrency <= 256 and args.kill_every >= 0):
+        parser.error("--duration must be in (0, 600], --concurrency in [1, 256], --kill-every >= 0")
+
+    db, inspect = prepare(args.work, args.papers)
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        papers = conn.execute("select count(*) from papers").fetchone()[0]
+    sections = [
+        f"- date: {date.today().isoformat()}; machine: {os.cpu_count()} cores, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}; servers and load generator on the same "
+        "machine",
+        f"- corpus: {papers:,} papers; Datasette settings: num_sql_threads={SETTINGS['num_sql_threads']}, "
+        f"sql_time_limit_ms={SETTINGS['sql_time_limit_ms']}",
+        f"- load: {args.concurrency} visitors for {args.duration:g} s per set-up "
+        f"(`python scripts/loadtest.py --duration {args.duration:g} --concurrency {args.concurrency}"
+        f"{f' --kill-every {args.kill_every:g}' if args.kill_every != 10 else ''}`)",
+        "",
+    ]
+    summaries, alive_all, kills = {}, True, 0
+    if args.only != "cluster":
+        result, memory, alive = run_single(db, inspect, args.work, args, papers)
+        summaries["single"] = summary(result)
+        alive_all &= alive
+        sections.append(report("single: one Datasette process (make serve)", result, args, memory,
+                               "" if alive else " **(the server died during the run)**"))
+    if args.only != "single":
+        result, memory, alive, cluster = run_cluster(db, inspect, args.work, args, papers)
+        summaries["cluster"] = summary(result)
+        kills = result["kills"]
+        alive_all &= alive
+        restarts = sum(w.restarts for w in cluster.workers)
+        cache = result["cache"]
+        answered = sum(cache.values()) or 1
+        sections.append(report(
+            f"cluster: {len(cluster.workers)} Datasette processes behind nginx (make serve-cluster)", result, args,
+            memory, f"; {kills} processes killed with SIGKILL, {restarts} restarts; nginx cache: "
+                    + ", ".join(f"{k} {n / answered:.0%}" for k, n in cache.most_common())))
+    text = "\n".join(sections)
+    errors = sum(s["errors"] for s in summaries.values())
+
+    def part(name):
+        s = summaries.get(name)
+        return f"{name} {s['rate']:.1f} req/s p99 {s['p99_ms']:.0f} ms" if s else f"{name} not run"
+
+    last = f"loadtest: {part('single')}; {part('cluster')}; errors {errors}; killed {kills}"
     print(text)
     if args.record:
-        record(args.record, text)
-    return 0 if ok else 1
+        record(args.record, text + "\n`" + last + "`\n")
+    print(last)
+    return 0 if errors == 0 and alive_all else 1
 
 
 if __name__ == "__main__":
