@@ -624,6 +624,12 @@ FACET_TITLES = {"year": "Year", "journal_id": "Journal", "publication_types": "P
                 "authors": "Author", "topics": "Topic", "is_open_access": "Open access"}
 
 
+def ordered_facets(facet_results: dict) -> list[dict]:
+    """The configured facets in the order of FACET_TITLES, then any the visitor added."""
+    order = list(FACET_TITLES)
+    return sorted(facet_results.values(), key=lambda f: order.index(f["name"]) if f["name"] in order else len(order))
+
+
 def facet_label(facet: str, value) -> str:
     if facet == "is_open_access":
         return {1: "Yes", 0: "No", "1": "Yes", "0": "No"}.get(value, "Unknown")
@@ -649,6 +655,7 @@ def extra_template_vars(template, database, table, columns, request, datasette):
                 return await paper_list(datasette, [r["id"] for r in rows])
 
             return {"paper_rows": paper_rows, "facet_titles": FACET_TITLES, "facet_label": facet_label,
+                    "ordered_facets": ordered_facets,
                     "all_columns": request is not None and request.args.get("_view") == "columns",
                     **_export_vars(database, table, columns, request, datasette)}
         if not template.startswith("row-literature-"):
