@@ -5,8 +5,10 @@ costs no request and is started again; requests are bounded and limited per clie
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -197,3 +199,115 @@ def test_serve_cluster_command_line(database, tmp_path):
                               "--port", str(free_port())], capture_output=True, text=True)
     assert missing.returncode == 1
     assert missing.stderr == f"serve-cluster failed: {tmp_path / 'none.db'}: no such database (run make build first)\n"
+
+
+# --- the Docker image's files, without Docker ----------------------------------------
+# No Docker engine here: what can be checked is that the files the Dockerfile copies,
+# laid out as in the image in a clean folder, serve the release as the image's
+# ENTRYPOINT says, with no network, from a read-only folder with a fresh /tmp, and that
+# its HEALTHCHECK command passes. Not checked: the base image, apt-get and pip inside it,
+# Docker's own --read-only and health check, and the unprivileged USER (this machine's
+# Python lives under /root, which no other user may enter: the check runs as root, so
+# nginx hands its workers to nobody as it would not in the image).
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    return [tuple(line.split(None, 1)) for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def assemble_image(dist: Path, image: Path) -> None:
+    """Copy what each COPY line copies (dist/ from the given release) to image/<target>."""
+    ignored = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for instruction, arguments in dockerfile_instructions():
+        if instruction != "COPY":
+            continue
+        *sources, target = arguments.split()
+        for source in sources:
+            origin = dist / source.removeprefix("dist/") if source.startswith("dist/") else ROOT / source
+            destination = image / target.lstrip("/")
+            if origin.is_dir():
+                shutil.copytree(origin, destination, ignore=ignored, dirs_exist_ok=True)
+            else:
+                destination.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(origin, destination / origin.name)
+
+
+OFFLINE_CHECK = r'''
+import json, os, socket, subprocess, sys, time, urllib.request
+entrypoint, health = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+results = {}
+try:
+    socket.create_connection(("192.0.2.1", 80), timeout=3)  # TEST-NET-1: any address off this machine
+    results["network"] = "reachable"
+except OSError as e:
+    results["network"] = e.errno
+try:
+    open("/srv/litdb/probe", "w")
+    results["writable"] = True
+except OSError:
+    results["writable"] = False
+env = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "PYTHONDONTWRITEBYTECODE": "1"}
+server = subprocess.Popen(entrypoint + ["--workers", "2"], cwd="/srv/litdb", env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+results["first_line"] = server.stdout.readline().strip()
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    if subprocess.run(health, env=env).returncode == 0:
+        results["healthy"] = True
+        break
+    time.sleep(0.5)
+def get(path):
+    with urllib.request.urlopen("http://127.0.0.1:8001" + path, timeout=10) as r:
+        return r.status, r.read().decode()
+results["journals"] = json.loads(get("/literature/journals.json?_shape=array")[1])
+status, page = get("/literature/papers/486bd29b069a")
+results["paper"] = [status, "Dissecting the links between cerebellum and dystonia" in page]
+server.terminate()
+results["exit"] = server.wait(timeout=20)
+print(json.dumps(results))
+'''
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root and unshare")
+def test_image_files_serve_offline_from_a_read_only_folder(database, tmp_path):
+    db, _ = database
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "release.py"), "--db", str(db), "--out", str(dist)],
+                   check=True, capture_output=True)
+    image = tmp_path / "image"
+    assemble_image(dist, image)
+    assert sorted(p.name for p in (image / "srv" / "litdb").iterdir()) == [
+        "CITATION.cff", "LICENSE", "data", "litdb", "metadata.yml", "plugins", "requirements.txt", "scripts",
+        "templates"]
+    assert sorted(p.name for p in (image / "srv" / "litdb" / "data").iterdir()) == ["inspect-data.json",
+                                                                                    "literature.db"]
+    # Every COPY source is let through by .dockerignore's allow-list.
+    allowed = {line[1:].rstrip("/") for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.startswith("!")}
+    for instruction, arguments in dockerfile_instructions():
+        if instruction == "COPY":
+            assert {s.rstrip("/") for s in arguments.split()[:-1]} <= allowed, arguments
+    instructions = dict(dockerfile_instructions())
+    entrypoint = json.loads(instructions["ENTRYPOINT"])
+    health = json.loads(instructions["HEALTHCHECK"].split("CMD", 1)[1])
+    assert entrypoint[0] == health[0] == "python" and instructions["USER"] == "10001"
+    # The image's python is ours (same pins). In namespaces of their own: no network but
+    # loopback; the image's /srv bound read-only over /srv; a fresh tmpfs on /tmp (as
+    # docker run --read-only --tmpfs /tmp).
+    python_dir = str(Path(sys.executable).parent)
+    script = (f"set -e; ip link set lo up; mount --bind '{image}/srv' /srv; mount -o remount,bind,ro /srv; "
+              "mount -t tmpfs -o mode=1777 tmpfs /tmp; "
+              f"exec env PATH='{python_dir}:/usr/sbin:/usr/bin:/bin' python -c \"$0\" \"$1\" \"$2\"")
+    result = subprocess.run(["unshare", "--net", "--mount", "--propagation", "private", "sh", "-c", script,
+                             OFFLINE_CHECK, json.dumps(entrypoint), json.dumps(health)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    results = json.loads(result.stdout.strip().splitlines()[-1])
+    assert results["network"] == errno.ENETUNREACH
+    assert results["writable"] is False
+    assert results["first_line"] == ("Serving literature.db at http://0.0.0.0:8001/ with 2 Datasette processes "
+                                     "behind nginx (config, cache and logs in /tmp/litdb-cluster)")
+    assert results["healthy"] is True
+    assert [j["name"] for j in results["journals"]] == ["Cerebellum", "Cerebellum and Ataxias"]
+    assert results["paper"] == [200, True]
+    assert results["exit"] == 0
