@@ -82,11 +82,12 @@ def plan(records: int, seed: int, single_medline: bool = False) -> tuple[list[tu
         return [(0, "medline", slots)], records
     # a file kind is chosen with odds share / mean size, so that records come out in shares
     # (a small corpus gets small exports, so that it still holds every kind)
-    cap = max(2, records // 40)
+    cap = max(2, records // 20)
     weights = [share / ((min(lo, cap) + min(hi, cap)) / 2) for _, share, (lo, hi), _ in KINDS]
     files, p, written = [], 0, 0
+    one_each = rng.sample(KINDS, len(KINDS))  # one file of each kind first: a small corpus has them all
     while written < records:
-        kind, _, (lo, hi), _ = rng.choices(KINDS, weights)[0]
+        kind, _, (lo, hi), _ = one_each.pop() if one_each else rng.choices(KINDS, weights)[0]
         size = min(records - written, rng.randint(min(lo, cap), min(hi, cap)))
         first, slots = p, []
         for i in range(size):
