@@ -61,7 +61,7 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180, link: st
     plot = height - bottom - top_pad
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="year-chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="year-chart-title">',
+        f'width="100%" role="figure" aria-labelledby="year-chart-title">',  # figure: its bars are links
         '<title id="year-chart-title">Papers per year</title>',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#888"/>',
         f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" font-size="13">{top}</text>',
@@ -75,7 +75,7 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180, link: st
         h = plot * n / top
         if n:
             parts.append(
-                f'<a href="{escape(link)}{year}"><rect class="bar" x="{x:.1f}" y="{height - bottom - h:.1f}" '
+                f'<a href="{escape(link)}{year}" aria-label="{year}: {n} paper{"s" if n != 1 else ""}"><rect class="bar" x="{x:.1f}" y="{height - bottom - h:.1f}" '
                 f'width="{bar:.1f}" height="{h:.1f}" fill="#276890"><title>{year}: {n} paper{"s" if n != 1 else ""}'
                 f"</title></rect></a>"
             )
