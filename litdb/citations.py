@@ -75,7 +75,11 @@ def structured_name(name: str, family: str | None = None, given: str | None = No
     """A name from paper_authors: its family and given columns when the database has
     them filled, else split from the printed name."""
     if family and given:
-        return {"family": family, "given": given}
+        person = {"family": family, "given": given}
+        printed = split_name(name)  # "John Smith Jr.": the columns leave the suffix out
+        if printed.get("suffix") and printed.get("family") == family:
+            person["suffix"] = printed["suffix"]
+        return person
     if family and not split_name(family).get("literal"):
         return {"family": family}
     return split_name(name)
@@ -168,10 +172,14 @@ def citation_keys(papers: list[dict]) -> list[str]:
     return CitationKeys().keys(papers)
 
 
+_LATEX = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+          **{c: "\\" + c for c in "{}&%$#_"}}
+
+
 def _bibtex_escape(value: str) -> str:
-    value = value.replace("\\", r"\textbackslash{}")
-    value = re.sub(r"([{}&%$#_])", r"\\\1", value)
-    return value.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
+    """LaTeX's special characters escaped, in one pass: the braces of \\textbackslash{}
+    must not be escaped in turn (that printed a backslash followed by '{}')."""
+    return re.sub(r"[\\~^{}&%$#_]", lambda m: _LATEX[m.group()], value)
 
 
 def _bibtex_name(name: dict) -> str:
@@ -255,7 +263,8 @@ def to_ris(papers: list[dict]) -> str:
                         ", ".join(p for p in (n["family"], n.get("given"), n.get("suffix")) if p)
                         for n in _names(paper)],
             "year": str(parts[0]) if parts else None,
-            "date": ("/".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]] + [""] * (3 - len(parts)))
+            # YYYY/MM/DD/other, every slash written, as the RIS specification and Zotero have it
+            "date": ("/".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]] + [""] * (4 - len(parts)))
                      if parts else None),
             "secondary_title": _journal(paper),
             "alternate_title1": paper.get("journal_abbreviation"),
@@ -346,8 +355,15 @@ def _columns(conn, table: str) -> set[str]:
 
 
 def _paper_sql(conn) -> str:
-    """PAPER_SQL, with the journal's ISSN when the journals table has that column."""
-    issn = ", journals.issn as journal_issn" if "issn" in _columns(conn, "journals") else ""
+    """PAPER_SQL, with the journal's ISSN: its linking ISSN, else the first of its ISSNs
+    (the journals table of literature.db has issn_l and issns, a JSON array)."""
+    columns = _columns(conn, "journals")
+    issn = ""
+    if {"issn_l", "issns"} <= columns:
+        issn = (", coalesce(nullif(journals.issn_l, ''), "
+                "json_extract(case when json_valid(journals.issns) then journals.issns end, '$[0]')) as journal_issn")
+    elif "issn" in columns:
+        issn = ", journals.issn as journal_issn"
     return PAPER_SQL.replace(" as journal_abbreviation", " as journal_abbreviation" + issn)
 
 

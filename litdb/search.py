@@ -24,8 +24,10 @@ and a note says what was ignored.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 
 # Bounds on what one query may ask of the database (see SECURITY.md).
@@ -48,13 +50,16 @@ TAGS = {
     "mh": "mesh", "mesh": "mesh", "mesh terms": "mesh",
     "majr": "mesh_major", "mesh major topic": "mesh_major",
     "kw": "keyword", "ot": "keyword", "keyword": "keyword", "keywords": "keyword", "other term": "keyword",
+    "cn": "author", "corporate author": "author", "fau": "author", "full author name": "author",
     "pt": "type", "publication type": "type",
     "topic": "topic",
     "dp": "date", "pdat": "date", "publication date": "date", "date - publication": "date",
+    "pmid": "pmid", "uid": "pmid", "doi": "doi", "aid": "doi", "lid": "doi", "pmc": "pmcid", "pmcid": "pmcid",
 }
 FTS_COLUMNS = {"title": "{title}", "abstract": "{abstract}", "tiab": "{title abstract}",
                "keyword": "{keywords}", "text": None}
-KNOWN_TAGS = "[ti] [ab] [tiab] [tw] [au] [ta] [journal] [mh] [majr] [kw] [ot] [pt] [topic] [dp] [pdat]"
+KNOWN_TAGS = ("[ti] [ab] [tiab] [tw] [au] [cn] [ta] [journal] [mh] [majr] [kw] [ot] [pt] [topic] [dp] [pdat] "
+              "[pmid] [doi] [pmc]")
 
 OPERATORS = {"AND", "OR", "NOT"}
 
@@ -93,6 +98,29 @@ class Not:
 # --- reading the query ----------------------------------------------------------------
 
 _WORD = re.compile(r'[^\s()"\[\]]+')
+# A DOI as people paste it: bare, as a doi.org link or after "doi:". It may hold
+# parentheses (10.1016/S0140-6736(20)30183-5), so it is read before words are cut.
+_DOI = re.compile(r'(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/[^\s"\[\]]+)', re.I)
+# Curly quotes and apostrophes, as word processors and PDFs paste them: the straight
+# ones for the parser (one character for one, so positions stay right).
+_STRAIGHT = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                           "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'"})
+# A query that is only PMIDs, pasted alone ("39100001", "PMID: 39100001", a list):
+# PubMed finds those papers. A bare number needs 5 digits (a year is not a PMID).
+_PMIDS = re.compile(r"\s*(?:(?:PMID:?\s*\d{1,8}|\d{5,8})(?:[\s,;]+|$))+", re.I)
+
+
+def _doi_at(query: str, i: int) -> tuple[str, int] | None:
+    """(DOI, length read) when a DOI starts at i; a trailing full stop, comma or
+    semicolon, or a ')' that closes nothing in it, is not part of it."""
+    m = _DOI.match(query, i)
+    if not m:
+        return None
+    doi = m.group(1)
+    while doi and (doi[-1] in ".,;" or doi[-1] == ")" and doi.count(")") > doi.count("(")):
+        doi = doi[:-1]
+    return doi, m.start(1) - i + len(doi)
+_PMCID = re.compile(r"PMC\d{4,9}", re.I)
 _LETTERS = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps, near enough
 
 
@@ -129,6 +157,10 @@ def tokens(query: str, notes: list[str]):
             i = end + 1
         elif c == "]":
             raise QueryError("']' without a '[' before it", i)
+        elif _doi_at(query, i):
+            doi, length = _doi_at(query, i)
+            yield "doi", doi, i
+            i += length
         else:
             word = _WORD.match(query, i).group()
             if word.upper() in OPERATORS:
@@ -147,6 +179,9 @@ def parse(query: str) -> tuple[object | None, list[str]]:
     bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", query)
     if bad:
         raise QueryError(f"the query holds a control character (U+{ord(bad.group()):04X})", bad.start())
+    query = query.translate(_STRAIGHT)
+    if _PMIDS.fullmatch(query):
+        query = " OR ".join(f"{n}[pmid]" for n in re.findall(r"\d+", query))
     notes: list[str] = []
     stream = list(tokens(query, notes))
     parser = _Parser(stream, len(query), notes)
@@ -167,7 +202,8 @@ class _Parser:
         if self.terms > MAX_TERMS:
             raise QueryError(f"more than {MAX_TERMS} search terms", position)
         if tag is None:
-            return Term(text, "text", position)
+            # PMC1234567 pasted alone or among words: that paper
+            return Term(text, "pmcid" if _PMCID.fullmatch(text) else "text", position)
         name, tag_position = tag
         key = " ".join(name.lower().split())
         if key not in TAGS:
@@ -190,6 +226,9 @@ class _Parser:
             self.i += 1
             if kind == "word":
                 words.append((text, position))
+            elif kind == "tag" and out and out[-1][0] == "doi" and not words:
+                if TAGS.get(" ".join(text.lower().split())) != "doi":
+                    raise QueryError(f"the field tag [{text}] follows a DOI: a DOI is searched as a DOI", position)
             elif kind == "tag":
                 if words:  # the tag takes every word since the last operator, phrase or group
                     out.append(("item", self.term(" ".join(w for w, _ in words), (text, position), words[0][1]), words[0][1]))
@@ -206,13 +245,15 @@ class _Parser:
                 flush()
                 if kind == "phrase":
                     out.append(("phrase", self.term(text, None, position), position))
+                elif kind == "doi":
+                    out.append(("doi", self.term(text, ("doi", position), position), position))
                 elif kind == "op":
                     out.append(("op", text, position))
                 elif kind == "(":
                     node = self.group(position)
                     out.append(("group", node, position))
         flush()
-        return [("item" if k in ("phrase", "group") else k, v, p) for k, v, p in out]
+        return [("item" if k in ("phrase", "group", "doi") else k, v, p) for k, v, p in out]
 
     def group(self, opened_at):
         depth = getattr(self, "_depth", 0) + 1
@@ -235,6 +276,9 @@ class _Parser:
         tree, pending = None, None  # pending: (operator, position) waiting for its right side
         for kind, value, position in items:
             if kind == "op":
+                if pending and pending[0] == "AND" and value == "NOT":
+                    pending = (value, position)  # "a AND NOT b", as people type it, is "a NOT b"
+                    continue
                 if pending:
                     raise QueryError(f"{value} follows {pending[0]}: a term is missing between them", position)
                 if tree is None and value != "NOT":
@@ -312,6 +356,24 @@ def _date_bound(text: str, position: int, upper: bool) -> tuple[str, int | None]
 _INITIALS = re.compile(r"[^\W\d_]{1,2}|[^\W\d_a-z]{3}")  # "A", "AB", "ab", "ABC"
 
 
+# Letters that NFKD does not take apart, folded as PubMed folds them.
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "æ": "ae", "Æ": "AE",
+                       "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th"})
+SUFFIXES = {"Jr", "jr", "JR", "Sr", "sr", "2nd", "3rd", "II", "III", "IV"}
+
+
+def fold(text: str) -> str:
+    """A name as PubMed compares names: without accents (Lehéricy is Lehericy, Kühn is
+    Kuhn), curly apostrophes straight."""
+    text = unicodedata.normalize("NFKD", text.translate(_STRAIGHT).translate(_FOLD))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _drop_suffix(words: list[str]) -> list[str]:
+    """'John Smith Jr', 'Smith J Jr': the suffix is not a name or an initial."""
+    return words[:-1] if len(words) > 2 and words[-1] in SUFFIXES else words
+
+
 def _given_words(text: str) -> list[str]:
     return [w for w in re.split(r"[\s-]+", text.casefold()) if w]
 
@@ -324,10 +386,11 @@ class AuthorQuery:
     prefix: bool = False  # "Malo*": the family name's beginning
 
 
+@functools.lru_cache(maxsize=256)  # called once per author row by pubmed_author
 def parse_author(text: str) -> AuthorQuery:
     """PubMed's ways of naming an author: "Malone A", "Malone AB", "van der Berg J",
     "Malone", "Malo*", "Malone, Ailish", "Ailish Malone"."""
-    text = " ".join(text.replace(".", " ").split())
+    text = " ".join(_drop_suffix(fold(text).replace(".", " ").replace(",", ", ").split()))
     prefix = text.endswith("*")
     text = text.rstrip("*").strip()
     if "," in text:
@@ -353,7 +416,7 @@ def author_matches(name: str | None, query: str | None) -> int:
     if not name or not query:
         return 0
     want = parse_author(query)
-    name = " ".join(name.replace(".", " ").split()).casefold()
+    name = " ".join(_drop_suffix(fold(name).replace(".", " ").split())).casefold()
     if "," in name:
         family_part, _, given = name.partition(",")
         family = family_part.split()
@@ -471,11 +534,14 @@ class _Translator:
             family = parse_author(text).family
             if not family:
                 raise QueryError(f"'{text}' is not an author's name", at)
-            # A cheap LIKE first, where it is exact (ASCII: LIKE folds ASCII case only).
+            # A cheap LIKE first, where it is exact: LIKE folds ASCII case only, so names
+            # with other characters (Lehéricy, which Lehericy S[au] finds) all go to the
+            # Python function.
             narrow = ""
             stem = family[-1]
             if stem.isascii():
-                narrow = f"a.name LIKE {self.bind('%' + _like_escape(stem) + '%')} ESCAPE '\\' AND "
+                narrow = (f"(a.name LIKE {self.bind('%' + _like_escape(stem) + '%')} ESCAPE '\\' "
+                          "OR a.name GLOB '*[^ -~]*') AND ")
             return ("p.id IN (SELECT pa.paper_id FROM paper_authors pa JOIN authors a ON a.id = pa.author_id "
                     f"WHERE {narrow}pubmed_author(a.name, {self.bind(text)}))")
         if term.field == "journal":
@@ -494,6 +560,21 @@ class _Translator:
                     f"WHERE label LIKE {pattern} ESCAPE '\\' OR id LIKE {pattern} ESCAPE '\\'))")
         if term.field == "date":
             return self.date_sql(text.replace(" ", ""), at)
+        if term.field == "pmid":
+            pmid = text.strip().lstrip("0")
+            if not re.fullmatch(r"\d{1,8}", pmid):
+                raise QueryError(f"'{text}' is not a PMID (a number of up to 8 digits)", at)
+            return f"p.pmid = {self.bind(pmid)}"
+        if term.field == "doi":
+            doi = _doi_at(text.strip(), 0)
+            if not doi or doi[1] != len(text.strip()):
+                raise QueryError(f"'{text}' is not a DOI (10.<registrant>/<suffix>)", at)
+            return f"lower(p.doi) = {self.bind(doi[0].lower())}"  # DOIs are case-insensitive
+        if term.field == "pmcid":
+            pmcid = text.strip().upper()
+            if not re.fullmatch(r"(PMC)?\d{1,9}", pmcid):
+                raise QueryError(f"'{text}' is not a PMC id (PMC1234567)", at)
+            return f"upper(p.pmcid) = {self.bind(pmcid if pmcid.startswith('PMC') else 'PMC' + pmcid)}"
         raise AssertionError(term.field)
 
     def date_sql(self, text: str, at: int) -> str:
