@@ -11,6 +11,11 @@ literature.db. Pure: no I/O; plugins/search.py runs the SQL.
     words    := cerebell* ...                  '*' ends a word: truncation, inside
                                                quotes too ("cerebell* nucle*")
 
+What people paste is read as PubMed reads it: curly quotes are quotes; a PMID, a DOI
+(bare, a doi.org link, "doi:") or a PMCID alone finds that paper; "a AND NOT b" is
+"a NOT b"; author names compare without accents (Lehericy S[au] finds Lehéricy, and the
+other way round) and without a Jr/Sr suffix.
+
 Untagged words are searched one by one (ANDed) in title, abstract and keywords; the words
 of a tagged term or a phrase are searched together. Every value the user typed reaches
 SQLite as a bound parameter (":p0", ":p1", ...), never as SQL text; text searches are

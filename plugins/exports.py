@@ -531,8 +531,20 @@ def register_routes():
 
 # --- what the pages say before the click --------------------------------------------------
 
+def _budget_words() -> str:
+    budget = getattr(litdb.serve, "BUDGETS", {}).get("stream", {}).get("sql_s")  # plugins/security.py's
+    return f", and the whole download within {budget:g} s of SQL" if budget else ""
+
+
 @hookimpl
 def extra_template_vars(template, database, table, columns, request, datasette):
+    if template == "search.html":
+        # plugins/search.py's downloads are exports of the search's SQL: the same limits
+        ms = datasette.setting("sql_time_limit_ms")
+        return {"litdb_search_export_note": (
+            f"Downloads hold every paper of the search, up to {MAX_QUERY_PAPERS:,}, when the search finishes "
+            f"within the SQL time limit ({ms:,} ms){_budget_words()}; a file cut by a limit ends with a note "
+            f"saying so.")}
     if template not in ("table.html", "query.html") or not request or not database:
         return {}
     name = table or request.url_vars.get("table")
@@ -545,8 +557,7 @@ def extra_template_vars(template, database, table, columns, request, datasette):
     path = f"/-/export/{database}" + ("" if is_sql else f"/{name}")
     links = {label: datasette.urls.path(f"{path}.{fmt}{query}") for fmt, (label, _) in FORMATS.items()}
     ms = datasette.setting("sql_time_limit_ms")
-    budget = getattr(litdb.serve, "BUDGETS", {}).get("stream", {}).get("sql_s")  # plugins/security.py's
-    whole = f", and the whole download within {budget:g} s of SQL" if budget else ""
+    whole = _budget_words()
     if template == "table.html":
         note = (f"Downloads hold every matching paper, not only the rows shown (this page's .bib, .ris and "
                 f".csljson links too). Each step of a download must finish within the SQL time limit "
