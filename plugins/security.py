@@ -53,6 +53,7 @@ from pathlib import Path
 
 import datasette
 import datasette.database
+import datasette.handle_exception
 from datasette import hookimpl
 from datasette.utils.asgi import Base400, Response
 from datasette.database import Database, QueryInterrupted
@@ -353,6 +354,9 @@ def private_prefixes(datasette) -> list[bytes]:
     return sorted({f.rstrip("/").encode() + b"/" for f in folders if len(f) > 1}, key=len, reverse=True)
 
 
+_PREFIXES: dict = {}  # id(datasette) -> private_prefixes(datasette), worked out once
+
+
 class Redactor:
     """Removes private folder names from a body given in pieces (a name may straddle two)."""
 
@@ -449,11 +453,13 @@ async def _serve(app, scope, receive, send, budget, datasette, path):
     folder names."""
     first = await receive()  # a GET's (empty) body; then only a disconnection can come
     gone = asyncio.Event()
+    finished = False  # the whole answer was handed to the server
 
     async def watch():
         while (await receive())["type"] != "http.disconnect":
             pass
-        budget.account["disconnected"] = True
+        if not finished:  # servers also say "disconnect" once the answer is complete
+            budget.account["disconnected"] = True
         gone.set()
 
     watcher = asyncio.get_running_loop().create_task(watch())
@@ -468,11 +474,13 @@ async def _serve(app, scope, receive, send, budget, datasette, path):
         return {"type": "http.disconnect"}
 
     redact = not path.startswith(("/-/static", "/site/"))
-    redactor = Redactor(private_prefixes(datasette)) if redact else None
+    if redact and id(datasette) not in _PREFIXES:
+        _PREFIXES[id(datasette)] = private_prefixes(datasette)
+    redactor = Redactor(_PREFIXES[id(datasette)]) if redact else None
     held = None  # the response start, sent with the first piece of body (its length may change)
 
     async def secure_send(message):
-        nonlocal held
+        nonlocal held, finished
         if budget.account["disconnected"]:
             raise ClientGone()
         if message["type"] == "http.response.start":
@@ -489,6 +497,7 @@ async def _serve(app, scope, receive, send, budget, datasette, path):
         if message["type"] != "http.response.body":
             return await send(message)
         body, more = message.get("body", b""), message.get("more_body", False)
+        finished = not more
         if redactor is not None:
             body = redactor.feed(body, last=not more)
         if held is not None:
@@ -513,6 +522,13 @@ async def _serve(app, scope, receive, send, budget, datasette, path):
 
 
 # --- errors -------------------------------------------------------------------------
+
+# Datasette's own error handler (which runs for every error, after ours) prints the
+# traceback through rich, with every local variable, when rich is installed: seconds of
+# the event loop for an error on a page of papers, and for a 404 rich raises (it needs
+# an exception being handled), which turns the 404 into a 500. The plain traceback
+# module it falls back to is enough for the log.
+datasette.handle_exception.rich = None
 
 # Raised from request input that does not fit (see handle_exception); json's
 # JSONDecodeError and UnicodeError are ValueErrors, IndexError and KeyError LookupErrors.
@@ -558,10 +574,7 @@ def handle_exception(datasette, request, exception):
     if isinstance(exception, INPUT_ERRORS):
         # Input Datasette or a renderer could not use (a non-numeric _next on a view, the
         # wrong number or type of keys in a row URL, a format a table cannot be written
-        # in): the request's fault, not the server's. The traceback is still logged.
-        import traceback
-
-        traceback.print_exception(exception, file=sys.stderr)
+        # in): the request's fault, not the server's. Datasette's handler logs the traceback.
         first_line = (str(exception).splitlines() or [type(exception).__name__])[0][:200]
         return _error_response(datasette, request, 400, "Bad request",
                                f"This URL asks for something this page cannot give ({first_line})")
@@ -575,9 +588,9 @@ def handle_exception(datasette, request, exception):
     return _error_response(datasette, request, 500, None, "Internal server error")
 
 
-def _error_response(datasette, request, status, title, message):
+def _error_response(datasette, request, status, title, message, extra=None):
     async def inner():
-        info = {"ok": False, "error": message, "status": status, "title": title}
+        info = dict(extra or {}, ok=False, error=message, status=status, title=title)
         if request.path.endswith(".json"):
             return Response.json(info, status=status)
         template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import re
 import http.client
 import socket
 import sqlite3
@@ -155,7 +156,10 @@ def main() -> int:
             print(f"server peak RSS over the run (VmHWM): {rss_mb(process.pid, 'VmHWM'):.0f} MB; "
                   f"load average {open('/proc/loadavg').read().split()[0]}")
             log = (Path(work) / "datasette.log").read_text()
-            print(f"500s in the server log: {log.count(' 500 ')}")
+            errors = [line for line in log.splitlines() if re.search(r'HTTP/1\.[01]" 5\d\d', line)]
+            print(f"5xx answers in the server log: {len(errors)}")
+            for line in errors[:10]:
+                print("   ", line[:300])
         finally:
             process.terminate()
             process.wait(timeout=10)
