@@ -137,3 +137,22 @@ def test_home_search_box_leads_to_the_ranked_search(page):
     page.press("#search-q", "Enter")
     page.wait_for_url("**/literature/search?q=**")
     assert page.locator("h1").inner_text() == "Search papers"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_every_table_lists_linked_rows(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/-/search?q=dystonia", wait_until="load")
+    links = page.locator("ul.search-all-list li > a")
+    links.first.wait_for()
+    assert sorted(links.all_inner_texts()) == [
+        "Cerebellum: an explanation for dystonia?", "Dissecting the links between cerebellum and dystonia",
+        "The cerebellum in dystonia — from networks to therapy"]
+    assert sorted(links.evaluate_all("links => links.map(a => a.getAttribute('href'))")) == [
+        f"/literature/papers/{OLD}", f"/literature/papers/{NEW}", f"/literature/papers/{JATS}"]
+    # a line a paper: authors, journal, year; never the abstract
+    assert "Dystonia is a" not in page.locator("#search-all-results").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert serious_violations(page) == []
+    assert page.console_errors == []
+    page.screenshot(path=str(ARTIFACTS / f"pages-search-all-{width}.png"), full_page=True)
