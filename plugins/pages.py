@@ -57,7 +57,7 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180, link: st
     top = max(by_year.values())
     left, bottom, top_pad = 36, 24, 12
     slot = (width - left) / len(years)
-    bar = max(2.0, slot * 0.7)
+    bar = min(max(2.0, slot * 0.7), 48.0)  # a lone year is a bar, not a wall
     plot = height - bottom - top_pad
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="year-chart" viewBox="0 0 {width} {height}" '
