@@ -85,13 +85,27 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180, link: st
     return Markup("".join(parts))
 
 
+# The first word of the section labels of structured abstracts (PubMed's, journals').
+SECTION_WORDS = {
+    "abstract", "aim", "aims", "background", "case", "clinical", "conclusion", "conclusions", "context",
+    "data", "design", "discussion", "evidence", "exposure", "findings", "funding", "importance",
+    "interpretation", "interventions", "introduction", "limitations", "main", "materials", "measurements",
+    "method", "methods", "methodology", "objective", "objectives", "outcome", "outcomes", "participants",
+    "patients", "purpose", "rationale", "relevance", "results", "review", "setting", "significance",
+    "sources", "study", "summary", "trial", "what", "why",
+}
+
+
 def abstract_paragraphs(abstract):
-    """Paragraphs with structured labels ("Background: …") set in bold."""
+    """Paragraphs, with the labels of structured abstracts ("Background: …") set in bold:
+    a label in capitals, or one whose first word is a section word ("We close with
+    therapy: …" is a sentence, not a label)."""
     out = []
     for paragraph in (abstract or "").split("\n\n"):
         m = re.match(r"^([A-Z][A-Za-z /&,-]{1,40}):\s+(.*)$", paragraph, re.S)
-        if m:
-            out.append(Markup("<strong>{}:</strong> {}").format(m.group(1), m.group(2)))
+        label = m.group(1) if m else ""
+        if m and (label.isupper() or label.split()[0].lower() in SECTION_WORDS):
+            out.append(Markup("<strong>{}:</strong> {}").format(label, m.group(2)))
         elif paragraph:
             out.append(escape(paragraph))
     return out

@@ -455,3 +455,40 @@ def test_sitemap_index_past_the_limit(rich_db, tmp_path, monkeypatch):
     assert sorted(u for u in pages if "/literature/papers/" in u) == [
         f"{url}/literature/papers/{i}" for i in sorted([OLD, NEW, JATS])]
     assert [len(part) for part in parts][:4] == [2, 2, 1, 2]
+
+
+# --- helpers of plugins/pages.py, on their own ---------------------------------------------
+
+def load_pages_plugin():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("pages_plugin", ROOT / "plugins" / "pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_structured_abstract_labels_and_scholar_dates():
+    pages = load_pages_plugin()
+    assert [str(p) for p in pages.abstract_paragraphs(
+        "BACKGROUND: Dystonia is common.\n\nMaterials and methods: We scanned 20 patients.\n\n"
+        "We close with therapy: deep brain stimulation.\n\nA < b & c")] == [
+        "<strong>BACKGROUND:</strong> Dystonia is common.",
+        "<strong>Materials and methods:</strong> We scanned 20 patients.",
+        "We close with therapy: deep brain stimulation.",
+        "A &lt; b &amp; c"]
+    assert pages._scholar_date("2006-09-06") == "2006/9/6"
+    assert pages._scholar_date("2014-12") == "2014/12"
+    assert pages._scholar_date("2014") == "2014"
+    assert pages._scholar_date(None) is None
+
+
+def test_citation_punctuation_repairs():
+    pages = load_pages_plugin()
+    item = {"id": "x", "type": "article-journal", "title": "Is the cerebellum involved in dystonia?",
+            "author": [{"family": "Doe", "given": "Jane"}, {"literal": "et al."}],
+            "issued": {"date-parts": [[2020]]}, "container-title": "Mov Disord", "volume": "35", "page": "1-9"}
+    assert pages.styled_reference(item, "AMA") == "Doe J, et al. Is the cerebellum involved in dystonia? Mov Disord. 2020;35:1-9."
+    assert pages.styled_reference(item, "APA") == "Doe, J., et al. (2020). Is the cerebellum involved in dystonia? Mov Disord, 35, 1–9."
