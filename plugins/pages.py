@@ -67,8 +67,8 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180, link: st
         f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" font-size="13">{top}</text>',
         f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" font-size="13">0</text>',
     ]
-    # labels never closer than ~55 units: they stay readable when the chart is 390 px wide
-    label_every = max(1, -(-len(years) * 55 // (width - left)))
+    # labels never closer than 70 units: room for the larger labels of phones (site.css)
+    label_every = max(1, -(-len(years) * 70 // (width - left)))
     for i, year in enumerate(years):
         x = left + i * slot + (slot - bar) / 2
         n = by_year.get(year, 0)
