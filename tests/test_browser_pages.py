@@ -79,6 +79,9 @@ def test_page(page, rich_server, name, path, heading, visible, width):  # noqa: 
     wide = page.evaluate("""w => [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w)
         .slice(0, 5).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)""", width)
     assert overflow <= 0, f"{name} scrolls sideways by {overflow} px at {width} px: {wide}"
+    # chart labels stay readable when the chart shrinks to a phone's width
+    heights = page.eval_on_selector_all("svg.year-chart text", "ts => ts.map(t => t.getBoundingClientRect().height)")
+    assert all(h >= 11 for h in heights), heights
     assert serious_violations(page) == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"pages-{name}-{width}.png"), full_page=True)
@@ -112,6 +115,7 @@ def test_paper_page_provenance_opens_and_citations_read_well(page):
     assert page.locator("#cite-ama").input_value().startswith("Bologna M, Berardelli A. Cerebellum: an explanation for dystonia? Cerebellum")
     # the page itself stays 390 px wide: the tables scroll in their own box
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_violations(page) == []  # open, too
     page.screenshot(path=str(ARTIFACTS / "pages-paper-provenance-open-390.png"), full_page=True)
 
 
