@@ -176,6 +176,7 @@ MAX_SQL_PREFIX = 4096
 # Parameters that change only how a result is written, not what it costs to compute.
 CHEAP_PARAMS = {"_shape", "_nl", "_json", "_header", "_dl", "_labels", "_nolabels"}
 EXPORT_SUFFIXES = (".csv", ".tsv", ".bib", ".ris", ".csljson", ".ndjson", ".jsonl", ".xml")
+WHOLE_SET_SUFFIXES = (".bib", ".ris", ".csljson")  # of a table or query: always the whole set
 # Parameters that filter the rows: their pages are one visitor's, their facets are not
 # worth computing again in the background.
 FILTER_PARAMS = ("_where", "_search", "_filter_column", "_through")
@@ -275,7 +276,9 @@ def bad_parameters(query_string: bytes) -> str | None:
 
 def classify(path: str, pairs) -> RequestBudget:
     names = {name for name, _ in pairs}
-    stream = "_stream" in names or path.endswith(EXPORT_SUFFIXES) and bool(names - CHEAP_PARAMS)
+    # whole-set downloads (plugins/exports.py) stream every matching paper, filtered or not
+    whole_set = path.startswith("/-/export/") or path.endswith(WHOLE_SET_SUFFIXES)
+    stream = "_stream" in names or whole_set or path.endswith(EXPORT_SUFFIXES) and bool(names - CHEAP_PARAMS)
     expensive = bool(names - CHEAP_PARAMS) or path.endswith(EXPORT_SUFFIXES)
     filtered = any(n.startswith(FILTER_PARAMS) or not n.startswith("_") for n in names if n != "sql")
     return RequestBudget("stream" if stream else "page", expensive=expensive, filtered=filtered)
