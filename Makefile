@@ -10,8 +10,9 @@ DB := literature.db
 INSPECT := inspect-data.json
 
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
-.PHONY: serve build test clean chromium bench loadtest
+.PHONY: serve build test clean chromium nginx bench loadtest
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,8 +32,13 @@ build: $(DB) $(INSPECT)
 serve: build
 	$(PY) -m litdb.serve --port $(PORT) --db $(DB) --inspect-file $(INSPECT)
 
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed chromium nginx node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# axe-core for the accessibility checks of the browser tests (package.json, from the npm registry).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # make loadtest -- a >=10,000-paper synthetic corpus served as `make serve` does, on 127.0.0.1,
 # under 32 concurrent connections for 60 s (LOADTEST_ARGS="--duration 120 --concurrency 64")
@@ -47,6 +53,14 @@ chromium:
 	    echo "Installing Chromium (Debian package) for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing and cannot be installed (not root): browser tests will skip"; fi; }
+
+# nginx (Debian's package) fronts the processes of serve-cluster; installed when missing.
+nginx:
+	@test -x $(NGINX) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing nginx (Debian package)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else echo "nginx is missing and cannot be installed (not root): cluster tests will skip"; fi; }
 
 clean:
 	rm -f $(DB) $(INSPECT)
