@@ -76,9 +76,11 @@ def structured_name(name: str, family: str | None = None, given: str | None = No
     them filled, else split from the printed name."""
     if family and given:
         person = {"family": family, "given": given}
-        printed = split_name(name)  # "John Smith Jr.": the columns leave the suffix out
-        if printed.get("suffix") and printed.get("family") == family:
-            person["suffix"] = printed["suffix"]
+        words = name.split()
+        if words and words[-1].lower() in SUFFIXES:  # "John Smith Jr.": the columns leave the suffix out
+            printed = split_name(name)
+            if printed.get("suffix") and printed.get("family") == family:
+                person["suffix"] = printed["suffix"]
         return person
     if family and not split_name(family).get("literal"):
         return {"family": family}
@@ -138,34 +140,85 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+def _base_key(first: dict | None, title: str | None, year) -> str:
+    """malone2014dissecting: the first author's family name, the year, the title's first word."""
+    first = first or {"family": "anon"}
+    family = first.get("family") or first.get("literal", "anon").split()[0]
+    word = next((w for w in re.findall(r"[A-Za-z]+", _ascii(title or ""))
+                 if w.lower() not in {"a", "an", "the", "on", "of", "in"}), "")
+    return re.sub(r"[^a-z0-9]", "", _ascii(family).lower()) + str(year or "") + word.lower()
+
+
+def _suffix(n: int) -> str:
+    """'' for the first paper of a key, then a..z, aa, ab…"""
+    suffix, k = "", n - 1
+    while k >= 0:
+        suffix = chr(ord("a") + k % 26) + suffix
+        k = k // 26 - 1
+    return suffix
+
+
 class CitationKeys:
-    """malone2014dissecting; a, b… suffixes keep keys unique within one export. Holds one
+    """malone2014dissecting; a, b… suffixes keep keys unique. With `shared` (see
+    shared_keys: every key that several papers of the database have, with their ids in
+    order) a paper's key is the same in every export, whatever else the export holds and
+    in whatever order; without it, suffixes go by order within one export. Holds one
     counter per distinct key seen (the only state of an export that grows with it)."""
 
-    def __init__(self):
+    def __init__(self, shared: dict[str, list[str]] | None = None):
         self.used: dict[str, int] = {}
+        self.shared = shared
 
     def key(self, paper: dict) -> str:
         names = _names(paper)
-        first = names[0] if names else {"family": "anon"}
-        family = first.get("family") or first.get("literal", "anon").split()[0]
-        word = next((w for w in re.findall(r"[A-Za-z]+", _ascii(paper.get("title") or ""))
-                     if w.lower() not in {"a", "an", "the", "on", "of", "in"}), "")
-        key = re.sub(r"[^a-z0-9]", "", _ascii(family).lower()) + str(paper.get("year") or "") + word.lower()
-        n = self.used.get(key, 0)
+        key = _base_key(names[0] if names else None, paper.get("title"), paper.get("year"))
+        ids = (self.shared or {}).get(key)
+        if ids and paper.get("id") in ids:
+            return key + _suffix(ids.index(paper["id"]))
+        n = self.used.get(key, len(ids) if ids else 0)  # after the database's own, if ever
         self.used[key] = n + 1
-        if n == 0:
-            return key
-        # a..z, then aa, ab…: never a key that another paper already has
-        suffix, k = "", n - 1
-        while True:
-            suffix = chr(ord("a") + k % 26) + suffix
-            k = k // 26 - 1
-            if k < 0:
-                return key + suffix
+        return key + _suffix(n)
 
     def keys(self, papers: list[dict]) -> list[str]:
         return [self.key(p) for p in papers]
+
+
+def shared_keys(conn) -> dict[str, list[str]]:
+    """The citation keys that more than one paper of the database would have, each with
+    its papers' ids in id order (the first keeps the bare key, the next get a, b…): what
+    makes keys the same in every export. One pass over the papers and their first
+    authors; runs on a sqlite3 connection."""
+    structured = {"family", "given"} <= _columns(conn, "paper_authors")
+    # positions start at 1 (load.py numbers authors from 1)
+    first_author = ("left join paper_authors pa on pa.paper_id = p.id and pa.position = 1 "
+                    "left join authors a on a.id = pa.author_id" if structured else "")
+    columns = "pa.position, a.name, pa.family, pa.given" if structured else "null, null, null, null"
+    first_id: dict[str, str] = {}
+    shared: dict[str, list[str]] = {}
+    for paper_id, title, year, printed, position, name, family, given in conn.execute(
+            f"select p.id, p.title, p.year, json_extract(p.authors, '$[0]'), {columns} from papers p {first_author}"):
+        if position is not None:  # as fetch_papers names the first author
+            first = structured_name(printed or name, family, given)
+        else:
+            first = split_name(printed) if printed else None
+        key = _base_key(first, title, year)
+        if key in first_id:
+            shared.setdefault(key, [first_id[key]]).append(paper_id)
+        else:
+            first_id[key] = paper_id
+    return {key: sorted(ids) for key, ids in shared.items()}
+
+
+_SHARED: dict[tuple, dict[str, list[str]]] = {}
+
+
+def cached_shared_keys(conn, cache_key: tuple) -> dict[str, list[str]]:
+    """shared_keys(conn), computed once per cache_key (the server's plugins give the
+    database's name, path, size and modification time: the file is served immutable)."""
+    if cache_key not in _SHARED:
+        _SHARED.clear()  # one database version at a time
+        _SHARED[cache_key] = shared_keys(conn)
+    return _SHARED[cache_key]
 
 
 def citation_keys(papers: list[dict]) -> list[str]:

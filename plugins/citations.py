@@ -8,11 +8,14 @@ Registering them is also what makes Datasette show the links on every page of pa
 """
 
 import json
+import os
+import sqlite3
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
-from litdb.citations import fetch_papers, to_bibtex, to_csl_json, to_ris
+from litdb.citations import CitationKeys, cached_shared_keys, fetch_papers, to_bibtex, to_csl_json, to_ris
 
 
 def _id_column(columns, table):
@@ -32,10 +35,17 @@ def _renderer(extension, content_type, render):
     async def render_papers(datasette, database, rows, columns, table, request):
         column = _id_column(columns, table)
         ids = list(dict.fromkeys(row[column] for row in rows if row[column]))
-        papers = await datasette.get_database(database).execute_fn(lambda conn: fetch_papers(conn, ids))
+        db = datasette.get_database(database)
+        papers = await db.execute_fn(lambda conn: fetch_papers(conn, ids))
+        try:  # the keys the whole-set exports give these papers (plugins/exports.py)
+            stat = os.stat(db.path)
+            cache_key = (db.name, db.path, stat.st_size, stat.st_mtime_ns)
+            keys = CitationKeys(await db.execute_fn(lambda conn: cached_shared_keys(conn, cache_key))).keys(papers)
+        except (OSError, TypeError, sqlite3.Error, QueryInterrupted):
+            keys = None
         name = f"{table or request.url_vars.get('table') or 'papers'}.{extension}"
         return Response(
-            render(papers), content_type=content_type,
+            render(papers, keys), content_type=content_type,
             headers={"content-disposition": f'attachment; filename="{name}"'},
         )
 
@@ -46,7 +56,7 @@ def _renderer(extension, content_type, render):
 def register_output_renderer(datasette):
     return [
         _renderer("bib", "application/x-bibtex; charset=utf-8", to_bibtex),
-        _renderer("ris", "application/x-research-info-systems; charset=utf-8", to_ris),
+        _renderer("ris", "application/x-research-info-systems; charset=utf-8", lambda papers, keys: to_ris(papers)),
         _renderer("csljson", "application/vnd.citationstyles.csl+json; charset=utf-8",
-                  lambda papers: json.dumps(to_csl_json(papers), ensure_ascii=False, indent=2)),
+                  lambda papers, keys: json.dumps(to_csl_json(papers, keys), ensure_ascii=False, indent=2)),
     ]

@@ -80,8 +80,8 @@ from datasette.views.base import ureg
 from datasette.views.table import TableView
 
 import litdb.serve
-from litdb.citations import (CitationKeys, bibtex_comment, export_columns, fetch_papers, ris_comment,
-                             to_bibtex, to_csl_json, to_ris)
+from litdb.citations import (CitationKeys, bibtex_comment, cached_shared_keys, export_columns, fetch_papers,
+                             ris_comment, to_bibtex, to_csl_json, to_ris)
 
 if not DATASETTE_VERSION.startswith("0.65."):
     raise RuntimeError(f"plugins/exports.py relies on Datasette 0.65 internals (see its docstring); "
@@ -328,8 +328,8 @@ async def make_source(datasette, db, request, name):
 # Writers: begin(), chunk(papers) and end(note) return text; one per export.
 
 class BibTeXWriter:
-    def __init__(self, columns):
-        self.keys = CitationKeys()
+    def __init__(self, columns, shared=None):
+        self.keys = CitationKeys(shared)
 
     def begin(self):
         return ""
@@ -372,7 +372,7 @@ class CSLWriter(BibTeXWriter):
 
 
 class CSVWriter:
-    def __init__(self, columns):
+    def __init__(self, columns, shared=None):
         self.columns = columns
 
     def _rows(self, rows):
@@ -433,6 +433,27 @@ def _limit_note(error: Exception, count: int, ms: int) -> str | None:
     return f"Incomplete: stopped by {reason} after {count:,} papers; this export holds only those."
 
 
+def database_key(db) -> tuple:
+    """What identifies the served file's contents, for caches of what is derived from it."""
+    try:
+        stat = os.stat(db.path)
+        return (db.name, db.path, stat.st_size, stat.st_mtime_ns)
+    except (OSError, TypeError):
+        return (db.name, id(db))
+
+
+async def shared_keys(db):
+    """The citation keys several papers share (litdb.citations.shared_keys), once per
+    database file: they make a paper's BibTeX and CSL-JSON key the same in every export
+    (a whole table, a search, a query), so that .bib files exported at different times
+    can be used together. None (keys then go by order within the export) when the
+    database has no papers table or the request's SQL budget stops the pass."""
+    try:
+        return await db.execute_fn(lambda conn: cached_shared_keys(conn, database_key(db)))
+    except (sqlite3.Error, QueryInterrupted):
+        return None
+
+
 async def stream_export(db, source, fmt, filename, receive, send, head=False):
     """Send the export: headers once the first chunk is read (a bad query still gets a
     400), then chunk by chunk, each read in one call to the SQL threads; stops when the
@@ -448,7 +469,7 @@ async def stream_export(db, source, fmt, filename, receive, send, head=False):
                 raise ExportError(f"Invalid SQL: {e}")
             raise
         papers = None
-    writer = WRITERS[fmt](columns)
+    writer = WRITERS[fmt](columns, await shared_keys(db) if fmt in ("bib", "csljson") else None)
     await send({"type": "http.response.start", "status": 200, "headers": [
         (b"content-type", FORMATS[fmt][1].encode()),
         (b"content-disposition", f'attachment; filename="{filename}"'.encode()),

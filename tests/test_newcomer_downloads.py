@@ -87,6 +87,20 @@ MH  - Dystonic Disorders/*therapy
 MH  - Deep Brain Stimulation
 AID - 10.1002/MDS.29777 [doi]
 SO  - Mov Disord. 2023 Nov 14;38(11):e101. doi: 10.1002/MDS.29777.
+
+PMID- 39100003
+OWN - NLM
+STAT- Publisher
+DP  - 2024 Sep
+TI  - Cerebellar output in myoclonus-dystonia: a reply.
+LID - 10.1002/mds.29950 [doi]
+FAU - Lehéricy, Stéphane
+AU  - Lehéricy S
+PT  - Letter
+TA  - Mov Disord
+JT  - Movement disorders : official journal of the Movement Disorder Society
+AID - 10.1002/mds.29950 [doi]
+SO  - Mov Disord. 2024 Sep. doi: 10.1002/mds.29950.
 """
 
 RIS = """TY  - JOUR
@@ -127,7 +141,7 @@ BIBTEX = """
 """
 
 REVIEW, TRIAL, BRAIN, SCIREP = "10.1002/mds.29901", "10.1002/mds.29777", "10.1093/brain/awad999", "10.1038/s41598-022-00001-x"
-OURS = {REVIEW, TRIAL, BRAIN, SCIREP}
+REPLY = "10.1002/mds.29950"  # its key would be the review's: lehericy2024cerebellar
 FORMATS = ["bib", "ris", "csljson", "csv", "ndjson"]
 
 
@@ -179,9 +193,9 @@ def dois(db, ids):
 
 SEARCHES = [
     # accents as PubMed treats them: Lehéricy is Lehericy, either way round
-    ("Lehéricy S[au]", {REVIEW, TRIAL, BRAIN}),
-    ("Lehericy S[au]", {REVIEW, TRIAL, BRAIN}),
-    ("LEHÉRICY S[au]", {REVIEW, TRIAL, BRAIN}),
+    ("Lehéricy S[au]", {REVIEW, TRIAL, BRAIN, REPLY}),
+    ("Lehericy S[au]", {REVIEW, TRIAL, BRAIN, REPLY}),
+    ("LEHÉRICY S[au]", {REVIEW, TRIAL, BRAIN, REPLY}),
     ("Kuhn AA[au] AND DYT1", {SCIREP}),
     ("Kühn AA[au] AND DYT1", {SCIREP}),
     ("Caglar N[au]", {SCIREP}),
@@ -275,6 +289,13 @@ def test_facet_counts_are_those_of_the_results(site):
     types = query_db(db, f"select value, count(*) from papers, json_each(publication_types) where papers.id in ({marks}) "
                          f"group by value order by 2 desc, 1 limit 10", ids)
     assert [(f["value"], f["count"]) for f in first["facets"]["type"]] == types
+    journals = query_db(db, f"select coalesce(j.name, j.title, j.abbreviation), count(*) from papers p join journals j "
+                            f"on j.id = p.journal_id where p.id in ({marks}) group by j.id order by 2 desc, 1 limit 10", ids)
+    assert [(f["label"], f["count"]) for f in first["facets"]["journal"]] == journals
+    topics = query_db(db, f"select t.label, count(*) from paper_topics pt join topics t on t.id = pt.topic_id "
+                          f"where pt.paper_id in ({marks}) group by t.id order by 2 desc, 1 limit 10", ids)
+    assert [(f["label"], f["count"]) for f in first["facets"]["topic"]] == topics
+    assert (len(years), len(types), len(journals), len(topics)) == (6, 10, 10, 10)  # 2015 to 2020; the top 10
 
 
 # --- downloads ----------------------------------------------------------------------------
@@ -332,8 +353,8 @@ def test_downloads_from_a_search(site):
     assert ("Downloads hold every paper of the search, up to 100,000, when the search finishes within the SQL "
             "time limit (1,000 ms), and the whole download within 20 s of SQL; a file cut by a limit ends with "
             "a note saying so.") in html
-    check_links(url, db, html, [r[0] for r in query_db(db, "select id from papers where lower(doi) in (?, ?, ?)",
-                                                       (REVIEW, TRIAL, BRAIN))])
+    check_links(url, db, html, [r[0] for r in query_db(db, "select id from papers where lower(doi) in (?, ?, ?, ?)",
+                                                       (REVIEW, TRIAL, BRAIN, REPLY))])
 
 
 def test_downloads_from_a_sql_query(site):
@@ -350,7 +371,7 @@ def one_paper(url, fmt, doi):
 def test_bibtex_of_special_characters_and_names(site):
     url, _ = site
     text = one_paper(url, "bib", REVIEW)
-    assert text == r"""@article{lehericy2024cerebellar,
+    assert text == r"""@article{lehericy2024cerebellara,
   title = {Cerebellar \& striatal \{GPi\} signatures in DYT1 (TOR1A) dystonia: 50\% of carriers\_with\_onset \#1 \textasciitilde{} R\textasciicircum{}2 \textbackslash{} a review.},
   author = {Lehéricy, Stéphane and O'Brien, Siobhán and van der Berg, Johanna and {Dystonia Coalition Investigators}},
   journal = {Movement disorders : official journal of the Movement Disorder Society},
@@ -381,6 +402,27 @@ def test_bibtex_of_special_characters_and_names(site):
     assert text.startswith("@article{kuhn2022cerebellar,\n")
     assert "  author = {Kühn, Andrea A. and Çağlar, Nilüfer and {Dystonia Study Group}},\n" in text
     assert "  issn = {2045-2322},\n" in text
+
+
+def test_citation_keys_are_the_same_in_every_export(site):
+    """The review and the reply share lehericy2024cerebellar; the paper with the lower id
+    (the reply, 37c355ad5bda; the review is c03e37c1d410) keeps it, in every export: a
+    .bib of a search and one of the table can be used together."""
+    url, _ = site
+    wanted = {REPLY: "lehericy2024cerebellar", REVIEW: "lehericy2024cerebellara"}
+
+    def keys(text):
+        entries = bibtexparser.parse_string(text).entries
+        return {e["doi"]: e.key for e in entries if "doi" in e.fields_dict and e["doi"] in wanted}
+
+    assert keys(fetch(url, "/literature/papers.bib")) == wanted  # the whole table, in id order
+    html = fetch(url, "/literature/search", q="Lehéricy S[au]")
+    assert keys(fetch(url, export_links(html)["BibTeX"])) == wanted  # best match first
+    assert keys(fetch(url, "/literature.bib", sql="select id from papers order by id desc")) == wanted
+    assert keys(one_paper(url, "bib", REVIEW) + one_paper(url, "bib", REPLY)) == wanted
+    assert keys(fetch(url, "/literature/papers/c03e37c1d410.bib") + fetch(url, "/literature/papers/37c355ad5bda.bib")) == wanted
+    items = json.loads(fetch(url, "/literature.csljson", sql="select id from papers order by id desc"))
+    assert {i["DOI"]: i["id"] for i in items if i.get("DOI") in wanted} == wanted
 
 
 def test_ris_values(site):
@@ -424,7 +466,7 @@ def test_csl_json_values(site):
                                 {"literal": "Dystonia Coalition Investigators"}]
     assert {k: review[k] for k in ("id", "type", "issued", "container-title", "container-title-short", "volume",
                                    "issue", "page", "ISSN", "DOI", "PMID", "keyword")} == {
-        "id": "lehericy2024cerebellar", "type": "article-journal", "issued": {"date-parts": [[2024, 4]]},
+        "id": "lehericy2024cerebellara", "type": "article-journal", "issued": {"date-parts": [[2024, 4]]},
         "container-title": "Movement disorders : official journal of the Movement Disorder Society",
         "container-title-short": "Mov Disord", "volume": "39", "issue": "4", "page": "612-625",
         "ISSN": "0885-3185", "DOI": "10.1002/mds.29901", "PMID": "39100001", "keyword": "DYT1, TOR1A, writer's cramp"}
