@@ -503,14 +503,6 @@ async def _ids(datasette, sql, params) -> list[str]:
     return [r["id"] for r in await _rows(datasette, sql, params)]
 
 
-def _per_year(rows: list[dict]) -> list[dict]:
-    counts = {}
-    for r in rows:
-        if r["year"] is not None:
-            counts[r["year"]] = counts.get(r["year"], 0) + 1
-    return [{"year": y, "n": n} for y, n in sorted(counts.items())]
-
-
 def _exports(path_query: str) -> list[dict]:
     """Downloads of a filtered papers table through plugins/exports.py."""
     return [{"label": label, "url": f"/-/export/{DB}/papers.{fmt}?{path_query}"}
@@ -526,6 +518,22 @@ def _by_year(papers: list[dict]) -> list[dict]:
     return groups
 
 
+ENTITY_PAPERS = 200  # papers listed on an author, journal or topic page; the papers list has them all
+
+
+async def entity_papers(datasette, source: str, params: list, link: str) -> dict:
+    """The papers of an author, journal or topic ("from … where …" in source): how many,
+    per year (the chart), and the newest ENTITY_PAPERS of them by year."""
+    [count] = await _rows(datasette, f"select count(distinct papers.id) as n {source}", params)
+    per_year = await _rows(datasette, f"""select papers.year as year, count(distinct papers.id) as n {source}
+                                          and papers.year is not null group by papers.year order by papers.year""", params)
+    ids = await _ids(datasette, f"""select distinct papers.id, papers.year, papers.title {source}
+                                    order by papers.year desc, papers.title limit {ENTITY_PAPERS}""", params)
+    papers = await paper_list(datasette, ids)
+    return {"papers_list": papers, "paper_count": count["n"], "by_year": _by_year(papers),
+            "year_chart": year_chart(per_year, link=link)}
+
+
 def _person_json_ld(author: dict, url: str) -> dict:
     return {"@context": "https://schema.org", **_person(author, url)}
 
@@ -534,22 +542,19 @@ async def author_page(datasette, author_id):
     [author] = await _rows(datasette, "select * from authors where id = ?", [author_id]) or [None]
     if author is None:
         return {}
-    ids = await _ids(datasette, """select papers.id from paper_authors join papers on papers.id = paper_authors.paper_id
-                                   where author_id = ? order by papers.year desc, papers.title""", [author_id])
-    papers = await paper_list(datasette, ids)
     coauthors = await _rows(datasette, """
         select other.author_id as id, authors.name, count(distinct other.paper_id) as n
         from paper_authors as mine join paper_authors as other
           on other.paper_id = mine.paper_id and other.author_id != mine.author_id
         join authors on authors.id = other.author_id
-        where mine.author_id = ? group by other.author_id order by n desc, authors.name""", [author_id])
+        where mine.author_id = ? group by other.author_id order by n desc, authors.name limit 100""", [author_id])
     topics = await _rows(datasette, """
         select topics.id, topics.label, count(*) as n from paper_authors
         join paper_topics on paper_topics.paper_id = paper_authors.paper_id
         join topics on topics.id = paper_topics.topic_id
-        where paper_authors.author_id = ? group by topics.id order by n desc, topics.label""", [author_id])
+        where paper_authors.author_id = ? group by topics.id order by n desc, topics.label limit 50""", [author_id])
     spellings = await _rows(datasette, """
-        select name, orcid, affiliations from paper_authors where author_id = ?""", [author_id])
+        select distinct name, orcid, affiliations from paper_authors where author_id = ? limit 500""", [author_id])
     affiliations, orcids, names = [], [], []
     for s in spellings:
         for a in _json_list(s["affiliations"]):
@@ -565,12 +570,13 @@ async def author_page(datasette, author_id):
     url = f"{site_url()}/{DB}/authors/{author_id}"
     person = {"id": author_id, "name": author["name"], "orcid": orcids[0] if orcids else None,
               "affiliations": affiliations}
+    listed = await entity_papers(datasette, """from paper_authors join papers on papers.id = paper_authors.paper_id
+                                               where paper_authors.author_id = ?""", [author_id], f"/{DB}/papers?{query}&year=")
     return {
-        "kind": "author", "heading": author["name"], "record": author, "papers_list": papers,
-        "by_year": _by_year(papers), "year_chart": year_chart(_per_year(papers), link=f"/{DB}/papers?{query}&year="),
+        "kind": "author", "heading": author["name"], "record": author, **listed,
         "coauthors": coauthors, "topic_counts": topics, "affiliations": affiliations, "orcids": orcids,
         "other_names": names, "exports": _exports(query), "papers_url": f"/{DB}/papers?{query}",
-        "canonical_url": url, "page_description": f"{len(papers)} papers by {author['name']} in the cerebellum and dystonia literature dataset.",
+        "canonical_url": url, "page_description": f"{listed['paper_count']} papers by {author['name']} in the cerebellum and dystonia literature dataset.",
         "page_json_ld": json_ld(_person_json_ld(person, url)),
     }
 
@@ -579,8 +585,6 @@ async def journal_page(datasette, journal_id):
     [journal] = await _rows(datasette, "select * from journals where id = ?", [journal_id]) or [None]
     if journal is None:
         return {}
-    ids = await _ids(datasette, "select id from papers where journal_id = ? order by year desc, title", [journal_id])
-    papers = await paper_list(datasette, ids)
     issns = _json_list(journal.get("issns"))
     query = urllib.parse.urlencode({"journal_id": journal_id})
     url = f"{site_url()}/{DB}/journals/{journal_id}"
@@ -590,11 +594,12 @@ async def journal_page(datasette, journal_id):
         ld["alternateName"] = journal["abbreviation"]
     if issns:
         ld["issn"] = issns
+    listed = await entity_papers(datasette, "from papers where papers.journal_id = ?", [journal_id],
+                                 f"/{DB}/papers?{query}&year=")
     return {
-        "kind": "journal", "heading": journal["name"], "record": journal, "papers_list": papers,
-        "by_year": _by_year(papers), "year_chart": year_chart(_per_year(papers), link=f"/{DB}/papers?{query}&year="),
+        "kind": "journal", "heading": journal["name"], "record": journal, **listed,
         "issns": issns, "exports": _exports(query), "papers_url": f"/{DB}/papers?{query}",
-        "canonical_url": url, "page_description": f"{len(papers)} papers in {journal['name']} in the cerebellum and dystonia literature dataset.",
+        "canonical_url": url, "page_description": f"{listed['paper_count']} papers in {journal['name']} in the cerebellum and dystonia literature dataset.",
         "page_json_ld": json_ld(ld),
     }
 
@@ -603,14 +608,9 @@ async def topic_page(datasette, topic_id):
     [topic] = await _rows(datasette, "select * from topics where id = ?", [topic_id]) or [None]
     if topic is None:
         return {}
-    ids = await _ids(datasette, """select papers.id from paper_topics join papers on papers.id = paper_topics.paper_id
-                                   where topic_id = ? order by papers.year desc, papers.title""", [topic_id])
-    papers = await paper_list(datasette, ids)
-    matched = await _rows(datasette, "select matched from paper_topics where topic_id = ?", [topic_id])
-    words = {}
-    for m in matched:
-        for w in _json_list(m["matched"]):
-            words[w] = words.get(w, 0) + 1
+    words = await _rows(datasette, """select words.value as word, count(*) as n
+        from paper_topics, json_each(paper_topics.matched) as words
+        where paper_topics.topic_id = ? group by words.value order by n desc, words.value limit 50""", [topic_id])
     related = await _rows(datasette, """
         select topics.id, topics.label, count(*) as n from paper_topics as mine
         join paper_topics as other on other.paper_id = mine.paper_id and other.topic_id != mine.topic_id
@@ -622,10 +622,11 @@ async def topic_page(datasette, topic_id):
     ld = {"@context": "https://schema.org", "@type": "DefinedTerm", "@id": url, "url": url, "name": topic["label"],
           "description": topic.get("description"), "alternateName": synonyms,
           "inDefinedTermSet": f"{site_url()}/{DB}/topics"}
+    listed = await entity_papers(datasette, """from paper_topics join papers on papers.id = paper_topics.paper_id
+                                               where paper_topics.topic_id = ?""", [topic_id], f"/{DB}/papers?{query}&year=")
     return {
-        "kind": "topic", "heading": topic["label"], "record": topic, "papers_list": papers,
-        "by_year": _by_year(papers), "year_chart": year_chart(_per_year(papers), link=f"/{DB}/papers?{query}&year="),
-        "synonyms": synonyms, "matched_words": sorted(words.items(), key=lambda kv: (-kv[1], kv[0])),
+        "kind": "topic", "heading": topic["label"], "record": topic, **listed,
+        "synonyms": synonyms, "matched_words": [(w["word"], w["n"]) for w in words],
         "related": related, "exports": _exports(query), "papers_url": f"/{DB}/papers?{query}",
         "canonical_url": url, "page_description": topic.get("description") or topic["label"],
         "page_json_ld": json_ld({k: v for k, v in ld.items() if v}),
