@@ -27,6 +27,7 @@ import pwd
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,7 @@ if str(ROOT) not in sys.path:
 
 from datasette import hookimpl  # noqa: E402
 
-from litdb.serve import free_port, serve_env  # noqa: E402
+from litdb.serve import serve_env  # noqa: E402
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -142,18 +143,31 @@ def caching_plugin(etag: str) -> types.ModuleType:
     return plugin
 
 
-def run_worker(db: Path, inspect_file: Path, port: int, public_url: str) -> None:
+def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str) -> None:
+    """One Datasette process, exactly as litdb.serve.run makes it, accepting connections
+    on the listening socket the supervisor holds (inherited as file descriptor fd)."""
+    import uvicorn
     from datasette.plugins import pm
 
     import litdb.serve
 
     pm.register(caching_plugin(site_etag(db, inspect_file)), name="litdb_cluster_caching")
-    litdb.serve.run(db, inspect_file, port, public_url)
+    listener = socket.socket(fileno=fd)
+
+    class SharedSocketServer(uvicorn.Server):
+        # The way gunicorn runs uvicorn workers: Server.run(sockets=[...]) serves on
+        # sockets opened elsewhere. Substituted here so that every setting of
+        # litdb.serve.run (protocol, time limits, concurrency) stays as it is.
+        def run(self, sockets=None):
+            return super().run(sockets=[listener])
+
+    uvicorn.Server = SharedSocketServer
+    litdb.serve.run(db, inspect_file, listener.getsockname()[1], public_url)
 
 
-def worker_command(db: Path, inspect_file: Path, port: int, public_url: str) -> list[str]:
+def worker_command(db: Path, inspect_file: Path, fd: int, public_url: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", "--db", str(db), "--inspect-file",
-            str(inspect_file), "--port", str(port), "--public-url", public_url]
+            str(inspect_file), "--fd", str(fd), "--public-url", public_url]
 
 
 # --- nginx configuration -------------------------------------------------------------
@@ -168,16 +182,18 @@ def render(template: str, values: dict) -> str:
     return re.sub(r"\{\{(\w+)\}\}", lambda m: str(values[m.group(1)]), template)
 
 
-def nginx_config(runtime: Path, state: Path, listen: str, ports: list[int], db_hash: str, settings: dict) -> str:
+def nginx_config(runtime: Path, state: Path, listen: str, upstream_port: int, workers: int, db_hash: str,
+                 settings: dict) -> str:
     values = dict(DEFAULTS, **settings)
     values.update({
         "runtime": str(runtime),
         "state": str(state),
         "listen": listen,
         "db_hash": db_hash,
-        "upstream_servers": "\n".join(
-            [f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports]
-            + [f"        server 127.0.0.1:{p} backup max_fails=0;" for p in ports]),
+        # The processes' one socket, once per try: nginx tries an entry at most once a request.
+        "upstream_servers": "\n".join(f"        server 127.0.0.1:{upstream_port} max_fails=0;"
+                                       for _ in range(upstream_tries(workers))),
+        "tries": upstream_tries(workers),
         # nginx started as root hands its workers to nobody (who owns the state folder).
         "user_directive": "user nobody nogroup;" if os.geteuid() == 0 else "",
         "error_log": str(runtime / "nginx-error.log"),
@@ -188,9 +204,15 @@ def nginx_config(runtime: Path, state: Path, listen: str, ports: list[int], db_h
 
 # --- supervision ---------------------------------------------------------------------
 
+def upstream_tries(workers: int) -> int:
+    """Attempts nginx makes for one request: one more than the processes, at least 3."""
+    return max(3, workers + 1)
+
+
 class Worker:
-    def __init__(self, index: int, port: int):
-        self.index, self.port = index, port
+    def __init__(self, index: int):
+        self.index = index
+        self.log_offset = 0  # where this start's lines begin in its log
         self.process: subprocess.Popen | None = None
         self.started = 0.0
         self.quick_deaths = 0  # deaths within 10 s of a start, in a row
@@ -208,7 +230,12 @@ class Cluster:
         self.runtime = Path(runtime or tempfile.mkdtemp(prefix="litdb-cluster-")).resolve()
         self.public_url = (public_url or f"http://127.0.0.1:{port}").rstrip("/")
         self.settings = settings or {}
-        self.workers = [Worker(i, free_port()) for i in range(count)]
+        self.workers = [Worker(i) for i in range(count)]
+        # The one socket every Datasette process accepts on, held open here: a process
+        # that dies closes nothing, connections wait in its backlog for the others.
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
+        self.listener.set_inheritable(True)
+        self.upstream_port = self.listener.getsockname()[1]
         self.nginx: subprocess.Popen | None = None
         self.state = self.runtime
         self.own_state: Path | None = None
@@ -218,10 +245,17 @@ class Cluster:
 
     # processes
 
+    def _log_path(self, worker: Worker) -> Path:
+        return self.runtime / f"datasette-{worker.index}.log"
+
     def _spawn_worker(self, worker: Worker) -> None:
-        log_file = open(self.runtime / f"datasette-{worker.index}.log", "a")
-        worker.process = subprocess.Popen(worker_command(self.db, self.inspect_file, worker.port, self.public_url),
-                                          stdout=log_file, stderr=log_file, env=serve_env(), cwd=ROOT)
+        log_path = self._log_path(worker)
+        worker.log_offset = log_path.stat().st_size if log_path.exists() else 0
+        log_file = open(log_path, "a")
+        fd = self.listener.fileno()
+        worker.process = subprocess.Popen(worker_command(self.db, self.inspect_file, fd, self.public_url),
+                                          stdout=log_file, stderr=log_file, env=serve_env(), cwd=ROOT,
+                                          pass_fds=(fd,))
         log_file.close()
         worker.started = time.monotonic()
 
@@ -260,14 +294,20 @@ class Cluster:
                 os.chown(self.state / sub, nobody.pw_uid, nobody.pw_gid)
         db_hash = site_etag(self.db, self.inspect_file).strip('"').split("-")[0]
         listen = f"{self.host}:{self.port}"
-        (self.runtime / "nginx.conf").write_text(nginx_config(self.runtime, self.state, listen, [w.port for w in self.workers],
-                                                              db_hash, self.settings))
+        (self.runtime / "nginx.conf").write_text(nginx_config(self.runtime, self.state, listen, self.upstream_port,
+                                                              len(self.workers), db_hash, self.settings))
         try:
             for worker in self.workers:
                 self._spawn_worker(worker)
+            deadline = time.monotonic() + timeout
             for worker in self.workers:
-                self._wait(f"http://127.0.0.1:{worker.port}", worker.process, timeout, f"datasette {worker.index}",
-                           self.runtime / f"datasette-{worker.index}.log")
+                while not self.worker_ready(worker):
+                    if worker.process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"datasette {worker.index} did not start: "
+                                           f"{self._log_path(worker).read_text()[-2000:]}")
+                    time.sleep(0.1)
+            self._wait(f"http://127.0.0.1:{self.upstream_port}", self.workers[0].process, 5, "datasette",
+                       self._log_path(self.workers[0]))
             self._spawn_nginx()
             self._wait(self.url, self.nginx, 15, "nginx", self.runtime / "nginx-error.log")
         except BaseException:
@@ -296,7 +336,7 @@ class Cluster:
                 quick = now - worker.started < 10
                 worker.quick_deaths = worker.quick_deaths + 1 if quick else 0
                 pause = min(30.0, 2.0 ** (worker.quick_deaths - 1)) if worker.quick_deaths else 0.0
-                log(f"datasette {worker.index} (port {worker.port}) exited with {worker.process.returncode}; "
+                log(f"datasette {worker.index} (pid {worker.process.pid}) exited with {worker.process.returncode}; "
                     f"starting it again" + (f" in {pause:g} s" if pause else ""))
                 worker.not_before = now + pause
                 if pause:
@@ -307,6 +347,19 @@ class Cluster:
         if self.nginx is not None and self.nginx.poll() is not None:
             log(f"nginx exited with {self.nginx.returncode}; starting it again")
             self._spawn_nginx()
+
+    def worker_ready(self, worker: Worker) -> bool:
+        """Alive, and serving: uvicorn has said so in its log since this start (the socket
+        is listening already: connections wait there until it accepts them)."""
+        if worker.process is None or worker.process.poll() is not None:
+            return False
+        with open(self._log_path(worker), "rb") as f:
+            f.seek(worker.log_offset)
+            return b"Application startup complete" in f.read()
+
+    def ready(self) -> bool:
+        """Every Datasette process alive and serving."""
+        return all(self.worker_ready(w) for w in self.workers)
 
     def supervise(self, interval: float = 0.2) -> None:
         while not self.stopping.wait(interval):
@@ -334,6 +387,7 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        self.listener.close()
         if self.own_state is not None:
             shutil.rmtree(self.own_state, ignore_errors=True)
 
@@ -366,9 +420,10 @@ def main(argv=None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help=f"an nginx setting: {', '.join(f'{k} (default {v})' for k, v in DEFAULTS.items())}")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one Datasette process
+    parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)  # ... on this inherited socket
     args = parser.parse_args(argv)
     if args.worker:
-        run_worker(args.db, args.inspect_file, args.port, args.public_url)
+        run_worker(args.db, args.inspect_file, args.fd, args.public_url)
         return 0
     try:
         settings = parse_settings(args.set)

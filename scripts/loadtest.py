@@ -261,8 +261,8 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
             await asyncio.sleep(kill_every)
             if time.perf_counter() >= deadline:
                 return
-            kill(kills)
-            kills += 1
+            if await kill(kills):
+                kills += 1
 
     started = time.perf_counter()
     killing = asyncio.get_running_loop().create_task(killer()) if kill and kill_every else None
@@ -362,17 +362,34 @@ def run_cluster(db, inspect, work, args, papers) -> tuple[dict, float, bool, Clu
     try:
         time.sleep(2)
         mix = url_mix(db, random.Random(args.seed))
+        kill_times: list[float] = []
 
-        def kill(n: int):
+        async def kill(n: int) -> bool:
+            """SIGKILL to the next process in turn, once every process is up: never the
+            last one standing while the previous victim is still starting again (its
+            start takes seconds on a loaded machine); the wait is logged."""
+            waited = time.perf_counter()
+            while not await asyncio.to_thread(cluster.ready):
+                if time.perf_counter() - waited > 30:
+                    log("cluster: a restarted process is still not up after 30 s; killing anyway")
+                    break
+                await asyncio.sleep(0.2)
+            waited = time.perf_counter() - waited
             worker = cluster.workers[n % len(cluster.workers)]
-            if worker.process.poll() is None:
-                log(f"cluster: SIGKILL to Datasette process {worker.index} (pid {worker.process.pid})")
-                os.kill(worker.process.pid, signal.SIGKILL)
+            if worker.process.poll() is not None:
+                return False
+            log(f"cluster: SIGKILL to Datasette process {worker.index} (pid {worker.process.pid})"
+                + (f", after waiting {waited:.1f} s for the previous one to be back" if waited > 0.5 else ""))
+            os.kill(worker.process.pid, signal.SIGKILL)
+            kill_times.append(time.perf_counter())
+            return True
 
         log(f"cluster: {len(cluster.workers)} Datasette processes behind nginx; {args.concurrency} visitors for "
             f"{args.duration:g} s against {cluster.url}; a process killed every {args.kill_every:g} s")
         result = asyncio.run(drive(cluster.url, mix, args.duration, args.concurrency, random.Random(args.seed + 1),
                                    kill=kill, kill_every=args.kill_every))
+        gaps = [b - a for a, b in zip(kill_times, kill_times[1:])]
+        result["kill_gaps"] = (min(gaps), max(gaps)) if gaps else None
         nginx_workers = Path(f"/proc/{cluster.nginx.pid}/task/{cluster.nginx.pid}/children")
         pids = [w.process.pid for w in cluster.workers] + [cluster.nginx.pid]
         pids += [int(p) for p in nginx_workers.read_text().split()] if nginx_workers.exists() else []
@@ -431,7 +448,9 @@ def main(argv=None) -> int:
         answered = sum(cache.values()) or 1
         sections.append(report(
             f"cluster: {len(cluster.workers)} Datasette processes behind nginx (make serve-cluster)", result, args,
-            memory, f"; {kills} processes killed with SIGKILL, {restarts} restarts; nginx cache: "
+            memory, f"; {kills} processes killed with SIGKILL"
+                    + (f" ({result['kill_gaps'][0]:.0f} to {result['kill_gaps'][1]:.0f} s apart)"
+                       if result["kill_gaps"] else "") + f", {restarts} restarts; nginx cache: "
                     + ", ".join(f"{k} {n / answered:.0%}" for k, n in cache.most_common())))
     text = "\n".join(sections)
     errors = sum(s["errors"] for s in summaries.values())
