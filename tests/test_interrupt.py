@@ -1,17 +1,29 @@
 """Interrupted builds: a build killed at any moment leaves the previous database as it was.
 
-A database is built from seeds/; then build.py is started on a corpus of a few thousand
-seed files and killed (SIGKILL, the whole process group: workers too) at 22 moments
-spread over a full run, from interpreter start-up to the final swap. After each kill
-the database is the previous one, byte for byte (or, if the kill came after the swap,
-exactly the new one), and passes ``PRAGMA integrity_check``. The next complete build
+A database is built from seeds/; then build.py is started on a corpus of a few hundred
+seed files (enough for the worker processes) and killed, SIGKILL, as a power cut would:
+
+- at each step boundary of the build, by its fault hook (LITDB_FAULT_AFTER=N: the build
+  kills itself, its workers with it, right after its N-th step; the steps are the ones
+  --timings lists): after steps 1 to 4 the database is the previous one, byte for byte;
+  after step 5 (the swap) it is exactly the new one; no process of the build is left;
+- and three times from outside, the whole process group (workers too), at moments told
+  by the build itself rather than by a clock: at once (interpreter start-up), and when its
+  progress bar (on a terminal) first shows the reading, then the merging: the database
+  is the previous one.
+
+After each kill the database passes ``PRAGMA integrity_check``. The next complete build
 gives the same database as an uninterrupted one and leaves no temporary file behind.
+No assertion depends on how long anything takes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pty
+import re
+import select
 import shutil
 import signal
 import sqlite3
@@ -20,26 +32,36 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, SEEDS, dump, make_corpus
 
-CORPUS_FILES = 1500
-KILLS = 22
+CORPUS_FILES = 300
+# The steps of a build, as `build.py --timings` names them (test_build.py checks the same).
+STEPS = ["read and stage every record", "group records into papers", "merge each paper",
+         "journals, authors, cited papers, topics", "indexes, full-text search, statistics, swap"]
 
 
-def start_build(seeds: Path, db: Path) -> subprocess.Popen:
-    # A session of its own: the kill reaches the worker processes too.
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--seeds", str(seeds), "--db", str(db)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+def start_build(seeds: Path, db: Path, fault_after: int | None = None, timings: bool = False,
+                stderr=subprocess.PIPE) -> subprocess.Popen:
+    # A session of its own: a kill of its group reaches the worker processes too (and the
+    # fault hook kills its own group only when the build leads one).
+    env = {k: v for k, v in os.environ.items() if k != "LITDB_FAULT_AFTER"}
+    if fault_after is not None:
+        env["LITDB_FAULT_AFTER"] = str(fault_after)
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--seeds", str(seeds), "--db", str(db),
+                             *(["--timings"] if timings else [])],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                            start_new_session=True)
 
 
-def run_build(seeds: Path, db: Path) -> float:
-    """A complete build; its duration in seconds."""
-    started = time.monotonic()
-    process = start_build(seeds, db)
-    _, stderr = process.communicate(timeout=120)
+def run_build(seeds: Path, db: Path, timings: bool = False) -> str:
+    """A complete build; its stderr."""
+    process = start_build(seeds, db, timings=timings)
+    _, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr
-    return time.monotonic() - started
+    return stderr.decode()
 
 
 def sha256(path: Path) -> str:
@@ -54,47 +76,117 @@ def integrity(path: Path) -> list[tuple]:
         conn.close()
 
 
-def test_killed_builds_leave_the_previous_database_intact(tmp_path):
-    corpus = tmp_path / "corpus"
-    make_corpus(corpus, CORPUS_FILES)
-    assert len(list(corpus.iterdir())) == CORPUS_FILES
+def live_members(group: int) -> list[int]:
+    """Processes of the group that are still running (zombies waiting to be reaped by
+    whoever adopted them are dead)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            state, _, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+            if int(pgrp) == group and state != "Z":
+                alive.append(int(entry.name))
+    return alive
 
-    # What an uninterrupted build of the corpus gives, and how long it takes.
-    reference = tmp_path / "reference" / "literature.db"
-    reference.parent.mkdir()
-    duration = run_build(corpus, reference)
-    new_dump = dump(reference)
 
-    site = tmp_path / "site"
-    site.mkdir()
-    db = site / "literature.db"
-    run_build(SEEDS, db)
-    previous = tmp_path / "previous.db"
-    shutil.copyfile(db, previous)
-    old_hash = sha256(db)
-    assert integrity(db) == [("ok",)]
+def wait_until_gone(group: int) -> list[int]:
+    """The group's live processes once SIGKILL has had time to land (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while (alive := live_members(group)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return alive
 
-    moment = 0
-    while moment < KILLS:
-        process = start_build(corpus, db)
-        started = time.monotonic()
-        # From interpreter start-up to the final swap, one moment in each 22nd of a run.
-        time.sleep(max(0.0, duration * (moment + 0.5) / KILLS - (time.monotonic() - started)))
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            moment += 1
-        else:  # this run was faster than the measured one: aim again, a little earlier
-            duration *= 0.95
-        process.communicate(timeout=60)
-        assert db.exists(), f"kill {moment}: the database is gone"
-        assert integrity(db) == [("ok",)], f"kill {moment}"
-        if sha256(db) != old_hash:
-            # The kill came after the swap (or the build ended first): then it is the new one, whole.
-            assert dump(db) == new_dump, f"kill {moment}: the database is neither the previous nor the new one"
+
+def temporary_files(site: Path) -> list[str]:
+    return sorted(p.name for p in site.iterdir() if p.name != "literature.db")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("interrupt") / "corpus"
+    make_corpus(folder, CORPUS_FILES)
+    assert len(list(folder.iterdir())) == CORPUS_FILES
+    return folder
+
+
+@pytest.fixture(scope="module")
+def new_dump(corpus, tmp_path_factory):
+    """What an uninterrupted build of the corpus gives; its steps are the ones the fault
+    hook counts."""
+    reference = tmp_path_factory.mktemp("reference") / "literature.db"
+    stderr = run_build(corpus, reference, timings=True)
+    timed = [m.group(1) for m in re.finditer(r"^(.+?) +\d+\.\d\d s$", stderr, re.MULTILINE)]
+    assert timed == STEPS + ["total"]
+    return dump(reference)
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A folder holding the previous database, built from seeds/; (folder, its sha256,
+    a copy of it)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    run_build(SEEDS, folder / "literature.db")
+    assert integrity(folder / "literature.db") == [("ok",)]
+    shutil.copyfile(folder / "literature.db", tmp_path / "previous.db")
+    return folder, sha256(folder / "literature.db"), tmp_path / "previous.db"
+
+
+def next_build_is_whole(corpus: Path, folder: Path, new_dump: list[str]) -> None:
+    """The next complete build, over what the killed ones left: the same database as an
+    uninterrupted one, and every temporary file of the killed builds removed."""
+    run_build(corpus, folder / "literature.db")
+    assert dump(folder / "literature.db") == new_dump
+    assert temporary_files(folder) == []
+
+
+def test_killed_after_each_step_by_the_fault_hook(corpus, new_dump, site):
+    folder, old_hash, previous = site
+    db = folder / "literature.db"
+    for step, name in enumerate(STEPS, 1):
+        process = start_build(corpus, db, fault_after=step)
+        _, stderr = process.communicate(timeout=300)
+        why = f"killed after step {step} ({name})"
+        assert process.returncode == -signal.SIGKILL, f"{why}: {stderr.decode()}"
+        assert wait_until_gone(process.pid) == [], f"{why}: its workers outlived it"
+        assert integrity(db) == [("ok",)], why
+        # what a killed build leaves is only files of its own, named after the target
+        assert all(name.startswith(".literature.db.") for name in temporary_files(folder)), why
+        if step < len(STEPS):
+            assert sha256(db) == old_hash, f"{why}: the previous database changed"
+            assert temporary_files(folder), f"{why}: a build killed before its swap leaves its temporary files"
+        else:
+            assert dump(db) == new_dump, f"{why}: after the swap, the new database, whole"
             shutil.copyfile(previous, db)
+    next_build_is_whole(corpus, folder, new_dump)
 
-    # The next complete build: the same database as an uninterrupted one, no leftovers.
-    run_build(corpus, db)
-    assert dump(db) == new_dump
-    assert integrity(db) == [("ok",)]
-    assert sorted(p.name for p in site.iterdir()) == ["literature.db"]
+
+def test_killed_from_outside(corpus, new_dump, site):
+    """SIGKILL to the whole process group, at a moment told by the build itself: at once,
+    or when its progress bar (shown on a terminal) first shows the reading or the merging."""
+    folder, old_hash, _ = site
+    db = folder / "literature.db"
+    for moment, marker in [("start-up", b""), ("reading", b"reading   ["), ("merging", b"merging   [")]:
+        leader, follower = pty.openpty()
+        process = start_build(corpus, db, stderr=follower)
+        os.close(follower)
+        shown = b""
+        try:
+            while marker not in shown and process.poll() is None:
+                if select.select([leader], [], [], 1)[0]:
+                    try:
+                        shown += os.read(leader, 4096)
+                    except OSError:  # the build closed its terminal: it has ended
+                        break
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+        finally:
+            os.close(leader)
+        assert process.returncode == -signal.SIGKILL, f"{moment}: the build ended before it was killed"
+        assert wait_until_gone(process.pid) == [], f"{moment}: its workers outlived it"
+        assert integrity(db) == [("ok",)], moment
+        assert sha256(db) == old_hash, f"killed at {moment}: the previous database changed"
+    next_build_is_whole(corpus, folder, new_dump)
