@@ -24,7 +24,7 @@ from datasette import hookimpl
 from datasette.plugins import pm
 from markupsafe import Markup, escape
 
-from litdb.citations import PAPER_SQL, display_date, doi_url, fetch_papers, to_csl_json
+from litdb.citations import display_date, doi_url, fetch_papers, to_csl_json
 from litdb.readers import TRUST as READER_TRUST
 from litdb.serve import PUBLIC_URL_ENV
 
