@@ -419,6 +419,33 @@ def test_json_values_of_every_wrong_type(name, data):
     read_file(wrong_values_of(name)(data))
 
 
+
+# Inputs the fuzzer found, each the smallest form of its case (kept here so that they are
+# tried on every run, whatever the random draws).
+FOUND = {
+    "bibtex key across lines": b"@article{nothin\nPMID- 1\ng,\n  year = {2019}\n}\n@article{ok,\n title = {Fine}\n}\n",
+    "XML CDATA never closed": b'<?xml version="1.0"?>\n<article><front><article-meta><title-group><article-title>A'
+                              b'<![CDATA[ x\n<b>y</b></article-title></title-group></article-meta></front></article>',
+    "XML declaration broken": b'<?xml!version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>1</PMID>'
+                              b"<Article><ArticleTitle>A.</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
+                              b"<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>B.</ArticleTitle>"
+                              b"</Article></MedlineCitation></PubmedArticle>\n</PubmedArticleSet>\n",
+    "RIS end of record twice": b"TY  - JOUR\nTI  - A\nER  - \nER  - \nTY  - JOUR\nTI  - B\nER  - \n",
+    "MEDLINE stray line": b"PMID- 1001\nTI  - Paper 1.\n\nPMID- 1002\nTI  - Paper 2.\n\nstray line\n\nPMID- 1003\nTI  - Paper 3.\n",
+    "Crossref authors a number": b'{"message-type": "work", "message": {"title": ["T"], "DOI": "10.1/x", "author": 1.5}}',
+    "Crossref ISSN types a bool": b'{"message-type": "work", "message": {"title": ["T"], "DOI": "10.1/x", "issn-type": true}}',
+    "OpenAlex authorships a number": b'{"id": "https://openalex.org/W1", "display_name": "T", "authorships": 1.5}',
+    "Semantic Scholar authors a number": b'{"paperId": "a", "title": "T", "externalIds": {}, "authors": -1}',
+    "CSL-JSON author a number": b'{"id": "x", "type": "article-journal", "title": "T", "author": -1}',
+    "CSL-JSON list, author a number": b'[{"id": "x", "type": "article-journal", "title": "T", "author": -1},'
+                                      b' {"id": "y", "type": "article-journal", "title": "U"}]',
+}
+
+
+@pytest.mark.parametrize("data", FOUND.values(), ids=FOUND.keys())
+def test_inputs_the_fuzzer_found(data):
+    read_file(data)
+
 # --- a bad record never loses the others ------------------------------------------------
 
 TEXT_INSERTS = [i.decode("utf-8") for i in INSERTS
