@@ -59,7 +59,7 @@ def test_search_all_tables_finds_the_seed_papers(page):
 def test_clicking_a_facet_filters_the_rows(page):
     page.goto("/literature/papers")
     assert page.locator("table.rows-and-columns tbody tr").count() == 2
-    page.locator(".facet-info", has_text="publication_types").locator("a", has_text="Editorial").click()
+    page.locator(".facet-info", has_text="Publication type").locator("a", has_text="Editorial").click()
     page.wait_for_url("**publication_types__arraycontains=Editorial**")
     rows = page.locator("table.rows-and-columns tbody tr")
     assert rows.count() == 1
@@ -75,7 +75,7 @@ def test_paper_page_shows_references_and_provenance(page):
     assert page.locator("ol.references li").first.inner_text().startswith("Eur J Neurol. 2015 May;22(5):762-7")
     rows = page.locator("table.provenance tbody tr")
     assert rows.count() == 13
-    assert "000_a766678b1bddf855.txt" in rows.first.inner_text()
+    assert "000_a766678b1bddf855.txt" in page.locator("section.provenance-source h3").first.text_content()
     assert page.locator("a[href='https://doi.org/10.1007/s12311-014-0601-4']").count() == 1
     screenshot(page, "paper")
 
