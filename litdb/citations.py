@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 
 import bibtexparser
@@ -210,15 +211,18 @@ def shared_keys(conn) -> dict[str, list[str]]:
 
 
 _SHARED: dict[tuple, dict[str, list[str]]] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 def cached_shared_keys(conn, cache_key: tuple) -> dict[str, list[str]]:
     """shared_keys(conn), computed once per cache_key (the server's plugins give the
-    database's name, path, size and modification time: the file is served immutable)."""
-    if cache_key not in _SHARED:
-        _SHARED.clear()  # one database version at a time
-        _SHARED[cache_key] = shared_keys(conn)
-    return _SHARED[cache_key]
+    database's name, path, size and modification time: the file is served immutable).
+    A second caller waits for the first one's pass instead of making its own."""
+    with _SHARED_LOCK:
+        if cache_key not in _SHARED:
+            _SHARED.clear()  # one database version at a time
+            _SHARED[cache_key] = shared_keys(conn)
+        return _SHARED[cache_key]
 
 
 def citation_keys(papers: list[dict]) -> list[str]:

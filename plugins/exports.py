@@ -49,6 +49,9 @@ page of rows only. Datasette's own JSON and CSV are unchanged.
     socket silently, so the request's receive channel is watched for http.disconnect);
     each chunk waits for the socket to drain (uvicorn's flow control). At most
     MAX_CONCURRENT_EXPORTS run at once; more get a 503 with Retry-After.
+  - BibTeX and CSL-JSON keys are the same in every export: a key that several papers
+    of the database share is suffixed a, b… by paper id (litdb.citations.shared_keys,
+    one pass over the papers, made in the background at startup and kept per file).
   - Queries go through Database.execute_fn (the SQL threads, Datasette's
     sqlite_timelimit looked up at each call), not Database.execute, so that chunks of
     an export do not fill the results cache of plugins/cache.py.
@@ -440,6 +443,19 @@ def database_key(db) -> tuple:
         return (db.name, db.path, stat.st_size, stat.st_mtime_ns)
     except (OSError, TypeError):
         return (db.name, id(db))
+
+
+@hookimpl
+def startup(datasette):
+    """The shared citation keys of each database of papers, computed in the background
+    as the server starts (a few seconds at 100,000 papers), so that no export pays for
+    them out of its SQL budget."""
+    async def inner():
+        for db in list(datasette.databases.values()):
+            if db.name != "_internal" and not db.is_memory and await db.table_exists("papers"):
+                asyncio.get_running_loop().create_task(shared_keys(db))
+
+    return inner
 
 
 async def shared_keys(db):
