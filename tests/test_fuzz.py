@@ -449,6 +449,8 @@ FOUND = {
     "OpenAlex authorships a number": b'{"id": "https://openalex.org/W1", "display_name": "T", "authorships": 1.5}',
     "Semantic Scholar authors a number": b'{"paperId": "a", "title": "T", "externalIds": {}, "authors": -1}',
     "CSL-JSON author a number": b'{"id": "x", "type": "article-journal", "title": "T", "author": -1}',
+    "PubMed CSV header only": b'"PMID","Title","Authors","Citation","First Author","Journal/Book","Publication Year",'
+                              b'"Create Date","PMCID","NIHMS ID","DOI"\n',
     "CSL-JSON list, author a number": b'[{"id": "x", "type": "article-journal", "title": "T", "author": -1},'
                                       b' {"id": "y", "type": "article-journal", "title": "U"}]',
 }
@@ -762,9 +764,6 @@ def build_and_check(batch: Batch, workdir: Path, reference_papers: list[dict], s
 def check(batch: Batch, workdir: Path, reference_papers: list[dict], same_seed_papers=True) -> None:
     db = build_and_check(batch, workdir, reference_papers, same_seed_papers)
     shutil.rmtree(db.parent)
-
-
-FILE_NAMES = {name: [p.name for p in fixtures_of(name)] for name in READER_NAMES}
 
 
 # (a failing build names its file; shrinking would build again hundreds of times)
