@@ -182,7 +182,7 @@ def check_record(record: PaperRecord, name: str) -> None:
 
 def check_items(name: str, items: list) -> None:
     """A whole file's items: records and errors, each error at its own place."""
-    assert items, name
+    assert items, f"{name}: a file it claims gave no record and no error"
     for position, item in enumerate(items, 1):
         if isinstance(item, RecordError):
             assert item.position == position, f"{name}: {item} is item {position}"
