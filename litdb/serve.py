@@ -117,17 +117,27 @@ def datasette_command(db: Path, inspect_file: Path, port: int, public_url: str |
     return command + (["--public-url", public_url] if public_url else [])
 
 
+DATABASE_NAME = "literature"
+
+
 def make_datasette(db: Path, inspect_file: Path):
     """The Datasette instance `datasette serve -i db` would build with our options."""
     from datasette.app import Datasette
     from datasette.utils import parse_metadata
 
     inspect_data = json.loads(Path(inspect_file).read_text()) if Path(inspect_file).exists() else None
-    return Datasette(
+    stem = Path(db).stem
+    if inspect_data and stem in inspect_data:
+        inspect_data = {DATABASE_NAME if name == stem else name: data for name, data in inspect_data.items()}
+    ds = Datasette(
         [], immutables=[str(db)], inspect_data=inspect_data,
         metadata=parse_metadata((ROOT / "metadata.yml").read_text(encoding="utf-8")),
         template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"),
         static_mounts=[("site", str(ROOT / "templates" / "static"))], settings=dict(SETTINGS))
+    if stem != DATABASE_NAME:  # the name pages, links and metadata.yml know, whatever the file's name
+        ds.databases = {DATABASE_NAME if name == stem else name: database for name, database in ds.databases.items()}
+        ds.databases[DATABASE_NAME].name = ds.databases[DATABASE_NAME].route = DATABASE_NAME
+    return ds
 
 
 def guarded_protocol():

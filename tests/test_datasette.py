@@ -3,10 +3,11 @@
 import csv
 import io
 import json
+import urllib.request
 
 import pytest
 
-from conftest import get
+from conftest import SEEDS, get
 
 OLD = "486bd29b069a"  # Dissecting the links between cerebellum and dystonia (seed 000)
 NEW = "9c8f9033fd60"  # Cerebellum: An explanation for dystonia? (seed 001)
@@ -166,3 +167,22 @@ def test_served_immutable_with_inspect_counts(server):
     [db] = get_json(server, "/-/databases.json")
     assert db["name"] == "literature" and db["is_mutable"] is False
     assert get_json(server, "/literature.json")["tables"][0]["count"] is not None
+
+
+def test_a_database_file_of_another_name_is_served_as_literature(tmp_path):
+    """Pages, links and metadata.yml know the database as "literature", whatever the
+    file is called (a site serving papers-2026.db answered the home page with an error)."""
+    from conftest import build_quietly
+    from litdb.serve import start_site
+    db = tmp_path / "papers-2026.db"
+    assert build_quietly(SEEDS, db) == 0
+    process, base = start_site(db, tmp_path / "serve.log")
+    try:
+        for path in ("/", "/literature/papers", "/literature/papers/486bd29b069a", "/literature/search?q=dystonia"):
+            with urllib.request.urlopen(base + path) as response:
+                assert response.status == 200, path
+        with urllib.request.urlopen(base + "/-/databases.json") as response:
+            assert [d["name"] for d in json.load(response)] == ["literature"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
