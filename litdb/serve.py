@@ -120,10 +120,27 @@ def datasette_command(db: Path, inspect_file: Path, port: int, public_url: str |
 DATABASE_NAME = "literature"
 
 
+# The plugins reach into Datasette 0.65's internals (each reach is described where it is
+# made: plugins/exports.py how table pages are cut, plugins/security.py the SQL threads,
+# time limits and execute_fn, plugins/cache.py the facet SQL): another version is refused.
+SUPPORTED_DATASETTE = "0.65."
+
+
+def check_datasette_version() -> None:
+    from datasette.version import __version__
+
+    if not __version__.startswith(SUPPORTED_DATASETTE):
+        raise SystemExit(f"Datasette {__version__} is installed; this site is written for Datasette "
+                         f"{SUPPORTED_DATASETTE}x (its plugins use that version's internals): "
+                         "install the pinned requirements (make serve does)")
+
+
 def make_datasette(db: Path, inspect_file: Path):
     """The Datasette instance `datasette serve -i db` would build with our options."""
     from datasette.app import Datasette
     from datasette.utils import parse_metadata
+
+    check_datasette_version()
 
     inspect_data = json.loads(Path(inspect_file).read_text()) if Path(inspect_file).exists() else None
     stem = Path(db).stem

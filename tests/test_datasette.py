@@ -186,3 +186,11 @@ def test_a_database_file_of_another_name_is_served_as_literature(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_another_datasette_version_is_refused_with_a_clear_message(monkeypatch):
+    import datasette.version
+    from litdb import serve
+    monkeypatch.setattr(datasette.version, "__version__", "1.0a19")
+    with pytest.raises(SystemExit, match=r"^Datasette 1\.0a19 is installed; this site is written for Datasette 0\.65\.x"):
+        serve.check_datasette_version()
