@@ -205,8 +205,11 @@ def nginx_config(runtime: Path, state: Path, listen: str, upstream_port: int, wo
 # --- supervision ---------------------------------------------------------------------
 
 def upstream_tries(workers: int) -> int:
-    """Attempts nginx makes for one request: one more than the processes, at least 3."""
-    return max(3, workers + 1)
+    """Attempts nginx makes for one request: twice the processes, and two more. A slow
+    request (seconds, on a loaded machine) can be cut off by more than one kill; with
+    one more attempt than processes, runs with a kill every 10 s still had requests cut
+    twice and then answered 502 "no live upstreams"."""
+    return 2 * workers + 2
 
 
 class Worker:
