@@ -201,6 +201,7 @@ def test_user_text_is_bound_never_pasted(conn):
     assert "Brien" not in sql and "DROP" not in sql and "50" not in sql and "x';" not in sql
     assert set(search.params.values()) == {
         "%papers%",  # the cheap LIKE on the family name (the last word: no initials after it)
+        "% p_p___ %",  # and on a name with accents: a word of 6 letters, p where "papers" has p
         "O'Brien; DROP TABLE papers",
         r"50\%\_off%",  # LIKE wildcards typed are escaped; the '*' is the only wildcard
         '{title} : ("x\';--")'}  # an FTS5 string, quoted
