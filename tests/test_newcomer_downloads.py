@@ -421,6 +421,8 @@ def test_citation_keys_are_the_same_in_every_export(site):
     assert keys(fetch(url, "/literature.bib", sql="select id from papers order by id desc")) == wanted
     assert keys(one_paper(url, "bib", REVIEW) + one_paper(url, "bib", REPLY)) == wanted
     assert keys(fetch(url, "/literature/papers/c03e37c1d410.bib") + fetch(url, "/literature/papers/37c355ad5bda.bib")) == wanted
+    row = json.loads(fetch(url, "/literature/papers/c03e37c1d410.csljson"))
+    assert [e.message for e in csl_validator().iter_errors(row)] == [] and row[0]["id"] == wanted[REVIEW]
     items = json.loads(fetch(url, "/literature.csljson", sql="select id from papers order by id desc"))
     assert {i["DOI"]: i["id"] for i in items if i.get("DOI") in wanted} == wanted
 
@@ -524,6 +526,15 @@ def test_clicking_each_download_of_a_filtered_page(site, browser):
             assert download.suggested_filename == f"papers.{fmt}"
             text = open(download.path(), encoding="utf-8").read()
             assert parse(fmt, text) == want, label
+        # a search typed in the box, then its BibTeX
+        page.goto(url + "/literature/search")
+        page.fill("#search-q", "Lehéricy S[au]")
+        page.click("form.search-form input[type=submit]")
+        assert page.inner_text("p.search-count").startswith("4 papers found")
+        with page.expect_download() as info:
+            page.click("p.search-exports a:text-is('BibTeX')")
+        text = open(info.value.path(), encoding="utf-8").read()
+        assert parse("bib", text) == Counter({REVIEW: 1, TRIAL: 1, BRAIN: 1, REPLY: 1})
     finally:
         page.close()
 
