@@ -149,7 +149,10 @@ def tokens(query: str, notes: list[str]):
                 notes.append(f"the quote at character {i + 1} is never closed: the phrase runs to the end")
                 end = n
             text = " ".join(query[i + 1:end].split())
-            if not _has_letters(text):
+            doi = _doi_at(text, 0)
+            if doi and doi[1] == len(text):  # "10.1002/mds.29901", quoted as some paste it
+                yield "doi", doi[0], i
+            elif not _has_letters(text):
                 notes.append(f"ignored the empty phrase at character {i + 1}")
             else:
                 yield "phrase", text, i

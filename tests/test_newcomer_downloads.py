@@ -231,6 +231,8 @@ SEARCHES = [
     ("doi: 10.1038/S41598-022-00001-X.", {SCIREP}),
     ("10.1038/s41598-022-00001-x[doi]", {SCIREP}),
     ("10.1002/mds.29901 OR 10.1093/brain/awad999", {REVIEW, BRAIN}),
+    ('"10.1002/mds.29901"', {REVIEW}),
+    ("(10.1002/mds.29901 OR dyt1[kw]) NOT 2022[dp]", {REVIEW}),
 ]
 
 
