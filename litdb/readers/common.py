@@ -103,7 +103,7 @@ def parse_xml(text: str) -> etree._Element:
         root = etree.fromstring(text.encode("utf-8"), parser=_XML_PARSER)
     except etree.XMLSyntaxError as e:
         # lxml's message already ends with ", line N, column M": said once, at the front
-        reason = re.sub(r", line \d+, column \d+$", "", e.msg)
+        reason = re.sub(r", line \d+, column \d+$", "", (e.msg or "").split("\n")[0])  # one line: lxml may quote text after it
         raise ValueError(f"invalid XML at line {e.position[0]}, column {e.position[1]}: {reason}") from None
     if root is None:
         raise ValueError("invalid XML: no root element")
