@@ -123,18 +123,20 @@ def step_usage(run: dict) -> list[tuple[str, float, float]]:
 
 def timed_ms(url: str) -> float:
     start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(url, timeout=120) as response:
-            response.read()
-    except urllib.error.HTTPError as e:
-        raise SystemExit(f"{url}: HTTP {e.code}: {e.read()[:300]!r}") from None
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
     return (time.perf_counter() - start) * 1000
 
 
-def latency_ms(url: str, requests: int) -> tuple[float, float]:
-    """(first request, p50 of the next ``requests``), in milliseconds."""
-    first = timed_ms(url)
-    return first, statistics.median(timed_ms(url) for _ in range(requests))
+def latency_ms(url: str, requests: int) -> tuple[float, float] | str:
+    """(first request, p50 of the next ``requests``), in milliseconds; or what the server
+    answered instead (a page over the server's SQL time limit is a 400 "SQL Interrupted")."""
+    try:
+        first = timed_ms(url)
+        return first, statistics.median(timed_ms(url) for _ in range(requests))
+    except urllib.error.HTTPError as e:
+        title = re.search(rb"<title>(.*?)</title>", e.read(2000))
+        return f"HTTP {e.code}" + (f" ({title.group(1).decode(errors='replace')})" if title else "")
 
 
 def pages(db_path: Path) -> dict[str, str]:
@@ -242,7 +244,19 @@ def main() -> None:
             loads.append(load_average())
     floor, build = (min(runs[name], key=lambda r: r["s"]) for name in ("floor", "build"))
     floor_mb, build_mb = max(r["mb"] for r in runs["floor"]), max(r["mb"] for r in runs["build"])
+    steps = step_usage(build)
 
+    def save(latency):  # the build's figures first, so that a failure while serving loses none of them
+        (work / "results.json").write_text(json.dumps({
+            "n": args.n, "corpus": args.corpus, "files": len(files), "corpus_mb": corpus_mb, "load_average": loads,
+            "floor_s": floor["s"], "floor_mb": floor_mb, "floor_cpu_s": floor["cpu"],
+            "build_s": build["s"], "build_mb": build_mb, "build_cpu_s": build["cpu"],
+            "runs_s": {name: [r["s"] for r in results] for name, results in runs.items()},
+            "runs_mb": {name: [r["mb"] for r in results] for name, results in runs.items()},
+            "steps": steps, "latency_ms": {name: {"ours": ours, "stock": stock} for name, (ours, stock) in latency.items()}},
+            indent=2))
+
+    save({})
     latency = {}
     if not args.no_serve:
         print("serving ...", flush=True)
@@ -253,9 +267,8 @@ def main() -> None:
         try:
             time.sleep(5)  # let the server finish warming its cache, as a published one has
             for name, path in pages(build_db).items():
-                ours_first, ours = latency_ms(ours_url + path, args.requests)
-                stock_first, stock = latency_ms(stock_url + stock_path(path), args.requests)
-                latency[name] = (ours, stock, ours_first, stock_first)
+                latency[name] = (latency_ms(ours_url + path, args.requests),
+                                 latency_ms(stock_url + stock_path(path), args.requests))
         finally:
             for server in (ours_server, stock_server):
                 server.terminate()
@@ -284,7 +297,6 @@ def main() -> None:
         "| step of the best build (`--timings`) | seconds | CPU seconds | cores busy |",
         "|---|---:|---:|---:|",
     ]
-    steps = step_usage(build)
     for name, seconds, cpu in steps:
         lines.append(f"| {name} | {seconds:.1f} | {cpu:.1f} | {cpu / seconds if seconds else 0:.2f} |")
     if latency:
@@ -293,22 +305,21 @@ def main() -> None:
             "| page | ours p50 (ms) | stock p50 (ms) | stock / ours | ours first (ms) | stock first (ms) |",
             "|---|---:|---:|---:|---:|---:|",
         ]
-        for name, (ours, stock, ours_first, stock_first) in latency.items():
-            lines.append(f"| {name} | {ours:.1f} | {stock:.1f} | {stock / ours:.1f}x | {ours_first:.0f} | "
-                         f"{stock_first:.0f} |")
+        for name, (ours, stock) in latency.items():
+            if isinstance(ours, str) or isinstance(stock, str):  # an error answer: said as it came
+                cells = [f"{x[1]:.1f}" if isinstance(x, tuple) else x for x in (ours, stock)]
+                firsts = [f"{x[0]:.0f}" if isinstance(x, tuple) else "" for x in (ours, stock)]
+                lines.append(f"| {name} | {cells[0]} | {cells[1]} | | {firsts[0]} | {firsts[1]} |")
+            else:
+                lines.append(f"| {name} | {ours[1]:.1f} | {stock[1]:.1f} | {stock[1] / ours[1]:.1f}x | {ours[0]:.0f} | "
+                             f"{stock[0]:.0f} |")
         lines += ["", f"p50 of {args.requests} requests after a first one; \"first\" is that first request."]
     table = "\n".join(lines)
     print("\n" + table)
     if args.record:
         with open(args.record, "a", encoding="utf-8") as f:
             f.write("\n" + table + "\n")
-    (work / "results.json").write_text(json.dumps({
-        "n": args.n, "corpus": args.corpus, "files": len(files), "corpus_mb": corpus_mb, "load_average": loads,
-        "floor_s": floor["s"], "floor_mb": floor_mb, "floor_cpu_s": floor["cpu"],
-        "build_s": build["s"], "build_mb": build_mb, "build_cpu_s": build["cpu"],
-        "runs_s": {name: [r["s"] for r in results] for name, results in runs.items()},
-        "runs_mb": {name: [r["mb"] for r in results] for name, results in runs.items()},
-        "steps": steps, "latency_ms": latency}, indent=2))
+    save(latency)
 
 
 if __name__ == "__main__":
