@@ -338,7 +338,9 @@ def to_ris(papers: list[dict]) -> str:
         }
         records.append({k: [_ris_value(v) for v in value] if isinstance(value, list) else _ris_value(value)
                         for k, value in record.items() if value})
-    return _RisWriter().formats(records) if records else ""
+    # rispy separates records by a blank line but ends the last without one: chunks of an
+    # export then ran together ("ER  - " then "TY  - " on the next line)
+    return _RisWriter().formats(records) + "\n" if records else ""
 
 
 def ris_comment(text: str) -> str:
