@@ -147,7 +147,7 @@ def cached(execute, cache: ResultCache, execute_fn=None):
                     cache.pending.add(key)
                     asyncio.get_running_loop().create_task(compute_in_background(key, sql, params, budget))
                 raise
-            if budget is None or budget.kind != "stream":  # a stream's pages would only push others out
+            if budget is None or budget.kind not in ("stream", "export"):  # their pages would only push others out
                 cache.put(key, results)
         return results
 

@@ -569,7 +569,7 @@ def register_routes():
 # --- what the pages say before the click --------------------------------------------------
 
 def _budget_words() -> str:
-    budget = getattr(litdb.serve, "BUDGETS", {}).get("stream", {}).get("sql_s")  # plugins/security.py's
+    budget = getattr(litdb.serve, "BUDGETS", {}).get("export", {}).get("sql_s")  # plugins/security.py's
     return f", and the whole download within {budget:g} s of SQL" if budget else ""
 
 

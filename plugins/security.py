@@ -278,10 +278,11 @@ def classify(path: str, pairs) -> RequestBudget:
     names = {name for name, _ in pairs}
     # whole-set downloads (plugins/exports.py) stream every matching paper, filtered or not
     whole_set = path.startswith("/-/export/") or path.endswith(WHOLE_SET_SUFFIXES)
-    stream = "_stream" in names or whole_set or path.endswith(EXPORT_SUFFIXES) and bool(names - CHEAP_PARAMS)
-    expensive = bool(names - CHEAP_PARAMS) or path.endswith(EXPORT_SUFFIXES)
+    stream = "_stream" in names or path.endswith(EXPORT_SUFFIXES) and bool(names - CHEAP_PARAMS)
+    expensive = bool(names - CHEAP_PARAMS) or path.endswith(EXPORT_SUFFIXES) or whole_set
     filtered = any(n.startswith(FILTER_PARAMS) or not n.startswith("_") for n in names if n != "sql")
-    return RequestBudget("stream" if stream else "page", expensive=expensive, filtered=filtered)
+    kind = "export" if whole_set else "stream" if stream else "page"
+    return RequestBudget(kind, expensive=expensive, filtered=filtered)
 
 
 # --- concurrency: expensive requests per client and in total ---------------------------

@@ -52,7 +52,7 @@ def run_build(*args, cwd=ROOT, timeout=None) -> subprocess.CompletedProcess:
 
 def make_corpus(folder: Path, n: int) -> None:
     """n seed files, made by scripts/generate_corpus.py (the same ones for the same n)."""
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", str(n), "--out", str(folder),
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", str(n), "--out", str(Path(folder).resolve()),
                     "--seed", "7"], check=True, capture_output=True, cwd=ROOT)
 
 

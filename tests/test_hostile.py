@@ -526,3 +526,16 @@ def test_not_found_is_a_404_whatever_is_installed(server, path):
     # and rich fails for a 404 (no exception being handled): plugins/security.py turns
     # that off. Status 302 for the redirect Datasette makes of //example.com.
     assert fetch(server, path)[0] in (302, 404)
+
+
+@pytest.mark.parametrize("path, query, kind", [
+    ("/literature/papers.bib", "", "export"),
+    ("/literature/papers.ris", "year=2014", "export"),
+    ("/-/export/literature/papers.ndjson", "", "export"),
+    ("/-/export/literature.csljson", "sql=select+id+from+papers", "export"),
+    ("/literature/papers.csv", "", "page"),
+    ("/literature/papers.csv", "_stream=on", "stream"),
+])
+def test_whole_set_downloads_are_expensive_and_get_the_export_budget(path, query, kind):
+    budget = security.classify(path, urllib.parse.parse_qsl(query))
+    assert (budget.kind, budget.expensive) == (kind, True)
