@@ -258,6 +258,12 @@ def _kind(value) -> str:
         type(value), "a number")
 
 
+def as_list(value) -> list:
+    """A value expected to be a JSON list: itself, else [] (a number, a string or an object
+    where a list belongs is ignored, never iterated)."""
+    return value if isinstance(value, list) else []
+
+
 def text_of(value) -> str | None:
     """A value expected to be text, white space folded: numbers become text, other
     types None; control characters (from JSON escapes) removed."""
