@@ -12,7 +12,7 @@ INSPECT := inspect-data.json
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 
-.PHONY: serve build test clean chromium nginx bench loadtest
+.PHONY: serve build test clean chromium nginx bench loadtest release serve-cluster
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# make loadtest -- a >=10,000-paper synthetic corpus served as `make serve` does, on 127.0.0.1,
-# under 32 concurrent connections for 60 s (LOADTEST_ARGS="--duration 120 --concurrency 64")
-loadtest: $(VENV)/.installed
+# make release [PREVIOUS=dist-old/] [VERSION=2026.12] -- dist/ from literature.db (docs/deploy.md)
+release: $(DB)
+	$(PY) scripts/release.py --db $(DB) --out dist $(if $(PREVIOUS),--previous $(PREVIOUS)) $(if $(VERSION),--version $(VERSION))
+
+# make serve-cluster -- one Datasette process per core behind nginx, at http://127.0.0.1:$(PORT)/
+serve-cluster: build nginx
+	$(PY) scripts/cluster.py --port $(PORT) --db $(DB) --inspect-file $(INSPECT)
+
+# make loadtest -- a >=10,000-paper corpus, single process then the cluster (a SIGKILL every 10 s),
+# 32 visitors for 60 s each, on 127.0.0.1 (LOADTEST_ARGS="--duration 120 --concurrency 64")
+loadtest: $(VENV)/.installed nginx
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser). Installed
