@@ -11,7 +11,7 @@ import pytest
 from conftest import SEEDS
 from litdb.readers.aggregator_json import parse_aggregator_file
 from litdb.readers import decode, detect
-from litdb.records import Claim
+from litdb.records import Claim, RecordError
 
 SEED_001 = SEEDS / "001_51f3e96b9982b093.txt"
 
@@ -209,3 +209,25 @@ def test_bad_records_raise_clear_errors(text, message):
 def test_claims_only_its_own_records(text, claimed):
     from litdb.readers import aggregator_json
     assert aggregator_json.looks_like(text) is claimed
+
+
+def test_a_bad_item_of_an_array_is_a_record_error_in_its_place():
+    # [record, 1] and [record, untitled] rejected the whole file; now each bad item is a
+    # RecordError at its position and line, and the others load
+    text = '[\n{"title": "One", "doi": "10.1000/ONE"},\n1,\n{"doi": "10.5555/x", "PeriodicalId": null},\n' \
+           '"x",\n{"title": "Two"}\n]\n引用次数: 3\n'
+    assert detect(text) == "aggregator_json"
+    one, number, untitled, string, two = parse_aggregator_file(text)
+    assert (one.title, one.doi, one.line, one.citation_count) == ("One", "10.1000/one", 2, None)
+    assert number == RecordError(2, 3, "item is a number, expected an object")
+    assert untitled == RecordError(3, 4, "record has no title")
+    assert string == RecordError(4, 5, "item is a string, expected an object")
+    assert (two.title, two.line) == ("Two", 6)
+
+
+def test_an_array_of_no_record_before_the_trailer_is_still_the_aggregators():
+    # its trailer lines say whose it is; the item is a RecordError, so the file loads nothing
+    assert detect('[null]\n引用次数: 3\nAbstract\nText.') == "aggregator_json"
+    assert parse_aggregator_file('[null]\n引用次数: 3\n') == [RecordError(1, 1, "item is null, expected an object")]
+    # without them, no format
+    assert detect("[null]") is None and detect("[Wilson disease]\nAbstract\nText.") != "aggregator_json"

@@ -151,3 +151,26 @@ def test_key_order_does_not_matter_for_detection():
 def test_bad_files_give_one_line_errors(text, message):
     with pytest.raises(ValueError, match="^" + message):
         list(crossref.read(text))
+
+
+@pytest.mark.parametrize("wrong", [1.5, True, "Malone, Ailish", {"family": "Malone"}])
+def test_lists_of_a_wrong_type_are_ignored(wrong):
+    # a number, a bool, a string or an object where Crossref writes a list: the field is
+    # left out, the rest of the work is read (these were a TypeError)
+    work = {"title": ["T"], "DOI": "10.1000/X", "volume": "4", "author": wrong, "issn-type": wrong, "reference": wrong,
+            "funder": wrong, "license": wrong}
+    [record] = crossref.read(json.dumps({"message-type": "work", "message": work}))
+    assert dataclasses.asdict(record) == blank(title="T", doi="10.1000/x", volume="4")
+    # the lists inside an author and a funder too
+    work = {"title": ["T"], "DOI": "10.1000/x", "author": [{"family": "Malone", "given": "Ailish", "affiliation": wrong}],
+            "funder": [{"name": "NINDS", "award": wrong}]}
+    [record] = crossref.read(json.dumps({"message-type": "work", "message": work}))
+    assert dataclasses.asdict(record) == blank(
+        title="T", doi="10.1000/x", authors=[person("Ailish Malone", "Malone", "Ailish")],
+        grants=[dict(text="NINDS", grant_id=None, acronym=None, agency="NINDS", country=None)])
+
+
+def test_in_a_list_a_wrong_typed_author_list_is_no_bad_item():
+    text = json.dumps([{"message-type": "work", "message": {"title": ["T"], "DOI": "10.1000/x", "author": 1.5}},
+                       {"title": ["U"], "DOI": "10.1000/y", "reference-count": 0}])
+    assert [(r.title, r.authors, r.line) for r in crossref.read(text)] == [("T", [], 1), ("U", [], 1)]

@@ -3,6 +3,7 @@ variables, date parts as strings, a literal group name, a chapter with a raw dat
 citeproc item, and an array with bad items. Values typed by hand from the fixtures."""
 
 import dataclasses
+import json
 
 import pytest
 
@@ -100,3 +101,21 @@ def test_bracketed_text_is_not_json():
 def test_bad_files_give_one_line_errors(text, message):
     with pytest.raises(ValueError, match="^" + message):
         list(csl_json.read(text))
+
+
+@pytest.mark.parametrize("wrong", [-1, True, "Malone, Ailish", {"family": "Malone"}])
+def test_an_author_list_of_a_wrong_type_is_ignored(wrong):
+    # "author": -1 was a TypeError (in a list, a bad item for no reason the user could read)
+    text = json.dumps([{"id": "x", "type": "article-journal", "title": "T", "author": wrong},
+                       {"id": "y", "type": "article-journal", "title": "U"}])
+    first, second = csl_json.read(text)
+    assert dataclasses.asdict(first) == blank(title="T", publication_types=["article-journal"], line=1)
+    assert dataclasses.asdict(second) == blank(title="U", publication_types=["article-journal"], line=1)
+
+
+def test_a_list_whose_first_item_is_not_an_object_is_still_csl():
+    text = '[\n  3,\n  {"id": "y", "type": "article-journal", "title": "U"}\n]'
+    assert detect(text) == "csl_json"
+    bad, record = csl_json.read(text)
+    assert bad == RecordError(1, 2, "item is a number, expected an object")
+    assert dataclasses.asdict(record) == blank(title="U", publication_types=["article-journal"], line=3)

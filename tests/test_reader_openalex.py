@@ -176,3 +176,19 @@ def test_one_work_on_one_line_is_no_snapshot():
     text = '{"id": "https://openalex.org/W1", "title": "One work", "publication_year": 2020}\n'
     [record] = openalex.read(text)
     assert (record.title, record.year, record.line) == ("One work", 2020, None)
+
+
+@pytest.mark.parametrize("wrong", [1.5, False, "Ailish Malone", {"author": {"display_name": "Ailish Malone"}}])
+def test_lists_of_a_wrong_type_are_ignored(wrong):
+    # a number, a bool, a string or an object where OpenAlex writes a list: left out, the
+    # rest read (authorships as a number was a TypeError)
+    work = {"id": "https://openalex.org/W1", "display_name": "T", "publication_year": 2020, "authorships": wrong,
+            "keywords": wrong, "mesh": wrong, "grants": wrong}
+    [record] = openalex.read(json.dumps(work))
+    assert dataclasses.asdict(record) == blank(title="T", year=2020, publication_date="2020",
+                                               claims=[claim("openalex", "W1", "OpenAlex work id")])
+    work = {"id": "https://openalex.org/W2", "display_name": "U", "authorships": [
+        {"author": {"display_name": "Ailish Malone"}, "raw_affiliation_strings": None, "institutions": wrong}]}
+    [record] = openalex.read(json.dumps(work))
+    assert dataclasses.asdict(record) == blank(title="U", authors=[person("Ailish Malone", "Malone", "Ailish")],
+                                               claims=[claim("openalex", "W2", "OpenAlex work id")])

@@ -163,3 +163,28 @@ def test_graph_api_papers_a_line_each():
         "10.1007/s12311-019-01001-1", 2019, 1)
     assert (second.title, second.doi, second.year, second.line) == ("Eyeblink conditioning in cervical dystonia", None,
                                                                     2016, 3)  # a blank line between
+
+
+@pytest.mark.parametrize("wrong", [-1, True, "Ailish Malone", {"name": "Ailish Malone"}])
+def test_lists_of_a_wrong_type_are_ignored(wrong):
+    # authors as a number was a TypeError; now the field is left out and the paper read
+    paper = {"paperId": "a1", "title": "T", "externalIds": {}, "authors": wrong, "references": wrong}
+    [record] = semantic_scholar.read(json.dumps(paper))
+    assert dataclasses.asdict(record) == blank(title="T", claims=[s2("a1")])
+
+
+@pytest.mark.parametrize("first, bad", [("1", 1), ('"x"', 1), ("true", 1), ("[1, 2]", 1), ("null, 3", 2),
+                                        ('{"x": 1}', 1)])
+def test_a_batch_whose_first_items_are_not_papers_is_still_semantic_scholar(first, bad):
+    # detection looks past the first items (a batch's nulls, an item damaged) to the first
+    # paper's keys; each item that is not a paper is a RecordError in its place
+    text = f'[{first}, {{"paperId": "a1", "title": "T", "externalIds": {{"DOI": "10.1000/X"}}}}]'
+    assert detect(text) == "semantic_scholar"
+    *errors, record = semantic_scholar.read(text)
+    assert [(type(e), e.position, e.line) for e in errors] == [(RecordError, k, 1) for k in range(1, bad + 1)]
+    assert (record.title, record.doi, record.line) == ("T", "10.1000/x", 1)
+
+
+def test_text_in_brackets_or_a_list_of_numbers_is_no_batch():
+    assert detect("[Wilson disease]\n\nPMID: 1\n") != "semantic_scholar"
+    assert detect('[1, 2, "paperId"]') is None

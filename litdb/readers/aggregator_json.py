@@ -20,8 +20,8 @@ from ..normalize import (
     strip_controls,
     to_json,
 )
-from ..records import Claim, PaperRecord
-from .common import author_from_display, has_any, json_head
+from ..records import Claim, PaperRecord, RecordError
+from .common import HEAD, array_items, author_from_display, has_any, json_head
 
 NAME = FORMAT = "aggregator_json"
 TRUST = 3
@@ -81,6 +81,8 @@ YEAR = re.compile(r"(?:1[89]|20)[0-9][0-9]")
 TYPE_SEPARATOR = re.compile(r"\s*[,;]\s*")
 CAMEL_CASE_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 COUNT = re.compile(r"[0-9]{1,18}")
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
 # No real record nests deeper than 3; json and the code below recurse per level.
 MAX_DEPTH = 32
 
@@ -97,8 +99,51 @@ S2_STYLE_KEYS = ("publicationDate", "citationCount", "isOpenAccess", "openAccess
 TRAILER_LINE = re.compile(r"\n[ \t]*(?:引用次数|Citations?)[ \t]*[:：]|\n[ \t]*Abstract[ \t]*(?:\n|$)")
 
 
-def looks_like(text: str) -> bool:
+LEADING_ITEMS = 20  # how many items that are not objects may open an array of records
+OBJECT_START = re.compile(r'\{[ \t\n\r]*"')
+
+
+def _leading_items(text: str) -> str | None:
+    """How a JSON array opens when its first items are not objects: "object" when an object
+    follows a few such items, "closed" when the array ends after them ("[null]"), None
+    when the text is no such array (text in brackets, "[Wilson disease]", is no JSON)."""
+    pos = len(text) - len(text.lstrip())
+    if not text.startswith("[", pos):
+        return None
+    pos = _SPACE.match(text, pos + 1).end()
+    for _ in range(LEADING_ITEMS):
+        try:  # each item decoded as a whole
+            _, end = _DECODER.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            return None
+        pos = _SPACE.match(text, end).end()
+        if text.startswith("]", pos):
+            return "closed"
+        if not text.startswith(",", pos) or pos > HEAD:
+            return None
+        pos = _SPACE.match(text, pos + 1).end()
+        if OBJECT_START.match(text, pos):
+            return "object"
+    return None
+
+
+def records_head(text: str) -> str | None:
+    """common.json_head, and also for an array of records whose first items are not objects
+    (a batch answer's nulls for ids not found, an item damaged into a number or a string):
+    the head when an object follows a few such items. Every JSON reader's looks_like
+    uses this one gate, so that they stay exclusive (their keys tell them apart).
+    (It belongs in common.json_head: asked of the lead.)"""
     head = json_head(text)
+    if head is None and _leading_items(text) == "object":
+        head = text[:HEAD]
+    return head
+
+
+def looks_like(text: str) -> bool:
+    head = records_head(text)
+    if head is None and _leading_items(text) == "closed":
+        # an array of no object at all ("[null]"), followed by the aggregator's trailer lines
+        return bool(TRAILER_LINE.search(text))
     return head is not None and is_aggregator(text, head)
 
 
@@ -138,7 +183,15 @@ def parse_aggregator_file(text: str) -> list[PaperRecord]:
         data = _clean(data)
         following = NEXT_RECORD.search(text, end)
         stop = following.start() + 1 if following else len(text)
-        records += _records(data, text[end:stop])
+        if isinstance(data, list) and data:
+            # An export of many records: a bad item is a RecordError in its place, at the
+            # line it starts on (the array decoded again item by item, for those lines).
+            lines = [line for line, _ in array_items(text, pos, whole=False)]
+            trailer = text[end:stop] if len(data) == 1 else ""  # told apart for a single record only
+            for line, item in zip(lines, data):
+                records.append(_item(item, trailer, len(records) + 1, line))
+        else:
+            records.append(_record(data, text[end:stop]))
         pos = stop
     return records
 
@@ -157,13 +210,27 @@ def _clean(value, depth: int = 0):
     return value
 
 
-def _records(data, trailer: str) -> list[PaperRecord]:
+def _record(data, trailer: str) -> PaperRecord:
+    """The record of a JSON value that is not a list of records: an object, else ValueError."""
     if isinstance(data, dict):
-        return [parse_aggregator_record(data, trailer)]
-    if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):
-        # The trailer can only be told apart for a single record.
-        return [parse_aggregator_record(d, trailer if len(data) == 1 else "") for d in data]
+        return parse_aggregator_record(data, trailer)
     raise ValueError(f"JSON is a {type(data).__name__}, expected an object or a list of objects")
+
+
+def _item(item, trailer: str, position: int, line: int) -> PaperRecord | RecordError:
+    """One item of an array of records: its record, or a RecordError saying why not."""
+    if not isinstance(item, dict):
+        return RecordError(position, line, f"item is {_kind(item)}, expected an object")
+    try:
+        record = parse_aggregator_record(item, trailer)
+    except ValueError as e:
+        return RecordError(position, line, str(e))
+    record.line = line
+    return record
+
+
+def _kind(value) -> str:
+    return "null" if value is None else {list: "a list", str: "a string", bool: "a boolean"}.get(type(value), "a number")
 
 
 def parse_trailer(trailer: str) -> tuple[int | None, str | None]:

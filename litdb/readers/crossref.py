@@ -15,9 +15,9 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi, strip_controls
 from ..records import Author, Claim, Grant, PaperRecord, Reference
-from .aggregator_json import _abstract as jats_abstract
-from .common import author
-from .common import date_parts, has_any, integer, issns, json_head, plain, read_items, text_of
+from .aggregator_json import _abstract as jats_abstract, records_head
+from .common import as_list, author
+from .common import date_parts, has_any, integer, issns, plain, read_items, text_of
 
 NAME = "crossref"
 TRUST = 1
@@ -32,7 +32,7 @@ def is_crossref(head: str) -> bool:
 
 
 def looks_like(text: str) -> bool:
-    head = json_head(text)
+    head = records_head(text)
     return head is not None and is_crossref(head)
 
 
@@ -66,7 +66,7 @@ def parse_work(work: dict) -> PaperRecord:
     record.abstract = jats_abstract(strip_controls(abstract)) if isinstance(abstract, str) else None
     record.journal_title = plain(work.get("container-title"))
     record.journal_abbreviation = plain(work.get("short-container-title"))
-    record.issns = issns(work.get("ISSN"), [t.get("value") for t in work.get("issn-type") or [] if isinstance(t, dict)])
+    record.issns = issns(work.get("ISSN"), [t.get("value") for t in as_list(work.get("issn-type")) if isinstance(t, dict)])
 
     printed = _date(work, "published-print") or _date(work, "issued") or _date(work, "published")
     online = _date(work, "published-online")
@@ -81,18 +81,18 @@ def parse_work(work: dict) -> PaperRecord:
     record.publication_types = [kind] if kind else []
     record.citation_count = integer(work.get("is-referenced-by-count"))
 
-    for person in work.get("author") or []:
+    for person in as_list(work.get("author")):
         a = _author(person) if isinstance(person, dict) else None
         if a:
             record.authors.append(a)
-    for position, ref in enumerate([r for r in work.get("reference") or [] if isinstance(r, dict)], 1):
+    for position, ref in enumerate([r for r in as_list(work.get("reference")) if isinstance(r, dict)], 1):
         reference = _reference(position, ref)
         if reference:
             record.references.append(reference)
     # renumber: references with nothing printed were skipped
     for position, reference in enumerate(record.references, 1):
         reference.position = position
-    for funder in work.get("funder") or []:
+    for funder in as_list(work.get("funder")):
         if isinstance(funder, dict):
             _funder(record, funder)
 
@@ -112,7 +112,7 @@ def _date(work: dict, key: str):
 
 
 def _author(person: dict) -> Author | None:
-    affiliations = [text_of(a.get("name")) for a in person.get("affiliation") or [] if isinstance(a, dict)]
+    affiliations = [text_of(a.get("name")) for a in as_list(person.get("affiliation")) if isinstance(a, dict)]
     if text_of(person.get("name")) and not (person.get("family") or person.get("given")):
         return author(name=text_of(person.get("name")), group=True)  # an organisation as author
     family = text_of(person.get("family"))
@@ -148,7 +148,7 @@ def _reference(position: int, ref: dict) -> Reference | None:
 
 def _funder(record: PaperRecord, funder: dict):
     agency = plain(funder.get("name"))
-    awards = [a for a in (text_of(x) for x in funder.get("award") or [] if isinstance(x, str)) if a]
+    awards = [a for a in (text_of(x) for x in as_list(funder.get("award")) if isinstance(x, str)) if a]
     for award in awards or [None]:
         if not (agency or award):
             continue
@@ -160,6 +160,6 @@ def _funder(record: PaperRecord, funder: dict):
 
 def _licence(licences) -> str | None:
     """The URL of the licence of the version of record ("vor"), else the first one."""
-    entries = [entry for entry in licences or [] if isinstance(entry, dict) and text_of(entry.get("URL"))]
+    entries = [entry for entry in as_list(licences) if isinstance(entry, dict) and text_of(entry.get("URL"))]
     chosen = next((e for e in entries if e.get("content-version") == "vor"), entries[0] if entries else None)
     return text_of(chosen.get("URL")) if chosen else None

@@ -23,7 +23,8 @@ import re
 from ..normalize import (clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi,
                          strip_controls)
 from ..records import Claim, PaperRecord, RecordError
-from .common import (author, json_start, parse_date, parse_json, ISSN, date_parts, has_any, issns, json_head, paragraphs, plain, pmcid_of, pmid_of, read_items, text_of)
+from .aggregator_json import records_head
+from .common import (as_list, author, json_start, parse_date, parse_json, ISSN, date_parts, has_any, issns, paragraphs, plain, pmcid_of, pmid_of, read_items, text_of)
 
 NAME = "csl_json"
 TRUST = 3
@@ -39,7 +40,7 @@ CSL_TYPES = ('"article-journal"', '"article-magazine"', '"article-newspaper"', '
 
 
 def looks_like(text: str) -> bool:
-    head = json_head(text)
+    head = records_head(text)
     if head is None:
         return False
     from . import aggregator_json, crossref, openalex, semantic_scholar  # the other JSON shapes
@@ -80,7 +81,7 @@ def parse_item(item: dict) -> PaperRecord:
     record.issue = text_of(item.get("issue"))
     record.pages = expand_pages(text_of(item.get("page")) or text_of(item.get("number")))
     record.issns = issns(item.get("ISSN"))
-    for name in item.get("author") or []:
+    for name in as_list(item.get("author")):
         if not isinstance(name, dict):
             continue
         literal = text_of(name.get("literal"))

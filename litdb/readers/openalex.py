@@ -18,8 +18,9 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord
-from .common import author_from_display, ndjson_items, parse_date, read_lines
-from .common import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
+from .aggregator_json import records_head
+from .common import as_list, author_from_display, ndjson_items, parse_date, read_lines
+from .common import (boolean, has_any, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
 NAME = "openalex"
@@ -35,7 +36,7 @@ def is_openalex(head: str) -> bool:
 
 
 def looks_like(text: str) -> bool:
-    head = json_head(text)
+    head = records_head(text)
     return head is not None and is_openalex(head)
 
 
@@ -93,12 +94,12 @@ def parse_work(work: dict) -> PaperRecord:
     elif url:
         record.claims.append(Claim("open_access_url", url, "ignored: not an http(s) link"))
 
-    for keyword in work.get("keywords") or []:
+    for keyword in as_list(work.get("keywords")):
         # current shape {"id", "display_name", "score"}; 2023 {"keyword", "score"}
         word = plain(keyword.get("display_name") or keyword.get("keyword")) if isinstance(keyword, dict) else None
         if word and word not in record.keywords:
             record.keywords.append(word)
-    for mesh in work.get("mesh") or []:
+    for mesh in as_list(work.get("mesh")):
         term = plain(mesh.get("descriptor_name")) if isinstance(mesh, dict) else None
         if term:
             entry = MeshTerm(term, plain(mesh.get("qualifier_name")), mesh.get("is_major_topic") is True)
@@ -131,7 +132,7 @@ def _abstract(index) -> str | None:
 
 
 def _authors(record: PaperRecord, work: dict):
-    for authorship in work.get("authorships") or []:
+    for authorship in as_list(work.get("authorships")):
         if not isinstance(authorship, dict):
             continue
         person = authorship.get("author") if isinstance(authorship.get("author"), dict) else {}
@@ -141,7 +142,7 @@ def _authors(record: PaperRecord, work: dict):
             raw = [authorship.get("raw_affiliation_string")]  # before 2023: one string
         affiliations = [t for t in (plain(a) for a in raw) if t]
         if not affiliations:
-            affiliations = [t for t in (plain(i.get("display_name")) for i in authorship.get("institutions") or []
+            affiliations = [t for t in (plain(i.get("display_name")) for i in as_list(authorship.get("institutions"))
                                         if isinstance(i, dict)) if t]
         a = author_from_display(name or "", orcid_id=text_of(person.get("orcid")), affiliations=affiliations)
         if a:

@@ -15,9 +15,9 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError, Reference
-from .aggregator_json import _publication_types
-from .common import HEAD, author_from_display, json_start, ndjson_items, parse_date, read_lines
-from .common import (boolean, has_any, integer, issns, json_head, paragraphs, plain, pmcid_of, pmid_of,
+from .aggregator_json import _publication_types, records_head
+from .common import as_list, author_from_display, ndjson_items, parse_date, read_lines
+from .common import (boolean, has_any, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
 NAME = "semantic_scholar"
@@ -33,14 +33,9 @@ def is_semantic_scholar(head: str) -> bool:
     return has_any(head, S2_KEYS)
 
 
-# A batch answer whose first ids were not found opens with nulls: [null, {"paperId": ...
-LEADING_NULLS = re.compile(r'\[(?:null,)+\{"')
-
-
 def looks_like(text: str) -> bool:
-    head = json_head(text)
-    if head is None and LEADING_NULLS.match(json_start(text)):
-        head = text[:HEAD]
+    # (a batch answer whose first ids were not found opens with nulls: [null, {"paperId": ...)
+    head = records_head(text)
     if head is None or not is_semantic_scholar(head):
         return False
     from .aggregator_json import is_aggregator
@@ -104,7 +99,7 @@ def parse_paper(paper: dict) -> PaperRecord:
     record.year = year or integer(paper.get("year"))
     record.publication_date = iso_date(year, month, day) if year else iso_date(record.year)
 
-    for person in paper.get("authors") or []:
+    for person in as_list(paper.get("authors")):
         name = text_of(person.get("name")) if isinstance(person, dict) else None
         a = author_from_display(name) if name else None
         if a:
@@ -119,7 +114,7 @@ def parse_paper(paper: dict) -> PaperRecord:
     elif url:
         record.claims.append(Claim("open_access_url", url, "ignored: not an http(s) link"))
 
-    for position, ref in enumerate([r for r in paper.get("references") or [] if isinstance(r, dict)], 1):
+    for position, ref in enumerate([r for r in as_list(paper.get("references")) if isinstance(r, dict)], 1):
         cited = plain(ref.get("title"))
         if cited:
             ref_ids = ref.get("externalIds") if isinstance(ref.get("externalIds"), dict) else {}
