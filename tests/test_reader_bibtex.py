@@ -239,3 +239,12 @@ def test_web_of_science_bibtex():
 ])
 def test_scopus_header_before_other_text_is_not_bibtex(text):
     assert not bibtex.looks_like(text)
+
+
+def test_a_key_across_lines_gives_a_reason_on_one_line():
+    # the fuzz found an entry whose key runs across lines (a tag line pasted into it):
+    # the reason named the key with its new lines in it
+    text = "@article{nothin\nPMID- 1\ng,\n  year = {2019}\n}\n@article{ok,\n title = {Fine}\n}\n"
+    bad, good = bibtex.read(text)
+    assert bad == RecordError(1, 1, "BibTeX entry nothin PMID- 1 g has no title, DOI, PMID or PMCID")
+    assert (good.title, good.line) == ("Fine", 6)

@@ -162,7 +162,9 @@ def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRec
     pmcid = literal("pmcid") or (literal("eprint") if eprint_type in ("pmc", "pmcid") else None)
     record.pmcid = pmcid.upper() if pmcid and re.fullmatch(r"PMC\d{1,9}", pmcid, re.I) else None
     if not record.title and not (record.doi or record.pmid or record.pmcid):
-        raise ValueError(f"BibTeX entry {entry.key} has no title, DOI, PMID or PMCID")
+        # (a key may run across lines in a broken file: the reason stays on one line)
+        key = clean_space(entry.key)
+        raise ValueError(f"BibTeX entry {key or 'without a key'} has no title, DOI, PMID or PMCID")
 
     record.journal_title = text("journal", "journaltitle")
     # Zotero's shortjournal, Web of Science's Journal-ISO, Scopus's abbrev_source_title
