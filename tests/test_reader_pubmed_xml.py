@@ -360,3 +360,19 @@ def test_concatenated_sets_with_an_entity_declaration_are_refused():
         text[text.index(">", text.index("pubmed_250101.dtd", second)) + 1:]
     with pytest.raises(ValueError, match="entity declarations is refused"):
         list(pubmed_xml.read(hostile))
+
+
+@pytest.mark.parametrize("prolog, reason", [
+    ('<?xml!version="1.0"?>\n',
+     "invalid XML at line 1, column 6: XML declaration allowed only at the start of the document"),
+    ('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [<!ENTITY x "y">]>\n',
+     "XML with an internal DTD or entity declarations is refused (entities are never expanded)"),
+])
+def test_a_refused_prolog_is_refused_whole_and_in_pieces(prolog, reason):
+    # the fuzz found a broken XML declaration: the file was rejected whole, but its pieces
+    # each read as a record. Now split_records keeps such a file whole: same answer both ways.
+    text = prolog + "<PubmedArticleSet>\n" + article("1", "A.") + "\n" + article("2", "B.") + "\n</PubmedArticleSet>\n"
+    with pytest.raises(ValueError) as e:
+        list(pubmed_xml.read(text))
+    assert str(e.value) == reason
+    assert pubmed_xml.split_records(text) == [(1, text)]

@@ -48,9 +48,25 @@ def looks_like(text: str) -> bool:
 
 
 def split_records(text: str) -> list[tuple[int, str]]:
-    """(first line, text) of each record; the whole text when it cannot be cut exactly."""
+    """(first line, text) of each record; the whole text when it cannot be cut exactly,
+    or when its prolog is refused (a broken XML declaration, entities declared): read
+    whole it is rejected, and so its pieces must give no record either."""
     pieces = _pieces(text)
-    return [(line, piece) for line, piece in pieces] if pieces is not None else [(1, text)]
+    if pieces is None:
+        return [(1, text)]
+    try:
+        _check_prolog(text[: RECORD_START.search(text).start()])
+    except ValueError:
+        return [(1, text)]
+    return pieces
+
+
+def _check_prolog(prolog: str) -> None:
+    """The text before the first record checked as parse_xml checks a file (ValueError):
+    a broken XML declaration, a doctype declaring entities are refused."""
+    if "<!ENTITY" in prolog:
+        raise ValueError("XML with an internal DTD or entity declarations is refused (entities are never expanded)")
+    parse_xml(prolog + ("</PubmedArticleSet>" if "<PubmedArticleSet" in prolog else "<PubmedArticleSet/>"))
 
 
 def _pieces(text: str) -> list[tuple[int, str]] | None:
@@ -96,8 +112,7 @@ def read(text: str):
     if pieces is None:
         yield from _read_whole(text)
         return
-    # The prolog is checked as parse_xml checks a file: a doctype declaring entities is refused.
-    parse_xml(prolog + ("</PubmedArticleSet>" if "<PubmedArticleSet" in prolog else "<PubmedArticleSet/>"))
+    _check_prolog(prolog)
     for position, (line, piece) in enumerate(pieces, 1):
         try:
             element = parse_xml(piece)
