@@ -309,3 +309,11 @@ def test_two_exports_concatenated_with_a_byte_order_mark_in_the_middle():
                  authors=[person("Bologna", "M.")], publication_types=["Journal Article"], line=8),
     ]
     assert [line for line, _ in ris.split_records(text)] == [1, 8]
+
+
+def test_an_end_of_record_twice_is_no_record_whole_or_in_pieces():
+    # the fuzz found "ER  -" twice: read whole, two records; cut by split_records, the
+    # stray ER was a piece of its own and a bad record. A stray ER starts no piece now.
+    text = "TY  - JOUR\nTI  - A\nER  - \nER  - \nTY  - JOUR\nTI  - B\nER  - \n"
+    assert ris.split_records(text) == [(1, "TY  - JOUR\nTI  - A\nER  - \n"), (5, "TY  - JOUR\nTI  - B\nER  - \n")]
+    assert [(r.title, r.line) for r in ris.read(text)] == [("A", 1), ("B", 5)]

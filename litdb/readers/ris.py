@@ -107,7 +107,7 @@ def split_records(text: str) -> list[tuple[int, str]]:
     start = None
     for number, line in enumerate(lines, 1):
         tag_line = line[:2].isalnum() and TAG_LINE.fullmatch(line.rstrip())
-        if start is None and tag_line:
+        if start is None and tag_line and not line.startswith("ER"):  # a stray ER ends nothing (as in read)
             start = number
         if start is not None and tag_line and line.startswith("ER"):
             pieces.append((start, "\n".join(lines[start - 1:number]) + "\n"))
