@@ -128,6 +128,9 @@ def test_detection_claims_pubmed_csv_only():
     ('"Title","Authors"\n"T","A"\n', "not a PubMed CSV export: no PMID, Citation, DOI column in the header"),
     ("", "not a PubMed CSV export: no header row"),
     ('"PMID","Title\n', "not a PubMed CSV export: no header row"),
+    # a header alone, once or twice (the fuzz found it "loaded" with no record)
+    (HEADER, "no records: the CSV export has a header and no row"),
+    (HEADER + "\n" + HEADER, "no records: the CSV export has a header and no row"),
 ])
 def test_not_pubmed_csv_is_one_line_value_error(text, reason):
     with pytest.raises(ValueError) as e:

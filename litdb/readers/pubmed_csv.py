@@ -76,6 +76,8 @@ def read(text: str):
         try:
             row = next(reader)
         except StopIteration:
+            if position == 0:  # a header alone is no export of anything, as an empty JSON list
+                raise ValueError("no records: the CSV export has a header and no row") from None
             return
         except csv.Error as e:
             position += 1
