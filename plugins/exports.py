@@ -95,9 +95,25 @@ if not DATASETTE_VERSION.startswith("0.65."):
 _PAGE_TABLE = contextvars.ContextVar("litdb_page_table", default=None)
 _TERM = r"(?:\[[^\]]*\]|\w+)"
 # The end of the page query table.py builds: "{where}{order_by} limit {n}{offset}".
-_PAGE_SUFFIX = re.compile(
-    rf"\s(?:order by (?P<order>{_TERM}(?: desc)?(?:, {_TERM}(?: desc)?)*) )?\s*limit (?P<limit>\d+)"
-    r"(?: offset (?P<offset>\d+))?$")
+_LIMIT = re.compile(r" limit (?P<limit>\d+)(?: offset (?P<offset>\d+))?$")
+_ORDER = re.compile(rf"{_TERM}(?: desc)?(?:, {_TERM}(?: desc)?)*")
+
+
+def page_suffix(sql: str):
+    """(where the ending starts, its order-by terms or None, limit, offset or None) of the
+    " [order by …] limit N[ offset M]" ending Datasette gives a table page's SQL, or None.
+    Found from the end (rfind), never by a search that tries every place of the user's
+    _where text: that would be quadratic on a long run of white space there."""
+    at = sql.rfind(" limit ")
+    m = _LIMIT.match(sql, at) if at >= 0 else None
+    if not m:
+        return None
+    head = sql[:at].rstrip()
+    start, order = len(head), None
+    by = head.rfind(" order by ")
+    if by >= 0 and _ORDER.fullmatch(head, by + len(" order by ")):
+        start, order = by, head[by + len(" order by "):]
+    return start, order, m.group("limit"), m.group("offset")
 _TIE_BREAKERS: dict = {}
 
 
@@ -119,15 +135,15 @@ async def page_sql(db, table: str, sql: str) -> str:
     """The page query of table with a total order (see the module's docstring)."""
     if not re.match(rf"select .+? from {re.escape(escape_sqlite(table))} ", sql, re.S):
         return sql
-    m = _PAGE_SUFFIX.search(sql)
-    tail = await _tie_breaker(db, table) if m else None
+    suffix = page_suffix(sql)
+    tail = await _tie_breaker(db, table) if suffix else None
     if not tail:
         return sql
-    order = m.group("order")
+    start, order, limit, offset = suffix
     if order == tail or (order or "").endswith(", " + tail):
         return sql  # a next page: Datasette already appended the primary key
-    offset = f" offset {m.group('offset')}" if m.group("offset") else ""
-    return f"{sql[:m.start()]} order by {order + ', ' if order else ''}{tail} limit {m.group('limit')}{offset}"
+    offset = f" offset {offset}" if offset else ""
+    return f"{sql[:start]} order by {order + ', ' if order else ''}{tail} limit {limit}{offset}"
 
 
 def _install_paging():
