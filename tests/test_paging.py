@@ -163,6 +163,6 @@ def test_the_page_ending_is_found_from_the_end():
     assert exports.page_suffix("select a from [papers] where x order by [year] desc, id limit 51 offset 100") == (
         30, "[year] desc, id", "51", "100")
     assert exports.page_suffix("select a from papers where t = ' limit 5' order by title limit 51") == (
-        45, "title", "51", None)
+        41, "title", "51", None)
     assert exports.page_suffix("select a from [papers] where " + " " * 200_000 + "1 limit 51")[1:] == (None, "51", None)
     assert exports.page_suffix("select 1") is None
