@@ -186,7 +186,7 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
     else:  # a title of punctuation only ("???"): the paper is known by where it came from
         identity = f"source:{group[0].filename}:{group[0].position}:{group[0].record.title}"
     # The salt sets apart a paper whose identity another paper has already (see
-    # load.papers_to_merge_again).
+    # load.clashing_papers: such papers are merged again with one).
     paper_id = stable_id("paper", identity, *([salt] if salt else []))
 
     provenance, keys_by_field = [], {}

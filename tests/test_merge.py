@@ -205,3 +205,23 @@ def test_a_source_naming_another_journal_adds_no_issn():
     assert journal_issns([medline, crossref, wrong, same_name]) == ("0885-3185", ["1531-8257", "0885-3185", "9999-9999"])
     assert journal_issns([wrong, medline]) == (None, ["1473-4222", "1473-4230"])
     assert journal_issns([PaperRecord("ris", "T")]) == (None, [])
+
+
+def test_every_record_field_has_a_merge_rule():
+    """A field added to the record model without a merge rule (and so without provenance)
+    fails here: the record's fields are written out by hand."""
+    from dataclasses import fields
+    from litdb.merge import FIELDS, LISTS, PAPER_COLUMNS
+    from litdb.records import PaperRecord
+    assert [f.name for f in fields(PaperRecord)] == [
+        "format", "title", "doi", "pmid", "pmcid", "abstract", "journal_title", "journal_abbreviation", "year",
+        "publication_date", "epub_date", "volume", "issue", "pages", "citation_count", "is_open_access",
+        "open_access_url", "issns", "issn_l", "authors", "authors_complete", "publication_types", "keywords",
+        "mesh_terms", "grants", "copyright", "references", "claims", "line"]
+    undeclared = {f.name for f in fields(PaperRecord)} - set(FIELDS) - set(LISTS)
+    assert undeclared == {"format", "claims", "line"}  # which reader, what else it said, where
+    # the fields that are papers columns of the same name
+    assert sorted(set(FIELDS) & set(PAPER_COLUMNS)) == [
+        "abstract", "authors", "authors_complete", "citation_count", "copyright", "doi", "epub_date", "is_open_access",
+        "issue", "keywords", "open_access_url", "pages", "pmcid", "pmid", "publication_date", "publication_types",
+        "title", "volume", "year"]

@@ -15,10 +15,12 @@ so that a big export is shared among the workers: read() of each piece gives its
 
 read() raises ValueError (one line) when the whole file cannot be read; a bad record
 inside a good file is a RecordError in its place, and the others still load. Values
-are normalised as records.py says; nothing is merged yet.
+are normalised as records.py says; nothing is merged yet. Every paper has a title: the
+build makes a record without one a RecordError.
 
 Adding a format: its module here, one line in READERS, golden fixtures in
-tests/fixtures/<name>/, a line in the README.
+tests/fixtures/<name>/ with their tests in tests/test_reader_<name>.py, a line in the
+README's table of seed formats.
 """
 
 from __future__ import annotations

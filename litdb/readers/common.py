@@ -294,14 +294,24 @@ def paragraphs(value) -> str | None:
         strip_controls(value))
 
 
+ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def digits(value: str | None) -> str | None:
+    """The value if it is a number written in ASCII digits ("²" and "١٢" pass str.isdigit()
+    and are no number here), white space around it removed; else None."""
+    value = clean_space(value) if isinstance(value, str) else None
+    return value if value and ASCII_DIGITS.fullmatch(value) else None
+
+
 def integer(value) -> int | None:
     """A count: a whole number from 0 up to what SQLite stores."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 19:
-        value = int(value.strip())
+    if isinstance(value, str) and (number := digits(value)) and len(number) < 19:
+        value = int(number)
     return value if isinstance(value, int) and 0 <= value < 2**63 else None
 
 
@@ -310,8 +320,8 @@ def boolean(value) -> bool | None:
 
 
 def _part(value) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 4:
-        return int(value)
+    if isinstance(value, str) and (number := digits(value)) and len(number) <= 4:
+        return int(number)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
