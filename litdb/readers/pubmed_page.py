@@ -515,7 +515,8 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
     ):
         author_line = after_title[0]
     if author_line:
-        for part in AUTHOR_SEPARATOR.split(author_line.rstrip(".") if author_line.endswith(".") else author_line):
+        line = author_line.rstrip(" ,")  # a comma at the end separates no name: it is not part of the last one
+        for part in AUTHOR_SEPARATOR.split(line.rstrip(".") if line.endswith(".") else line):
             # "#" marks equal contribution, "*" a corresponding author: not part of the name
             part = AUTHOR_MARKS.sub("", part)
             glued = GLUED_NUMBERS.search(part)
