@@ -4,7 +4,6 @@ bad articles in a set, and hostile XML."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
 
 import pytest
@@ -250,25 +249,23 @@ def passwd_words() -> list[str]:
 @pytest.mark.parametrize("text", [LAUGHS, EXTERNAL, PARAMETER, XINCLUDE, HIDDEN],
                          ids=["billion-laughs", "external-entity", "parameter-entity", "xinclude", "hidden-doctype"])
 def test_hostile_xml_is_refused_or_inert(text):
-    start = time.perf_counter()
     try:
         got = [asdict(r) for r in jats.read(text)]
     except ValueError as e:
         got = [str(e)]
         assert "\n" not in str(e)
-    assert time.perf_counter() - start < 2
     dump = repr(got)
     assert not any(word in dump for word in passwd_words())
     assert "lollollol" not in dump
 
 
-def test_a_deeply_nested_50_mb_file_fails_fast():
+def test_a_deeply_nested_50_mb_file_is_refused_at_depth_256():
+    # lxml stops at its depth limit (huge_tree off): no tree of millions of levels is
+    # built. (How long it takes is scripts/bench_readers.py's: no clock in a test.)
     depth = 50 * 1024 * 1024 // 7
     text = DOCTYPE + "<article><front><article-meta>" + "<p>" * depth + "</p>" * depth + "</article-meta></front></article>"
-    start = time.perf_counter()
     with pytest.raises(ValueError, match="Excessive depth in document: 256"):
         list(jats.read(text))
-    assert time.perf_counter() - start < 10
 
 
 def test_footnote_marks_are_no_part_of_the_title():

@@ -4,7 +4,6 @@ hostile XML (entities, external files, XInclude, deep nesting)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
 
 import pytest
@@ -265,13 +264,11 @@ def passwd_words() -> list[str]:
                          ids=["billion-laughs", "external-entity", "parameter-entity", "xinclude", "external-dtd",
                               "hidden-doctype"])
 def test_hostile_xml_is_refused_or_inert(text):
-    start = time.perf_counter()
     try:
         got = list(pubmed_xml.read(text))
     except ValueError as e:
         got = [str(e)]
         assert "\n" not in str(e)
-    assert time.perf_counter() - start < 2
     dump = repr([asdict(r) if not isinstance(r, str) else r for r in got])
     assert not any(word in dump for word in passwd_words())
     assert "lollollol" not in dump
@@ -283,12 +280,12 @@ def test_entity_declarations_are_refused_with_a_reason():
             list(pubmed_xml.read(text))
 
 
-def test_a_deeply_nested_50_mb_file_fails_fast():
+def test_a_deeply_nested_50_mb_file_is_refused_at_depth_256():
+    # lxml stops at its depth limit (huge_tree off): no tree of millions of levels is
+    # built. (How long it takes is scripts/bench_readers.py's: no clock in a test.)
     depth = 50 * 1024 * 1024 // 7  # "<a>" and "</a>": 7 bytes a level
     text = HEAD + "<PubmedArticleSet><PubmedArticle>" + "<a>" * depth + "</a>" * depth + "</PubmedArticle></PubmedArticleSet>"
-    start = time.perf_counter()
     got = list(pubmed_xml.read(text))
-    assert time.perf_counter() - start < 10
     assert len(got) == 1 and isinstance(got[0], RecordError)
     assert "Excessive depth in document: 256" in got[0].reason
 
