@@ -173,6 +173,7 @@ FACET_PARAMS = ("_facet", "_facet_array", "_facet_date")
 # event loop (docs/upstream.md). What comes before the first keyword is bounded here.
 MAX_SQL_SPACE_RUN = 256
 MAX_SQL_PREFIX = 4096
+_SPACE_RUN = re.compile(r"\s{%d}" % (MAX_SQL_SPACE_RUN + 1))
 # Parameters that change only how a result is written, not what it costs to compute.
 CHEAP_PARAMS = {"_shape", "_nl", "_json", "_header", "_dl", "_labels", "_nolabels"}
 EXPORT_SUFFIXES = (".csv", ".tsv", ".bib", ".ris", ".csljson", ".ndjson", ".jsonl", ".xml")
@@ -233,6 +234,11 @@ def checked_parameters(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
             problem = sql_prefix_problem(value)
             if problem:
                 raise BadInput(problem)
+        elif name == "_where" and _SPACE_RUN.search(value):
+            # Pasted into the page's SQL, which plugins/exports.py reads with a regular
+            # expression that is quadratic in a run of white space (0.2 s of the event
+            # loop for four runs of 4,000 spaces).
+            raise BadInput(f"_where may not have more than {MAX_SQL_SPACE_RUN} characters of white space in a row")
         elif name == "_timelimit" and not value.isdigit():
             raise BadInput("_timelimit must be a whole number of milliseconds")
         elif name == "_through":
@@ -302,6 +308,7 @@ class Gate:
     def __init__(self):
         self.clients: dict = {}  # address -> [semaphore, users]
         self.total = None
+        self.waiting = 0  # requests waiting for one of the TOTAL_EXPENSIVE places
 
     async def enter(self, client) -> str | None:
         if self.total is None:
@@ -313,13 +320,21 @@ class Gate:
         except asyncio.TimeoutError:
             self._forget(client)
             return "429", "too many expensive requests at once from your address; try again in a moment"
+        self.waiting += 1
         try:
             await asyncio.wait_for(self.total.acquire(), QUEUE_WAIT_S)
         except asyncio.TimeoutError:
             entry[0].release()
             self._forget(client)
             return "503", "the server is busy with expensive requests; try again in a moment"
+        finally:
+            self.waiting -= 1
         return None
+
+    def contended(self, client) -> bool:
+        """Whether a request waits for a place that client's request holds."""
+        entry = self.clients.get(client)
+        return self.waiting > 0 or entry is not None and entry[1] > PER_CLIENT_EXPENSIVE
 
     def leave(self, client) -> None:
         self.total.release()
@@ -340,6 +355,15 @@ _expensive_sql = None
 # --- responses: no absolute paths, bodies written in pieces -----------------------------
 
 BODY_CHUNK = 64 * 1024  # a big body goes out in pieces, so a slow reader holds back the writer
+# A client that reads nothing must not keep an expensive request's place (its address's
+# and one of the TOTAL_EXPENSIVE): four of them, from four addresses, held every place
+# for the whole write timeout (15 s), and every other visitor's search, facet page or
+# query waited 5 s for a 503. An expensive request whose piece of body cannot be
+# written for STALLED_CONTENDED_S while another request waits for a place, or for
+# STALLED_S in any case, is dropped as if its client had gone.
+STALLED_CONTENDED_S = 1.0
+STALLED_S = 5.0
+STALL_CHECK_S = 0.25
 HIDDEN_PATHS = ("/-/threads",)  # thread names and task lists: nothing a visitor needs
 
 
@@ -440,7 +464,7 @@ def asgi_wrapper(datasette):
                     return await _send_plain(send, int(status), f"{status}: {reason}\n", [(b"retry-after", b"1")])
             token = REQUEST.set(budget)
             try:
-                await _serve(app, scope, receive, send, budget, datasette, path)
+                await _serve(app, scope, receive, send, budget, datasette, path, client)
             finally:
                 REQUEST.reset(token)
                 if budget.expensive:
@@ -451,10 +475,10 @@ def asgi_wrapper(datasette):
     return wrap
 
 
-async def _serve(app, scope, receive, send, budget, datasette, path):
+async def _serve(app, scope, receive, send, budget, datasette, path, client=None):
     """Run the app, watching for the client's disconnection (which stops its queries and
-    its stream), with security headers, safe redirects, bodies in pieces and no private
-    folder names."""
+    its stream), with security headers, safe redirects, bodies in pieces, no private
+    folder names, and expensive requests whose client stopped reading dropped."""
     first = await receive()  # a GET's (empty) body; then only a disconnection can come
     gone = asyncio.Event()
     finished = False  # the whole answer was handed to the server
@@ -476,6 +500,24 @@ async def _serve(app, scope, receive, send, budget, datasette, path):
             return first
         await gone.wait()
         return {"type": "http.disconnect"}
+
+    async def deliver(message):
+        """send(message); for an expensive request, given up when its client reads nothing
+        (the rule above STALLED_S)."""
+        if not budget.expensive:
+            return await send(message)
+        writing = asyncio.ensure_future(send(message))
+        stalled = 0.0
+        while True:
+            done, _ = await asyncio.wait({writing}, timeout=STALL_CHECK_S)
+            if done:
+                return writing.result()
+            stalled += STALL_CHECK_S
+            if stalled >= STALLED_S or stalled >= STALLED_CONTENDED_S and GATE.contended(client):
+                writing.cancel()
+                budget.account["disconnected"] = True  # its queries and its stream stop too
+                gone.set()
+                raise ClientGone()
 
     redact = not path.startswith(("/-/static", "/site/"))
     if redact and id(datasette) not in _PREFIXES:
@@ -509,11 +551,11 @@ async def _serve(app, scope, receive, send, budget, datasette, path):
             if not more and scope.get("method") != "HEAD":  # the whole body is known: send its length
                 start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
                 start["headers"].append((b"content-length", str(len(body)).encode()))
-            await send(start)
+            await deliver(start)
         for i in range(0, max(len(body), 1), BODY_CHUNK):
             piece = body[i:i + BODY_CHUNK]
             last_piece = i + BODY_CHUNK >= len(body)
-            await send({"type": "http.response.body", "body": piece, "more_body": more or not last_piece})
+            await deliver({"type": "http.response.body", "body": piece, "more_body": more or not last_piece})
             if budget.account["disconnected"]:
                 raise ClientGone()
 

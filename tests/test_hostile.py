@@ -539,3 +539,146 @@ def test_not_found_is_a_404_whatever_is_installed(server, path):
 def test_whole_set_downloads_are_expensive_and_get_the_export_budget(path, query, kind):
     budget = security.classify(path, urllib.parse.parse_qsl(query))
     assert (budget.kind, budget.expensive) == (kind, True)
+
+
+# --- round three: the new routes (search, whole-set exports, sitemap, pages) ----------------------
+
+def test_white_space_runs_in_where_are_refused_before_the_page_query(server):
+    # plugins/exports.py reads the page's SQL (the _where pasted in) with a regular
+    # expression that is quadratic in a run of white space: 0.2 s of the event loop for
+    # four runs of 4,000 spaces in one 16 KB URL.
+    query = urllib.parse.urlencode([("_where", f"1 {' ' * 4_000}= {n}") for n in (1, 2, 3)])
+    status, _, body, _ = fetch(server, "/literature/papers.json?" + query)
+    assert (status, body) == (400, "400: _where may not have more than 256 characters of white space in a row\n")
+    tabs = urllib.parse.urlencode({"_where": "1 =" + "\t" * 257 + "1"})
+    assert fetch(server, "/-/export/literature/papers.bib?" + tabs)[0] == 400
+    status, _, body, _ = fetch(server, "/literature/papers.json?_shape=array&_size=1&" +
+                               urllib.parse.urlencode({"_where": "1 =" + " " * 256 + "1"}))
+    assert status == 200 and len(json.loads(body)) == 1
+
+
+def test_author_terms_longer_than_any_search_are_not_kept_in_memory():
+    # pubmed_author() is an SQL function any visitor's SQL may call; its parser keeps the
+    # last 256 queries (functools.lru_cache), so 256 distinct 250 KB terms stayed in the
+    # server's memory: 8 requests of 60 rows each kept +120 MB. A search is at most
+    # MAX_LENGTH characters: longer terms are not a search's and must not be kept.
+    from litdb import search as pubmed
+
+    misses = pubmed.parse_author.cache_info().misses
+    for n in range(3):
+        assert pubmed.author_matches("Ailish Malone", "Malone " + "a" * 2_000 + str(n)) == 0
+    assert pubmed.parse_author.cache_info().misses == misses
+    assert pubmed.author_matches("Ailish Malone", "Malone A") == 1  # ordinary terms still match
+
+
+def stalled_request(monkeypatch, path="/literature/papers.json", query=b"_facet=year", client="10.0.0.3"):
+    """The ASGI wrapper serving one request whose client reads nothing: (wrapper task
+    factory, what the app saw). Time limits shortened for the test."""
+    monkeypatch.setattr(security, "STALL_CHECK_S", 0.01)
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(serve.REQUEST.get())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"x" * 200_000})
+
+    def start():
+        never = asyncio.Event()
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive():
+            return messages.pop(0) if messages else await never.wait()
+
+        async def send(message):
+            if message["type"] == "http.response.body":
+                await never.wait()  # the client reads nothing: every write waits
+
+        wrapped = security.asgi_wrapper(datasette=type("DS", (), {"databases": {}})())(app)
+        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query,
+                 "headers": [], "client": (client, 1)}
+        return asyncio.get_running_loop().create_task(wrapped(scope, receive, send))
+
+    return start, seen
+
+
+def test_a_client_that_reads_nothing_gives_up_its_place_to_a_waiting_one(monkeypatch):
+    # Four non-reading clients from four addresses held all four places for the whole
+    # write timeout: every other visitor's search or facet page waited 5 s for a 503.
+    monkeypatch.setattr(security, "TOTAL_EXPENSIVE", 1)
+    monkeypatch.setattr(security, "STALLED_CONTENDED_S", 0.05)
+    monkeypatch.setattr(security, "STALLED_S", 3600)  # only a waiting request may push it out
+    gate = security.Gate()
+    monkeypatch.setattr(security, "GATE", gate)
+    start, seen = stalled_request(monkeypatch)
+
+    async def scenario():
+        stalled = start()
+        while not seen:
+            await asyncio.sleep(0.01)
+        other = await gate.enter("10.0.0.4")  # another visitor waits for the only place
+        await asyncio.wait_for(stalled, 10)
+        clients = dict(gate.clients)
+        gate.leave("10.0.0.4")
+        return other, clients
+
+    other, clients = asyncio.run(scenario())
+    assert other is None and list(clients) == ["10.0.0.4"]
+    assert seen[0].refusal() == "the client has gone"  # its queries stop too
+
+
+def test_a_client_that_reads_nothing_is_dropped_from_an_expensive_request(monkeypatch):
+    # ... and, with nobody waiting, after STALLED_S: an export's own cap (two at once)
+    # is not held by clients that never read either.
+    monkeypatch.setattr(security, "STALLED_S", 0.05)
+    gate = security.Gate()
+    monkeypatch.setattr(security, "GATE", gate)
+    start, seen = stalled_request(monkeypatch, path="/-/export/literature/papers.bib", query=b"")
+
+    async def scenario():
+        await asyncio.wait_for(start(), 10)
+        return gate.clients
+
+    assert asyncio.run(scenario()) == {}
+    assert seen[0].kind == "export" and seen[0].account["disconnected"] is True
+
+
+def test_a_cheap_request_keeps_the_write_timeout(monkeypatch):
+    # It holds no place: only the server's write timeout (15 s) drops its client.
+    monkeypatch.setattr(security, "STALLED_S", 0.01)
+    start, seen = stalled_request(monkeypatch, path="/", query=b"")
+
+    async def scenario():
+        task = start()
+        await asyncio.sleep(0.3)
+        running = not task.done()
+        task.cancel()
+        return running
+
+    assert asyncio.run(scenario()) is True
+    assert seen[0].account["disconnected"] is False
+
+
+def test_a_visitor_gets_expensive_pages_while_four_addresses_never_read(server):
+    # The attacker-and-visitor kind: four sockets, from 127.0.0.2-5, ask for a 10 MB JSON
+    # answer and read nothing; a visitor from 127.0.0.1 then searches and facets.
+    host, port = urllib.parse.urlsplit(server).netloc.split(":")
+    query = RUNAWAY + "select printf('%.*c', 50000, 'a') as v from c limit 200"
+    request = ("GET /literature.json?" + urllib.parse.urlencode({"sql": query}) +
+               " HTTP/1.1\r\nHost: x\r\n\r\n").encode()
+    sockets = []
+    try:
+        for n in range(2, 6):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.bind((f"127.0.0.{n}", 0))
+            s.connect((host, int(port)))
+            s.sendall(request)
+            sockets.append(s)
+        time_to_stall = fetch(server, "/literature.json?sql=select+1")  # queued behind them or not
+        statuses = [time_to_stall[0]] + [fetch(server, path, timeout=60)[0] for path in
+                                         ("/literature/search?q=dystonia", "/literature/papers?_facet=year",
+                                          "/literature/papers.json?_facet=journal_id")]
+    finally:
+        for s in sockets:
+            s.close()
+    assert statuses == [200, 200, 200, 200]
