@@ -290,10 +290,13 @@ def test_image_files_serve_offline_from_a_read_only_folder(database, tmp_path):
     # The image's python is ours (same pins). In namespaces of their own: no network but
     # loopback; the image's /srv bound read-only over /srv; a fresh tmpfs on /tmp (as
     # docker run --read-only --tmpfs /tmp).
-    python_dir = str(Path(sys.executable).parent)
-    script = (f"set -e; ip link set lo up; mount --bind '{image}/srv' /srv; mount -o remount,bind,ro /srv; "
+    # The virtual environment is bound to a place of its own first: the fresh /tmp would
+    # hide it when the checkout lies under /tmp (as CI's may).
+    venv = Path(sys.executable).parent.parent
+    script = (f"set -e; ip link set lo up; mkdir -p /run/litdb-test-venv; mount --bind '{venv}' /run/litdb-test-venv; "
+              f"mount --bind '{image}/srv' /srv; mount -o remount,bind,ro /srv; "
               "mount -t tmpfs -o mode=1777 tmpfs /tmp; "
-              f"exec env PATH='{python_dir}:/usr/sbin:/usr/bin:/bin' python -c \"$0\" \"$1\" \"$2\"")
+              "exec env PATH='/run/litdb-test-venv/bin:/usr/sbin:/usr/bin:/bin' python -c \"$0\" \"$1\" \"$2\"")
     result = subprocess.run(["unshare", "--net", "--mount", "--propagation", "private", "sh", "-c", script,
                              OFFLINE_CHECK, json.dumps(entrypoint), json.dumps(health)],
                             capture_output=True, text=True, timeout=120)
