@@ -56,9 +56,11 @@ import datasette.database
 import datasette.handle_exception
 from datasette import hookimpl
 from datasette.utils.asgi import Base400, Response
+from markupsafe import Markup, escape
 from datasette.database import Database, QueryInterrupted
 from datasette.views.base import DatasetteError
 
+from litdb.normalize import may_hold_link, strip_shadow_links
 from litdb.serve import PUBLIC_URL_ENV, REQUEST, SETTINGS, RequestBudget
 
 # --- SQLite limits ---------------------------------------------------------------
@@ -645,6 +647,24 @@ def _error_response(datasette, request, status, title, message, extra=None):
         return Response.html(html, status=status)
 
     return inner
+
+
+# --- cells: no link to a shadow library, whatever the SQL ---------------------------
+
+@hookimpl
+def render_cell(value):
+    """A cell holding a link to a shadow library is shown as text, the link removed.
+
+    The build cleans every stored text of such links, but a visitor's own SQL can make
+    any value (select 'https://sci-hub.se/' || doi from papers), and Datasette shows a
+    value that is a URL as a link: the site would publish them, from a URL anyone can
+    send. The JSON and CSV of that query still hold the visitor's own text; no page
+    links to it."""
+    if isinstance(value, str) and may_hold_link(value):
+        cleaned = strip_shadow_links(value)
+        if cleaned != value:
+            return Markup(escape(cleaned))
+    return None
 
 
 # --- SQLite connections -------------------------------------------------------------

@@ -9,6 +9,7 @@ the plugin modules themselves."""
 import asyncio
 import importlib.util
 import json
+import re
 import socket
 import sqlite3
 import sys
@@ -682,3 +683,16 @@ def test_a_visitor_gets_expensive_pages_while_four_addresses_never_read(server):
         for s in sockets:
             s.close()
     assert statuses == [200, 200, 200, 200]
+
+
+def test_no_page_links_to_a_shadow_library_whatever_the_sql(server):
+    # Datasette shows a value that is a URL as a link: a visitor's SQL made the site
+    # publish links to shadow libraries, from a URL anyone can send.
+    query = ("select 'https://sci-hub.se/10.1000/x' as a, 'see http://libgen.rs/b now' as b, "
+             "'https://doi.org/10.1000/x' as c, 'https://SCI-HUB.ru/x' as d")
+    status, _, body, _ = fetch(server, "/literature?" + urllib.parse.urlencode({"sql": query}))
+    assert status == 200
+    cells = re.findall(r'<td class="col-(\w)">(.*?)</td>', body)
+    assert cells == [("a", "[link removed]"), ("b", "see [link removed] now"),
+                     ("c", '<a href="https://doi.org/10.1000/x">https://doi.org/10.1000/x</a>'),
+                     ("d", "[link removed]")]
