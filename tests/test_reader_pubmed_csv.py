@@ -162,3 +162,18 @@ def test_two_saves_concatenated_repeat_their_header_which_is_no_record():
             publication_date="2017-05-12", volume="4", pages="6",
             authors=[Author("M Bologna", "Bologna", "M"), Author("A Berardelli", "Berardelli", "A")], line=4),
     ]
+
+
+def test_a_quote_left_open_loses_no_row_below():
+    # a damaged row whose last field never closes its quote ('""' is a quote inside it): by
+    # the CSV grammar it would run on into the rows below, and take the next one with it
+    rows = ['"31234567","A damaged row.","Roe R.","Brain. 2018;141:3.","Roe R","Brain""',
+            '"31234568","The row below.","Doe J.","Brain. 2018;141:4.","Doe J","Brain","2018","2018/04/28","","",""',
+            '"31234569","And the last.","","","","","2019","","","",""']
+    damaged, below, last = pubmed_csv.read(HEADER + "\n".join(rows) + "\n")
+    assert damaged == RecordError(1, 2, "invalid CSV: unexpected end of data")
+    assert dataclasses.asdict(below) == expected(
+        line=3, pmid="31234568", title="The row below.", journal_abbreviation="Brain", year=2018,
+        publication_date="2018", volume="141", pages="4", authors=[Author("J Doe", "Doe", "J")])
+    assert dataclasses.asdict(last) == expected(line=4, pmid="31234569", title="And the last.", year=2019,
+                                                publication_date="2019")

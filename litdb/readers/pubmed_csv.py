@@ -59,42 +59,63 @@ def looks_like(text: str) -> bool:
         return False
 
 
+# Every row of PubMed's opens a line with its PMID, quoted: the rows are cut there before
+# the csv module reads each, so that a quote left open in one row (a damaged file) runs
+# to the end of that row only, never into the rows below.
+ROW_START = re.compile(r'\n(?="[0-9]{1,9}",)')
+
+
 def read(text: str):
     """Every row as a PaperRecord in file order; a row that cannot be read is a
     RecordError (its position among the rows, the line it starts on) in its place."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    text = text.lstrip("\ufeff")
+    first_line, _, body = text.partition("\n")
     try:
-        header = [clean_space(name) or "" for name in next(reader)]
+        header = [clean_space(name) or "" for name in next(csv.reader([first_line], strict=True))]
     except (StopIteration, csv.Error):
-        raise ValueError("not a PubMed CSV export: no header row") from None
+        header = []
+    if not any(header):
+        raise ValueError("not a PubMed CSV export: no header row")
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ValueError(f"not a PubMed CSV export: no {', '.join(missing)} column in the header")
-    position = 0
+    position, line, at = 0, 2, 0
+    for cut in [m.start() + 1 for m in ROW_START.finditer(body)] + [len(body)]:
+        chunk = body[at:cut]
+        for row_line, row in _rows(chunk, line):
+            if isinstance(row, str):  # the csv module's reason
+                position += 1
+                yield RecordError(position, row_line, f"invalid CSV: {row}")
+                continue
+            if not row or _is_header(row, header):  # a blank line; two saves concatenated: the second header
+                continue
+            position += 1
+            if len(row) != len(header):
+                yield RecordError(position, row_line, f"a row of {len(row)} fields under a header of {len(header)}")
+                continue
+            try:
+                yield _record(dict(zip(header, row)), row_line)
+            except ValueError as e:
+                yield RecordError(position, row_line, str(e))
+        line += chunk.count("\n")
+        at = cut
+    if position == 0:  # a header alone is no export of anything, as an empty JSON list
+        raise ValueError("no records: the CSV export has a header and no row")
+
+
+def _rows(chunk: str, first_line: int):
+    """(line, row or the csv module's error) of each row of a piece of the file."""
+    reader = csv.reader(io.StringIO(chunk), strict=True)
     while True:
-        line = reader.line_num + 1
+        line = first_line + reader.line_num
         try:
             row = next(reader)
         except StopIteration:
-            if position == 0:  # a header alone is no export of anything, as an empty JSON list
-                raise ValueError("no records: the CSV export has a header and no row") from None
             return
         except csv.Error as e:
-            position += 1
-            yield RecordError(position, line, f"invalid CSV: {e}")
+            yield line, str(e)
             continue
-        if not row:  # a blank line
-            continue
-        if _is_header(row, header):  # two saves concatenated: the second one's header
-            continue
-        position += 1
-        if len(row) != len(header):
-            yield RecordError(position, line, f"a row of {len(row)} fields under a header of {len(header)}")
-            continue
-        try:
-            yield _record(dict(zip(header, row)), line)
-        except ValueError as e:
-            yield RecordError(position, line, str(e))
+        yield line, row
 
 
 def _is_header(row: list[str], header: list[str]) -> bool:
