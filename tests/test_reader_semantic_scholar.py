@@ -188,3 +188,10 @@ def test_a_batch_whose_first_items_are_not_papers_is_still_semantic_scholar(firs
 def test_text_in_brackets_or_a_list_of_numbers_is_no_batch():
     assert detect("[Wilson disease]\n\nPMID: 1\n") != "semantic_scholar"
     assert detect('[1, 2, "paperId"]') is None
+
+
+def test_control_characters_in_publication_types_are_removed():
+    # "\u0000" and "\u001b" escapes in a type (the fuzz found them kept as they were)
+    paper = {"paperId": "a1", "title": "T", "publicationTypes": ["Journal\\u0000Article", "\\u001bReview"]}
+    [record] = semantic_scholar.read(json.dumps(paper).replace("\\\\u", "\\u"))
+    assert record.publication_types == ["Journal Article", "Review"]

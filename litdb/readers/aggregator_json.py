@@ -422,7 +422,7 @@ def _publication_types(value) -> list[str]:
         return []
     types = []
     for item in items:
-        item = clean_space(item)
+        item = clean_space(strip_controls(item))  # (Semantic Scholar's values come here uncleaned)
         if not item:
             continue
         item = S2_TYPES.get(item, CAMEL_CASE_JOINT.sub(" ", item))
