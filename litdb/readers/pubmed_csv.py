@@ -19,8 +19,10 @@ Read with the csv module. What the columns hold, and what is made of them:
 Two saves concatenated repeat the header (and its byte order mark) in the middle: that
 row is skipped, not a bad record.
 
-No split_records: PubMed saves at most 10,000 rows a file, read in well under a second,
-and a quoted field may hold a new line, so cutting the text needs the csv parser anyway.
+The rows are cut at the line each opens with its quoted PMID, then each is read by the
+csv module (a quoted field may hold a new line): a quote left open in a damaged row stays
+in that row. No split_records: PubMed saves at most 10,000 rows a file, read in well under
+a second (scripts/bench_readers.py: 5,000 rows in 0.3 s, whole).
 """
 
 from __future__ import annotations
