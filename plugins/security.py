@@ -297,6 +297,10 @@ def classify(path: str, pairs) -> RequestBudget:
 
 PER_CLIENT_EXPENSIVE = 1  # expensive requests of one address in progress at once
 TOTAL_EXPENSIVE = 4
+# Whole-set downloads at once (plugins/exports.py refuses a third at once with a 503):
+# here they wait their turn like other expensive requests, so that one whose client
+# reads nothing gives its place up to them (STALLED_CONTENDED_S below).
+TOTAL_EXPORTS = 2
 QUEUE_WAIT_S = 5.0  # how long an expensive request may wait for its turn
 # SQL threads that expensive requests' queries may hold at once: one is always left
 # for ordinary pages (litdb/serve.py num_sql_threads).
@@ -309,12 +313,12 @@ class Gate:
 
     def __init__(self):
         self.clients: dict = {}  # address -> [semaphore, users]
-        self.total = None
-        self.waiting = 0  # requests waiting for one of the TOTAL_EXPENSIVE places
+        self.total = self.exports = None
+        self.waiting = 0  # requests waiting for one of the TOTAL_EXPENSIVE or TOTAL_EXPORTS places
 
-    async def enter(self, client) -> str | None:
+    async def enter(self, client, export: bool = False) -> str | None:
         if self.total is None:
-            self.total = asyncio.Semaphore(TOTAL_EXPENSIVE)
+            self.total, self.exports = asyncio.Semaphore(TOTAL_EXPENSIVE), asyncio.Semaphore(TOTAL_EXPORTS)
         entry = self.clients.setdefault(client, [asyncio.Semaphore(PER_CLIENT_EXPENSIVE), 0])
         entry[1] += 1
         try:
@@ -322,13 +326,18 @@ class Gate:
         except asyncio.TimeoutError:
             self._forget(client)
             return "429", "too many expensive requests at once from your address; try again in a moment"
+        held = []
         self.waiting += 1
         try:
-            await asyncio.wait_for(self.total.acquire(), QUEUE_WAIT_S)
+            for place in ([self.exports] if export else []) + [self.total]:
+                await asyncio.wait_for(place.acquire(), QUEUE_WAIT_S)
+                held.append(place)
         except asyncio.TimeoutError:
-            entry[0].release()
+            for place in held + [entry[0]]:
+                place.release()
             self._forget(client)
-            return "503", "the server is busy with expensive requests; try again in a moment"
+            what = "downloads of whole sets" if export and not held else "expensive requests"
+            return "503", f"the server is busy with {what}; try again in a moment"
         finally:
             self.waiting -= 1
         return None
@@ -338,8 +347,10 @@ class Gate:
         entry = self.clients.get(client)
         return self.waiting > 0 or entry is not None and entry[1] > PER_CLIENT_EXPENSIVE
 
-    def leave(self, client) -> None:
+    def leave(self, client, export: bool = False) -> None:
         self.total.release()
+        if export:
+            self.exports.release()
         self.clients[client][0].release()
         self._forget(client)
 
@@ -460,7 +471,7 @@ def asgi_wrapper(datasette):
                 budget = classify(path, pairs)
             client = (scope.get("client") or ("?",))[0]
             if budget.expensive:
-                refused = await GATE.enter(client)
+                refused = await GATE.enter(client, export=budget.kind == "export")
                 if refused:
                     status, reason = refused
                     return await _send_plain(send, int(status), f"{status}: {reason}\n", [(b"retry-after", b"1")])
@@ -470,7 +481,7 @@ def asgi_wrapper(datasette):
             finally:
                 REQUEST.reset(token)
                 if budget.expensive:
-                    GATE.leave(client)
+                    GATE.leave(client, export=budget.kind == "export")
 
         return security_app
 

@@ -696,3 +696,47 @@ def test_no_page_links_to_a_shadow_library_whatever_the_sql(server):
     assert cells == [("a", "[link removed]"), ("b", "see [link removed] now"),
                      ("c", '<a href="https://doi.org/10.1000/x">https://doi.org/10.1000/x</a>'),
                      ("d", "[link removed]")]
+
+
+def test_downloads_wait_their_turn_and_a_stalled_one_gives_its_place_up(monkeypatch):
+    # plugins/exports.py runs two whole-set downloads at once and answered a third 503 at
+    # once: two non-reading clients kept every download refused for 15 s at a time.
+    monkeypatch.setattr(security, "STALLED_CONTENDED_S", 0.05)
+    monkeypatch.setattr(security, "STALLED_S", 3600)
+    gate = security.Gate()
+    monkeypatch.setattr(security, "GATE", gate)
+    start, seen = stalled_request(monkeypatch, path="/-/export/literature/papers.bib", query=b"", client="10.0.0.5")
+    start_too, seen_too = stalled_request(monkeypatch, path="/literature/papers.ris", query=b"", client="10.0.0.6")
+
+    async def scenario():
+        stalled = [start(), start_too()]
+        while len(seen) + len(seen_too) < 2:
+            await asyncio.sleep(0.01)
+        third = await gate.enter("10.0.0.7", export=True)  # waits: both places are taken
+        await asyncio.wait_for(asyncio.gather(*stalled), 10)
+        clients = list(gate.clients)
+        gate.leave("10.0.0.7", export=True)
+        return third, clients
+
+    third, clients = asyncio.run(scenario())
+    assert third is None and clients == ["10.0.0.7"]
+    assert gate.exports._value == security.TOTAL_EXPORTS and gate.total._value == security.TOTAL_EXPENSIVE
+
+
+def test_a_third_download_waits_then_is_refused_with_a_reason():
+    async def scenario():
+        gate = security.Gate()
+        assert await gate.enter("a", export=True) is None and await gate.enter("b", export=True) is None
+        wait, security.QUEUE_WAIT_S = security.QUEUE_WAIT_S, 0.05
+        try:
+            refused = await gate.enter("c", export=True)
+            other = await gate.enter("c")  # not a download: a place of its own
+        finally:
+            security.QUEUE_WAIT_S = wait
+        for client, export in (("a", True), ("b", True), ("c", False)):
+            gate.leave(client, export=export)
+        return refused, other, gate.clients
+
+    refused, other, clients = asyncio.run(scenario())
+    assert refused == ("503", "the server is busy with downloads of whole sets; try again in a moment")
+    assert other is None and clients == {}
