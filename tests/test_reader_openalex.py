@@ -192,3 +192,10 @@ def test_lists_of_a_wrong_type_are_ignored(wrong):
     [record] = openalex.read(json.dumps(work))
     assert dataclasses.asdict(record) == blank(title="U", authors=[person("Ailish Malone", "Malone", "Ailish")],
                                                claims=[claim("openalex", "W2", "OpenAlex work id")])
+
+
+@pytest.mark.parametrize("year, kept", [(2020, 2020), (22019, None), (-1, None)])
+def test_a_publication_year_has_four_digits(year, kept):
+    work = {"id": "https://openalex.org/W1", "display_name": "T", "publication_year": year}
+    [record] = openalex.read(json.dumps(work))
+    assert (record.year, record.publication_date) == (kept, str(kept) if kept else None)

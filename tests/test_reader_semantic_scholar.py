@@ -195,3 +195,12 @@ def test_control_characters_in_publication_types_are_removed():
     paper = {"paperId": "a1", "title": "T", "publicationTypes": ["Journal\\u0000Article", "\\u001bReview"]}
     [record] = semantic_scholar.read(json.dumps(paper).replace("\\\\u", "\\u"))
     assert record.publication_types == ["Journal Article", "Review"]
+
+
+@pytest.mark.parametrize("year, kept", [(2019, 2019), (22019, None), (19, None), ("2019", 2019)])
+def test_a_year_has_four_digits(year, kept):
+    # the fuzz with other seeds found "year": 22019 stored as the year and date "22019"
+    paper = {"paperId": "a1", "title": "T", "year": year, "references": [{"title": "R", "year": year}]}
+    [record] = semantic_scholar.read(json.dumps(paper))
+    assert (record.year, record.publication_date, record.references[0].year) == (
+        kept, str(kept) if kept else None, kept)

@@ -69,7 +69,7 @@ def parse_work(work: dict) -> PaperRecord:
         raise ValueError(f"work {what} has no title" if what else "work has no title and no identifier")
 
     year, month, day = parse_date(text_of(work.get("publication_date")))
-    record.year = year or integer(work.get("publication_year"))
+    record.year = year or _year(work.get("publication_year"))
     record.publication_date = iso_date(year, month, day) if year else iso_date(record.year)
 
     record.abstract = _abstract(work.get("abstract_inverted_index"))
@@ -181,3 +181,9 @@ def _grants(record: PaperRecord, work: dict):
                       grant_id=grant_id, agency=agency)
         if entry not in record.grants:
             record.grants.append(entry)
+
+
+def _year(value) -> int | None:
+    """A year given as a number: a four-digit one (a damaged 22019 is no year)."""
+    year = integer(value)
+    return year if year is not None and 1000 <= year <= 2999 else None

@@ -96,7 +96,7 @@ def parse_paper(paper: dict) -> PaperRecord:
     record.issns = issns(venue.get("issn"), venue.get("alternate_issns"))
 
     year, month, day = parse_date(text_of(paper.get("publicationDate")))
-    record.year = year or integer(paper.get("year"))
+    record.year = year or _year(paper.get("year"))
     record.publication_date = iso_date(year, month, day) if year else iso_date(record.year)
 
     for person in as_list(paper.get("authors")):
@@ -119,7 +119,7 @@ def parse_paper(paper: dict) -> PaperRecord:
         if cited:
             ref_ids = ref.get("externalIds") if isinstance(ref.get("externalIds"), dict) else {}
             record.references.append(Reference(
-                position=len(record.references) + 1, citation=cited, title=cited, year=integer(ref.get("year")),
+                position=len(record.references) + 1, citation=cited, title=cited, year=_year(ref.get("year")),
                 journal=plain(ref.get("venue")) or None, doi=normalize_doi(text_of(ref_ids.get("DOI"))),
                 pmid=pmid_of(ref_ids.get("PubMed"))))
     if paper_id:
@@ -130,3 +130,9 @@ def parse_paper(paper: dict) -> PaperRecord:
     if arxiv:
         record.claims.append(Claim("arxiv", arxiv, "arXiv identifier"))
     return record
+
+
+def _year(value) -> int | None:
+    """A year given as a number: a four-digit one (a damaged 22019 is no year)."""
+    year = integer(value)
+    return year if year is not None and 1000 <= year <= 2999 else None
