@@ -253,3 +253,11 @@ def test_a_key_across_lines_gives_a_reason_on_one_line():
     bad, good = bibtex.read(text)
     assert bad == RecordError(1, 1, "BibTeX entry nothin PMID- 1 g has no title, DOI, PMID or PMCID")
     assert (good.title, good.line) == ("Fine", 6)
+
+
+def test_pieces_are_the_blocks_bibtexparser_finds():
+    # "@ rticle{" (a space after "@") opens no block for bibtexparser: it is no piece of
+    # split_records either (it was one, which alone read as "no BibTeX entry": the fuzz found it)
+    text = "@article{a,\n  title = {One},\n}\n\n@ rticle{b,\n  title = {Two},\n}\n@article{c,\n  title = {Three},\n}\n"
+    assert [line for line, _ in bibtex.split_records(text)] == [1, 8]
+    assert [(r.title, r.line) for r in bibtex.read(text)] == [("One", 1), ("Three", 8)]

@@ -52,7 +52,10 @@ TRUST = 3
 # would only repeat that on stderr.
 logging.getLogger("bibtexparser.splitter").setLevel(logging.CRITICAL)
 
-BLOCK_START = re.compile(r"[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]")
+# Where bibtexparser's splitter starts a block (its _BLOCK_START, at the start of a line):
+# "@" and the type with nothing between ("@ article{" is no block to it), so that the pieces
+# of split_records are the blocks it finds in the whole file.
+BLOCK_START = re.compile(r"[ \t]*@(\w*)[ \t]*[{(]")
 NOT_RECORDS = {"string", "preamble", "comment"}
 TYPE_WORDS = {
     "article": "Journal Article", "inproceedings": "Conference Paper", "conference": "Conference Paper",
