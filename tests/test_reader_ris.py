@@ -321,3 +321,10 @@ def test_an_end_of_record_twice_is_no_record_whole_or_in_pieces():
     text = "TY  - JOUR\nTI  - A\nER  - \nER  - \nTY  - JOUR\nTI  - B\nER  - \n"
     assert ris.split_records(text) == [(1, "TY  - JOUR\nTI  - A\nER  - \n"), (5, "TY  - JOUR\nTI  - B\nER  - \n")]
     assert [(r.title, r.line) for r in ris.read(text)] == [("A", 1), ("B", 5)]
+
+
+def test_a_file_with_no_tag_line_is_one_piece():
+    # "TY  -l" looks like RIS but holds no tag line: split_records gave no piece at all
+    assert ris.split_records("TY  -l") == [(1, "TY  -l")]
+    with pytest.raises(ValueError, match="^not a RIS file: no tag line such as 'TY  - JOUR'$"):
+        ris.read("TY  -l")

@@ -114,7 +114,7 @@ def split_records(text: str) -> list[tuple[int, str]]:
             start = None
     if start is not None:
         pieces.append((start, "\n".join(lines[start - 1:])))
-    return pieces
+    return pieces or [(1, text)]  # no tag line at all ("TY  -l"): the file is one piece, read says why
 
 
 def read(text: str):
