@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, SEEDS
 from litdb.readers import READERS, decode, detect, pubmed_page
 from litdb.readers.pubmed_page import parse_pubmed_page
-from litdb.records import Author, Reference
+from litdb.records import Author, MeshTerm, Reference
 
 SEED_000 = SEEDS / "000_a766678b1bddf855.txt"
 
@@ -328,3 +328,10 @@ def test_a_piece_of_a_pubmed_page_is_claimed_and_refused_with_its_reason(text):
     assert [reader.NAME for reader in READERS if reader.looks_like(text)] == ["pubmed_page"]
     with pytest.raises(ValueError, match="^not a PubMed page: no title and no identifier"):
         list(pubmed_page.read(text))
+
+
+def test_a_mesh_line_of_a_star_or_a_slash_alone_is_no_term():
+    # the fuzz found a MeshTerm with an empty term from a line "*"
+    [record] = pubmed_page.read("Abstract\nMov Disord. 2019 Mar;20(4):1-9.\nA title\n\nMeSH terms\n\nAdult\n*\n / \n"
+                                "Cerebellum/physiology*\n")
+    assert record.mesh_terms == [MeshTerm("Adult", None, False), MeshTerm("Cerebellum", "physiology", True)]

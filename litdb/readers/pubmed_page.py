@@ -357,7 +357,8 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     for line in _list_lines(sections.get("publication_types")):
         if line not in record.publication_types:
             record.publication_types.append(line)
-    record.mesh_terms = [_mesh_term(line) for line in _list_lines(sections.get("mesh"))]
+    # (a line of a star or a slash alone names no term)
+    record.mesh_terms = [m for m in map(_mesh_term, _list_lines(sections.get("mesh"))) if m.term]
     record.grants = [nlm_grant(line) for line in _list_lines(sections.get("grants"))]
     conflict = clean_paragraphs("\n".join(sections.get("conflict", [])))
     if conflict:
