@@ -615,6 +615,7 @@ REJECTIONS = re.compile("|".join([
     r"|: a number with thousands of digits|: extra data after the array)?",
     r"JSON is an? \w+, expected an object or a list of objects",
     r"no records: the JSON list is empty",
+    r"no records: the CSV export has a header and no row",
     r"record has no title",
     r"a Crossref .+ response inside a list",
     r"(work|paper) (.+ has no title|has no title and no (DOI|identifier))",
