@@ -46,6 +46,9 @@ TRUST = 0
 # A record ends at a blank line (white space only counts as blank); a PMID line starts one
 # even without a blank line before it (files concatenated by hand).
 BOUNDARY = re.compile(r"\n[ \t]*(?=\n)|\n(?=PMID- )")
+# Where a record starts, in the file's bytes: the build cuts a big export there into parts
+# for its workers, each read on its own (split_records of a part cuts it as of the whole).
+RECORD_START = re.compile(rb"\n(?=PMID- )")
 ISSN = re.compile(r"(\d{4}-?\d{3}[\dXx])\s*(?:\((\w+)\))?")
 COMPACT_ORCID = re.compile(r"\b(\d{4})(\d{4})(\d{4})(\d{3}[\dXx])\b")
 ABSTRACT_COPYRIGHT = re.compile(r"\s((?:Copyright\s*(?:\(c\)|©)?|©|\(c\))\s*(?:\d{4}(?:-\d{4})?)\b[^\n]{0,300})$",

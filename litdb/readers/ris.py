@@ -48,6 +48,9 @@ TRUST = 3
 
 # "TY  - JOUR", "ER  -", also with one space before the dash (Zotero accepts it too)
 TAG_LINE = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: (.*))?")
+# Where a record starts, in the file's bytes: the build cuts a big export there into parts
+# for its workers (a byte order mark may stand before TY in files joined with cat).
+RECORD_START = re.compile(rb"\n(?=(?:\xef\xbb\xbf)?TY {1,2}- )")
 START_LINE = re.compile(r"TY {1,2}- ?\S")
 ANY_TAG = re.compile(r"^[A-Z][A-Z0-9] {1,2}-(?: |$)", re.M)
 
