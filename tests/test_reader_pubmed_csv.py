@@ -112,6 +112,15 @@ def test_publication_year_stands_when_the_citation_says_another():
     assert (record.year, record.publication_date, record.volume) == (2018, "2018", "1")
 
 
+def test_an_issue_with_a_part_in_parentheses():
+    # MEDLINE prints a part of an issue inside the issue: "41(2 ( Pt 1))" (a stale copy of
+    # the pattern here gave no volume, issue or pages)
+    record = one_row(PMID="1", Title="T.", Citation="Neurology. 1991 Feb;41(2 ( Pt 1)):234-7.",
+                     Publication_Year="1991")
+    assert (record.volume, record.issue, record.pages, record.publication_date) == (
+        "41", "2 ( Pt 1)", "234-237", "1991-02")
+
+
 def test_detection_claims_pubmed_csv_only():
     for name in ("csv-cerebellum-set.csv", "bad-rows.csv"):
         text = text_of(name)

@@ -69,6 +69,11 @@ def parse_date(text: str | None) -> tuple[int | None, int | None, int | None]:
     return year, month, day_number
 
 
+# "13(6):666-8" after a citation's date: volume, issue, pages. An issue may hold one level of
+# parentheses itself ("41(2 ( Pt 1)):234-7", a part of an issue as MEDLINE prints it).
+VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^()]*(?:\([^()]*\)[^()]*)*)\))?(?::\s*(?P<pages>.+))?$")
+
+
 def parse_json(text: str):
     """The decoded JSON, or ValueError with the whole reason on one line."""
     try:

@@ -24,7 +24,7 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord
-from .common import author_from_display, parse_date
+from .common import VIP, author_from_display, parse_date
 
 NAME = "pmc_page"
 TRUST = 1
@@ -40,7 +40,6 @@ _DATE = (r"(?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}[a-z]*\.?(?:\s*-\s*(?:(?:1[89]|20)\d
 CITATION = re.compile(
     rf"^(?P<journal>[^.;]*?)\s*\.\s+(?P<date>{_DATE})\s*(?:;\s*(?P<vip>[^.]*?))?\s*\.(?:\s+(?P<rest>.*))?$"
 )
-VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^()]*(?:\([^()]*\)[^()]*)*)\))?(?::\s*(?P<pages>.+))?$")
 FINAL_FORM = "Published in final edited form as:"
 DOI = re.compile(r"\bdoi:\s*(10\.\S+?)\.?(?:\s|$)", re.IGNORECASE)
 PUBLISHED_ONLINE = re.compile(rf"\bPublished online\s+({_DATE})")

@@ -33,7 +33,7 @@ import re
 
 from ..normalize import clean_space, expand_pages, iso_date, normalize_doi, parse_date_words
 from ..records import Claim, PaperRecord, RecordError
-from .common import author, parse_date
+from .common import VIP, author, parse_date
 from .medline import SUFFIXES, author_from_initials
 
 NAME = "pubmed_csv"
@@ -44,7 +44,6 @@ HEADER = ["PMID", "Title", "Authors", "Citation", "First Author", "Journal/Book"
 REQUIRED = ["PMID", "Title", "Authors", "Citation", "DOI"]
 CITATION = re.compile(
     r"^(?P<journal>[^.]+)\.\s+(?P<date>(?:1[5-9]|20)\d\d\b[^;:.]*?)\s*(?:;(?P<vip>[^.]*))?\.(?:\s+(?P<rest>.*))?$")
-VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
 EPUB = re.compile(r"\bEpub\s+((?:1[5-9]|20)\d\d(?:\s+[A-Za-z]{3}(?:\s+\d{1,2})?)?)")
 CITATION_DOI = re.compile(r"\bdoi:\s*(10\.\S+?)\.?(?:\s|$)")
 ET_AL = re.compile(r",?\s*et al\.?$")

@@ -37,7 +37,7 @@ from ..normalize import (
 )
 from ..records import Claim, Grant, MeshTerm, PaperRecord, Reference
 from . import pmc_page
-from .common import nlm_grant, GROUP_WORDS, author, author_from_display, parse_date
+from .common import VIP, nlm_grant, GROUP_WORDS, author, author_from_display, parse_date
 
 NAME = FORMAT = "pubmed_page"
 TRUST = 0
@@ -151,7 +151,6 @@ CITATION_LINE = re.compile(
     r"\s*(?:;(?P<vip>[^.]+?)|:(?P<locator>[^.;\s]+))?\s*\.(?:\s+(?P<rest>.*))?$"
 )
 # "13(6):666-8", "41(2 ( Pt 1)):234-7" (one level of parentheses inside the issue)
-VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^()]*(?:\([^()]*\)[^()]*)*)\))?(?::(?P<pages>.+))?$")
 SHORT_CITATION = re.compile(
     r"^(?P<first>[^.]+?)(?P<etal>\s+et al\.?)?\.\s+(?P<journal>[^.]+)\.\s+"
     r"(?P<year>(?:1[89]|20)\d\d)\b[^.]*\.?$"
