@@ -5,10 +5,13 @@ file into place."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import itertools
+import mmap
 import multiprocessing
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -34,11 +37,14 @@ SHARDS_AT_ONCE = 8  # shards copied in between two commits (SQLite attaches at m
 
 @dataclass
 class FileRead:
-    """What reading (a slice of) one seed file gave."""
+    """What reading one seed file, or one part of a big export, gave."""
 
     source: dict  # the sources row, without its id
     records: list[tuple[int, PaperRecord]] = field(default_factory=list)  # (position in the file, record)
     errors: list[RecordError] = field(default_factory=list)
+    parts: int = 1  # a part of a big export has its positions and lines counted from its own start:
+    pieces: int = 0  # it holds so many records (good and bad)
+    lines: int = 0  # and so many lines; the main process moves them to their place in the file
 
 
 def _reason(e: Exception) -> str:
@@ -46,9 +52,11 @@ def _reason(e: Exception) -> str:
     return " ".join(message.split())
 
 
-def read_seed_file(path: Path, part: int = 0, parts: int = 1) -> FileRead:
-    """The sources row and the records of one seed file, or of one part of its records
-    (the ``part``-th of ``parts``, when a big export is shared among workers)."""
+def read_seed_file(path: Path, part: int = 0, parts: int = 1, stat: tuple | None = None) -> FileRead:
+    """The sources row and the records of one seed file, or of one part of a big export
+    (the ``part``-th of ``parts``, when it is shared among workers)."""
+    if parts > 1:
+        return read_part(path, part, parts, stat)
     data = path.read_bytes()
     source = {
         "filename": path.name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
@@ -61,30 +69,87 @@ def read_seed_file(path: Path, part: int = 0, parts: int = 1) -> FileRead:
         source["format"] = detect(text)
         if source["format"] is None:
             raise ValueError(unknown_format(text))
-        reader = BY_NAME[source["format"]]
-        pieces = list(reader.split_records(text)) if parts > 1 and hasattr(reader, "split_records") else []
-        if len(pieces) > 1:
-            del text
-            first, last = len(pieces) * part // parts, len(pieces) * (part + 1) // parts
-            for position in range(first, last):
-                line, piece = pieces[position]
-                try:
-                    items = list(reader.read(piece))  # one record a piece
-                except ValueError as e:  # a piece that cannot be read is one bad record
-                    items = [RecordError(1, 1, _reason(e))]
-                for item in items:
-                    _add(out, position, item, line - 1)
-        elif part == 0:
-            for position, item in enumerate(reader.read(text)):
-                _add(out, position, item, 0)
+        for position, item in enumerate(BY_NAME[source["format"]].read(text)):
+            _add(out, position, item, 0)
     except Exception as e:  # a bad seed must never stop the build
         source["status"], source["error"] = "rejected", _reason(e)
         out.records, out.errors = [], []
         return without_shadow_links(out)
-    source["records"], source["rejected_records"] = len(out.records), len(out.errors)
+    return _counted(out)
+
+
+def _counted(out: FileRead) -> FileRead:
+    out.source["records"], out.source["rejected_records"] = len(out.records), len(out.errors)
     # The one place links to shadow libraries are taken out of free text: none goes
     # further than this, in any text of any record (or of its sources row).
     return without_shadow_links(out)
+
+
+HEAD_BYTES = 65536  # what a part looks at to tell the format: readers look at the start
+
+
+def read_part(path: Path, part: int, parts: int, stat: tuple) -> FileRead:
+    """One part of a big export whose reader says where records start in its bytes
+    (RECORD_START): the records from the first start at or after the part's share of the
+    bytes to the next part's first. Each worker so maps the file and decodes only its
+    part: memory stays flat however big the export. A format cut otherwise is read whole
+    by the first part; the others give nothing."""
+    now = path.stat()
+    if (now.st_size, now.st_mtime_ns) != tuple(stat):
+        raise RuntimeError(f"{path.name}: changed during the build; build again")
+    source = {"filename": path.name, "sha256": None, "bytes": now.st_size, "format": None, "status": "loaded",
+              "error": None, "records": 0, "rejected_records": 0}
+    out = FileRead(source, parts=parts)
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        reader = _cut_by_bytes(mm[:HEAD_BYTES])
+        if reader is None:
+            return read_seed_file(path) if part == 0 else out
+        if part == 0:
+            source["sha256"] = hashlib.sha256(mm).hexdigest()
+        source["format"] = reader.NAME
+        size = len(mm)
+        start = 0 if part == 0 else _record_start(reader, mm, size * part // parts)
+        end = size if part == parts - 1 else _record_start(reader, mm, size * (part + 1) // parts)
+        if start >= end:
+            return out
+        try:
+            text = decode(mm[start:end])
+        except ValueError as e:  # the whole file is refused; say where, in the file's bytes
+            if str(e) != "empty file":
+                source["status"], source["error"] = "rejected", OFFSET.sub(lambda m: f"{m[1]} {int(m[2]) + start}",
+                                                                            _reason(e))
+            return without_shadow_links(out)
+    pieces = reader.split_records(text)
+    for index, (line, piece) in enumerate(pieces):
+        try:
+            items = list(reader.read(piece))  # one record a piece
+        except ValueError as e:  # a piece that cannot be read is one bad record
+            items = [RecordError(1, 1, _reason(e))]
+        for item in items:
+            _add(out, index, item, line - 1)
+    out.pieces, out.lines = len(pieces), text.count("\n")
+    return _counted(out)
+
+
+OFFSET = re.compile(r"(at offset|at byte) (\d+)")
+
+
+def _cut_by_bytes(head: bytes):
+    """The reader of a file that begins so, if it says where its records start in bytes."""
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return None
+    try:
+        name = detect(decode(head[:head.rfind(b"\n") + 1] or head))
+    except ValueError:
+        return None
+    reader = BY_NAME.get(name)
+    return reader if hasattr(reader, "RECORD_START") else None
+
+
+def _record_start(reader, mm, at: int) -> int:
+    """Where the first record starting at or after byte ``at`` begins (the end if none)."""
+    m = reader.RECORD_START.search(mm, max(at - 1, 0))
+    return m.end() if m else len(mm)
 
 
 def _add(out: FileRead, position: int, item, line_offset: int) -> None:
@@ -100,7 +165,7 @@ def _add(out: FileRead, position: int, item, line_offset: int) -> None:
         out.records.append((position, item))
 
 
-def read_chunk(item: tuple[Path, list[tuple[int, Path, int, int]]]) -> list[FileRead]:
+def read_chunk(item: tuple[Path, list[tuple]]) -> list[FileRead]:
     """Read a chunk of seed files (or one part of a big one), staging their records in a
     shard (a database of the worker's own, copied in by the main process with SQL: no
     records are pickled between processes); returns what each file gave, without its
@@ -108,8 +173,8 @@ def read_chunk(item: tuple[Path, list[tuple[int, Path, int, int]]]) -> list[File
     shard_path, files = item
     shard = load.create_shard(shard_path, load.READ_SHARD_TABLES)
     reads = []
-    for source_id, path, part, parts in files:
-        read = read_seed_file(path, part, parts)
+    for source_id, path, part, parts, stat in files:
+        read = read_seed_file(path, part, parts, stat)
         load.insert_values(shard, "records", [load.staged(source_id, path.name, position, record)
                                               for position, record in read.records], shard=True)
         read.records = []
@@ -161,15 +226,15 @@ def take_in(db, shards: list[Path], copy) -> None:
     if shards:
         copy(db, shards)
         for shard in shards:
-            shard.unlink()
+            (shard[0] if isinstance(shard, tuple) else shard).unlink()
 
 
 def in_shards(db, results, copy):
     """Copy shards in as their workers finish them, SHARDS_AT_ONCE at a time; yields
-    each worker's result in order."""
+    each worker's result in order. (A result may come with what copy needs of it.)"""
     waiting = []
-    for shard, result in results:
-        waiting.append(shard)
+    for shard, result, *how in results:
+        waiting.append((shard, *how) if how else shard)
         if len(waiting) == SHARDS_AT_ONCE:
             take_in(db, waiting, copy)
             waiting = []
@@ -177,15 +242,15 @@ def in_shards(db, results, copy):
     take_in(db, waiting, copy)
 
 
-def reading_units(files: list[Path], workers: int) -> list[list[tuple[int, Path, int, int]]]:
-    """Work for the readers: chunks of small files; a big file in one part per worker
-    (twice as many, so that neither waits long on the other)."""
+def reading_units(files: list[Path], workers: int) -> list[list[tuple]]:
+    """Work for the readers, as (source id, path, part, parts, (size, mtime)): chunks of
+    small files; a big file in parts of about SLICE_BYTES, at least two per worker."""
     units, small = [], []
     size = CHUNK if workers == 1 else max(1, min(CHUNK, len(files) // (workers * 16)))
     for source_id, path in enumerate(files, 1):
-        parts = 2 * workers if workers > 1 and path.stat().st_size >= SLICE_BYTES else 1
-        if parts == 1:
-            small.append((source_id, path, 0, 1))
+        stat = path.stat()
+        if stat.st_size < SLICE_BYTES:
+            small.append((source_id, path, 0, 1, None))
             if len(small) == size:
                 units.append(small)
                 small = []
@@ -193,19 +258,39 @@ def reading_units(files: list[Path], workers: int) -> list[list[tuple[int, Path,
         if small:
             units.append(small)
             small = []
-        units += [[(source_id, path, part, parts)] for part in range(parts)]
+        parts = max(2 * workers if workers > 1 else 1, -(-stat.st_size // SLICE_BYTES))
+        units += [[(source_id, path, part, parts, (stat.st_size, stat.st_mtime_ns))] for part in range(parts)]
     if small:
         units.append(small)
     return units
 
 
+def placed(results):
+    """(shard, reads, shift) from (shard, reads): a part's bad records moved to their
+    place in the whole file, and the shift of its staged records' positions. Parts come
+    in order, so the parts before are known."""
+    before: dict[str, tuple[int, int]] = {}  # file name -> (records, lines) of its earlier parts
+    for shard, reads in results:
+        shift = 0
+        for read in reads:
+            if read.parts > 1:
+                positions, lines = before.get(read.source["filename"], (0, 0))
+                for e in read.errors:
+                    e.position += positions
+                    e.line = e.line + lines if e.line else None
+                shift = positions  # a part is a unit of its own: one shift a shard
+                before[read.source["filename"]] = (positions + read.pieces, lines + read.lines)
+        yield shard, reads, shift
+
+
 def combine_parts(reads):
-    """One FileRead per file from the reads of its parts (which come one after the other)."""
+    """One FileRead per file from the reads of its parts (which come one after the other).
+    A file refused by one of its parts is refused whole."""
     current = None
     for read in reads:
         if current is not None and read.source["filename"] == current.source["filename"]:
-            if read.source["sha256"] != current.source["sha256"]:
-                raise RuntimeError(f"{read.source['filename']}: changed during the build; build again")
+            current.source["sha256"] = current.source["sha256"] or read.source["sha256"]
+            current.source["format"] = current.source["format"] or read.source["format"]
             if read.source["status"] == "rejected" and current.source["status"] != "rejected":
                 current.source.update(status="rejected", error=read.source["error"])
             current.source["records"] += read.source["records"]
@@ -213,10 +298,17 @@ def combine_parts(reads):
             current.errors += read.errors
             continue
         if current is not None:
-            yield current
+            yield _whole(current)
         current = read
     if current is not None:
-        yield current
+        yield _whole(current)
+
+
+def _whole(read: FileRead) -> FileRead:
+    if read.source["status"] == "rejected":
+        read.source.update(records=0, rejected_records=0)
+        read.errors = []
+    return read
 
 
 def progress_bar(stream, label: str, total: int) -> tqdm:
@@ -308,9 +400,12 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         shards = [next(shard_names) for _ in units]
         made += shards
         progress = progress_bar(err, "reading", len(files))
-        reads = in_shards(db, zip(shards, run(read_chunk, zip(shards, units))), load.take_in_records)
+        reads = in_shards(db, placed(zip(shards, run(read_chunk, zip(shards, units)))), load.take_in_records)
         rejected = add_sources(db, combine_parts(itertools.chain.from_iterable(reads)), seeds_dir, err,
                                progress)
+        # a big export refused by one of its parts: the records its other parts staged go too
+        db.execute("DELETE FROM staging.records WHERE source_id IN "
+                   "(SELECT id FROM sources WHERE status = 'rejected')")
         progress.close()
         db.conn.commit()
         steps.lap("read and stage every record")

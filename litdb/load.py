@@ -204,12 +204,16 @@ def _detach(conn, paths: list) -> None:
         conn.execute(f"DETACH DATABASE shard{k}")
 
 
-def take_in_records(db: sqlite_utils.Database, paths: list) -> None:
-    """Copy reading shards' records into staging, in order (file order)."""
+def take_in_records(db: sqlite_utils.Database, shards: list[tuple]) -> None:
+    """Copy reading shards' records into staging, in order (file order); (path, shift):
+    a part of a big export counts its positions from its own start, moved by shift."""
+    paths = [path for path, _ in shards]
     conn = _attached(db, paths)
-    columns = ", ".join(columns_of("records"))
-    for k in range(len(paths)):
-        conn.execute(f"INSERT INTO staging.records ({columns}) SELECT {columns} FROM shard{k}.records ORDER BY rowid")
+    columns = columns_of("records")
+    moved = ", ".join("position + ?" if c == "position" else c for c in columns)
+    for k, (_, shift) in enumerate(shards):
+        conn.execute(f"INSERT INTO staging.records ({', '.join(columns)}) SELECT {moved} FROM shard{k}.records "
+                     "ORDER BY rowid", [shift])
     _detach(conn, paths)
 
 

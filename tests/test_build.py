@@ -210,14 +210,15 @@ def test_shadow_library_links_in_any_text_never_reach_the_database(tmp_path):
 
 def test_a_seed_changed_during_the_build_stops_it(tmp_path):
     """A big export is read in parts, by several workers: a file that changed between
-    two of its reads is an error, never a silent mix of two versions."""
-    from litdb.build import FileRead, combine_parts
-    part = {"filename": "big.nbib", "status": "loaded", "error": None, "records": 2, "rejected_records": 0}
-    reads = [FileRead({**part, "sha256": "a" * 64}), FileRead({**part, "sha256": "b" * 64})]
+    the plan and the reading of a part is an error, never a silent mix of two versions."""
+    from litdb.build import read_part
+    path = tmp_path / "big.nbib"
+    path.write_text("PMID- 1\nTI  - A title.\n", encoding="utf-8")
+    planned = (path.stat().st_size, path.stat().st_mtime_ns)
+    assert read_part(path, 0, 2, planned).source["records"] == 1
+    path.write_text("PMID- 1\nTI  - Another title.\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="^big.nbib: changed during the build; build again$"):
-        list(combine_parts(reads))
-    [whole] = combine_parts([FileRead({**part, "sha256": "a" * 64}), FileRead({**part, "sha256": "a" * 64})])
-    assert whole.source["records"] == 4
+        read_part(path, 1, 2, planned)
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path):
@@ -309,18 +310,17 @@ def test_the_link_walker_looks_into_every_kind_of_value_or_refuses():
 
 def test_a_build_that_cannot_go_on_says_why_in_one_line(tmp_path, monkeypatch, capsys):
     import build as cli
-    read_seed_file = pipeline.read_seed_file
+    read_part = pipeline.read_part
 
-    def seed_changed(path, part=0, parts=1):  # as if the file changed between the reads of its parts
-        read = read_seed_file(path, part, parts)
+    def seed_changed(path, part, parts, stat):  # as if the file changed after the plan
         if part == 1 and path.name.startswith("000"):
-            read.source["sha256"] = "0" * 64
-        return read
+            os.utime(path, ns=(stat[1], stat[1] + 1))
+        return read_part(path, part, parts, stat)
 
     seeds = copy_seeds(tmp_path)
     (tmp_path / "literature.db").write_bytes(b"previous")
-    monkeypatch.setattr(pipeline, "read_seed_file", seed_changed)
-    monkeypatch.setattr(pipeline, "SLICE_BYTES", 1)  # every file is read in parts
+    monkeypatch.setattr(pipeline, "read_part", seed_changed)
+    monkeypatch.setattr(pipeline, "SLICE_BYTES", 1000)  # every file is read in parts
     assert cli.main(["--seeds", str(seeds), "--db", str(tmp_path / "literature.db")]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == ["build failed: 000_a766678b1bddf855.txt: changed during the build; build again"]
@@ -335,10 +335,10 @@ def test_a_worker_that_fails_leaves_no_file_behind(tmp_path, monkeypatch):
     (tmp_path / "literature.db").write_bytes(b"previous")
     read_seed_file = pipeline.read_seed_file
 
-    def failing(path, part=0, parts=1):
+    def failing(path, part=0, parts=1, stat=None):
         if path.name == "seed_0000011.txt":
             raise RuntimeError(f"{path}: changed during the build; build again")
-        return read_seed_file(path, part, parts)
+        return read_seed_file(path, part, parts, stat)
 
     monkeypatch.setattr(pipeline, "read_seed_file", failing)
     monkeypatch.setattr(pipeline, "CHUNK", 1)

@@ -83,7 +83,7 @@ def test_a_big_export_is_shared_among_workers_with_the_same_result(tmp_path, mon
     assert sources["big.nbib"] == (599, 1) and sources["more.nbib"] == (1, 0)
     assert db["papers"].count == 599 + 2
     [rejected] = db["rejected_records"].rows
-    assert rejected["position"] == 301
+    assert (rejected["position"], rejected["line"]) == (301, 4501)  # 15 lines a record before it
     paper = db["papers"].get("486bd29b069a")  # the id the page's DOI gives
     assert paper["source_count"] == 2 and paper["pmid"] == "25223555"
     formats = [f for (f,) in db.execute(
@@ -96,3 +96,21 @@ def test_a_big_export_is_shared_among_workers_with_the_same_result(tmp_path, mon
                       "and field = 'title'").fetchone() == (0,)
     journal = db["journals"].get(paper["journal_id"])
     assert journal["issn_l"] == "1473-4222" and json.loads(journal["issns"]) == ["1473-4222", "1473-4230"]
+
+
+def test_a_big_export_broken_in_one_part_is_refused_whole(tmp_path, monkeypatch):
+    """A byte that is no text in the last part of a big export refuses the file, as a
+    whole-file read would; the records its other parts staged are not loaded."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    data = "\n".join(medline_record(1000 + k, f"Paper {k}.") for k in range(100)).encode("utf-8")
+    at = len(data) - 40
+    (seeds / "big.nbib").write_bytes(data[:at] + b"\x81" + data[at + 1:])  # 0x81: no character in any code page read
+    monkeypatch.setattr(pipeline, "SLICE_BYTES", 2000)
+    with open(os.devnull, "w") as null:
+        assert pipeline.build(seeds, tmp_path / "out.db", out=null, err=null, workers=2) == 0
+    db = sqlite_utils.Database(tmp_path / "out.db")
+    [source] = db["sources"].rows
+    assert (source["status"], source["error"], source["records"]) == (
+        "rejected", f"not UTF-8 text: invalid byte 0x81 at offset {at}", 0)
+    assert db["papers"].count == 0
