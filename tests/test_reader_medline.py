@@ -330,3 +330,9 @@ def test_two_saves_concatenated_with_a_byte_order_mark_in_the_middle():
     assert [line for line, _ in medline.split_records(text)] == [1, 7]
     assert [dataclasses.asdict(r) for line, piece in medline.split_records(text)
             for r in medline.read(piece, first_line=line)] == records
+
+
+@pytest.mark.parametrize("pmid", ["١٢", "²", "12³"])
+def test_a_pmid_of_digits_other_than_ascii_is_refused(pmid):
+    # str.isdigit() is true for these; a PMID is ASCII digits
+    assert list(medline.read(f"PMID- {pmid}\nTI  - T.\n")) == [RecordError(1, 1, f"PMID is not a number: {pmid!r}")]

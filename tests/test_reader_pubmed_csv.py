@@ -186,3 +186,10 @@ def test_a_quote_left_open_loses_no_row_below():
         publication_date="2018", volume="141", pages="4", authors=[Author("J Doe", "Doe", "J")])
     assert dataclasses.asdict(last) == expected(line=4, pmid="31234569", title="And the last.", year=2019,
                                                 publication_date="2019")
+
+
+def test_digits_other_than_ascii_are_no_pmid_and_no_year():
+    # str.isdigit() is true for "١٢" and "١٩٩٩" (Arabic-Indic digits)
+    [error] = pubmed_csv.read(HEADER + '"١٢","T.","","","","","","","","",""\n')
+    assert error == RecordError(1, 2, "PMID is not a number: '١٢'")
+    assert one_row(PMID="12", Title="T.", Publication_Year="١٩٩٩").year is None

@@ -21,7 +21,7 @@ from ..normalize import (
     to_json,
 )
 from ..records import Claim, PaperRecord, RecordError
-from .common import HEAD, array_items, author_from_display, has_any, json_head
+from .common import HEAD, array_items, author_from_display, digits, has_any, integer, json_head
 
 NAME = FORMAT = "aggregator_json"
 TRUST = 3
@@ -70,7 +70,6 @@ TRAILER_CITATIONS = re.compile(r"^\s*(?:引用次数|Citations?)\s*[:：]\s*([0-
 PMCID = re.compile(r"(?:PMC)?([0-9]+)", re.IGNORECASE)
 HTTP_LINK = re.compile(r"https?://", re.IGNORECASE)
 SECTION_TITLE = re.compile(r"[A-Z][\w ,/&-]{0,40}")
-DIGITS = re.compile(r"[0-9]+")
 SURNAME_FIRST = re.compile(r"^([^,]+),\s*([^,]+)$")
 ONE_SURNAME_FIRST = re.compile(r"[^\W\d_][\w'\u2019-]*, [^,]+ [A-Z]\.?")
 ONE_SURNAME_FIRST_PARTS = re.compile(r"^([^,]+), (.+)$")
@@ -80,7 +79,6 @@ SLASH_DATE = re.compile(r"((?:1[89]|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})")
 YEAR = re.compile(r"(?:1[89]|20)[0-9][0-9]")
 TYPE_SEPARATOR = re.compile(r"\s*[,;]\s*")
 CAMEL_CASE_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
-COUNT = re.compile(r"[0-9]{1,18}")
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
 # No real record nests deeper than 3; json and the code below recurse per level.
@@ -239,7 +237,7 @@ def parse_trailer(trailer: str) -> tuple[int | None, str | None]:
     for line in trailer.splitlines():
         m = TRAILER_CITATIONS.match(line)
         if m and not in_abstract:
-            count = _integer(m.group(1))
+            count = integer(m.group(1))
         elif line.strip() == "Abstract" and not in_abstract:
             in_abstract = True
         elif in_abstract:
@@ -270,7 +268,7 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     record = PaperRecord(format=FORMAT, title=clean_space(title))
 
     record.doi = normalize_doi(text("doi")) or normalize_doi(text("DOIUrl"))
-    record.pmid = _digits(text("pmid") or text("PMID") or text("pubmedId"))
+    record.pmid = digits(text("pmid") or text("PMID") or text("pubmedId"))
     pmcid = clean_space(text("PMCID") or text("pmcid"))
     if pmcid and (m := PMCID.fullmatch(pmcid)):
         record.pmcid = "PMC" + m.group(1)
@@ -297,7 +295,7 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     _dates(record, text("publicationDate"), text("EPubDate"), text("year"), claims)
     record.publication_types = _publication_types(data.get("publicationTypes"))
 
-    record.citation_count = _integer(data.get("citationCount"))
+    record.citation_count = integer(data.get("citationCount"))
     if record.citation_count is None:
         record.citation_count = count
     elif count is not None and count != record.citation_count:
@@ -352,11 +350,6 @@ def _as_text(value) -> str | None:
     if isinstance(value, (int, float)):
         return str(value)
     return value if isinstance(value, str) else None
-
-
-def _digits(value: str | None) -> str | None:
-    value = clean_space(value)
-    return value if value and DIGITS.fullmatch(value) else None  # not "²" or "١"
 
 
 def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
@@ -429,17 +422,6 @@ def _publication_types(value) -> list[str]:
         if item not in types:
             types.append(item)
     return types
-
-
-def _integer(value) -> int | None:
-    """A count: a whole number from 0 to what SQLite stores (a larger one would stop the build)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and COUNT.fullmatch(value.strip()):
-        value = int(value.strip())
-    return value if isinstance(value, int) and 0 <= value < 2**63 else None
 
 
 def _boolean(value) -> bool | None:

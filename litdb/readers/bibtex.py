@@ -42,7 +42,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
-from .common import GROUP_WORDS, author, parse_date
+from .common import GROUP_WORDS, author, digits, parse_date
 from .ris import COPYRIGHT, ISSN, MARKUP, _issn_ok
 
 NAME = "bibtex"
@@ -161,7 +161,7 @@ def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRec
     eprint_type = (literal("eprinttype") or "").lower()
     record.doi = normalize_doi(literal("doi")) or normalize_doi(literal("url"))
     pmid = literal("pmid") or literal("pubmed_id") or (literal("eprint") if eprint_type in ("pubmed", "pmid") else None)
-    record.pmid = pmid if pmid and pmid.isdigit() else None
+    record.pmid = digits(pmid)
     pmcid = literal("pmcid") or (literal("eprint") if eprint_type in ("pmc", "pmcid") else None)
     record.pmcid = pmcid.upper() if pmcid and re.fullmatch(r"PMC\d{1,9}", pmcid, re.I) else None
     if not record.title and not (record.doi or record.pmid or record.pmcid):
@@ -227,7 +227,7 @@ def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRec
 
 
 def _count(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return int(number) if (number := digits(value)) and len(number) < 10 else None
 
 
 def _split_concatenation(raw: str) -> list[str]:
@@ -255,7 +255,7 @@ def _value(raw: str, strings: dict[str, str]) -> str:
         part = part.strip()
         if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
             out.append(part[1:-1])
-        elif part.isdigit():
+        elif digits(part):
             out.append(part)
         else:
             out.append(strings.get(part.lower(), part))

@@ -61,7 +61,7 @@ def parse_date(text: str | None) -> tuple[int | None, int | None, int | None]:
     year, month_text, day = int(m.group("year")), m.group("month"), m.group("day")
     month = None
     if month_text:
-        if month_text.isdigit():
+        if digits(month_text):
             month = int(month_text) if 1 <= int(month_text) <= 12 else None
         else:
             month = MONTHS.get(month_text[:3].lower()) if month_text.lower() not in SEASONS else None

@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, PaperRecord, RecordError, Reference
-from .common import author, local_name, orcid, parse_date, parse_xml
+from .common import author, digits, local_name, orcid, parse_date, parse_xml
 
 NAME = FORMAT = "jats"
 TRUST = 1
@@ -190,8 +190,8 @@ def read_article(article) -> PaperRecord:
         kind, value = article_id.get("pub-id-type"), element_text(article_id)
         if kind == "doi" and not record.doi:
             record.doi = normalize_doi(value)
-        elif kind == "pmid" and value and value.isdigit():
-            record.pmid = value
+        elif kind == "pmid" and digits(value):
+            record.pmid = digits(value)
         elif kind in ("pmc", "pmcid") and value and (m := re.fullmatch(r"(?:PMC)?(\d+)", value, re.I)):
             record.pmcid = "PMC" + m.group(1)
     if not record.title and not (record.doi or record.pmid or record.pmcid):
@@ -406,8 +406,8 @@ def _references(back) -> list[Reference]:
             kind, value = pub_id.get("pub-id-type"), element_text(pub_id)
             if kind == "doi" and not reference.doi:
                 reference.doi = normalize_doi(value)
-            elif kind == "pmid" and value and value.isdigit():
-                reference.pmid = value
+            elif kind == "pmid" and digits(value):
+                reference.pmid = digits(value)
         if reference.doi is None and (link := cited.find("ext-link[@ext-link-type='doi']")) is not None:
             reference.doi = normalize_doi(element_text(link))
         if cited.tag == "mixed-citation":

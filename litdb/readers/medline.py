@@ -38,7 +38,7 @@ import re
 
 from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordError
-from .common import nlm_grant, author, author_from_inverted, orcid, parse_date
+from .common import nlm_grant, author, author_from_inverted, digits, orcid, parse_date
 
 NAME = "medline"
 TRUST = 0
@@ -168,7 +168,7 @@ def _record(fields: list[tuple[str, str]], line: int) -> PaperRecord:
             continue
         current = None  # investigators (IR, FIR, IRAD) and every other field end an author
         if tag == "PMID":
-            if not value.isdigit():
+            if not digits(value):
                 raise _BadRecord(f"PMID is not a number: {value[:40]!r}")
             record.pmid = value
         elif tag == "TI":
@@ -298,7 +298,7 @@ def _issn(record: PaperRecord, value: str) -> None:
 def _yyyymmdd(value: str) -> str | None:
     """'20210927' -> '2021-09-27' (DEP); None when it is not such a date."""
     value = value.strip()
-    if not (value.isdigit() and len(value) == 8):
+    if not (digits(value) and len(value) == 8):
         return None
     year, month, day = int(value[:4]), int(value[4:6]), int(value[6:])
     if not 1 <= month <= 12:

@@ -33,7 +33,7 @@ import re
 
 from ..normalize import clean_space, expand_pages, iso_date, normalize_doi, parse_date_words
 from ..records import Claim, PaperRecord, RecordError
-from .common import VIP, author, parse_date
+from .common import VIP, author, digits, parse_date
 from .medline import SUFFIXES, author_from_initials
 
 NAME = "pubmed_csv"
@@ -129,7 +129,7 @@ def _record(row: dict[str, str], line: int) -> PaperRecord:
         return clean_space(row.get(name))
 
     pmid, title = value("PMID"), value("Title")
-    if pmid and not pmid.isdigit():
+    if pmid and not digits(pmid):
         raise ValueError(f"PMID is not a number: {pmid[:40]!r}")
     if not pmid and not title:
         raise ValueError("a row with neither a PMID nor a title")
@@ -141,7 +141,7 @@ def _record(row: dict[str, str], line: int) -> PaperRecord:
         record.claims.append(Claim("nihms_id", nihms, "NIHMS ID"))
     _authors(record, value("Authors"), value("First Author"))
     year = value("Publication Year")
-    record.year = int(year) if year and year.isdigit() and len(year) == 4 else None
+    record.year = int(year) if digits(year) and len(year) == 4 else None
     _citation(record, value("Citation") or "", value("Journal/Book"))
     if record.publication_date is None and record.year:
         record.publication_date = iso_date(record.year)

@@ -37,7 +37,7 @@ from ..normalize import (
 )
 from ..records import Claim, Grant, MeshTerm, PaperRecord, Reference
 from . import pmc_page
-from .common import VIP, nlm_grant, GROUP_WORDS, author, author_from_display, parse_date
+from .common import VIP, nlm_grant, GROUP_WORDS, author, author_from_display, digits, parse_date
 
 NAME = FORMAT = "pubmed_page"
 TRUST = 0
@@ -463,7 +463,7 @@ def _title_over_identifiers(lines: list[str]) -> int | None:
     candidates = [i for i in range(id_at - 1, max(id_at - 60, -1), -1) if lines[i]]
     k = 0
     # affiliations ("1Department of …", "Affiliations") and furniture between authors and ids
-    while k < len(candidates) and (lines[candidates[k]][:1].isdigit() or _is_front_furniture(lines[candidates[k]])
+    while k < len(candidates) and (digits(lines[candidates[k]][:1]) or _is_front_furniture(lines[candidates[k]])
                                    or lines[candidates[k]].startswith("Affiliation")):
         k += 1
     if k < len(candidates) and k + 1 < len(candidates) and _looks_like_author_line(lines[candidates[k]], ""):
@@ -549,7 +549,7 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
         if pending is not None:
             affiliations[pending], pending, used = line, None, k + 1
             continue
-        if line.isdigit() and len(line) <= 3:
+        if digits(line) and len(line) <= 3:
             pending = int(line)
             continue
         number = _affiliation_number(AFFILIATION_IN_PARENS.sub(r"\1", line), cited)
@@ -586,12 +586,12 @@ def _author(name: str):
 def _affiliation_number(line: str, cited: set[int]) -> int | None:
     """'1Department of …' -> 1; '22nd Department of …' -> 2 when the authors cite
     affiliation 2 (the glued number is the one the author line refers to)."""
-    digits = LEADING_DIGITS.match(line)
-    if not digits:
+    leading = LEADING_DIGITS.match(line)
+    if not leading:
         return None
-    for k in range(len(digits.group()), 0, -1):
+    for k in range(len(leading.group()), 0, -1):
         number = int(line[:k])
-        if line[k:].strip() and (number in cited or not cited and not line[k].isdigit()):
+        if line[k:].strip() and (number in cited or not cited and not digits(line[k])):
             return number
     return None
 
@@ -678,7 +678,7 @@ def _list_lines(lines: list[str] | None) -> list[str]:
     """Non-empty lines of a list section, without the numbering and 'Show all' links."""
     items = []
     for line in lines or []:
-        if line[:1].isdigit():  # "12. " numbering (cheap check first)
+        if digits(line[:1]):  # "12. " numbering (cheap check first)
             line = LIST_NUMBER.sub("", line)
         if line and not FURNITURE_LINE.match(line):
             items.append(line)

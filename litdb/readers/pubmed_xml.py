@@ -16,7 +16,7 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord, RecordError, Reference
-from .common import author, orcid, parse_date, parse_xml
+from .common import author, digits, orcid, parse_date, parse_xml
 from .jats import element_text, only_prolog, refuse_declared_entities
 
 NAME = FORMAT = "pubmed_xml"
@@ -168,7 +168,7 @@ def read_article(element) -> PaperRecord:
     title = _text(article, "ArticleTitle") or _text(article, "VernacularTitle")
     if not title and not pmid:
         raise ValueError("a PubmedArticle with neither ArticleTitle nor PMID")
-    record = PaperRecord(format=FORMAT, title=title or "", pmid=pmid if pmid and pmid.isdigit() else None)
+    record = PaperRecord(format=FORMAT, title=title or "", pmid=digits(pmid))
     claims: list[Claim] = []
     _ids(record, data)
     if record.doi is None and article is not None:
@@ -230,7 +230,7 @@ def read_book(element) -> PaperRecord:
     title = chapter or book_title or _text(document, "VernacularTitle")
     if not title and not pmid:
         raise ValueError("a PubmedBookArticle with neither a title nor a PMID")
-    record = PaperRecord(format=FORMAT, title=title or "", pmid=pmid if pmid and pmid.isdigit() else None)
+    record = PaperRecord(format=FORMAT, title=title or "", pmid=digits(pmid))
     _ids(record, element.find("PubmedBookData"))
     for ids in (document, book):
         for article_id in ids.iterfind("ArticleIdList/ArticleId") if ids is not None else []:
@@ -266,8 +266,8 @@ def _ids(record: PaperRecord, data) -> None:
             continue
         if kind == "doi" and record.doi is None:
             record.doi = normalize_doi(value)
-        elif kind == "pubmed" and record.pmid is None and value.isdigit():
-            record.pmid = value
+        elif kind == "pubmed" and record.pmid is None and digits(value):
+            record.pmid = digits(value)
         elif kind == "pmc" and record.pmcid is None and (m := re.fullmatch(r"(?:PMC)?(\d+)", value, re.I)):
             record.pmcid = "PMC" + m.group(1)
 
@@ -401,15 +401,15 @@ def _references(data, citation) -> list[Reference]:
             kind, value = article_id.get("IdType"), element_text(article_id)
             if kind == "doi" and ref.doi is None:
                 ref.doi = normalize_doi(value)
-            elif kind == "pubmed" and ref.pmid is None and value and value.isdigit():
-                ref.pmid = value
+            elif kind == "pubmed" and ref.pmid is None and digits(value):
+                ref.pmid = digits(value)
         references.append(ref)
     if not references and citation is not None:
         for item in citation.iterfind("CommentsCorrectionsList/CommentsCorrections"):
             if item.get("RefType") == "Cites" and (text := _text(item, "RefSource")):
                 pmid = _text(item, "PMID")
                 references.append(Reference(position=len(references) + 1, citation=text,
-                                            pmid=pmid if pmid and pmid.isdigit() else None))
+                                            pmid=digits(pmid)))
     return references
 
 

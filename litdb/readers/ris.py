@@ -41,7 +41,7 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
-from .common import GROUP_WORDS, author, author_from_display, parse_date
+from .common import GROUP_WORDS, author, author_from_display, digits, parse_date
 
 NAME = "ris"
 TRUST = 3
@@ -200,11 +200,11 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     notes = every("N1") + every("M2")
     accession = first("AN")
     pmid = None
-    if accession and accession.isdigit() and re.search(r"pubmed|medline|nlm", database, re.I):
+    if digits(accession) and re.search(r"pubmed|medline|nlm", database, re.I):
         pmid = accession
         accession = None
     c2 = first("C2")
-    if c2 and c2.isdigit() and "scopus" in database.lower():  # Scopus puts the PubMed ID in C2
+    if digits(c2) and "scopus" in database.lower():  # Scopus puts the PubMed ID in C2
         pmid = pmid or c2
     record.pmid = pmid or _agreed(m.group(1) for note in notes for m in LABELLED_PMID.finditer(note)) or \
         _agreed(m.group(1) for link in links for m in PUBMED_LINK.finditer(link))
