@@ -170,7 +170,7 @@ def test_per_client_rate_and_slow_senders(database, tmp_path):
                 answer = b""
             assert answer == b""  # closed (or reset), without an answer
             waited = time.monotonic() - started
-        assert 9 <= waited <= 15, waited
+        assert waited >= 9, waited  # not before nginx's 10 s (never an answer: recv's 20 s would raise)
 
 
 def test_serve_cluster_command_line(database, tmp_path):

@@ -7,7 +7,6 @@ import html
 import json
 import re
 import sqlite3
-import time
 import urllib.parse
 
 import bibtexparser
@@ -356,10 +355,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query, status, error", HOSTILE, ids=[q[:30] for q, _, _ in HOSTILE])
-def test_hostile_queries_are_refused_or_bounded_fast(site, query, status, error):
-    start = time.monotonic()
+def test_hostile_queries_are_refused_or_bounded(site, query, status, error):
+    # (how fast: scripts/attack_load.py measures; no clock in a test)
     got, _, body = get(site, "/literature/search.json", q=query)
-    assert time.monotonic() - start < 1.0
     assert (got, json.loads(body).get("error")) == (status, error)
 
 
