@@ -3,8 +3,10 @@ sources print them, JSON and XML parsed safely with one-line errors."""
 
 from __future__ import annotations
 
+import html.entities
 import json
 import re
+import unicodedata
 
 from lxml import etree
 
@@ -97,13 +99,16 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
                               remove_comments=True, remove_pis=True)
 
 
+ENTITIES_REFUSED = "XML with an internal DTD or entity declarations is refused (entities are never expanded)"
+
+
 def parse_xml(text: str) -> etree._Element:
     """The root element of an XML text. Entities are never expanded and nothing is
     fetched: a DOCTYPE that declares entities (billion laughs, an entity pointing at a
     local file) is refused outright; the usual DOCTYPE naming a public DTD is fine."""
     head = text[:65536]
     if "<!ENTITY" in head or ("<!DOCTYPE" in head and "[" in head.split("<!DOCTYPE", 1)[1].split(">", 1)[0]):
-        raise ValueError("XML with an internal DTD or entity declarations is refused (entities are never expanded)")
+        raise ValueError(ENTITIES_REFUSED)
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=_XML_PARSER)
     except etree.XMLSyntaxError as e:
@@ -115,21 +120,101 @@ def parse_xml(text: str) -> etree._Element:
     # A DOCTYPE past the first 64 KB (behind a long comment) is found in the parsed tree.
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise ValueError("XML with an internal DTD or entity declarations is refused (entities are never expanded)")
+        raise ValueError(ENTITIES_REFUSED)
     return root
-
-
-def xml_text(element) -> str | None:
-    """All the text of an element, inline markup (<i>, <sup>, <b>) dropped, white space folded."""
-    if element is None:
-        return None
-    return clean_space("".join(element.itertext()))
 
 
 def local_name(element) -> str:
     """A tag without its namespace: '{http://www.w3.org/1998/Math/MathML}math' -> 'math'."""
     tag = element.tag
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def only_prolog(text: str) -> bool:
+    """Nothing but an XML declaration, a doctype, comments, processing instructions
+    and white space comes before the root element."""
+    # a doctype with an internal subset ("<!DOCTYPE article [ <!ENTITY ...> ]>") is prolog
+    # too: the reader then refuses the file for its entities, with that reason
+    rest = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>", "", text, flags=re.S)
+    return not rest.strip()
+
+
+def element_text(element, skip=(), parts_of=()) -> str | None:
+    """The text of an element, inline markup dropped, white space folded; entity
+    references the DTD would declare (&nbsp;, &mdash;) become their characters, an
+    <etal/> the words it stands for, and the descendants named in ``skip`` (a <label>,
+    an <xref>) are left out. Children named in ``parts_of`` that the file prints with
+    nothing between them ("<institution>A</institution><country>B</country>") are
+    kept apart by a comma."""
+    if element is None:
+        return None
+    parts: list[str] = []
+    _collect(element, parts, skip, parts_of)
+    return clean_space("".join(parts))
+
+
+# MathML's annotations repeat a formula in another notation (TeX, content MathML).
+NOT_TEXT = {"annotation", "annotation-xml"}
+
+
+def _collect(element, parts: list[str], skip, parts_of) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        name = local_name(child)
+        if isinstance(child, etree._Entity):
+            # "&nbsp;" -> U+00A0; an entity no list names stays as it was written
+            parts.append(html.entities.html5.get(child.name + ";", child.text))
+        elif child.tag == "etal" and not len(child) and not child.text:
+            parts.append(" et al")
+        elif name == "alternatives":
+            # one formula in several forms (TeX source, MathML, a picture): said once,
+            # as MathML when there is one
+            forms = [c for c in child if isinstance(c.tag, str)]
+            chosen = next((c for c in forms if local_name(c) == "math"), None)
+            if chosen is None:
+                chosen = next((c for c in forms if local_name(c) not in ("tex-math", "inline-graphic", "graphic")), None)
+            if chosen is not None:
+                _collect(chosen, parts, skip, parts_of)
+            elif (tex := next((c for c in forms if local_name(c) == "tex-math"), None)) is not None:
+                parts.append(tex_text(tex.text))
+        elif name == "tex-math":
+            parts.append(tex_text(child.text))
+        elif name in NOT_TEXT:
+            pass
+        elif isinstance(child.tag, str) and child.tag not in skip:
+            if child.tag in parts_of and parts and parts[-1][-1:].isalnum():
+                parts.append(", ")
+            _collect(child, parts, skip, parts_of)
+        if child.tail:
+            parts.append(child.tail)
+
+
+TEX_DOCUMENT = re.compile(r"\\begin\{document\}(.*?)\\end\{document\}", re.S)
+TEX_COMMAND = re.compile(r"\\([A-Za-z]+) ?")
+TEX_STYLES = {"mathrm", "text", "mathit", "mathbf", "textrm", "rm", "it", "bf", "left", "right"}
+
+
+def tex_text(tex: str | None) -> str:
+    """A TeX formula as plain text, as near as can be without typesetting it: PMC wraps
+    each in a LaTeX document ("\\documentclass...\\begin{document}$$\\theta$$\\end{document}");
+    Greek letters become letters ("\\theta" -> "θ"), style commands, braces, "$", "^" and
+    "_" go ("\\mathrm{Ca}^{2+}" -> "Ca2+")."""
+    if not tex:
+        return ""
+    m = TEX_DOCUMENT.search(tex)
+    body = m.group(1) if m else tex
+
+    def command(m):
+        word = m.group(1)
+        if word in TEX_STYLES:
+            return ""
+        try:
+            return unicodedata.lookup(f"GREEK {'CAPITAL' if word[0].isupper() else 'SMALL'} LETTER {word.upper()}")
+        except KeyError:
+            return m.group(0)
+    body = TEX_COMMAND.sub(command, body)
+    return clean_space(re.sub(r"[${}^_]", "", body)) or ""
 
 
 # Name particles that belong to the family name: "Ludwig van Beethoven" -> "van Beethoven".

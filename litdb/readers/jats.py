@@ -5,21 +5,17 @@ Access .nxml files, efetch db=pmc and the PMC OAI service). One <article> a file
 Parsed with common.parse_xml (lxml, entities never expanded, nothing fetched). Real
 JATS files use named entities (&nbsp;, &mdash;) that their external DTD declares; as
 the DTD is never loaded they stay entity references, turned here into the characters
-HTML5 names (element_text). The PMC OAI service puts the article in the JATS
+HTML5 names (common.element_text). The PMC OAI service puts the article in the JATS
 namespace: tags are read by their local name.
 """
 
 from __future__ import annotations
 
-import html.entities
 import re
-import unicodedata
 
-from lxml import etree
-
-from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
+from ..normalize import clean_paragraphs, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, PaperRecord, RecordError, Reference
-from .common import author, digits, local_name, orcid, parse_date, parse_xml
+from .common import author, digits, element_text, only_prolog, orcid, parse_date, parse_xml
 
 NAME = FORMAT = "jats"
 TRUST = 1
@@ -40,18 +36,8 @@ def looks_like(text: str) -> bool:
     return any(mark in head for mark in JATS_MARKS) and (m.group(1) != "OAI-PMH" or "<article" in text[:20000])
 
 
-def only_prolog(text: str) -> bool:
-    """Nothing but an XML declaration, a doctype, comments, processing instructions
-    and white space comes before the root element."""
-    # a doctype with an internal subset ("<!DOCTYPE article [ <!ENTITY ...> ]>") is prolog
-    # too: the reader then refuses the file for its entities, with that reason
-    rest = re.sub(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>", "", text, flags=re.S)
-    return not rest.strip()
-
-
 def read(text: str):
     root = parse_xml(text)
-    refuse_declared_entities(root)
     _strip_namespaces(root)
     if root.tag == "article":
         articles = [root]
@@ -73,98 +59,12 @@ def read(text: str):
         yield record
 
 
-def refuse_declared_entities(root) -> None:
-    """parse_xml looks for entity declarations in the first 64 KB of the text; a
-    doctype behind a long comment escapes it. The parsed document says for sure."""
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise ValueError("XML with an internal DTD or entity declarations is refused (entities are never expanded)")
-
-
 def _strip_namespaces(root) -> None:
     """Tags by their local names: OAI-PMH puts the article in the JATS namespace, and
     MathML keeps its prefix; attributes (xlink:href, xml:lang) keep theirs."""
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = element.tag.rsplit("}", 1)[1]
-
-
-def element_text(element, skip=(), parts_of=()) -> str | None:
-    """The text of an element, inline markup dropped, white space folded; entity
-    references the DTD would declare (&nbsp;, &mdash;) become their characters, an
-    <etal/> the words it stands for, and the descendants named in ``skip`` (a <label>,
-    an <xref>) are left out. Children named in ``parts_of`` that the file prints with
-    nothing between them ("<institution>A</institution><country>B</country>") are
-    kept apart by a comma."""
-    if element is None:
-        return None
-    parts: list[str] = []
-    _collect(element, parts, skip, parts_of)
-    return clean_space("".join(parts))
-
-
-# MathML's annotations repeat a formula in another notation (TeX, content MathML).
-NOT_TEXT = {"annotation", "annotation-xml"}
-
-
-def _collect(element, parts: list[str], skip, parts_of) -> None:
-    if element.text:
-        parts.append(element.text)
-    for child in element:
-        name = local_name(child)
-        if isinstance(child, etree._Entity):
-            # "&nbsp;" -> U+00A0; an entity no list names stays as it was written
-            parts.append(html.entities.html5.get(child.name + ";", child.text))
-        elif child.tag == "etal" and not len(child) and not child.text:
-            parts.append(" et al")
-        elif name == "alternatives":
-            # one formula in several forms (TeX source, MathML, a picture): said once,
-            # as MathML when there is one
-            forms = [c for c in child if isinstance(c.tag, str)]
-            chosen = next((c for c in forms if local_name(c) == "math"), None)
-            if chosen is None:
-                chosen = next((c for c in forms if local_name(c) not in ("tex-math", "inline-graphic", "graphic")), None)
-            if chosen is not None:
-                _collect(chosen, parts, skip, parts_of)
-            elif (tex := next((c for c in forms if local_name(c) == "tex-math"), None)) is not None:
-                parts.append(tex_text(tex.text))
-        elif name == "tex-math":
-            parts.append(tex_text(child.text))
-        elif name in NOT_TEXT:
-            pass
-        elif isinstance(child.tag, str) and child.tag not in skip:
-            if child.tag in parts_of and parts and parts[-1][-1:].isalnum():
-                parts.append(", ")
-            _collect(child, parts, skip, parts_of)
-        if child.tail:
-            parts.append(child.tail)
-
-
-TEX_DOCUMENT = re.compile(r"\\begin\{document\}(.*?)\\end\{document\}", re.S)
-TEX_COMMAND = re.compile(r"\\([A-Za-z]+) ?")
-TEX_STYLES = {"mathrm", "text", "mathit", "mathbf", "textrm", "rm", "it", "bf", "left", "right"}
-
-
-def tex_text(tex: str | None) -> str:
-    """A TeX formula as plain text, as near as can be without typesetting it: PMC wraps
-    each in a LaTeX document ("\\documentclass...\\begin{document}$$\\theta$$\\end{document}");
-    Greek letters become letters ("\\theta" -> "θ"), style commands, braces, "$", "^" and
-    "_" go ("\\mathrm{Ca}^{2+}" -> "Ca2+")."""
-    if not tex:
-        return ""
-    m = TEX_DOCUMENT.search(tex)
-    body = m.group(1) if m else tex
-
-    def command(m):
-        word = m.group(1)
-        if word in TEX_STYLES:
-            return ""
-        try:
-            return unicodedata.lookup(f"GREEK {'CAPITAL' if word[0].isupper() else 'SMALL'} LETTER {word.upper()}")
-        except KeyError:
-            return m.group(0)
-    body = TEX_COMMAND.sub(command, body)
-    return clean_space(re.sub(r"[${}^_]", "", body)) or ""
 
 
 def _first(element, path: str):

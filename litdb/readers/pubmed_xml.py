@@ -16,8 +16,7 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord, RecordError, Reference
-from .common import author, digits, orcid, parse_date, parse_xml
-from .jats import element_text, only_prolog, refuse_declared_entities
+from .common import ENTITIES_REFUSED, author, digits, element_text, only_prolog, orcid, parse_date, parse_xml
 
 NAME = FORMAT = "pubmed_xml"
 TRUST = 0
@@ -65,7 +64,7 @@ def _check_prolog(prolog: str) -> None:
     """The text before the first record checked as parse_xml checks a file (ValueError):
     a broken XML declaration, a doctype declaring entities are refused."""
     if "<!ENTITY" in prolog:
-        raise ValueError("XML with an internal DTD or entity declarations is refused (entities are never expanded)")
+        raise ValueError(ENTITIES_REFUSED)
     parse_xml(prolog + ("</PubmedArticleSet>" if "<PubmedArticleSet" in prolog else "<PubmedArticleSet/>"))
 
 
@@ -107,7 +106,7 @@ def read(text: str):
     first = RECORD_START.search(text)
     prolog = text[: first.start()] if first else text
     if "<!ENTITY" in prolog:
-        raise ValueError("XML with an internal DTD or entity declarations is refused (entities are never expanded)")
+        raise ValueError(ENTITIES_REFUSED)
     pieces = _pieces(text)
     if pieces is None:
         yield from _read_whole(text)
@@ -124,7 +123,6 @@ def read(text: str):
 
 def _read_whole(text: str):
     root = parse_xml(text)
-    refuse_declared_entities(root)
     if root.tag == "PubmedArticleSet":
         elements = [e for e in root if e.tag in ("PubmedArticle", "PubmedBookArticle")]
         if not elements:
@@ -138,9 +136,7 @@ def _read_whole(text: str):
 
 
 def _shift_lines(message: str, offset: int) -> str:
-    """parse_xml's 'invalid XML at line 3, ...' of a record's text, with lines of the
-    file (lxml's message repeats the place at its end: said once)."""
-    message = re.sub(r", line \d+, column \d+$", "", message)
+    """parse_xml's 'invalid XML at line 3, ...' of a record's text, with lines of the file."""
     return re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + offset}", message)
 
 
