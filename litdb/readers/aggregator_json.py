@@ -21,7 +21,10 @@ from ..normalize import (
     to_json,
 )
 from ..records import Claim, PaperRecord, RecordError
-from .common import HEAD, array_items, author_from_display, digits, has_any, integer, json_head
+from .common import (
+    array_items, author_from_display, digits, has_any, integer, jats_abstract, json_head, json_kind, leading_items,
+    publication_types, text_of,
+)
 
 NAME = FORMAT = "aggregator_json"
 TRUST = 3
@@ -58,18 +61,10 @@ PAPER_FIELDS = {
     "isOpenAccess", "openAccessPdf", "citationCount", "PMCID", "pmcid", "PMID", "pmid",
     "pubmedId", "year",
 }
-S2_TYPES = {
-    "JournalArticle": "Journal Article",
-    "CaseReport": "Case Reports",
-    "ClinicalTrial": "Clinical Trial",
-    "MetaAnalysis": "Meta-Analysis",
-    "LettersAndComments": "Letter",
-}
 TRAILER_CITATIONS = re.compile(r"^\s*(?:引用次数|Citations?)\s*[:：]\s*([0-9]+)\s*$")
 # Compiled once: the module-level re functions look each pattern up on every call.
 PMCID = re.compile(r"(?:PMC)?([0-9]+)", re.IGNORECASE)
 HTTP_LINK = re.compile(r"https?://", re.IGNORECASE)
-SECTION_TITLE = re.compile(r"[A-Z][\w ,/&-]{0,40}")
 SURNAME_FIRST = re.compile(r"^([^,]+),\s*([^,]+)$")
 ONE_SURNAME_FIRST = re.compile(r"[^\W\d_][\w'\u2019-]*, [^,]+ [A-Z]\.?")
 ONE_SURNAME_FIRST_PARTS = re.compile(r"^([^,]+), (.+)$")
@@ -77,10 +72,6 @@ AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 ISO_DATE = re.compile(r"((?:1[89]|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?(?:[T ].*)?")
 SLASH_DATE = re.compile(r"((?:1[89]|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})")
 YEAR = re.compile(r"(?:1[89]|20)[0-9][0-9]")
-TYPE_SEPARATOR = re.compile(r"\s*[,;]\s*")
-CAMEL_CASE_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_DECODER = json.JSONDecoder()
-_SPACE = re.compile(r"[ \t\n\r]*")
 # No real record nests deeper than 3; json and the code below recurse per level.
 MAX_DEPTH = 32
 
@@ -97,49 +88,9 @@ S2_STYLE_KEYS = ("publicationDate", "citationCount", "isOpenAccess", "openAccess
 TRAILER_LINE = re.compile(r"\n[ \t]*(?:引用次数|Citations?)[ \t]*[:：]|\n[ \t]*Abstract[ \t]*(?:\n|$)")
 
 
-LEADING_ITEMS = 20  # how many items that are not objects may open an array of records
-OBJECT_START = re.compile(r'\{[ \t\n\r]*"')
-
-
-def _leading_items(text: str) -> str | None:
-    """How a JSON array opens when its first items are not objects: "object" when an object
-    follows a few such items, "closed" when the array ends after them ("[null]"), None
-    when the text is no such array (text in brackets, "[Wilson disease]", is no JSON)."""
-    pos = len(text) - len(text.lstrip())
-    if not text.startswith("[", pos):
-        return None
-    pos = _SPACE.match(text, pos + 1).end()
-    for _ in range(LEADING_ITEMS):
-        try:  # each item decoded as a whole
-            _, end = _DECODER.raw_decode(text, pos)
-        except (ValueError, RecursionError):
-            return None
-        pos = _SPACE.match(text, end).end()
-        if text.startswith("]", pos):
-            return "closed"
-        if not text.startswith(",", pos) or pos > HEAD:
-            return None
-        pos = _SPACE.match(text, pos + 1).end()
-        if OBJECT_START.match(text, pos):
-            return "object"
-    return None
-
-
-def records_head(text: str) -> str | None:
-    """common.json_head, and also for an array of records whose first items are not objects
-    (a batch answer's nulls for ids not found, an item damaged into a number or a string):
-    the head when an object follows a few such items. Every JSON reader's looks_like
-    uses this one gate, so that they stay exclusive (their keys tell them apart).
-    (It belongs in common.json_head: asked of the lead.)"""
-    head = json_head(text)
-    if head is None and _leading_items(text) == "object":
-        head = text[:HEAD]
-    return head
-
-
 def looks_like(text: str) -> bool:
-    head = records_head(text)
-    if head is None and _leading_items(text) == "closed":
+    head = json_head(text)
+    if head is None and leading_items(text) == "closed":
         # an array of no object at all ("[null]"), followed by the aggregator's trailer lines
         return bool(TRAILER_LINE.search(text))
     return head is not None and is_aggregator(text, head)
@@ -218,17 +169,13 @@ def _record(data, trailer: str) -> PaperRecord:
 def _item(item, trailer: str, position: int, line: int) -> PaperRecord | RecordError:
     """One item of an array of records: its record, or a RecordError saying why not."""
     if not isinstance(item, dict):
-        return RecordError(position, line, f"item is {_kind(item)}, expected an object")
+        return RecordError(position, line, f"item is {json_kind(item)}, expected an object")
     try:
         record = parse_aggregator_record(item, trailer)
     except ValueError as e:
         return RecordError(position, line, str(e))
     record.line = line
     return record
-
-
-def _kind(value) -> str:
-    return "null" if value is None else {list: "a list", str: "a string", bool: "a boolean"}.get(type(value), "a number")
 
 
 def parse_trailer(trailer: str) -> tuple[int | None, str | None]:
@@ -278,22 +225,22 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     record.authors, record.authors_complete = _authors(data.get("authors"), claims)
 
     count, trailer_abstract = parse_trailer(trailer)
-    record.abstract = _abstract(text("abstract")) or trailer_abstract
+    record.abstract = jats_abstract(text("abstract")) or trailer_abstract
     if trailer_abstract and trailer_abstract != record.abstract:
         claims.append(Claim("abstract", trailer_abstract, "plain-text abstract after the JSON differs"))
 
     journal = data.get("journal")
     if isinstance(journal, dict):
-        record.journal_title = clean_space(_as_text(journal.get("name")))
-        record.volume = clean_space(_as_text(journal.get("volume")))
-        record.issue = clean_space(_as_text(journal.get("issue")))
-        record.pages = expand_pages(_as_text(journal.get("pages")))
+        record.journal_title = clean_space(text_of(journal.get("name")))
+        record.volume = clean_space(text_of(journal.get("volume")))
+        record.issue = clean_space(text_of(journal.get("issue")))
+        record.pages = expand_pages(text_of(journal.get("pages")))
     elif journal is not None:
         claims.append(Claim("journal", json.dumps(journal, ensure_ascii=False), "ignored: expected an object"))
     record.journal_title = record.journal_title or clean_space(text("PeriodicalName"))
 
     _dates(record, text("publicationDate"), text("EPubDate"), text("year"), claims)
-    record.publication_types = _publication_types(data.get("publicationTypes"))
+    record.publication_types = publication_types(data.get("publicationTypes"))
 
     record.citation_count = integer(data.get("citationCount"))
     if record.citation_count is None:
@@ -325,31 +272,6 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
         claims.append(Claim(f"aggregator:{key}", shown, note))
     record.claims = claims
     return record
-
-
-def _abstract(value: str | None) -> str | None:
-    """Plain text; JATS section titles ("<jats:title>Methods</jats:title>") become
-    labels of their paragraph ("Methods: …"), a leading "Abstract" title goes."""
-    paragraphs = (html_to_text(value) or "").split("\n\n")
-    if paragraphs and paragraphs[0].strip().lower() == "abstract":
-        paragraphs = paragraphs[1:]
-    out = []
-    for paragraph in paragraphs:
-        if out and SECTION_TITLE.fullmatch(out[-1]) and not out[-1].endswith(":"):
-            out[-1] = f"{out[-1]}: {paragraph}"
-        else:
-            out.append(paragraph)
-    return "\n\n".join(p for p in out if p) or None
-
-
-def _as_text(value) -> str | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # "volume": 28.0
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value if isinstance(value, str) else None
 
 
 def _authors(value, claims: list[Claim]) -> tuple[list[str], bool]:
@@ -404,24 +326,6 @@ def _dates(record: PaperRecord, published: str | None, epub: str | None, year: s
     if record.year is None and year and YEAR.fullmatch(year.strip()):
         record.year = int(year.strip())
         record.publication_date = iso_date(record.year)
-
-
-def _publication_types(value) -> list[str]:
-    if isinstance(value, str):
-        items = TYPE_SEPARATOR.split(value)
-    elif isinstance(value, list):
-        items = [v for v in value if isinstance(v, str)]
-    else:
-        return []
-    types = []
-    for item in items:
-        item = clean_space(strip_controls(item))  # (Semantic Scholar's values come here uncleaned)
-        if not item:
-            continue
-        item = S2_TYPES.get(item, CAMEL_CASE_JOINT.sub(" ", item))
-        if item not in types:
-            types.append(item)
-    return types
 
 
 def _boolean(value) -> bool | None:

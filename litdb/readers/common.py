@@ -254,10 +254,44 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 
 def json_head(text: str) -> str | None:
     """The first characters of a text that opens a JSON object or an array of objects
-    ('{"' or '[{'), else None: '[Wilson disease]' and other bracketed text is no JSON."""
+    ('{"' or '[{'), else None: '[Wilson disease]' and other bracketed text is no JSON.
+    An array of records whose first items are not objects (a batch answer's nulls for ids
+    not found, an item damaged into a number or a string) is one too when an object
+    follows a few such items. Every JSON reader's looks_like uses this one gate, so that
+    they stay exclusive (their keys tell them apart)."""
     start = json_start(text)
     if start.startswith('{"') or start.startswith("[{") or start.startswith("[]"):
         return text[:HEAD]
+    if leading_items(text) == "object":
+        return text[:HEAD]
+    return None
+
+
+LEADING_ITEMS = 20  # how many items that are not objects may open an array of records
+OBJECT_START = re.compile(r'\{[ \t\n\r]*"')
+
+
+def leading_items(text: str) -> str | None:
+    """How a JSON array opens when its first items are not objects: "object" when an object
+    follows a few such items, "closed" when the array ends after them ("[null]"), None
+    when the text is no such array (text in brackets, "[Wilson disease]", is no JSON)."""
+    pos = len(text) - len(text.lstrip())
+    if not text.startswith("[", pos):
+        return None
+    pos = _SPACE.match(text, pos + 1).end()
+    for _ in range(LEADING_ITEMS):
+        try:  # each item decoded as a whole
+            _, end = _DECODER.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            return None
+        pos = _SPACE.match(text, end).end()
+        if text.startswith("]", pos):
+            return "closed"
+        if not text.startswith(",", pos) or pos > HEAD:
+            return None
+        pos = _SPACE.match(text, pos + 1).end()
+        if OBJECT_START.match(text, pos):
+            return "object"
     return None
 
 
@@ -324,13 +358,13 @@ def read_items(text: str, wrapper, parse_item):
     if not many:
         data = items[0][1]
         if not isinstance(data, dict):
-            raise ValueError(f"JSON is a {_kind(data)}, expected an object or a list of objects")
+            raise ValueError(f"JSON is a {json_kind(data)}, expected an object or a list of objects")
         return [parse_item(data)]
     out = []
     for position, (line, item) in enumerate(items, 1):
         try:
             if not isinstance(item, dict):
-                raise ValueError(f"item is {_kind(item)}, expected an object")
+                raise ValueError(f"item is {json_kind(item)}, expected an object")
             record = parse_item(item)
             record.line = line
             out.append(record)
@@ -343,7 +377,7 @@ def read_items(text: str, wrapper, parse_item):
     return out
 
 
-def _kind(value) -> str:
+def json_kind(value) -> str:
     return "null" if value is None else {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
         type(value), "a number")
 
@@ -366,6 +400,24 @@ def text_of(value) -> str | None:
     if isinstance(value, list) and value:  # Crossref and some CSL writers: ["The title"]
         return text_of(value[0])
     return clean_space(strip_controls(value)) if isinstance(value, str) else None
+
+
+SECTION_TITLE = re.compile(r"[A-Z][\w ,/&-]{0,40}")
+
+
+def jats_abstract(value: str | None) -> str | None:
+    """Plain text; JATS section titles ("<jats:title>Methods</jats:title>") become
+    labels of their paragraph ("Methods: …"), a leading "Abstract" title goes."""
+    paragraphs = (html_to_text(value) or "").split("\n\n")
+    if paragraphs and paragraphs[0].strip().lower() == "abstract":
+        paragraphs = paragraphs[1:]
+    out = []
+    for paragraph in paragraphs:
+        if out and SECTION_TITLE.fullmatch(out[-1]) and not out[-1].endswith(":"):
+            out[-1] = f"{out[-1]}: {paragraph}"
+        else:
+            out.append(paragraph)
+    return "\n\n".join(p for p in out if p) or None
 
 
 def plain(value) -> str | None:
@@ -403,6 +455,37 @@ def integer(value) -> int | None:
     if isinstance(value, str) and (number := digits(value)) and len(number) < 19:
         value = int(number)
     return value if isinstance(value, int) and 0 <= value < 2**63 else None
+
+
+S2_TYPES = {
+    "JournalArticle": "Journal Article",
+    "CaseReport": "Case Reports",
+    "ClinicalTrial": "Clinical Trial",
+    "MetaAnalysis": "Meta-Analysis",
+    "LettersAndComments": "Letter",
+}
+TYPE_SEPARATOR = re.compile(r"\s*[,;]\s*")
+CAMEL_CASE_JOINT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def publication_types(value) -> list[str]:
+    """Publication types from a list or a "Review; JournalArticle" text, Semantic Scholar's
+    camel-case names spelled out ("CaseReport" -> "Case Reports")."""
+    if isinstance(value, str):
+        items = TYPE_SEPARATOR.split(value)
+    elif isinstance(value, list):
+        items = [v for v in value if isinstance(v, str)]
+    else:
+        return []
+    types = []
+    for item in items:
+        item = clean_space(strip_controls(item))  # (Semantic Scholar's values come here uncleaned)
+        if not item:
+            continue
+        item = S2_TYPES.get(item, CAMEL_CASE_JOINT.sub(" ", item))
+        if item not in types:
+            types.append(item)
+    return types
 
 
 def boolean(value) -> bool | None:

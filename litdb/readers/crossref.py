@@ -15,8 +15,7 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi, strip_controls
 from ..records import Author, Claim, Grant, PaperRecord, Reference
-from .aggregator_json import _abstract as jats_abstract, records_head
-from .common import as_list, author
+from .common import as_list, author, jats_abstract, json_head
 from .common import date_parts, has_any, integer, issns, plain, read_items, text_of
 
 NAME = "crossref"
@@ -32,7 +31,7 @@ def is_crossref(head: str) -> bool:
 
 
 def looks_like(text: str) -> bool:
-    head = records_head(text)
+    head = json_head(text)
     return head is not None and is_crossref(head)
 
 

@@ -23,8 +23,7 @@ import re
 from ..normalize import (clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi,
                          strip_controls)
 from ..records import Claim, PaperRecord, RecordError
-from .aggregator_json import records_head
-from .common import (as_list, author, json_start, parse_date, parse_json, ISSN, date_parts, has_any, issns, paragraphs, plain, pmcid_of, pmid_of, read_items, text_of)
+from .common import (as_list, author, json_head, json_start, parse_date, parse_json, ISSN, date_parts, has_any, issns, paragraphs, plain, pmcid_of, pmid_of, read_items, text_of)
 
 NAME = "csl_json"
 TRUST = 3
@@ -40,7 +39,7 @@ CSL_TYPES = ('"article-journal"', '"article-magazine"', '"article-newspaper"', '
 
 
 def looks_like(text: str) -> bool:
-    head = records_head(text)
+    head = json_head(text)
     if head is None:
         return False
     from . import aggregator_json, crossref, openalex, semantic_scholar  # the other JSON shapes

@@ -18,8 +18,7 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord
-from .aggregator_json import records_head
-from .common import as_list, author_from_display, ndjson_items, parse_date, read_lines
+from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, read_lines
 from .common import (boolean, has_any, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
@@ -36,7 +35,7 @@ def is_openalex(head: str) -> bool:
 
 
 def looks_like(text: str) -> bool:
-    head = records_head(text)
+    head = json_head(text)
     return head is not None and is_openalex(head)
 
 

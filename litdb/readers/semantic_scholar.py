@@ -15,8 +15,7 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError, Reference
-from .aggregator_json import _publication_types, records_head
-from .common import as_list, author_from_display, ndjson_items, parse_date, read_lines
+from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, publication_types, read_lines
 from .common import (boolean, has_any, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
@@ -35,7 +34,7 @@ def is_semantic_scholar(head: str) -> bool:
 
 def looks_like(text: str) -> bool:
     # (a batch answer whose first ids were not found opens with nulls: [null, {"paperId": ...)
-    head = records_head(text)
+    head = json_head(text)
     if head is None or not is_semantic_scholar(head):
         return False
     from .aggregator_json import is_aggregator
@@ -104,7 +103,7 @@ def parse_paper(paper: dict) -> PaperRecord:
         a = author_from_display(name) if name else None
         if a:
             record.authors.append(a)
-    record.publication_types = _publication_types(paper.get("publicationTypes"))
+    record.publication_types = publication_types(paper.get("publicationTypes"))
     record.citation_count = integer(paper.get("citationCount"))
     record.is_open_access = boolean(paper.get("isOpenAccess"))
     pdf = paper.get("openAccessPdf")
