@@ -199,3 +199,15 @@ def test_a_publication_year_has_four_digits(year, kept):
     work = {"id": "https://openalex.org/W1", "display_name": "T", "publication_year": year}
     [record] = openalex.read(json.dumps(work))
     assert (record.year, record.publication_date) == (kept, str(kept) if kept else None)
+
+
+def test_an_open_access_link_to_a_shadow_library_is_suppressed():
+    # the rule of aggregator_json's openAccessPdf, now shared (common.open_access_link)
+    work = {"id": "https://openalex.org/W3", "display_name": "T",
+            "open_access": {"is_oa": False, "oa_url": "https://sci-hub.se/10.1000/x"}}
+    [record] = openalex.read(json.dumps(work))
+    assert (record.open_access_url, record.is_open_access) == (None, False)
+    assert [dataclasses.asdict(c) for c in record.claims] == [
+        claim("open_access_url", None, "suppressed: open_access.oa_url pointed to a shadow library (unauthorised "
+              "copy), never published; the record itself says the paper is not open access"),
+        claim("openalex", "W3", "OpenAlex work id")]

@@ -204,3 +204,13 @@ def test_a_year_has_four_digits(year, kept):
     [record] = semantic_scholar.read(json.dumps(paper))
     assert (record.year, record.publication_date, record.references[0].year) == (
         kept, str(kept) if kept else None, kept)
+
+
+def test_an_open_access_link_to_a_shadow_library_is_suppressed():
+    # the rule of aggregator_json's openAccessPdf, now shared (common.open_access_link)
+    text = json.dumps({"paperId": "abc", "title": "T", "openAccessPdf": {"url": "https://libgen.is/x.pdf"}})
+    [record] = semantic_scholar.read(text)
+    assert record.open_access_url is None
+    assert [(c.field, c.value, c.note) for c in record.claims if c.field == "open_access_url"] == [
+        ("open_access_url", None,
+         "suppressed: openAccessPdf pointed to a shadow library (unauthorised copy), never published")]

@@ -14,7 +14,6 @@ from ..normalize import (
     clean_space,
     expand_pages,
     html_to_text,
-    is_shadow_library_url,
     iso_date,
     normalize_doi,
     strip_controls,
@@ -23,7 +22,7 @@ from ..normalize import (
 from ..records import Claim, PaperRecord, RecordError
 from .common import (
     array_items, author_from_display, digits, has_any, integer, jats_abstract, json_head, json_kind, leading_items,
-    publication_types, text_of,
+    open_access_link, publication_types, text_of,
 )
 
 NAME = FORMAT = "aggregator_json"
@@ -64,7 +63,6 @@ PAPER_FIELDS = {
 TRAILER_CITATIONS = re.compile(r"^\s*(?:引用次数|Citations?)\s*[:：]\s*([0-9]+)\s*$")
 # Compiled once: the module-level re functions look each pattern up on every call.
 PMCID = re.compile(r"(?:PMC)?([0-9]+)", re.IGNORECASE)
-HTTP_LINK = re.compile(r"https?://", re.IGNORECASE)
 SURNAME_FIRST = re.compile(r"^([^,]+),\s*([^,]+)$")
 ONE_SURNAME_FIRST = re.compile(r"[^\W\d_][\w'\u2019-]*, [^,]+ [A-Z]\.?")
 ONE_SURNAME_FIRST_PARTS = re.compile(r"^([^,]+), (.+)$")
@@ -252,17 +250,8 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     pdf = data.get("openAccessPdf")
     if isinstance(pdf, dict):
         pdf = pdf.get("url")
-    pdf = clean_space(pdf) if isinstance(pdf, str) else None
-    if pdf and not HTTP_LINK.match(pdf):
-        # "javascript:…" or a bare word would become a link on the site
-        claims.append(Claim("open_access_url", pdf, "ignored: not an http(s) link"))
-    elif pdf and is_shadow_library_url(pdf):
-        why = "suppressed: openAccessPdf pointed to a shadow library (unauthorised copy), never published"
-        if record.is_open_access is False:
-            why += "; the record itself says the paper is not open access"
-        claims.append(Claim("open_access_url", None, why))
-    elif pdf:
-        record.open_access_url = pdf
+    record.claims = claims
+    open_access_link(record, pdf if isinstance(pdf, str) else None, "openAccessPdf")
 
     for key, value in data.items():
         if key in PAPER_FIELDS or value in (None, "", [], {}):
@@ -270,7 +259,6 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
         note = AGGREGATOR_CLAIMS.get(key, "field of the aggregator's record not used by the dataset")
         shown = value if isinstance(value, str) else to_json(value)
         claims.append(Claim(f"aggregator:{key}", shown, note))
-    record.claims = claims
     return record
 
 

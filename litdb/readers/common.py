@@ -10,8 +10,8 @@ import unicodedata
 
 from lxml import etree
 
-from ..normalize import MONTHS, clean_paragraphs, clean_space, html_to_text, strip_controls
-from ..records import Author, Grant, RecordError
+from ..normalize import MONTHS, clean_paragraphs, clean_space, html_to_text, is_shadow_library_url, strip_controls
+from ..records import Author, Claim, Grant, RecordError
 
 ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
 
@@ -486,6 +486,27 @@ def publication_types(value) -> list[str]:
         if item not in types:
             types.append(item)
     return types
+
+
+HTTP_LINK = re.compile(r"https?://", re.IGNORECASE)
+
+
+def open_access_link(record, url, source: str) -> None:
+    """Sets record.open_access_url from a source's link (source: the field it came from,
+    for the claim's note) when it is an http(s) link to no shadow library; else says why
+    in a claim. "javascript:…" or a bare word would become a link on the site."""
+    url = text_of(url)
+    if not url:
+        return
+    if not HTTP_LINK.match(url):
+        record.claims.append(Claim("open_access_url", url, "ignored: not an http(s) link"))
+    elif is_shadow_library_url(url):
+        why = f"suppressed: {source} pointed to a shadow library (unauthorised copy), never published"
+        if record.is_open_access is False:
+            why += "; the record itself says the paper is not open access"
+        record.claims.append(Claim("open_access_url", None, why))
+    else:
+        record.open_access_url = url
 
 
 def boolean(value) -> bool | None:

@@ -19,7 +19,7 @@ import re
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord
 from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, read_lines
-from .common import (boolean, has_any, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
+from .common import (boolean, has_any, open_access_link, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
 NAME = "openalex"
@@ -51,7 +51,6 @@ def read(text: str):
     return read_items(text, _results, parse_work)
 
 
-HTTP = re.compile(r"https?://", re.IGNORECASE)
 OPENALEX_ID = re.compile(r"(?:https?://openalex\.org/)?(W[0-9]+)$", re.IGNORECASE)
 
 
@@ -87,11 +86,7 @@ def parse_work(work: dict) -> PaperRecord:
 
     access = work.get("open_access") if isinstance(work.get("open_access"), dict) else {}
     record.is_open_access = boolean(access.get("is_oa"))
-    url = text_of(access.get("oa_url"))
-    if url and HTTP.match(url):
-        record.open_access_url = url
-    elif url:
-        record.claims.append(Claim("open_access_url", url, "ignored: not an http(s) link"))
+    open_access_link(record, access.get("oa_url"), "open_access.oa_url")
 
     for keyword in as_list(work.get("keywords")):
         # current shape {"id", "display_name", "score"}; 2023 {"keyword", "score"}

@@ -11,12 +11,10 @@ saved a line each.
 
 from __future__ import annotations
 
-import re
-
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError, Reference
 from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, publication_types, read_lines
-from .common import (boolean, has_any, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
+from .common import (boolean, has_any, open_access_link, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
 NAME = "semantic_scholar"
@@ -58,7 +56,6 @@ def read(text: str):
             else r for r in read_items(text, _data, parse_paper)]
 
 
-HTTP = re.compile(r"https?://", re.IGNORECASE)
 
 
 # The datasets (api.semanticscholar.org/datasets/v1, "papers") name the API's fields in
@@ -107,11 +104,7 @@ def parse_paper(paper: dict) -> PaperRecord:
     record.citation_count = integer(paper.get("citationCount"))
     record.is_open_access = boolean(paper.get("isOpenAccess"))
     pdf = paper.get("openAccessPdf")
-    url = text_of(pdf.get("url")) if isinstance(pdf, dict) else None
-    if url and HTTP.match(url):
-        record.open_access_url = url
-    elif url:
-        record.claims.append(Claim("open_access_url", url, "ignored: not an http(s) link"))
+    open_access_link(record, pdf.get("url") if isinstance(pdf, dict) else None, "openAccessPdf")
 
     for position, ref in enumerate([r for r in as_list(paper.get("references")) if isinstance(r, dict)], 1):
         cited = plain(ref.get("title"))
