@@ -336,3 +336,24 @@ def test_two_saves_concatenated_with_a_byte_order_mark_in_the_middle():
 def test_a_pmid_of_digits_other_than_ascii_is_refused(pmid):
     # str.isdigit() is true for these; a PMID is ASCII digits
     assert list(medline.read(f"PMID- {pmid}\nTI  - T.\n")) == [RecordError(1, 1, f"PMID is not a number: {pmid!r}")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ORCID: 0000-0002-1825-0097", "0000-0002-1825-0097"),
+    ("ORCID: 000000021825009x", "0000-0002-1825-009X"),  # MEDLINE's compact form, hyphens put back
+    ("https://orcid.org/0000-0002-1825-0097", "0000-0002-1825-0097"),
+    ("ORCID: 10000000218250097", None),  # 17 digits: no ORCID inside a longer number
+    ("ORCID: 0000-0002-1825", None),
+])
+def test_orcids_bare_linked_and_compact(text, expected):
+    from litdb.readers.common import orcid
+    assert orcid(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("PMC5429509", "PMC5429509"), ("pmc5429509", "PMC5429509"), ("5429509", "PMC5429509"),
+    ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC5429509/", "PMC5429509"), ("PMC", None), ("PMC١٢", None),
+])
+def test_pmcids(text, expected):
+    from litdb.readers.common import pmcid_of
+    assert pmcid_of(text) == expected

@@ -22,7 +22,7 @@ from ..normalize import (
 from ..records import Claim, PaperRecord, RecordError
 from .common import (
     array_items, author_from_display, digits, has_any, integer, jats_abstract, json_head, json_kind, leading_items,
-    open_access_link, publication_types, text_of,
+    open_access_link, pmcid_of, publication_types, text_of,
 )
 
 NAME = FORMAT = "aggregator_json"
@@ -62,7 +62,6 @@ PAPER_FIELDS = {
 }
 TRAILER_CITATIONS = re.compile(r"^\s*(?:引用次数|Citations?)\s*[:：]\s*([0-9]+)\s*$")
 # Compiled once: the module-level re functions look each pattern up on every call.
-PMCID = re.compile(r"(?:PMC)?([0-9]+)", re.IGNORECASE)
 SURNAME_FIRST = re.compile(r"^([^,]+),\s*([^,]+)$")
 ONE_SURNAME_FIRST = re.compile(r"[^\W\d_][\w'\u2019-]*, [^,]+ [A-Z]\.?")
 ONE_SURNAME_FIRST_PARTS = re.compile(r"^([^,]+), (.+)$")
@@ -215,9 +214,8 @@ def parse_aggregator_record(data: dict, trailer: str = "") -> PaperRecord:
     record.doi = normalize_doi(text("doi")) or normalize_doi(text("DOIUrl"))
     record.pmid = digits(text("pmid") or text("PMID") or text("pubmedId"))
     pmcid = clean_space(text("PMCID") or text("pmcid"))
-    if pmcid and (m := PMCID.fullmatch(pmcid)):
-        record.pmcid = "PMC" + m.group(1)
-    elif pmcid:
+    record.pmcid = pmcid_of(pmcid)
+    if pmcid and not record.pmcid:
         claims.append(Claim("pmcid", pmcid, "ignored: not a PMCID"))
 
     record.authors, record.authors_complete = _authors(data.get("authors"), claims)

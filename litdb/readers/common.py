@@ -13,13 +13,15 @@ from lxml import etree
 from ..normalize import MONTHS, clean_paragraphs, clean_space, html_to_text, is_shadow_library_url, strip_controls
 from ..records import Author, Claim, Grant, RecordError
 
-ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
+# Hyphens optional: PubMed and MEDLINE sometimes write an ORCID as 16 characters without them.
+ORCID = re.compile(r"(?<![0-9])([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9X])(?![0-9])", re.IGNORECASE)
 
 
 def orcid(value: str | None) -> str | None:
-    """'https://orcid.org/0000-0002-1825-0097' -> '0000-0002-1825-0097'; None if there is none."""
+    """'https://orcid.org/0000-0002-1825-0097' or '000000021825009X' -> '0000-0002-1825-0097'
+    (hyphenated, X upper case); None if there is none."""
     m = ORCID.search(value or "")
-    return m.group(1).upper() if m else None
+    return "-".join(m.groups()).upper() if m else None
 
 
 def author(family: str | None = None, given: str | None = None, name: str | None = None,

@@ -15,7 +15,7 @@ import re
 
 from ..normalize import clean_paragraphs, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, PaperRecord, RecordError, Reference
-from .common import author, digits, element_text, only_prolog, orcid, parse_date, parse_xml
+from .common import author, digits, element_text, only_prolog, orcid, parse_date, parse_xml, pmcid_of
 
 NAME = FORMAT = "jats"
 TRUST = 1
@@ -92,8 +92,8 @@ def read_article(article) -> PaperRecord:
             record.doi = normalize_doi(value)
         elif kind == "pmid" and digits(value):
             record.pmid = digits(value)
-        elif kind in ("pmc", "pmcid") and value and (m := re.fullmatch(r"(?:PMC)?(\d+)", value, re.I)):
-            record.pmcid = "PMC" + m.group(1)
+        elif kind in ("pmc", "pmcid") and pmcid_of(value):
+            record.pmcid = pmcid_of(value)
     if not record.title and not (record.doi or record.pmid or record.pmcid):
         raise ValueError("a JATS article with no title and no DOI, PMID or PMCID")
 

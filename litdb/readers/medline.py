@@ -50,7 +50,6 @@ BOUNDARY = re.compile(r"\n[ \t]*(?=\n)|\n(?=PMID- )")
 # for its workers, each read on its own (split_records of a part cuts it as of the whole).
 RECORD_START = re.compile(rb"\n(?=PMID- )")
 ISSN = re.compile(r"(\d{4}-?\d{3}[\dXx])\s*(?:\((\w+)\))?")
-COMPACT_ORCID = re.compile(r"\b(\d{4})(\d{4})(\d{4})(\d{3}[\dXx])\b")
 ABSTRACT_COPYRIGHT = re.compile(r"\s((?:Copyright\s*(?:\(c\)|©)?|©|\(c\))\s*(?:\d{4}(?:-\d{4})?)\b[^\n]{0,300})$",
                                 re.IGNORECASE)
 SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "II", "III", "IV"}
@@ -159,7 +158,7 @@ def _record(fields: list[tuple[str, str]], line: int) -> PaperRecord:
             continue
         if tag == "AUID":
             if current and value.upper().startswith("ORCID"):
-                current.orcid = orcid(value) or orcid(COMPACT_ORCID.sub(r"\1-\2-\3-\4", value))
+                current.orcid = orcid(value)
             continue
         if tag == "CN":
             current = author(name=value, group=True)

@@ -16,7 +16,9 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord, RecordError, Reference
-from .common import ENTITIES_REFUSED, author, digits, element_text, only_prolog, orcid, parse_date, parse_xml
+from .common import (
+    ENTITIES_REFUSED, author, digits, element_text, only_prolog, orcid, parse_date, parse_xml, pmcid_of,
+)
 
 NAME = FORMAT = "pubmed_xml"
 TRUST = 0
@@ -264,8 +266,8 @@ def _ids(record: PaperRecord, data) -> None:
             record.doi = normalize_doi(value)
         elif kind == "pubmed" and record.pmid is None and digits(value):
             record.pmid = digits(value)
-        elif kind == "pmc" and record.pmcid is None and (m := re.fullmatch(r"(?:PMC)?(\d+)", value, re.I)):
-            record.pmcid = "PMC" + m.group(1)
+        elif kind == "pmc" and record.pmcid is None and value:
+            record.pmcid = pmcid_of(value)
 
 
 def _date(element) -> tuple:
@@ -314,7 +316,7 @@ def _authors(author_list) -> tuple[list, bool]:
         if person.get("ValidYN", "Y") == "N":  # a name PubMed marks as wrong (corrected by an erratum)
             continue
         affiliations = [element_text(a) for a in person.iterfind("AffiliationInfo/Affiliation")]
-        orcid_id = next((_orcid(element_text(i)) for i in person.findall("Identifier")
+        orcid_id = next((orcid(element_text(i)) for i in person.findall("Identifier")
                          if (i.get("Source") or "").upper() == "ORCID"), None)
         collective = _text(person, "CollectiveName")
         if collective:
@@ -329,13 +331,6 @@ def _authors(author_list) -> tuple[list, bool]:
         if found:
             authors.append(found)
     return authors, author_list.get("CompleteYN", "Y") != "N"
-
-
-def _orcid(value: str | None) -> str | None:
-    """PubMed writes ORCIDs as links, bare, and sometimes as 16 characters without hyphens."""
-    if value and (m := re.search(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])\s*$", value)):
-        return orcid("-".join(m.groups()))
-    return orcid(value)
 
 
 def _mesh(heading_list) -> list[MeshTerm]:
