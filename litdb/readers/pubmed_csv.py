@@ -31,7 +31,7 @@ import csv
 import io
 import re
 
-from ..normalize import clean_space, expand_pages, iso_date, normalize_doi, parse_date_words
+from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
 from .common import VIP, author, digits, parse_date
 from .medline import SUFFIXES, author_from_initials
@@ -190,8 +190,8 @@ def _citation(record: PaperRecord, citation: str, journal: str | None) -> None:
         record.issue = clean_space(vip.group("issue"))
         record.pages = expand_pages(vip.group("pages"))
     rest = m.group("rest") or ""
-    if (epub := EPUB.search(rest)) and (date := parse_date_words(epub.group(1))):
-        record.epub_date = iso_date(*date)
+    if (epub := EPUB.search(rest)):
+        record.epub_date = iso_date(*parse_date(epub.group(1)))
     if record.doi is None and (doi := CITATION_DOI.search(rest)):
         record.doi = normalize_doi(doi.group(1))
     if "Online ahead of print" in rest:

@@ -33,7 +33,6 @@ from ..normalize import (
     expand_pages,
     iso_date,
     normalize_doi,
-    parse_date_words,
 )
 from ..records import Claim, Grant, MeshTerm, PaperRecord, Reference
 from . import pmc_page
@@ -388,7 +387,7 @@ def _tail_facts(record: PaperRecord, claims: list[Claim], tail: str) -> None:
     if (m := DOI_IN_TAIL.search(tail)):
         record.doi = normalize_doi(m.group(1))
     if (m := EPUB_IN_TAIL.search(tail)):
-        record.epub_date = iso_date(*parse_date_words(m.group(1)))
+        record.epub_date = iso_date(*parse_date(m.group(1)))
     if "Online ahead of print" in tail:
         claims.append(Claim("status", "Online ahead of print", "printed after the citation line"))
 
@@ -715,9 +714,7 @@ def _reference(position: int, line: str) -> Reference:
     source = source or first_source
     if source is not None:
         k, m = source
-        date = parse_date_words(m.group("date"))
-        if date:
-            ref.year, ref.month, ref.day = date
+        ref.year, ref.month, ref.day = parse_date(m.group("date"))
         if m.group("vip") and (vip := VIP.match(m.group("vip"))):
             ref.volume = clean_space(vip.group("volume"))
             ref.issue = clean_space(vip.group("issue"))
