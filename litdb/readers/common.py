@@ -362,18 +362,8 @@ def read_items(text: str, wrapper, parse_item):
         if not isinstance(data, dict):
             raise ValueError(f"JSON is a {json_kind(data)}, expected an object or a list of objects")
         return [parse_item(data)]
-    out = []
-    for position, (line, item) in enumerate(items, 1):
-        try:
-            if not isinstance(item, dict):
-                raise ValueError(f"item is {json_kind(item)}, expected an object")
-            record = parse_item(item)
-            record.line = line
-            out.append(record)
-        except (ValueError, TypeError, AttributeError, RecursionError) as e:
-            # TypeError/AttributeError: a value of a shape the parser did not foresee
-            out.append(RecordError(position, line, str(e) if isinstance(e, ValueError) else
-                                   f"unexpected value in the record ({type(e).__name__})"))
+    out = [_item_record(position, line, item, parse_item, lambda item: f"item is {json_kind(item)}, expected an object")
+           for position, (line, item) in enumerate(items, 1)]
     if not out:
         raise ValueError("no records: the JSON list is empty")
     return out
@@ -622,18 +612,24 @@ def ndjson_items(text: str) -> list[tuple[int, object]] | None:
 
 def read_lines(items, parse_item):
     """Records of the lines of an NDJSON text: a bad line is a RecordError in its place."""
-    out = []
-    for position, (line, item) in enumerate(items, 1):
-        try:
-            if isinstance(item, ValueError):
-                raise item
-            if not isinstance(item, dict):
-                raise ValueError("line is no JSON object")
-            record = parse_item(item)
-            record.line = line
-            out.append(record)
-        except (ValueError, TypeError, AttributeError, RecursionError) as e:
-            out.append(RecordError(position, line, str(e) if isinstance(e, ValueError) else
-                                   f"unexpected value in the record ({type(e).__name__})"))
-    return out
+    return [_item_record(position, line, item, parse_item, lambda item: "line is no JSON object")
+            for position, (line, item) in enumerate(items, 1)]
+
+
+def _item_record(position: int, line: int | None, item, parse_item, not_object):
+    """parse_item(item) with its line, or a RecordError in its place: item is no object
+    (not_object(item) says so), is the ValueError of a line that is no JSON, or holds a
+    value the parser cannot read."""
+    try:
+        if isinstance(item, ValueError):
+            raise item
+        if not isinstance(item, dict):
+            raise ValueError(not_object(item))
+        record = parse_item(item)
+        record.line = line
+        return record
+    except (ValueError, TypeError, AttributeError, RecursionError) as e:
+        # TypeError/AttributeError: a value of a shape the parser did not foresee
+        return RecordError(position, line, str(e) if isinstance(e, ValueError) else
+                           f"unexpected value in the record ({type(e).__name__})")
 
