@@ -627,6 +627,12 @@ class BudgetExceeded(QueryInterrupted):
 
 
 BUDGET_ERRORS = (BudgetExceeded,)
+# SQLite's messages for SQL beyond its limits (its parser's stack, expression depth,
+# compound SELECTs, variables, joins, columns, arguments) and for our result budget.
+TOO_COMPLEX = ("parser stack overflow", "Expression tree is too large", "too many terms in compound SELECT",
+               "too many SQL variables", "at most 64 tables in a join", "too many columns",
+               "too many arguments on function", "too many FROM clause terms", "LIKE or GLOB pattern too complex",
+               "query result too large")
 
 # Datasette raises these for bad query-string input with its default status, 500.
 _CLIENT_ERRORS_AS_500 = ("Cannot sort table by", "Cannot use _sort and _sort_desc", "Invalid _through")
@@ -663,6 +669,12 @@ def handle_exception(datasette, request, exception):
         # Refused by a limit ("string or blob too big") or by the authorizer. Datasette
         # turns only OperationalError into "Invalid SQL"; these would be 500s.
         return _error_response(datasette, request, 400, "Invalid SQL", str(exception))
+    if isinstance(exception, sqlite3.OperationalError) and str(exception).startswith(TOO_COMPLEX):
+        # SQL a plugin's route built from the request that SQLite will not run (a search
+        # of 64 author terms joined by OR nests 64 levels of parentheses: "parser stack
+        # overflow"): the request is too much, the server is not broken.
+        return _error_response(datasette, request, 400, "Too complex",
+                               f"This request is more than the database can run ({exception})")
     # Anything else is our bug: Datasette's own handler logs the traceback; the page
     # shows no exception text (paths, SQL, values).
     return _error_response(datasette, request, 500, None, "Internal server error")

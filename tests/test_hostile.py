@@ -740,3 +740,13 @@ def test_a_third_download_waits_then_is_refused_with_a_reason():
     refused, other, clients = asyncio.run(scenario())
     assert refused == ("503", "the server is busy with downloads of whole sets; try again in a moment")
     assert other is None and clients == {}
+
+
+@pytest.mark.parametrize("q", [
+    " OR ".join(f"a{n}[au]" for n in range(64)),  # 64 levels of parentheses in the SQL
+    " AND ".join(f"a{n}[au]" for n in range(64)),
+])
+def test_a_search_sqlite_cannot_parse_is_a_400_not_a_500(server, q):
+    status, _, body, _ = fetch(server, "/literature/search.json?" + urllib.parse.urlencode({"q": q}))
+    assert status == 400, body[:300]
+    assert json.loads(body)["ok"] is False
