@@ -115,7 +115,8 @@ def parse_xml(text: str) -> etree._Element:
         root = etree.fromstring(text.encode("utf-8"), parser=_XML_PARSER)
     except etree.XMLSyntaxError as e:
         # lxml's message already ends with ", line N, column M": said once, at the front
-        reason = re.sub(r", line \d+, column \d+$", "", (e.msg or "").split("\n")[0])  # one line: lxml may quote text after it
+        # one line: lxml may quote text after it
+        reason = re.sub(r", line \d+, column \d+$", "", (e.msg or "").split("\n")[0])
         raise ValueError(f"invalid XML at line {e.position[0]}, column {e.position[1]}: {reason}") from None
     if root is None:
         raise ValueError("invalid XML: no root element")
@@ -175,7 +176,8 @@ def _collect(element, parts: list[str], skip, parts_of) -> None:
             forms = [c for c in child if isinstance(c.tag, str)]
             chosen = next((c for c in forms if local_name(c) == "math"), None)
             if chosen is None:
-                chosen = next((c for c in forms if local_name(c) not in ("tex-math", "inline-graphic", "graphic")), None)
+                chosen = next((c for c in forms if local_name(c) not in ("tex-math", "inline-graphic", "graphic")),
+                              None)
             if chosen is not None:
                 _collect(chosen, parts, skip, parts_of)
             elif (tex := next((c for c in forms if local_name(c) == "tex-math"), None)) is not None:

@@ -65,7 +65,8 @@ def parse_work(work: dict) -> PaperRecord:
     record.abstract = jats_abstract(strip_controls(abstract)) if isinstance(abstract, str) else None
     record.journal_title = plain(work.get("container-title"))
     record.journal_abbreviation = plain(work.get("short-container-title"))
-    record.issns = issns(work.get("ISSN"), [t.get("value") for t in as_list(work.get("issn-type")) if isinstance(t, dict)])
+    typed = [t.get("value") for t in as_list(work.get("issn-type")) if isinstance(t, dict)]
+    record.issns = issns(work.get("ISSN"), typed)
 
     printed = _date(work, "published-print") or _date(work, "issued") or _date(work, "published")
     online = _date(work, "published-online")

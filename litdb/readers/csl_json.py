@@ -17,13 +17,13 @@ top-level array with the line each starts on, text values, dates as date-parts, 
 
 from __future__ import annotations
 
-import json
 import re
 
-from ..normalize import (clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi,
-                         strip_controls)
-from ..records import Claim, PaperRecord, RecordError
-from .common import (as_list, author, json_head, json_start, parse_date, parse_json, ISSN, date_parts, has_any, issns, paragraphs, plain, pmcid_of, pmid_of, read_items, text_of)
+from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
+from ..records import Claim, PaperRecord
+from .common import (
+    as_list, author, date_parts, has_any, issns, json_head, paragraphs, plain, pmcid_of, pmid_of, read_items, text_of,
+)
 
 NAME = "csl_json"
 TRUST = 3
@@ -93,7 +93,8 @@ def parse_item(item: dict) -> PaperRecord:
             particle = text_of(name.get("non-dropping-particle"))
             family = text_of(name.get("family"))
             a = author(family=f"{particle} {family}" if particle and family else family,
-                       given=" ".join(filter(None, [text_of(name.get("given")), text_of(name.get("dropping-particle"))])),
+                       given=" ".join(filter(None, [text_of(name.get("given")),
+                                                    text_of(name.get("dropping-particle"))])),
                        orcid_id=text_of(name.get("ORCID")))
         if a:
             record.authors.append(a)

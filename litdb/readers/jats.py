@@ -15,7 +15,7 @@ import re
 
 from ..normalize import clean_paragraphs, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, PaperRecord, RecordError, Reference
-from .common import author, digits, element_text, only_prolog, orcid, parse_date, parse_xml, pmcid_of
+from .common import author, digits, element_text, only_prolog, parse_date, parse_xml, pmcid_of
 
 NAME = FORMAT = "jats"
 TRUST = 1
@@ -99,7 +99,8 @@ def read_article(article) -> PaperRecord:
 
     # Journal: full title, NLM abbreviation (the journal-id PMC names nlm-ta), ISSNs.
     record.journal_title = _text_at(journal, "journal-title-group/journal-title") or _text_at(journal, "journal-title")
-    ids = {j.get("journal-id-type"): element_text(j) for j in (journal.findall("journal-id") if journal is not None else [])}
+    ids = {j.get("journal-id-type"): element_text(j)
+           for j in (journal.findall("journal-id") if journal is not None else [])}
     record.journal_abbreviation = (ids.get("nlm-ta") or ids.get("iso-abbrev")
                                    or _text_at(journal, "journal-title-group/abbrev-journal-title")
                                    or _text_at(journal, "abbrev-journal-title"))
@@ -197,7 +198,8 @@ def _authors(meta) -> list:
             texts = shared
         orcid_id = next((element_text(i) for i in contrib.findall("contrib-id")
                          if (i.get("contrib-id-type") or "").lower() == "orcid"), None)
-        orcid_id = orcid_id or next((element_text(u) for u in contrib.findall("uri") if "orcid" in (element_text(u) or "")), None)
+        orcid_id = orcid_id or next((element_text(u) for u in contrib.findall("uri")
+                                     if "orcid" in (element_text(u) or "")), None)
         texts = list(dict.fromkeys(t for t in texts if t))
         collab = contrib.find("collab")
         if collab is not None:
@@ -207,7 +209,8 @@ def _authors(meta) -> list:
             name = contrib.find("name")
             if name is None and contrib.find("name-alternatives") is not None:
                 options = contrib.findall("name-alternatives/name")
-                name = next((n for n in options if n.get("name-style") in (None, "western")), options[0] if options else None)
+                name = next((n for n in options if n.get("name-style") in (None, "western")),
+                            options[0] if options else None)
             if name is not None:
                 family, given = _text_at(name, "surname"), _text_at(name, "given-names")
                 suffix = _text_at(name, "suffix")
@@ -254,7 +257,8 @@ def _keywords(meta, language: str) -> list[str]:
     words: list[str] = []
     for group in meta.findall("kwd-group"):
         lang = group.get("{http://www.w3.org/XML/1998/namespace}lang", language)
-        if lang.split("-")[0].lower() != language.split("-")[0].lower() or "abbrev" in (group.get("kwd-group-type") or ""):
+        if (lang.split("-")[0].lower() != language.split("-")[0].lower()
+                or "abbrev" in (group.get("kwd-group-type") or "")):
             continue
         for kwd in group.iter("kwd"):
             if (word := element_text(kwd)) and word not in words:
@@ -269,7 +273,8 @@ def _grants(meta) -> list[Grant]:
         for award_id in award.findall("award-id") or [None]:
             grant_id = element_text(award_id)
             if grant_id or agency:
-                grants.append(Grant(text="/".join(p for p in (grant_id, agency) if p), grant_id=grant_id, agency=agency))
+                grants.append(Grant(text="/".join(p for p in (grant_id, agency) if p), grant_id=grant_id,
+                                    agency=agency))
     return grants
 
 

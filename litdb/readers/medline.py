@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 
 from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
-from ..records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordError
+from ..records import Author, Claim, MeshTerm, PaperRecord, RecordError
 from .common import nlm_grant, author, author_from_inverted, digits, orcid, parse_date
 
 NAME = "medline"

@@ -88,7 +88,8 @@ def parse_pmc_page(text: str) -> PaperRecord:
 
     at, cite = _citation(head)
     if cite is None:
-        raise ValueError("not a PMC article page: no citation line like '. 2013 Jul 2;81(1):40–45.' above the abstract")
+        raise ValueError("not a PMC article page: no citation line like '. 2013 Jul 2;81(1):40–45.' "
+                         "above the abstract")
     year, month, day = parse_date(cite.group("date"))
     record.year, record.publication_date = year, iso_date(year, month, day)
     if cite.group("vip") and (vip := VIP.match(cite.group("vip").strip())):

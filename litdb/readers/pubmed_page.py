@@ -34,7 +34,7 @@ from ..normalize import (
     iso_date,
     normalize_doi,
 )
-from ..records import Claim, Grant, MeshTerm, PaperRecord, Reference
+from ..records import Claim, MeshTerm, PaperRecord, Reference
 from . import pmc_page
 from .common import VIP, nlm_grant, GROUP_WORDS, author, author_from_display, digits, parse_date
 
@@ -322,7 +322,8 @@ def parse_pubmed_page(text: str) -> PaperRecord:
         raise ValueError("no title after the citation line")
     record.title = front[title_at]
     # A title wrapped over lines: the next line goes on in lower case.
-    while title_at + 1 < len(front) and LOWER_CASE_START.match(front[title_at + 1]) and not record.title.endswith((".", "?", "!")):
+    while (title_at + 1 < len(front) and LOWER_CASE_START.match(front[title_at + 1])
+           and not record.title.endswith((".", "?", "!"))):
         title_at += 1
         record.title += " " + front[title_at]
     # The legacy site and MEDLINE end titles with a full stop; today's page does not.

@@ -178,7 +178,8 @@ def read_article(element) -> PaperRecord:
         journal = article.find("Journal")
         record.journal_title = _text(journal, "Title")
         # the NLM title abbreviation, as the PubMed page and MEDLINE (TA) print it
-        record.journal_abbreviation = _text(citation, "MedlineJournalInfo/MedlineTA") or _text(journal, "ISOAbbreviation")
+        record.journal_abbreviation = (_text(citation, "MedlineJournalInfo/MedlineTA")
+                                       or _text(journal, "ISOAbbreviation"))
         issn = _text(journal, "ISSN")
         record.issns = [issn] if issn else []
         record.volume = _text(journal, "JournalIssue/Volume")
@@ -191,7 +192,8 @@ def read_article(element) -> PaperRecord:
         record.pages = _pages(article.find("Pagination"))
         record.abstract, record.copyright = _abstract(article.find("Abstract"))
         record.authors, record.authors_complete = _authors(article.find("AuthorList"))
-        record.publication_types = _unique(element_text(t) for t in article.iterfind("PublicationTypeList/PublicationType"))
+        record.publication_types = _unique(element_text(t)
+                                           for t in article.iterfind("PublicationTypeList/PublicationType"))
         record.grants = [_grant(g) for g in article.iterfind("GrantList/Grant")]
         record.grants = [g for g in record.grants if g.text]
         if vernacular := _text(article, "VernacularTitle"):
@@ -375,7 +377,8 @@ def _relations(citation) -> list[Claim]:
         source = _text(item, "RefSource")
         if key and source:
             pmid = _text(item, "PMID")
-            claims.append(Claim(key, f"{source} PMID: {pmid}" if pmid else source, f"CommentsCorrections {item.get('RefType')}"))
+            claims.append(Claim(key, f"{source} PMID: {pmid}" if pmid else source,
+                                f"CommentsCorrections {item.get('RefType')}"))
     return claims
 
 

@@ -24,8 +24,9 @@ a tag line continues the value of the tag before it. What the writers do differe
 Journal tags: T2 and JF hold the full name; J2, JA and JI the abbreviation; JO is used both
 ways by writers, so it is the abbreviation beside a full name and the name when alone (as
 Zotero reads it). EndNote's records from PubMed have them the other way round (T2 "Mov
-Disord", J2 "Movement disorders : official journal of ..."): the longer is the name. T2 names a journal only for journal-like types (for a chapter it is the
-book, for a conference paper the conference).
+Disord", J2 "Movement disorders : official journal of ..."): the longer is the name. T2
+names a journal only for journal-like types (for a chapter it is the book, for a
+conference paper the conference).
 
 Why not rispy (a dependency): on real files it loses records without a word. A last record
 without "ER  -" is dropped, a file written with one space ("TY - JOUR") gives no record, a

@@ -52,8 +52,9 @@ def read(text: str):
     if lines is not None:  # one paper a line: the datasets' files, API answers saved a line each
         return read_lines(lines, parse_paper)
     # /paper/batch answers null in the place of an id it does not know: say so
-    return [RecordError(r.position, r.line, NOT_FOUND) if isinstance(r, RecordError) and r.reason.startswith("item is null")
-            else r for r in read_items(text, _data, parse_paper)]
+    return [RecordError(r.position, r.line, NOT_FOUND)
+            if isinstance(r, RecordError) and r.reason.startswith("item is null") else r
+            for r in read_items(text, _data, parse_paper)]
 
 
 
