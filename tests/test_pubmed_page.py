@@ -8,6 +8,7 @@ import json
 import pytest
 
 from conftest import FIXTURES, SEEDS
+from golden import expected, person
 from litdb.readers import READERS, decode, detect, pubmed_page
 from litdb.readers.pubmed_page import parse_pubmed_page
 from litdb.records import Author, MeshTerm, Reference
@@ -125,20 +126,7 @@ def test_seed_000_against_second_hand_written_expectation():
 
 LAYOUTS = FIXTURES / "pubmed_page"
 
-# A record with nothing in it: each case below states what its page says on top of this.
-NOTHING = {
-    "format": "pubmed_page", "title": None, "doi": None, "pmid": None, "pmcid": None, "abstract": None,
-    "journal_title": None, "journal_abbreviation": None, "year": None, "publication_date": None,
-    "epub_date": None, "volume": None, "issue": None, "pages": None, "citation_count": None,
-    "is_open_access": None, "open_access_url": None, "issns": [], "issn_l": None, "authors": [],
-    "authors_complete": True, "publication_types": [], "keywords": [], "mesh_terms": [], "grants": [],
-    "copyright": None, "references": [], "claims": [], "line": None,
-}
-
-
-def person(name, family, given, *affiliations, group=False):
-    return {"name": name, "family": family, "given": given, "orcid": None, "affiliations": list(affiliations),
-            "group": group}
+# Each case below states what its page says on top of an empty record (golden.expected).
 
 
 def mesh(term, qualifier=None, major=False):
@@ -166,15 +154,15 @@ LAYOUT_CASES = {
         "epub_date": "2011-02-05", "volume": "42", "issue": "2", "pages": "185-201",
         "is_open_access": True, "open_access_url": "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC9990782/",
         "authors": [
-            person("V K Neychev", "Neychev", "V K", EMORY_NEUROLOGY),
+            person("V K Neychev", "Neychev", "V K", affiliations=[EMORY_NEUROLOGY]),
             person("R E Gross", "Gross", "R E",
-                   "Department of Neurosurgery, Emory University School of Medicine, Atlanta, GA 30322, USA."),
+                   affiliations=["Department of Neurosurgery, Emory University School of Medicine, Atlanta, GA 30322, USA."]),
             person("S Lehéricy", "Lehéricy", "S",
-                   "Centre de NeuroImagerie de Recherche, Groupe Hospitalier Pitié-Salpêtrière, Paris, France.",
-                   "Université Pierre et Marie Curie, Paris, France."),
-            person("E J Hess", "Hess", "E J", EMORY_NEUROLOGY),
-            person("H A Jinnah", "Jinnah", "H A", EMORY_NEUROLOGY,
-                   "Department of Human Genetics, Emory University School of Medicine, Atlanta, GA 30322, USA."),
+                   affiliations=["Centre de NeuroImagerie de Recherche, Groupe Hospitalier Pitié-Salpêtrière, Paris, France.",
+                   "Université Pierre et Marie Curie, Paris, France."]),
+            person("E J Hess", "Hess", "E J", affiliations=[EMORY_NEUROLOGY]),
+            person("H A Jinnah", "Jinnah", "H A", affiliations=[EMORY_NEUROLOGY,
+                   "Department of Human Genetics, Emory University School of Medicine, Atlanta, GA 30322, USA."]),
         ],
         "publication_types": ["Research Support, N.I.H., Extramural", "Review"],
         "keywords": ["basal ganglia", "cerebellum", "dystonia", "motor network"],
@@ -197,10 +185,11 @@ LAYOUT_CASES = {
         "journal_abbreviation": "Mov Disord", "year": 2018, "publication_date": "2018-09",
         "epub_date": "2018-07-03", "volume": "33", "issue": "9", "pages": "1462-1470",
         "authors": [
-            person("J M Kessler", "Kessler", "J M", KIEL_NEUROLOGY, "Institute of Psychology, Kiel University, Kiel, Germany."),
+            person("J M Kessler", "Kessler", "J M", affiliations=[KIEL_NEUROLOGY,
+                                                                  "Institute of Psychology, Kiel University, Kiel, Germany."]),
             person("D Arroyo-Blanco", "Arroyo-Blanco", "D",
-                   "Movement Disorders Unit, Hospital Universitario La Paz, Madrid, Spain."),
-            person("S Fenwick", "Fenwick", "S", KIEL_NEUROLOGY),
+                   affiliations=["Movement Disorders Unit, Hospital Universitario La Paz, Madrid, Spain."]),
+            person("S Fenwick", "Fenwick", "S", affiliations=[KIEL_NEUROLOGY]),
         ],
         "publication_types": ["Comparative Study", "Research Support, Non-U.S. Gov't"],
         "keywords": ["cerebellum", "cervical dystonia", "eyeblink conditioning", "voxel-based morphometry"],
@@ -265,7 +254,7 @@ def test_every_layout_every_field(name):
     text = decode((LAYOUTS / name).read_bytes())
     assert detect(text) == "pubmed_page"
     [record] = pubmed_page.read(text)
-    assert dataclasses.asdict(record) == {**NOTHING, **LAYOUT_CASES[name]}
+    assert dataclasses.asdict(record) == expected("pubmed_page", **LAYOUT_CASES[name])
 
 
 def test_every_layout_fixture_has_a_case():

@@ -8,32 +8,21 @@ from pathlib import Path
 
 import pytest
 
+from golden import expected, fixture_records, person
 from litdb.readers import bibtex, decode, detect
 from litdb.records import Author, Claim, PaperRecord, RecordError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"
 
 
-def load(name):
-    return bibtex.read(decode((FIXTURES / name).read_bytes()))
-
-
-def expected(**fields):
-    """A record as a dict: what is not named is the model's empty value."""
-    return dataclasses.asdict(PaperRecord(format="bibtex", **fields))
-
-
-def person(family, given):
-    return Author(name=f"{given} {family}", family=family, given=given)
-
-
-MALONE = [person("Malone", "Ailish"), person("Manto", "Mario"), person("Hass", "Chris")]
+MALONE = [person("Ailish Malone", "Malone", "Ailish"), person("Mario Manto", "Manto", "Mario"),
+          person("Chris Hass", "Hass", "Chris")]
 
 
 def test_zotero_bibtex():
-    records = [dataclasses.asdict(r) for r in load("zotero.bib")]
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "zotero.bib")]
     assert records == [
-        expected(
+        expected("bibtex",
             title="Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0601-4",
             pmid="25146823",
             abstract="Dystonia is a common movement disorder characterized by sustained muscle contractions. Recent "
@@ -41,15 +30,16 @@ def test_zotero_bibtex():
             journal_title="Cerebellum (London, England)", year=2014, publication_date="2014-12", volume="13",
             issue="6", pages="666-668", issns=["1473-4230"], authors=MALONE, publication_types=["Journal Article"],
             keywords=["Humans", "Dystonia", "Cerebellum"], claims=[Claim("language", "eng")], line=2),
-        expected(
+        expected("bibtex",
             title="Cerebellum: An explanation for dystonia?", doi="10.1186/s40673-017-0064-8", pmid="28515951",
             pmcid="PMC5427546", journal_title="Cerebellum & Ataxias", year=2017, publication_date="2017-05",
             volume="4", pages="6", issns=["2053-8871"],
-            authors=[person("Bologna", "Matteo"), person("Berardelli", "Alfredo")],
+            authors=[person("Matteo Bologna", "Bologna", "Matteo"),
+                     person("Alfredo Berardelli", "Berardelli", "Alfredo")],
             publication_types=["Journal Article"], line=21),
         # {Dystonia Coalition} in braces is one group author; the editor is no author,
         # the book title no journal, the ISBN no ISSN
-        expected(
+        expected("bibtex",
             title="The role of the cerebellum in DYT1 dystonia", year=2019, publication_date="2019",
             pages="101-120", authors=[Author(name="Dystonia Coalition", group=True)],
             publication_types=["Book Chapter"], line=37),
@@ -57,62 +47,67 @@ def test_zotero_bibtex():
 
 
 def test_zotero_biblatex():
-    records = [dataclasses.asdict(r) for r in load("zotero-biblatex.bib")]
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "zotero-biblatex.bib")]
     assert records == [
-        expected(
+        expected("bibtex",
             title="Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0601-4",
             pmid="25146823", journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2014,
             publication_date="2014-12", volume="13", issue="6", pages="666-668", issns=["1473-4222", "1473-4230"],
             authors=MALONE, publication_types=["Journal Article"], keywords=["Cerebellum", "Dystonia"],
             claims=[Claim("language", "english")], line=2),
-        expected(
+        expected("bibtex",
             title="The functional neuroanatomy of dystonia", doi="10.1016/j.nbd.2011.01.026",
             journal_title="Neurobiology of Disease", journal_abbreviation="Neurobiol. Dis.", year=2011,
             publication_date="2011-05-05", volume="42", issue="2", pages="185-201",
-            authors=[person("Neychev", "Vladimir K."), person("Gross", "Robert E."), person("Lehéricy", "Stéphane"),
-                     person("Hess", "Ellen J."), person("Jinnah", "H. A.")],
+            authors=[person("Vladimir K. Neychev", "Neychev", "Vladimir K."),
+                     person("Robert E. Gross", "Gross", "Robert E."), person("Stéphane Lehéricy", "Lehéricy", "Stéphane"),
+                     person("Ellen J. Hess", "Hess", "Ellen J."), person("H. A. Jinnah", "Jinnah", "H. A.")],
             publication_types=["Journal Article"], claims=[Claim("language", "english")], line=21),
     ]
 
 
 def test_jabref_latex_macros_and_others():
-    records = [dataclasses.asdict(r) for r in load("jabref.bib")]
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "jabref.bib")]
     assert records == [
         # the journal is an @string macro joined with # to a braced part; keywords with ";"
-        expected(
+        expected("bibtex",
             title="The basal ganglia and the cerebellum: nodes in an integrated network",
             doi="10.1038/s41583-018-0002-7", journal_title="Nature Reviews Neuroscience", year=2018,
             publication_date="2018-06", volume="19", issue="6", pages="338-350", issns=["1471-003X"],
-            authors=[person("Bostan", "Andreea C."), person("Strick", "Peter L.")],
+            authors=[person("Andreea C. Bostan", "Bostan", "Andreea C."),
+                     person("Peter L. Strick", "Strick", "Peter L.")],
             publication_types=["Journal Article"], keywords=["basal ganglia", "cerebellum", "Models, Neurological"],
             line=7),
         # LaTeX accents, {\o}, \c{c}, ~---, $\alpha$, {DYT1} braces, "and others", a paragraph break
-        expected(
+        expected("bibtex",
             title="Cerebellar and basal ganglia outputs in DYT1 dystonia — a multicentre MRI study of α-synuclein",
             abstract="We studied DYT1 carriers.\n\nCerebellar outputs differed – as expected.",
             journal_title="Movement Disorders", year=2019, publication_date="2019", volume="34", pages="e12345",
-            authors=[person("Lehéricy", "Stéphane"), person("van der Berg", "Johanna C."), person("Müller", "Jörg"),
-                     person("François", "Françoise"), person("Kjær", "Søren")],
+            authors=[person("Stéphane Lehéricy", "Lehéricy", "Stéphane"),
+                     person("Johanna C. van der Berg", "van der Berg", "Johanna C."), person("Jörg Müller", "Müller", "Jörg"),
+                     person("Françoise François", "François", "Françoise"), person("Søren Kjær", "Kjær", "Søren")],
             authors_complete=False, publication_types=["Journal Article"], line=22),
     ]
 
 
 def test_broken_entry_never_loses_its_neighbours():
-    records = load("bad-records.bib")
+    records = fixture_records(bibtex, "bad-records.bib")
     assert [type(r).__name__ for r in records] == ["PaperRecord", "RecordError", "RecordError", "PaperRecord"]
     assert records[1] == RecordError(
         position=2, line=9, reason="BibTeX entry could not be parsed: Unexpected block start: `@misc`. "
         "Was still looking for field-value closing `,` or `}`")
     assert records[2] == RecordError(position=3, line=14, reason="BibTeX entry nothing has no title, DOI, PMID or PMCID")
-    assert dataclasses.asdict(records[0]) == expected(
+    assert dataclasses.asdict(records[0]) == expected("bibtex",
         title="The neural substrates of rapid-onset Dystonia-Parkinsonism", doi="10.1038/nn.2753",
         journal_title="Nature Neuroscience", year=2011, publication_date="2011",
-        authors=[person("Calderon", "Dawn P."), person("Fremont", "Rachel"), person("Kraenzlin", "Felix"),
-                 person("Khodakhah", "Kamran")], publication_types=["Journal Article"], line=1)
-    assert dataclasses.asdict(records[3]) == expected(
+        authors=[person("Dawn P. Calderon", "Calderon", "Dawn P."), person("Rachel Fremont", "Fremont", "Rachel"),
+                 person("Felix Kraenzlin", "Kraenzlin", "Felix"),
+                 person("Kamran Khodakhah", "Khodakhah", "Kamran")], publication_types=["Journal Article"], line=1)
+    assert dataclasses.asdict(records[3]) == expected("bibtex",
         title="Cerebellothalamocortical connectivity regulates penetrance in dystonia",
         journal_title="Journal of Neuroscience", year=2009, publication_date="2009", volume="29", issue="31",
-        pages="9740-9747", authors=[person("Argyelan", "Miklos"), person("Carbon", "Maren")],
+        pages="9740-9747", authors=[person("Miklos Argyelan", "Argyelan", "Miklos"),
+                                    person("Maren Carbon", "Carbon", "Maren")],
         publication_types=["Journal Article"], line=19)
 
 
@@ -199,22 +194,24 @@ def test_scopus_bibtex_with_its_export_header():
     assert detect(text) == "bibtex"
     records = [dataclasses.asdict(r) for r in bibtex.read(text)]
     assert records == [
-        expected(
+        expected("bibtex",
             title="Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0601-4",
             pmid="25146823",
             abstract="Dystonia is a common movement disorder characterized by sustained muscle contractions.",
             copyright="© 2014, Springer Science+Business Media New York.",
             journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2014, publication_date="2014",
             volume="13", issue="6", pages="666-668", citation_count=45, issns=["1473-4222"],
-            authors=[person("Malone", "A."), person("Manto", "M."), person("Hass", "C.")],
+            authors=[person("A. Malone", "Malone", "A."), person("M. Manto", "Manto", "M."),
+                     person("C. Hass", "Hass", "C.")],
             publication_types=["Journal Article", "Review"],
             keywords=["Cerebellum", "Dystonia", "animal", "human"],
             claims=[Claim("language", "English")], line=4),
-        expected(
+        expected("bibtex",
             title="Cerebellum: An explanation for dystonia?", doi="10.1186/s40673-017-0064-8", pmid="28515951",
             journal_title="Cerebellum and Ataxias", journal_abbreviation="Cerebellum Ataxias", year=2017,
             publication_date="2017", volume="4", issue="1", pages="6", citation_count=12, issns=["2053-8871"],
-            authors=[person("Bologna", "M."), person("Berardelli", "A.")], publication_types=["Journal Article"],
+            authors=[person("M. Bologna", "Bologna", "M."),
+                     person("A. Berardelli", "Berardelli", "A.")], publication_types=["Journal Article"],
             claims=[Claim("language", "English")], line=30),
     ]
     assert [piece[0] for piece in bibtex.split_records(text)] == [4, 30]
@@ -224,9 +221,9 @@ def test_web_of_science_bibtex():
     # Web of Science doubles its braces, puts the electronic ISSN in EISSN, the ISO
     # abbreviation in Journal-ISO, the citation count in Times-Cited, its accession number
     # in Unique-ID and its document type in Type; Keywords-Plus are its own index terms.
-    records = [dataclasses.asdict(r) for r in load("wos.bib")]
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "wos.bib")]
     assert records == [
-        expected(
+        expected("bibtex",
             title="Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0601-4",
             abstract="Dystonia is a common movement disorder characterized by sustained muscle contractions.",
             journal_title="CEREBELLUM", journal_abbreviation="Cerebellum", year=2014, publication_date="2014-12",

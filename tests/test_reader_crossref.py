@@ -8,7 +8,8 @@ import json
 import pytest
 
 from conftest import FIXTURES
-from litdb.readers import crossref, decode, detect
+from golden import expected, fixture_records, person
+from litdb.readers import crossref, detect
 from litdb.records import RecordError
 
 DIR = FIXTURES / "crossref"
@@ -16,26 +17,6 @@ NINDS = "National Institute of Neurological Disorders and Stroke"
 LUBECK = "Department of Neurology; University of Lübeck; Lübeck Germany"
 CC_BY = dict(field="license", value="http://creativecommons.org/licenses/by/4.0/",
              note="licence of the version of record, as Crossref states it")
-
-
-def load(name):
-    text = decode((DIR / name).read_bytes())
-    assert detect(text) == "crossref"
-    return list(crossref.read(text))
-
-
-def blank(**fields):
-    record = dict(format="crossref", title=None, doi=None, pmid=None, pmcid=None, abstract=None, journal_title=None,
-                  journal_abbreviation=None, year=None, publication_date=None, epub_date=None, volume=None, issue=None,
-                  pages=None, citation_count=None, is_open_access=None, open_access_url=None, issns=[], issn_l=None,
-                  authors=[], authors_complete=True, publication_types=[], keywords=[], mesh_terms=[], grants=[],
-                  copyright=None, references=[], claims=[], line=None)
-    record.update(fields)
-    return record
-
-
-def person(name, family, given, orcid=None, affiliations=(), group=False):
-    return dict(name=name, family=family, given=given, orcid=orcid, affiliations=list(affiliations), group=group)
 
 
 def reference(position, citation, **fields):
@@ -46,8 +27,8 @@ def reference(position, citation, **fields):
 
 
 def test_work_every_field():
-    [record] = load("work.json")
-    assert dataclasses.asdict(record) == blank(
+    [record] = fixture_records(crossref, "work.json")
+    assert dataclasses.asdict(record) == expected("crossref",
         title="Eyeblink classical conditioning is impaired in cervical dystonia and predicts response to botulinum toxin",
         doi="10.1002/mds.27118",
         # JATS: the "Abstract" heading dropped, section titles become labels, markup and entities gone
@@ -82,8 +63,8 @@ def test_work_every_field():
 
 
 def test_work_list_with_a_bad_item():
-    first, bad, third = load("work_list.json")
-    assert dataclasses.asdict(first) == blank(
+    first, bad, third = fixture_records(crossref, "work_list.json")
+    assert dataclasses.asdict(first) == expected("crossref",
         title="Cerebellar volume in DYT1 dystonia: a multicentre MRI study",
         doi="10.1371/journal.pone.0245678", journal_title="PLOS ONE", journal_abbreviation="PLoS ONE",
         year=2021, publication_date="2021-01-05", epub_date="2021-01-05", volume="16", issue="1",
@@ -97,7 +78,7 @@ def test_work_list_with_a_bad_item():
         line=1,  # the whole response is one line
     )
     assert bad == RecordError(position=2, line=1, reason="work 10.1016/j.jns.2023.122800 has no title")
-    assert dataclasses.asdict(third) == blank(
+    assert dataclasses.asdict(third) == expected("crossref",
         title="Cerebellar contributions to dystonia: a critical review", doi="10.1007/s12311-018-0987-2",
         journal_title="The Cerebellum", journal_abbreviation="Cerebellum",
         year=2019, publication_date="2019-04", epub_date="2018-10-22", volume="18", issue="2", pages="268-279",
@@ -112,8 +93,8 @@ def test_work_list_with_a_bad_item():
 
 
 def test_bare_message_every_field():
-    [record] = load("bare_message.json")
-    assert dataclasses.asdict(record) == blank(
+    [record] = fixture_records(crossref, "bare_message.json")
+    assert dataclasses.asdict(record) == expected("crossref",
         title="Cerebellar tremor and dystonia: two sides of one network?",  # title and subtitle
         doi="10.3389/fneur.2019.00123",
         journal_title="Frontiers in Neurology", journal_abbreviation="Front. Neurol.",
@@ -160,12 +141,12 @@ def test_lists_of_a_wrong_type_are_ignored(wrong):
     work = {"title": ["T"], "DOI": "10.1000/X", "volume": "4", "author": wrong, "issn-type": wrong, "reference": wrong,
             "funder": wrong, "license": wrong}
     [record] = crossref.read(json.dumps({"message-type": "work", "message": work}))
-    assert dataclasses.asdict(record) == blank(title="T", doi="10.1000/x", volume="4")
+    assert dataclasses.asdict(record) == expected("crossref", title="T", doi="10.1000/x", volume="4")
     # the lists inside an author and a funder too
     work = {"title": ["T"], "DOI": "10.1000/x", "author": [{"family": "Malone", "given": "Ailish", "affiliation": wrong}],
             "funder": [{"name": "NINDS", "award": wrong}]}
     [record] = crossref.read(json.dumps({"message-type": "work", "message": work}))
-    assert dataclasses.asdict(record) == blank(
+    assert dataclasses.asdict(record) == expected("crossref",
         title="T", doi="10.1000/x", authors=[person("Ailish Malone", "Malone", "Ailish")],
         grants=[dict(text="NINDS", grant_id=None, acronym=None, agency="NINDS", country=None)])
 

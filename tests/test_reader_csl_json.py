@@ -7,36 +7,15 @@ import json
 
 import pytest
 
-from conftest import FIXTURES
-from litdb.readers import csl_json, decode, detect
+from golden import expected, fixture_records, person
+from litdb.readers import csl_json, detect
 from litdb.records import RecordError
 
-DIR = FIXTURES / "csl_json"
-
-
-def load(name):
-    text = decode((DIR / name).read_bytes())
-    assert detect(text) == "csl_json"
-    return list(csl_json.read(text))
-
-
-def blank(**fields):
-    record = dict(format="csl_json", title=None, doi=None, pmid=None, pmcid=None, abstract=None, journal_title=None,
-                  journal_abbreviation=None, year=None, publication_date=None, epub_date=None, volume=None, issue=None,
-                  pages=None, citation_count=None, is_open_access=None, open_access_url=None, issns=[], issn_l=None,
-                  authors=[], authors_complete=True, publication_types=["article-journal"], keywords=[],
-                  mesh_terms=[], grants=[], copyright=None, references=[], claims=[], line=None)
-    record.update(fields)
-    return record
-
-
-def person(name, family, given, orcid=None, group=False):
-    return dict(name=name, family=family, given=given, orcid=orcid, affiliations=[], group=group)
 
 
 def test_zotero_export_every_field():
-    one, two, three = load("zotero_export.json")
-    assert dataclasses.asdict(one) == blank(
+    one, two, three = fixture_records(csl_json, "zotero_export.json")
+    assert dataclasses.asdict(one) == expected("csl_json", publication_types=["article-journal"],
         title="Cerebellum: An explanation for dystonia?", doi="10.1186/s40673-017-0064-8",
         pmid="28515951", pmcid="PMC5429509",  # from the "note" lines
         abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions.\n\n"
@@ -46,7 +25,7 @@ def test_zotero_export_every_field():
         authors=[person("Matteo Bologna", "Bologna", "Matteo"), person("Alfredo Berardelli", "Berardelli", "Alfredo")],
         claims=[dict(field="language", value="eng", note=None)], line=2,
     )
-    assert dataclasses.asdict(two) == blank(
+    assert dataclasses.asdict(two) == expected("csl_json", publication_types=["article-journal"],
         title="Cerebellar volume in DYT1 dystonia: a multicentre MRI study", doi="10.1371/journal.pone.0245678",
         pmid="33400123", pmcid="PMC7787654", journal_title="PLOS ONE", journal_abbreviation="PLoS One",
         year=2021, publication_date="2021-01-05", volume="16", issue="1", pages="e0245678", issns=["1932-6203"],
@@ -55,7 +34,7 @@ def test_zotero_export_every_field():
         keywords=["cerebellum", "DYT1", "magnetic resonance imaging"],
         claims=[dict(field="language", value="en", note=None)], line=44,
     )
-    assert dataclasses.asdict(three) == blank(
+    assert dataclasses.asdict(three) == expected("csl_json",
         title="The cerebellum in dystonia", journal_title="Handbook of Clinical Neurology",
         year=2018, publication_date="2018-03", volume="154", pages="423-441",
         authors=[person("Ludwig van den Berg", "van den Berg", "Ludwig")],  # editors are not authors
@@ -64,8 +43,8 @@ def test_zotero_export_every_field():
 
 
 def test_citeproc_single_item_every_field():
-    [record] = load("citeproc_item.json")
-    assert dataclasses.asdict(record) == blank(
+    [record] = fixture_records(csl_json, "citeproc_item.json")
+    assert dataclasses.asdict(record) == expected("csl_json", publication_types=["article-journal"],
         title="Cerebellar involvement in dystonia: evidence from imaging", doi="10.1002/mds.26512",
         journal_title="Movement Disorders", journal_abbreviation="Mov Disord",
         year=2016, publication_date="2016-03-15", volume="31", issue="3", pages="301-310",
@@ -77,7 +56,7 @@ def test_citeproc_single_item_every_field():
 
 
 def test_bad_items_are_errors_in_their_place():
-    good, no_title, string, no_date = load("bad_items.json")
+    good, no_title, string, no_date = fixture_records(csl_json, "bad_items.json")
     assert (good.title, good.doi, good.publication_date, good.line) == (
         "Purkinje cell firing in a rat model of paroxysmal dystonia", "10.1016/j.nbd.2020.104951", "2020-05-20", 2)
     assert no_title == RecordError(2, 6, "item has no title and no identifier (DOI, PMID, PMCID)")
@@ -109,8 +88,8 @@ def test_an_author_list_of_a_wrong_type_is_ignored(wrong):
     text = json.dumps([{"id": "x", "type": "article-journal", "title": "T", "author": wrong},
                        {"id": "y", "type": "article-journal", "title": "U"}])
     first, second = csl_json.read(text)
-    assert dataclasses.asdict(first) == blank(title="T", publication_types=["article-journal"], line=1)
-    assert dataclasses.asdict(second) == blank(title="U", publication_types=["article-journal"], line=1)
+    assert dataclasses.asdict(first) == expected("csl_json", title="T", publication_types=["article-journal"], line=1)
+    assert dataclasses.asdict(second) == expected("csl_json", title="U", publication_types=["article-journal"], line=1)
 
 
 def test_a_list_whose_first_item_is_not_an_object_is_still_csl():
@@ -118,4 +97,4 @@ def test_a_list_whose_first_item_is_not_an_object_is_still_csl():
     assert detect(text) == "csl_json"
     bad, record = csl_json.read(text)
     assert bad == RecordError(1, 2, "item is a number, expected an object")
-    assert dataclasses.asdict(record) == blank(title="U", publication_types=["article-journal"], line=3)
+    assert dataclasses.asdict(record) == expected("csl_json", title="U", publication_types=["article-journal"], line=3)

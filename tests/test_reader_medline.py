@@ -9,21 +9,12 @@ import dataclasses
 
 import pytest
 
-from conftest import FIXTURES, SEEDS
+from conftest import SEEDS
+from golden import expected, fixture_text
 from litdb.readers import decode, detect, medline, pubmed_page, ris
 from litdb.readers.common import nlm_grant
-from litdb.records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordError
+from litdb.records import Author, Claim, Grant, MeshTerm, RecordError
 
-HERE = FIXTURES / "medline"
-
-
-def text_of(name: str) -> str:
-    return decode((HERE / name).read_bytes())
-
-
-def expected(**fields) -> dict:
-    """The record as a dict: the fields given, every other one at its empty default."""
-    return dataclasses.asdict(PaperRecord(format="medline", **fields))
 
 
 ABSTRACT_1 = (
@@ -44,7 +35,7 @@ ABSTRACT_1 = (
 SAPIENZA = "Department of Neurology and Psychiatry, Sapienza University of Rome, Viale dell'Universita, 30, 00185 Rome, Italy."
 
 SET = [
-    expected(
+    expected("medline",
         line=2, pmid="25146823", title="Dissecting the links between cerebellum and dystonia.",
         doi="10.1007/s12311-014-0601-4", abstract=ABSTRACT_1,
         journal_title="Cerebellum (London, England)", journal_abbreviation="Cerebellum",
@@ -63,7 +54,7 @@ SET = [
                     MeshTerm("Dystonia", "physiopathology", True), MeshTerm("Humans")],
         claims=[Claim("language", "eng", "LA")],
     ),
-    expected(
+    expected("medline",
         line=63, pmid="28515951", title="Cerebellum: An explanation for dystonia?",
         doi="10.1186/s40673-017-0064-8", pmcid="PMC5427546",
         abstract=("Dystonia is a movement disorder that is characterized by involuntary muscle contractions, abnormal "
@@ -74,7 +65,8 @@ SET = [
         issns=["2053-8871"], issn_l="2053-8871",
         year=2017, publication_date="2017", epub_date="2017-05-12", volume="4", pages="6",
         authors=[
-            Author("Matteo Bologna", "Bologna", "Matteo", affiliations=[SAPIENZA, "IRCCS Neuromed Institute, Pozzilli, IS Italy."]),
+            Author("Matteo Bologna", "Bologna", "Matteo", affiliations=[SAPIENZA,
+                                                                        "IRCCS Neuromed Institute, Pozzilli, IS Italy."]),
             Author("Alfredo Berardelli", "Berardelli", "Alfredo", orcid="0000-0003-1234-567X", affiliations=[SAPIENZA]),
         ],
         publication_types=["Journal Article", "Review"],
@@ -82,7 +74,7 @@ SET = [
         claims=[Claim("language", "eng", "LA"), Claim("received", "2017-02-02", "PHST [received]"),
                 Claim("accepted", "2017-04-27", "PHST [accepted]")],
     ),
-    expected(
+    expected("medline",
         line=120, pmid="31234567",
         title="Cerebellar and basal ganglia outputs in DYT1 dystonia: a multicentre imaging study.",
         doi="10.1002/mds.27777",
@@ -117,7 +109,7 @@ SET = [
         claims=[Claim("language", "eng", "LA"), Claim("nihms_id", "NIHMS1041234", "MID: NIH manuscript id"),
                 Claim("received", "2018-11-02", "PHST [received]"), Claim("accepted", "2019-05-27", "PHST [accepted]")],
     ),
-    expected(
+    expected("medline",
         line=191, pmid="10023456", title="[Wilson disease].",
         abstract=("Wilson disease is an autosomal recessive disorder of copper metabolism. "
                   "Dystonia is a frequent neurological sign."),
@@ -132,7 +124,7 @@ SET = [
         claims=[Claim("language", "ger", "LA"),
                 Claim("original_title", "Morbus Wilson.", "TT: the title in its original language")],
     ),
-    expected(
+    expected("medline",
         line=230, pmid="38456789", title="Cerebellar transcranial stimulation in cervical dystonia.",
         doi="10.1016/j.jns.2024.122915", copyright="Copyright © 2024 Elsevier B.V. All rights reserved.",
         journal_title="Journal of the neurological sciences", journal_abbreviation="J Neurol Sci",
@@ -148,15 +140,15 @@ SET = [
 
 
 def test_saved_pubmed_format_file_every_field():
-    records = list(medline.read(text_of("pubmed-cerebellum-set.nbib")))
+    records = list(medline.read(fixture_text("medline", "pubmed-cerebellum-set.nbib")))
     assert len(records) == 5
     for got, want in zip(records, SET):
         assert dataclasses.asdict(got) == want
 
 
 def test_book_chapter_editors_are_not_authors():
-    [record] = medline.read(text_of("genereviews-book.nbib"))
-    assert dataclasses.asdict(record) == expected(
+    [record] = medline.read(fixture_text("medline", "genereviews-book.nbib"))
+    assert dataclasses.asdict(record) == expected("medline",
         line=1, pmid="20301665", title="DYT-TOR1A Dystonia.", journal_title="GeneReviews(®)",
         abstract=("CLINICAL CHARACTERISTICS: DYT-TOR1A dystonia typically presents in childhood or adolescence and "
                   "only on rare occasions in adulthood."),
@@ -172,28 +164,28 @@ def test_book_chapter_editors_are_not_authors():
 
 
 def test_bad_records_are_rejected_alone_with_position_and_line():
-    records = list(medline.read(text_of("bad-records.txt")))
+    records = list(medline.read(fixture_text("medline", "bad-records.txt")))
     assert [type(r).__name__ for r in records] == [
         "PaperRecord", "RecordError", "RecordError", "PaperRecord", "PaperRecord", "RecordError"]
     assert records[1] == RecordError(2, 12, "line 17: not a MEDLINE tag line: 'the second line was pasted without its six spaces.'")
     assert records[2] == RecordError(3, 20, "a record with neither a PMID nor a title")
     assert records[5] == RecordError(6, 32, "PMID is not a number: '2970abc'")
-    assert dataclasses.asdict(records[0]) == expected(
+    assert dataclasses.asdict(records[0]) == expected("medline",
         line=1, pmid="29701234", title="Purkinje cell firing in a mouse model of dystonia.",
         journal_title="Brain : a journal of neurology", journal_abbreviation="Brain",
         year=2018, publication_date="2018-06-01", authors=[Author("Rachel Fremont", "Fremont", "Rachel")],
         publication_types=["Journal Article"])
-    assert dataclasses.asdict(records[3]) == expected(
+    assert dataclasses.asdict(records[3]) == expected("medline",
         line=25, pmid="29701237", title="Deep brain stimulation of the dentate nucleus.",
         year=2018, publication_date="2018-07", authors=[Author("S Horisawa", "Horisawa", "S")])
     # a PMID line starts a record even without a blank line before it
-    assert dataclasses.asdict(records[4]) == expected(
+    assert dataclasses.asdict(records[4]) == expected("medline",
         line=29, pmid="29701238", title="Concatenated without a blank line.",
         authors=[Author("Dystonia Coalition", group=True)])
 
 
 def test_split_records_cuts_where_read_does():
-    text = text_of("bad-records.txt")
+    text = fixture_text("medline", "bad-records.txt")
     pieces = medline.split_records(text)
     assert [line for line, _ in pieces] == [1, 12, 20, 25, 29, 32]
     assert pieces[4][1] == "PMID- 29701238\nTI  - Concatenated without a blank line.\nCN  - Dystonia Coalition"
@@ -203,7 +195,7 @@ def test_split_records_cuts_where_read_does():
 
 
 def test_split_records_of_the_saved_file():
-    pieces = medline.split_records(text_of("pubmed-cerebellum-set.nbib"))
+    pieces = medline.split_records(fixture_text("medline", "pubmed-cerebellum-set.nbib"))
     assert [line for line, _ in pieces] == [2, 63, 120, 191, 230]
     assert all(piece.startswith("PMID- ") for _, piece in pieces)
 
@@ -290,7 +282,7 @@ def test_ad_and_auid_belong_to_the_author_before_them_not_to_investigators():
 
 def test_detection_claims_medline_only():
     for name in ("pubmed-cerebellum-set.nbib", "bad-records.txt", "genereviews-book.nbib"):
-        text = text_of(name)
+        text = fixture_text("medline", name)
         assert medline.looks_like(text) and detect(text) == "medline"
         assert not pubmed_page.looks_like(text) and not ris.looks_like(text)
     assert not medline.looks_like("TY  - JOUR\nTI  - A title\nN1  - PMID- 123\nER  - \n")
@@ -309,7 +301,7 @@ def test_not_medline_is_one_line_value_error(text):
 
 
 def test_truncated_file_keeps_what_it_has():
-    text = text_of("pubmed-cerebellum-set.nbib")
+    text = fixture_text("medline", "pubmed-cerebellum-set.nbib")
     cut = text[: text.index("      study.")]  # in the middle of the third record's title
     records = list(medline.read(cut))
     assert [r.pmid for r in records] == ["25146823", "28515951", "31234567"]
@@ -319,12 +311,12 @@ def test_truncated_file_keeps_what_it_has():
 def test_two_saves_concatenated_with_a_byte_order_mark_in_the_middle():
     # `cat a.nbib b.nbib` of files that start with a byte order mark: the second one's
     # PMID line starts with it, and is still a PMID line
-    text = text_of("two-saves-concatenated.nbib")
+    text = fixture_text("medline", "two-saves-concatenated.nbib")
     records = [dataclasses.asdict(r) for r in medline.read(text)]
     assert records == [
-        expected(title="Dissecting the links between cerebellum and dystonia.", pmid="25146823", year=2014,
+        expected("medline", title="Dissecting the links between cerebellum and dystonia.", pmid="25146823", year=2014,
                  publication_date="2014-12", authors=[Author("Ailish Malone", "Malone", "Ailish")], line=1),
-        expected(title="Cerebellum: An explanation for dystonia?", pmid="28515951", year=2017,
+        expected("medline", title="Cerebellum: An explanation for dystonia?", pmid="28515951", year=2017,
                  publication_date="2017", authors=[Author("Matteo Bologna", "Bologna", "Matteo")], line=7),
     ]
     assert [line for line, _ in medline.split_records(text)] == [1, 7]

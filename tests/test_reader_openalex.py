@@ -8,30 +8,11 @@ import json
 import pytest
 
 from conftest import FIXTURES
+from golden import expected, fixture_records, person
 from litdb.readers import decode, detect, openalex
 from litdb.records import RecordError
 
 DIR = FIXTURES / "openalex"
-
-
-def load(name):
-    text = decode((DIR / name).read_bytes())
-    assert detect(text) == "openalex"
-    return list(openalex.read(text))
-
-
-def blank(**fields):
-    record = dict(format="openalex", title=None, doi=None, pmid=None, pmcid=None, abstract=None, journal_title=None,
-                  journal_abbreviation=None, year=None, publication_date=None, epub_date=None, volume=None, issue=None,
-                  pages=None, citation_count=None, is_open_access=None, open_access_url=None, issns=[], issn_l=None,
-                  authors=[], authors_complete=True, publication_types=[], keywords=[], mesh_terms=[], grants=[],
-                  copyright=None, references=[], claims=[], line=None)
-    record.update(fields)
-    return record
-
-
-def person(name, family, given, orcid=None, affiliations=()):
-    return dict(name=name, family=family, given=given, orcid=orcid, affiliations=list(affiliations), group=False)
 
 
 def claim(field, value, note=None):
@@ -39,8 +20,8 @@ def claim(field, value, note=None):
 
 
 def test_current_shape_every_field():
-    [record] = load("work_2025.json")
-    assert dataclasses.asdict(record) == blank(
+    [record] = fixture_records(openalex, "work_2025.json")
+    assert dataclasses.asdict(record) == expected("openalex",
         title="Cerebellum: An explanation for dystonia?",
         doi="10.1186/s40673-017-0064-8", pmid="28515951", pmcid="PMC5429509",
         abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions. "
@@ -67,8 +48,8 @@ def test_current_shape_every_field():
 
 
 def test_pre_2023_shape_every_field():
-    [record] = load("work_2022_host_venue.json")
-    assert dataclasses.asdict(record) == blank(
+    [record] = fixture_records(openalex, "work_2022_host_venue.json")
+    assert dataclasses.asdict(record) == expected("openalex",
         title="Cerebellar output and dystonic posture in the tottering mouse",
         doi="10.1007/s12311-011-0301-x", pmid="21647566",
         journal_title="The Cerebellum", year=2012, publication_date="2012-02-01",
@@ -88,8 +69,8 @@ def test_pre_2023_shape_every_field():
 
 
 def test_results_page_with_a_bad_work():
-    first, bad, third = load("results_page.json")
-    assert dataclasses.asdict(first) == blank(
+    first, bad, third = fixture_records(openalex, "results_page.json")
+    assert dataclasses.asdict(first) == expected("openalex",
         title="Cerebellar theta-burst stimulation in cervical dystonia: a pilot study",
         abstract="Ten patients received stimulation.",
         # a preprint server is where the work is, not its journal
@@ -104,7 +85,7 @@ def test_results_page_with_a_bad_work():
         line=10,
     )
     assert bad == RecordError(position=2, line=102, reason="work 10.1002/mds.870020203 has no title")
-    assert dataclasses.asdict(third) == blank(
+    assert dataclasses.asdict(third) == expected("openalex",
         title="Olivary hypertrophy and cerebellar dystonia: a clinicopathological series",
         doi="10.1093/brain/awy095", pmid="29701787", pmcid="PMC6001234", abstract="We describe six patients.",
         journal_title="Brain", year=2018, publication_date="2018-06-01", volume="141", issue="6",
@@ -185,13 +166,14 @@ def test_lists_of_a_wrong_type_are_ignored(wrong):
     work = {"id": "https://openalex.org/W1", "display_name": "T", "publication_year": 2020, "authorships": wrong,
             "keywords": wrong, "mesh": wrong, "grants": wrong}
     [record] = openalex.read(json.dumps(work))
-    assert dataclasses.asdict(record) == blank(title="T", year=2020, publication_date="2020",
+    assert dataclasses.asdict(record) == expected("openalex", title="T", year=2020, publication_date="2020",
                                                claims=[claim("openalex", "W1", "OpenAlex work id")])
     work = {"id": "https://openalex.org/W2", "display_name": "U", "authorships": [
         {"author": {"display_name": "Ailish Malone"}, "raw_affiliation_strings": None, "institutions": wrong}]}
     [record] = openalex.read(json.dumps(work))
-    assert dataclasses.asdict(record) == blank(title="U", authors=[person("Ailish Malone", "Malone", "Ailish")],
-                                               claims=[claim("openalex", "W2", "OpenAlex work id")])
+    assert dataclasses.asdict(record) == expected("openalex", title="U",
+                                                  authors=[person("Ailish Malone", "Malone", "Ailish")],
+                                                  claims=[claim("openalex", "W2", "OpenAlex work id")])
 
 
 @pytest.mark.parametrize("year, kept", [(2020, 2020), (22019, None), (-1, None)])

@@ -7,23 +7,10 @@ import dataclasses
 import pytest
 
 from conftest import FIXTURES, SEEDS
+from golden import expected, person
 from litdb.readers import decode, detect, pmc_page, pubmed_page
 
 PMC = FIXTURES / "pmc_page"
-
-NOTHING = {
-    "format": "pmc_page", "title": None, "doi": None, "pmid": None, "pmcid": None, "abstract": None,
-    "journal_title": None, "journal_abbreviation": None, "year": None, "publication_date": None,
-    "epub_date": None, "volume": None, "issue": None, "pages": None, "citation_count": None,
-    "is_open_access": None, "open_access_url": None, "issns": [], "issn_l": None, "authors": [],
-    "authors_complete": True, "publication_types": [], "keywords": [], "mesh_terms": [], "grants": [],
-    "copyright": None, "references": [], "claims": [], "line": None,
-}
-
-
-def person(name, family, given, *affiliations):
-    return {"name": name, "family": family, "given": given, "orcid": None, "affiliations": list(affiliations),
-            "group": False}
 
 
 LUBECK = "Department of Neurology, University of Lübeck, Lübeck, Germany"
@@ -41,9 +28,11 @@ CASES = {
         "volume": "10", "pages": "123", "is_open_access": True,
         "open_access_url": "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC9993412/",
         "authors": [
-            person("Jane Doe", "Doe", "Jane", LUBECK, "Institute of Neurogenetics, University of Lübeck, Lübeck, Germany"),
-            person("John Roe", "Roe", "John", "Movement Disorders Group, Institute of Neurology, London, United Kingdom"),
-            person("Mary Major", "Major", "Mary", LUBECK),
+            person("Jane Doe", "Doe", "Jane", affiliations=[LUBECK,
+                                                            "Institute of Neurogenetics, University of Lübeck, Lübeck, Germany"]),
+            person("John Roe", "Roe", "John",
+                   affiliations=["Movement Disorders Group, Institute of Neurology, London, United Kingdom"]),
+            person("Mary Major", "Major", "Mary", affiliations=[LUBECK]),
         ],
         "keywords": ["dystonia", "cerebellum", "Purkinje cell", "eyeblink conditioning", "network"],
         "copyright": "Copyright © 2019 Doe, Roe and Major.",
@@ -60,10 +49,11 @@ CASES = {
         "epub_date": "2019-02-12", "volume": "34", "issue": "3", "pages": "345-356", "is_open_access": True,
         "open_access_url": "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC9990147/",
         "authors": [
-            person("Mei-Ling Zhou", "Zhou", "Mei-Ling", FUDAN, "Institute of Brain Science, Fudan University, Shanghai, China"),
+            person("Mei-Ling Zhou", "Zhou", "Mei-Ling", affiliations=[FUDAN,
+                                                                      "Institute of Brain Science, Fudan University, Shanghai, China"]),
             person("Jane Roe", "Roe", "Jane",
-                   "Department of Clinical Neurosciences, University of Cambridge, Cambridge, United Kingdom"),
-            person("Tomás Ferreira-Lima", "Ferreira-Lima", "Tomás", FUDAN),
+                   affiliations=["Department of Clinical Neurosciences, University of Cambridge, Cambridge, United Kingdom"]),
+            person("Tomás Ferreira-Lima", "Ferreira-Lima", "Tomás", affiliations=[FUDAN]),
         ],
         "keywords": ["cerebellum", "cervical dystonia", "eyeblink conditioning"],
         "copyright": "Copyright © 2019 The Authors. Movement Disorders published by Wiley Periodicals, Inc.",
@@ -79,10 +69,10 @@ CASES = {
         "volume": "31", "issue": "3", "pages": "301-310", "is_open_access": True,
         "open_access_url": "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC9998254/",
         "authors": [person("Elan D Louis", "Louis", "Elan D",
-                           "Department of Neurology, Yale School of Medicine, New Haven, CT, USA",
+                           affiliations=["Department of Neurology, Yale School of Medicine, New Haven, CT, USA",
                            "Department of Chronic Disease Epidemiology, Yale School of Public Health, New Haven, CT, USA",
                            "Center for Neuroepidemiology and Clinical Neurological Research, Yale School of Medicine, "
-                           "New Haven, CT, USA")],
+                           "New Haven, CT, USA"])],
         "keywords": ["essential tremor", "head tremor", "dystonia", "age"],
         "claims": [{"field": "nihmsid", "value": "NIHMS998010", "note": "NIH manuscript id printed beside the PMCID"},
                    {"field": "status", "value": "Author manuscript", "note": "available in PMC 2017 Mar 1"}],
@@ -95,7 +85,7 @@ def test_every_field(name):
     text = decode((PMC / name).read_bytes())
     assert detect(text) == "pmc_page"
     [record] = pmc_page.read(text)
-    assert dataclasses.asdict(record) == {**NOTHING, **CASES[name]}
+    assert dataclasses.asdict(record) == expected("pmc_page", **CASES[name])
 
 
 def test_every_fixture_has_a_case():

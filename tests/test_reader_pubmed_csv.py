@@ -8,22 +8,12 @@ import dataclasses
 
 import pytest
 
-from conftest import FIXTURES
-from litdb.readers import decode, detect, medline, pubmed_csv, pubmed_page
+from golden import expected, fixture_text
+from litdb.readers import detect, medline, pubmed_csv, pubmed_page
 from litdb.records import Author, Claim, PaperRecord, RecordError
 
-HERE = FIXTURES / "pubmed_csv"
 HEADER = ('"PMID","Title","Authors","Citation","First Author","Journal/Book","Publication Year","Create Date",'
           '"PMCID","NIHMS ID","DOI"\n')
-
-
-def text_of(name: str) -> str:
-    return decode((HERE / name).read_bytes())
-
-
-def expected(**fields) -> dict:
-    """The record as a dict: the fields given, every other one at its empty default."""
-    return dataclasses.asdict(PaperRecord(format="pubmed_csv", **fields))
 
 
 def one_row(**columns) -> PaperRecord:
@@ -36,18 +26,18 @@ def one_row(**columns) -> PaperRecord:
 
 
 def test_saved_csv_every_field():
-    records = list(pubmed_csv.read(text_of("csv-cerebellum-set.csv")))
+    records = list(pubmed_csv.read(fixture_text("pubmed_csv", "csv-cerebellum-set.csv")))
     assert [dataclasses.asdict(r) for r in records] == [
-        expected(line=2, pmid="25146823", title="Dissecting the links between cerebellum and dystonia.",
+        expected("pubmed_csv", line=2, pmid="25146823", title="Dissecting the links between cerebellum and dystonia.",
                  doi="10.1007/s12311-014-0601-4", journal_abbreviation="Cerebellum",
                  year=2014, publication_date="2014-12", volume="13", issue="6", pages="666-668",
                  authors=[Author("A Malone", "Malone", "A"), Author("M Manto", "Manto", "M"),
                           Author("C Hass", "Hass", "C")]),
-        expected(line=3, pmid="28515951", title="Cerebellum: An explanation for dystonia?",
+        expected("pubmed_csv", line=3, pmid="28515951", title="Cerebellum: An explanation for dystonia?",
                  doi="10.1186/s40673-017-0064-8", pmcid="PMC5427546", journal_abbreviation="Cerebellum Ataxias",
                  year=2017, publication_date="2017-05-12", volume="4", pages="6",
                  authors=[Author("M Bologna", "Bologna", "M"), Author("A Berardelli", "Berardelli", "A")]),
-        expected(line=4, pmid="31234567",
+        expected("pubmed_csv", line=4, pmid="31234567",
                  title="Cerebellar and basal ganglia outputs in DYT1 dystonia: a multicentre imaging study.",
                  doi="10.1002/mds.27777", pmcid="PMC6712345", journal_abbreviation="Mov Disord",
                  year=2019, publication_date="2019", epub_date="2019-07-04", volume="34", issue="2", pages="e12345",
@@ -55,40 +45,40 @@ def test_saved_csv_every_field():
                           Author("JA Smith Jr", "Smith", "JA"),
                           Author("Dystonia Coalition Investigators", group=True)],
                  claims=[Claim("nihms_id", "NIHMS1041234", "NIHMS ID")]),
-        expected(line=5, pmid="10023456", title="[Wilson disease].", journal_abbreviation="Nervenarzt",
+        expected("pubmed_csv", line=5, pmid="10023456", title="[Wilson disease].", journal_abbreviation="Nervenarzt",
                  year=1998, publication_date="1998-12", volume="69", issue="12", pages="1101-1109",
                  authors=[Author("T Müller", "Müller", "T"), Author("W Kuhn", "Kuhn", "W")]),
-        expected(line=6, pmid="38456789", title="Cerebellar transcranial stimulation in cervical dystonia.",
+        expected("pubmed_csv", line=6, pmid="38456789", title="Cerebellar transcranial stimulation in cervical dystonia.",
                  doi="10.1016/j.jns.2024.122915", journal_abbreviation="J Neurol Sci",
                  year=2024, publication_date="2024-03-05", volume="458", pages="122915",
                  authors=[Author("TM Nguyen", "Nguyen", "TM")],
                  claims=[Claim("status", "Online ahead of print", "printed at the end of the citation")]),
         # a book chapter: Journal/Book is the book, the citation has no journal shape
-        expected(line=7, pmid="20301665", title="DYT-TOR1A Dystonia.", journal_title="GeneReviews®",
+        expected("pubmed_csv", line=7, pmid="20301665", title="DYT-TOR1A Dystonia.", journal_title="GeneReviews®",
                  year=1993, publication_date="1993",
                  authors=[Author("L Ozelius", "Ozelius", "L"), Author("N Lubarr", "Lubarr", "N")]),
     ]
 
 
 def test_bad_rows_are_rejected_alone_with_position_and_line():
-    records = list(pubmed_csv.read(text_of("bad-rows.csv")))
+    records = list(pubmed_csv.read(fixture_text("pubmed_csv", "bad-rows.csv")))
     assert [type(r).__name__ for r in records] == [
         "PaperRecord", "RecordError", "RecordError", "PaperRecord", "RecordError", "RecordError", "PaperRecord"]
     assert records[1] == RecordError(2, 3, "a row of 10 fields under a header of 11")
     assert records[2] == RecordError(3, 4, "a row with neither a PMID nor a title")
     assert records[4] == RecordError(5, 7, "PMID is not a number: '2970abc'")
     assert records[5] == RecordError(6, 8, "invalid CSV: ',' expected after '\"'")
-    assert dataclasses.asdict(records[0]) == expected(
+    assert dataclasses.asdict(records[0]) == expected("pubmed_csv",
         line=2, pmid="29701234", title="Purkinje cell firing in a mouse model of dystonia.", doi="10.1093/brain/awy095",
         journal_abbreviation="Brain", year=2018, publication_date="2018-06-01", volume="141", issue="6",
         pages="1625-1637", authors=[Author("R Fremont", "Fremont", "R"), Author("T Yu", "Yu", "T")],
         authors_complete=False)
     # a quoted new line inside a field: the row starts on line 5 and the next one on line 7
-    assert dataclasses.asdict(records[3]) == expected(
+    assert dataclasses.asdict(records[3]) == expected("pubmed_csv",
         line=5, pmid="29701236", title="A title printed over two lines.", journal_abbreviation="Brain",
         year=2018, publication_date="2018", volume="141", pages="3", authors=[Author("R Roe", "Roe", "R")],
         authors_complete=False)
-    assert dataclasses.asdict(records[6]) == expected(
+    assert dataclasses.asdict(records[6]) == expected("pubmed_csv",
         line=9, pmid="29701239", title="The last row loads.", journal_abbreviation="Brain", year=2018,
         publication_date="2018-07", volume="141", issue="7", pages="4", authors=[Author("S Horisawa", "Horisawa", "S")])
 
@@ -123,7 +113,7 @@ def test_an_issue_with_a_part_in_parentheses():
 
 def test_detection_claims_pubmed_csv_only():
     for name in ("csv-cerebellum-set.csv", "bad-rows.csv"):
-        text = text_of(name)
+        text = fixture_text("pubmed_csv", name)
         assert pubmed_csv.looks_like(text) and detect(text) == "pubmed_csv"
         assert not medline.looks_like(text) and not pubmed_page.looks_like(text)
     # the header unquoted, as other tools write it, is still PubMed's
@@ -148,7 +138,7 @@ def test_not_pubmed_csv_is_one_line_value_error(text, reason):
 
 
 def test_truncated_file_keeps_the_rows_it_has():
-    text = text_of("csv-cerebellum-set.csv")
+    text = fixture_text("pubmed_csv", "csv-cerebellum-set.csv")
     cut = text[: text.index('"Müller T"')]  # inside the fourth row
     records = list(pubmed_csv.read(cut))
     assert [r.pmid for r in records[:3]] == ["25146823", "28515951", "31234567"]
@@ -157,15 +147,15 @@ def test_truncated_file_keeps_the_rows_it_has():
 
 def test_two_saves_concatenated_repeat_their_header_which_is_no_record():
     # `cat a.csv b.csv`: the second file's header (with its byte order mark) is in the middle
-    records = list(pubmed_csv.read(text_of("two-saves-concatenated.csv")))
+    records = list(pubmed_csv.read(fixture_text("pubmed_csv", "two-saves-concatenated.csv")))
     assert [dataclasses.asdict(r) for r in records] == [
-        expected(
+        expected("pubmed_csv",
             title="Dissecting the links between cerebellum and dystonia.", pmid="25146823",
             doi="10.1007/s12311-014-0601-4", journal_abbreviation="Cerebellum", year=2014,
             publication_date="2014-12", volume="13", issue="6", pages="666-668",
             authors=[Author("A Malone", "Malone", "A"), Author("M Manto", "Manto", "M"), Author("C Hass", "Hass", "C")],
             line=2),
-        expected(
+        expected("pubmed_csv",
             title="Cerebellum: An explanation for dystonia?", pmid="28515951", pmcid="PMC5427546",
             doi="10.1186/s40673-017-0064-8", journal_abbreviation="Cerebellum Ataxias", year=2017,
             publication_date="2017-05-12", volume="4", pages="6",
@@ -181,10 +171,10 @@ def test_a_quote_left_open_loses_no_row_below():
             '"31234569","And the last.","","","","","2019","","","",""']
     damaged, below, last = pubmed_csv.read(HEADER + "\n".join(rows) + "\n")
     assert damaged == RecordError(1, 2, "invalid CSV: unexpected end of data")
-    assert dataclasses.asdict(below) == expected(
+    assert dataclasses.asdict(below) == expected("pubmed_csv",
         line=3, pmid="31234568", title="The row below.", journal_abbreviation="Brain", year=2018,
         publication_date="2018", volume="141", pages="4", authors=[Author("J Doe", "Doe", "J")])
-    assert dataclasses.asdict(last) == expected(line=4, pmid="31234569", title="And the last.", year=2019,
+    assert dataclasses.asdict(last) == expected("pubmed_csv", line=4, pmid="31234569", title="And the last.", year=2019,
                                                 publication_date="2019")
 
 

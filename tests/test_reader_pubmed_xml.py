@@ -9,16 +9,13 @@ from dataclasses import asdict
 import pytest
 
 from conftest import FIXTURES
+from golden import fixture_records
 from litdb.readers import jats, pubmed_xml
 from litdb.records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordError, Reference
 
 DIR = FIXTURES / "pubmed_xml"
 HEAD = ('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2024//EN" '
         '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_240101.dtd">\n')
-
-
-def records(name: str) -> list:
-    return list(pubmed_xml.read((DIR / name).read_text(encoding="utf-8")))
 
 
 def article(pmid: str, title: str) -> str:
@@ -118,12 +115,12 @@ NERVENARZT = PaperRecord(
 
 
 def test_two_efetch_records_every_field():
-    got = records("efetch_two_records.xml")
+    got = fixture_records(pubmed_xml, "efetch_two_records.xml")
     assert [asdict(r) for r in got] == [asdict(MOV_DISORD), asdict(NERVENARZT)]
 
 
 def test_season_start_page_ahead_of_print_and_a_book_chapter():
-    got = records("efetch_season_book.xml")
+    got = fixture_records(pubmed_xml, "efetch_season_book.xml")
     assert [asdict(r) for r in got] == [asdict(PaperRecord(
         format="pubmed_xml",
         title="Purkinje cell firing in a mouse model of Sgce myoclonus-dystonia.",
@@ -164,7 +161,7 @@ def test_season_start_page_ahead_of_print_and_a_book_chapter():
 
 
 def test_bad_records_among_good_ones_keep_their_place():
-    got = records("efetch_bad_records.xml")
+    got = fixture_records(pubmed_xml, "efetch_bad_records.xml")
     assert [type(r).__name__ for r in got] == ["PaperRecord", "RecordError", "RecordError", "PaperRecord"]
     assert (got[0].title, got[0].pmid, got[0].line) == ("First good record.", "99950001", 4)
     assert got[1] == RecordError(2, 12, "a PubmedArticle with neither ArticleTitle nor PMID")
@@ -252,28 +249,6 @@ EXTERNAL_DTD = ('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet SYSTEM "file:
 HIDDEN = EXTERNAL.replace("?>\n", "?>\n<!--" + "x" * 70000 + "-->\n", 1)  # the doctype past where parse_xml looks
 
 
-def passwd_words() -> list[str]:
-    try:
-        with open("/etc/passwd", encoding="utf-8") as f:
-            return [line.split(":")[0] + ":x:" for line in f if line.count(":") >= 6][:5] + ["root:"]
-    except OSError:
-        return ["root:"]
-
-
-@pytest.mark.parametrize("text", [LAUGHS, EXTERNAL, PARAMETER, XINCLUDE, EXTERNAL_DTD, HIDDEN],
-                         ids=["billion-laughs", "external-entity", "parameter-entity", "xinclude", "external-dtd",
-                              "hidden-doctype"])
-def test_hostile_xml_is_refused_or_inert(text):
-    try:
-        got = list(pubmed_xml.read(text))
-    except ValueError as e:
-        got = [str(e)]
-        assert "\n" not in str(e)
-    dump = repr([asdict(r) if not isinstance(r, str) else r for r in got])
-    assert not any(word in dump for word in passwd_words())
-    assert "lollollol" not in dump
-
-
 def test_entity_declarations_are_refused_with_a_reason():
     for text in (LAUGHS, EXTERNAL, PARAMETER, HIDDEN):
         with pytest.raises(ValueError, match="entity declarations is refused"):
@@ -288,32 +263,6 @@ def test_a_deeply_nested_50_mb_file_is_refused_at_depth_256():
     got = list(pubmed_xml.read(text))
     assert len(got) == 1 and isinstance(got[0], RecordError)
     assert "Excessive depth in document: 256" in got[0].reason
-
-
-def test_truncated_and_mutated_files_give_records_or_one_line_errors():
-    import random
-    rng = random.Random(15)
-    for path in sorted(DIR.iterdir()):
-        text = path.read_text(encoding="utf-8")
-        cuts = [text[:n] for n in range(0, len(text), max(1, len(text) // 60))]
-        mutants = []
-        for _ in range(40):
-            chars = list(text)
-            for _ in range(5):
-                chars[rng.randrange(len(chars))] = rng.choice('<>&"/=x; \n')
-            mutants.append("".join(chars))
-        for variant in cuts + mutants:
-            try:
-                got = list(pubmed_xml.read(variant))
-            except ValueError as e:
-                assert "\n" not in str(e)
-                continue
-            for item in got:
-                assert isinstance(item, (PaperRecord, RecordError))
-                if isinstance(item, PaperRecord):
-                    assert item.title or item.pmid or item.doi
-                else:
-                    assert "\n" not in item.reason and item.position >= 1
 
 
 @pytest.mark.parametrize("text", [LAUGHS, EXTERNAL, PARAMETER], ids=["billion-laughs", "external-entity",
@@ -343,7 +292,7 @@ CONCATENATED_SECOND = PaperRecord(
 def test_efetch_pages_concatenated_are_one_file_of_records():
     # efetch pages (retstart=0, 1, ...) saved one after the other: each page keeps its
     # XML declaration and doctype; every record is read, at its line
-    first, second = records("efetch_pages_concatenated.xml")
+    first, second = fixture_records(pubmed_xml, "efetch_pages_concatenated.xml")
     assert asdict(first) == asdict(CONCATENATED_FIRST)
     assert asdict(second) == asdict(CONCATENATED_SECOND)
     text = (DIR / "efetch_pages_concatenated.xml").read_text(encoding="utf-8")

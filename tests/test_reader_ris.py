@@ -9,23 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from golden import expected, fixture_records, person
 from litdb.readers import decode, detect, ris
 from litdb.records import Author, Claim, PaperRecord, RecordError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ris"
-
-
-def load(name):
-    return ris.read(decode((FIXTURES / name).read_bytes()))
-
-
-def expected(**fields):
-    """A record as a dict: what is not named is the model's empty value."""
-    return dataclasses.asdict(PaperRecord(format="ris", **fields))
-
-
-def person(family, given, name=None):
-    return Author(name=name or f"{given} {family}", family=family, given=given)
 
 
 MALONE_ABSTRACT = "Dystonia is a common movement disorder characterized by sustained muscle contractions."
@@ -34,27 +22,29 @@ EXPLANATION = "Cerebellum: An explanation for dystonia?"
 
 
 def test_zotero():
-    records = [dataclasses.asdict(r) for r in load("zotero.ris")]
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "zotero.ris")]
     assert records == [
-        expected(
+        expected("ris",
             title=DISSECTING, doi="10.1007/s12311-014-0601-4", pmid="25146823",
             abstract=MALONE_ABSTRACT + "\n\nThe spectrum of movement disorders in which the cerebellum is implicated "
             "is continuously expanding.",
             journal_title="Cerebellum (London, England)", journal_abbreviation="Cerebellum", year=2014,
             publication_date="2014-12", volume="13", issue="6", pages="666-668", issns=["1473-4230"],
-            authors=[person("Malone", "Ailish"), person("Manto", "Mario"), person("Hass", "Chris")],
+            authors=[person("Ailish Malone", "Malone", "Ailish"), person("Mario Manto", "Manto", "Mario"),
+                     person("Chris Hass", "Hass", "Chris")],
             publication_types=["Journal Article"], keywords=["Humans", "Dystonia", "Cerebellum"],
             claims=[Claim("language", "eng")], line=1),
-        expected(
+        expected("ris",
             title=EXPLANATION, doi="10.1186/s40673-017-0064-8", pmcid="PMC5427546",
             abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions, "
             "abnormal movements and postures.",
             journal_title="Cerebellum & Ataxias", journal_abbreviation="Cerebellum Ataxias", year=2017,
             publication_date="2017-05-12", volume="4", pages="6", issns=["2053-8871"],
-            authors=[person("Bologna", "Matteo"), person("Berardelli", "Alfredo")],
+            authors=[person("Matteo Bologna", "Bologna", "Matteo"),
+                     person("Alfredo Berardelli", "Berardelli", "Alfredo")],
             publication_types=["Journal Article"], keywords=["Basal ganglia", "Dystonia"], line=28),
         # a chapter: T2 is the book, A2 the editor, SN an ISBN; the <i> markup is dropped
-        expected(
+        expected("ris",
             title="The role of the cerebellum in DYT1 dystonia", year=2019, publication_date="2019",
             pages="101-120", authors=[Author(name="Dystonia Coalition", group=True)],
             publication_types=["Book Chapter"], line=48),
@@ -62,64 +52,67 @@ def test_zotero():
 
 
 def test_endnote():
-    records = [dataclasses.asdict(r) for r in load("endnote.ris")]
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "endnote.ris")]
     assert records == [
-        expected(
+        expected("ris",
             title=DISSECTING, doi="10.1007/s12311-014-0601-4", pmid="25146823",
             abstract=MALONE_ABSTRACT + " These contractions generate twisting and repetitive movements or typical "
             "abnormal postures, often exacerbated by voluntary movement.",
             journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2014, publication_date="2014-12",
             volume="13", issue="6", pages="666-668", issns=["1473-4230", "1473-4222"], issn_l="1473-4222",
-            authors=[person("Malone", "A."), person("Manto", "M."), person("Hass", "C.")],
+            authors=[person("A. Malone", "Malone", "A."), person("M. Manto", "Manto", "M."),
+                     person("C. Hass", "Hass", "C.")],
             publication_types=["Journal Article", "Editorial"],
             keywords=["Animals", "Cerebellum/*physiopathology", "Dystonia/*physiopathology", "Humans"],
             claims=[Claim("language", "eng")], line=1),
-        expected(
+        expected("ris",
             title=EXPLANATION, doi="10.1186/s40673-017-0064-8", pmid="28515951", pmcid="PMC5427546",
             abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions, "
             "abnormal movements and postures, as well as by non-motor symptoms.",
             journal_title="Cerebellum Ataxias", journal_abbreviation="Cerebellum Ataxias", year=2017,
             publication_date="2017", volume="4", pages="6", issns=["2053-8871"], issn_l="2053-8871",
-            authors=[person("Bologna", "M."), person("Berardelli", "A.")],
+            authors=[person("M. Bologna", "Bologna", "M."), person("A. Berardelli", "Berardelli", "A.")],
             publication_types=["Journal Article"], keywords=["Basal ganglia", "Cerebellum", "Dystonia"],
             claims=[Claim("language", "eng")], line=41),
     ]
 
 
 def test_mendeley():
-    records = [dataclasses.asdict(r) for r in load("mendeley.ris")]
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "mendeley.ris")]
     assert records == [
         # no DO: the DOI and the PMID come from the record's links, which agree
-        expected(
+        expected("ris",
             title=DISSECTING + ".", doi="10.1007/s12311-014-0601-4", pmid="25146823",
             abstract=MALONE_ABSTRACT + "\n\n• Recent human studies and experimental data mainly in rodents show that "
             "the cerebellum circuitry could also be a key player.",
             journal_title="Cerebellum (London, England)", year=2014, publication_date="2014", volume="13",
             issue="6", pages="666-668",
-            authors=[person("Malone", "Ailish"), person("Manto", "Mario"), person("Hass", "Chris")],
+            authors=[person("Ailish Malone", "Malone", "Ailish"), person("Mario Manto", "Manto", "Mario"),
+                     person("Chris Hass", "Hass", "Chris")],
             publication_types=["Journal Article"], keywords=["Cerebellum", "Dystonia"], line=1),
-        expected(
+        expected("ris",
             title=EXPLANATION, doi="10.1186/s40673-017-0064-8", pmcid="PMC5427546",
             abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions.",
             journal_title="Cerebellum & Ataxias", year=2017, publication_date="2017", volume="4", pages="6",
-            authors=[Author(name="Bologna", family="Bologna"), person("Berardelli", "Alfredo")],
+            authors=[Author(name="Bologna", family="Bologna"), person("Alfredo Berardelli", "Berardelli", "Alfredo")],
             publication_types=["Journal Article"], line=24),
     ]
 
 
 def test_scopus():
-    records = [dataclasses.asdict(r) for r in load("scopus.ris")]
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "scopus.ris")]
     assert records == [
-        expected(
+        expected("ris",
             title=DISSECTING, doi="10.1007/s12311-014-0601-4", pmid="25146823", abstract=MALONE_ABSTRACT,
             copyright="© 2014, Springer Science+Business Media New York.",
             journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2014, publication_date="2014",
             volume="13", issue="6", pages="666-668", issns=["1473-4222"], citation_count=21,
-            authors=[person("Malone", "A."), person("Manto", "M."), person("Hass", "C.")],
+            authors=[person("A. Malone", "Malone", "A."), person("M. Manto", "Manto", "M."),
+                     person("C. Hass", "Hass", "C.")],
             publication_types=["Journal Article", "Editorial"],
             keywords=["Cerebellum", "Dystonia", "editorial", "human"],
             claims=[Claim("language", "English")], line=1),
-        expected(
+        expected("ris",
             title="The basal ganglia and the cerebellum: Nodes in an integrated network",
             doi="10.1038/s41583-018-0002-7",
             abstract="The basal ganglia and the cerebellum are considered to be distinct subcortical systems that "
@@ -127,33 +120,36 @@ def test_scopus():
             copyright="© 2018 Macmillan Publishers Ltd., part of Springer Nature.",
             journal_title="Nature Reviews Neuroscience", journal_abbreviation="Nat. Rev. Neurosci.", year=2018,
             publication_date="2018", volume="19", issue="6", pages="338-350", issns=["1471-003X"],
-            citation_count=512, authors=[person("Bostan", "A.C."), person("Strick", "P.L.")],
+            citation_count=512, authors=[person("A.C. Bostan", "Bostan", "A.C."),
+                                         person("P.L. Strick", "Strick", "P.L.")],
             publication_types=["Journal Article", "Review"], claims=[Claim("language", "English")], line=32),
     ]
 
 
 def test_web_of_science():
-    records = [dataclasses.asdict(r) for r in load("wos.ris")]
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "wos.ris")]
     assert records == [
-        expected(
+        expected("ris",
             title="The basal ganglia and cerebellum interact in the expression of dystonic movement",
             doi="10.1093/brain/awn168",
             abstract="Dystonia is a neurological disorder characterized by involuntary twisting movements and "
             "abnormal postures.\n\nLesions of the basal ganglia and the cerebellum were studied in a mouse model.",
             journal_title="BRAIN", journal_abbreviation="Brain", year=2008, publication_date="2008-09",
             volume="131", issue="9", pages="2499-2509", issns=["0006-8950", "1460-2156"], citation_count=187,
-            authors=[person("Neychev", "VK"), person("Fan", "XL"), person("Mitev", "VI"), person("Hess", "EJ"),
-                     person("Jinnah", "HA")],
+            authors=[person("VK Neychev", "Neychev", "VK"), person("XL Fan", "Fan", "XL"),
+                     person("VI Mitev", "Mitev", "VI"), person("EJ Hess", "Hess", "EJ"),
+                     person("HA Jinnah", "Jinnah", "HA")],
             publication_types=["Journal Article"],
             keywords=["dystonia", "basal ganglia", "cerebellum", "TORSION DYSTONIA"],
             claims=[Claim("language", "English"), Claim("accession_number", "WOS:000258998300025", "Web of Science")],
             line=1),
-        expected(
+        expected("ris",
             title="The Anatomical Basis for Dystonia: The Motor Network Model", doi="10.7916/d8v69x3s",
             abstract="The dystonias are a group of disorders characterized by excessive muscle contractions.",
             journal_title="TREMOR AND OTHER HYPERKINETIC MOVEMENTS", journal_abbreviation="Tremor Other Hyperkinet. Mov.",
             year=2017, publication_date="2017-10-23", volume="7", pages="506", issns=["2160-8288"],
-            citation_count=140, authors=[person("Jinnah", "HA"), person("Neychev", "V"), person("Hess", "EJ")],
+            citation_count=140, authors=[person("HA Jinnah", "Jinnah", "HA"), person("V Neychev", "Neychev", "V"),
+                                         person("EJ Hess", "Hess", "EJ")],
             publication_types=["Journal Article"],
             claims=[Claim("language", "English"), Claim("accession_number", "WOS:000414011900001", "Web of Science")],
             line=38),
@@ -165,9 +161,9 @@ def test_variants():
     an abstract wrapped over lines, trailing spaces, "et al.", the DOI in M3 and as a URL in
     DO, a MEDLINE-style and a group author, "a; b" keywords, records without ER (one
     followed by TY, one at the end of the file)."""
-    records = [dataclasses.asdict(r) for r in load("variants.ris")]
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "variants.ris")]
     assert records == [
-        expected(
+        expected("ris",
             title="Cerebellothalamocortical connectivity regulates penetrance in dystonia",
             doi="10.1523/jneurosci.2300-09.2009",
             abstract="Dystonia is a movement disorder that can be inherited as an autosomal dominant trait with "
@@ -175,30 +171,32 @@ def test_variants():
             "in carriers.",
             journal_title="The Journal of Neuroscience", journal_abbreviation="J Neurosci", year=2009,
             publication_date="2009", volume="29", issue="31", pages="9740-9747",
-            authors=[person("Argyelan", "M."), person("Carbon", "M."), person("Niethammer", "M.")],
+            authors=[person("M. Argyelan", "Argyelan", "M."), person("M. Carbon", "Carbon", "M."),
+                     person("M. Niethammer", "Niethammer", "M.")],
             authors_complete=False, publication_types=["Journal Article"], line=2),
-        expected(
+        expected("ris",
             title="Global, regional, and national burden of neurological disorders, 1990-2016",
             doi="10.1016/s1474-4422(18)30499-x", journal_title="Lancet Neurol", year=2019,
             publication_date="2019-05-01", volume="18", issue="5", pages="459-480",
-            authors=[Author(name="GBD 2016 Neurology Collaborators", group=True), person("Feigin", "VL")],
+            authors=[Author(name="GBD 2016 Neurology Collaborators", group=True), person("VL Feigin", "Feigin", "VL")],
             publication_types=["Journal Article"], keywords=["burden", "neurological disorders", "epidemiology"],
             line=24),
-        expected(
+        expected("ris",
             title="Phenomenology and classification of dystonia: a consensus update", year=2013,
-            publication_date="2013-05-06", authors=[person("Albanese", "Alberto"), person("Bhatia", "Kailash")],
+            publication_date="2013-05-06", authors=[person("Alberto Albanese", "Albanese", "Alberto"),
+                                                    person("Kailash Bhatia", "Bhatia", "Kailash")],
             publication_types=["Journal Article"], keywords=["dystonia", "classification", "consensus"], line=35),
     ]
 
 
 def test_bad_records_are_refused_alone():
-    records = load("bad-records.ris")
+    records = fixture_records(ris, "bad-records.ris")
     assert [type(r).__name__ for r in records] == ["PaperRecord", "RecordError", "RecordError", "PaperRecord"]
     assert records[1] == RecordError(position=2, line=8, reason="RIS record without a TY line (its first tag is AU)")
     assert records[2] == RecordError(position=3, line=13, reason="RIS record without a title, DOI, PMID or PMCID")
     assert (records[0].doi, records[0].line) == ("10.1038/nn.2753", 1)
     assert (records[3].doi, records[3].line) == ("10.1016/j.nbd.2011.01.026", 19)
-    assert records[3].authors[1] == person("Lehéricy", "Stéphane")
+    assert records[3].authors[1] == person("Stéphane Lehéricy", "Lehéricy", "Stéphane")
     assert records[3].journal_title == "Neurobiology of Disease"
 
 
@@ -290,14 +288,15 @@ def test_five_thousand_records_are_five_thousand_records():
 def test_endnote_from_pubmed_puts_the_abbreviation_in_t2():
     # EndNote's PubMed import files the NLM abbreviation (TA) as the Journal (T2) and the
     # full name (JT) as the Alternate Journal (J2): the longer of the two is the name.
-    records = [dataclasses.asdict(r) for r in load("endnote_pubmed_journals.ris")]
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "endnote_pubmed_journals.ris")]
     assert records == [
-        expected(
+        expected("ris",
             title="Cerebellar contributions to myoclonus-dystonia: a study of cohort 10", doi="10.1002/nc.2009",
             pmid="38100154", pmcid="PMC9100009", journal_title="Parkinsonism & related disorders",
             journal_abbreviation="Parkinsonism Relat Disord", year=2014, publication_date="2014-04", volume="19",
             issue="4", pages="199-208", issns=["1873-5126", "1353-8020"], issn_l="1353-8020",
-            authors=[person("Kowalski", "Ł."), person("Sørensen", "S.")], publication_types=["Journal Article"],
+            authors=[person("Ł. Kowalski", "Kowalski", "Ł."),
+                     person("S. Sørensen", "Sørensen", "S.")], publication_types=["Journal Article"],
             keywords=["Cerebellum", "Dystonia"], claims=[Claim("language", "eng")], line=1),
     ]
 
@@ -307,10 +306,10 @@ def test_two_exports_concatenated_with_a_byte_order_mark_in_the_middle():
     text = decode((FIXTURES / "two-exports-concatenated.ris").read_bytes())
     records = [dataclasses.asdict(r) for r in ris.read(text)]
     assert records == [
-        expected(title=DISSECTING, doi="10.1007/s12311-014-0601-4", year=2014, publication_date="2014",
-                 authors=[person("Malone", "A.")], publication_types=["Journal Article"], line=1),
-        expected(title=EXPLANATION, doi="10.1186/s40673-017-0064-8", year=2017, publication_date="2017",
-                 authors=[person("Bologna", "M.")], publication_types=["Journal Article"], line=8),
+        expected("ris", title=DISSECTING, doi="10.1007/s12311-014-0601-4", year=2014, publication_date="2014",
+                 authors=[person("A. Malone", "Malone", "A.")], publication_types=["Journal Article"], line=1),
+        expected("ris", title=EXPLANATION, doi="10.1186/s40673-017-0064-8", year=2017, publication_date="2017",
+                 authors=[person("M. Bologna", "Bologna", "M.")], publication_types=["Journal Article"], line=8),
     ]
     assert [line for line, _ in ris.split_records(text)] == [1, 8]
 

@@ -8,31 +8,11 @@ import json
 import pytest
 
 from conftest import FIXTURES
+from golden import expected, fixture_records, person
 from litdb.readers import decode, detect, semantic_scholar
 from litdb.records import RecordError
 
 DIR = FIXTURES / "semantic_scholar"
-
-
-def load(name):
-    text = decode((DIR / name).read_bytes())
-    assert detect(text) == "semantic_scholar"
-    return list(semantic_scholar.read(text))
-
-
-def blank(**fields):
-    record = dict(format="semantic_scholar", title=None, doi=None, pmid=None, pmcid=None, abstract=None,
-                  journal_title=None, journal_abbreviation=None, year=None, publication_date=None, epub_date=None,
-                  volume=None, issue=None, pages=None, citation_count=None, is_open_access=None,
-                  open_access_url=None, issns=[], issn_l=None, authors=[], authors_complete=True,
-                  publication_types=[], keywords=[], mesh_terms=[], grants=[], copyright=None, references=[],
-                  claims=[], line=None)
-    record.update(fields)
-    return record
-
-
-def person(name, family, given, group=False):
-    return dict(name=name, family=family, given=given, orcid=None, affiliations=[], group=group)
 
 
 def s2(paper_id):
@@ -40,8 +20,8 @@ def s2(paper_id):
 
 
 def test_paper_every_field():
-    [record] = load("paper.json")
-    assert dataclasses.asdict(record) == blank(
+    [record] = fixture_records(semantic_scholar, "paper.json")
+    assert dataclasses.asdict(record) == expected("semantic_scholar",
         title="Cerebellum: An explanation for dystonia?",
         doi="10.1186/s40673-017-0064-8", pmid="28515951", pmcid="PMC5429509",
         abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions. "
@@ -58,8 +38,8 @@ def test_paper_every_field():
 
 
 def test_search_page():
-    first, bad, third = load("search.json")
-    assert dataclasses.asdict(first) == blank(
+    first, bad, third = fixture_records(semantic_scholar, "search.json")
+    assert dataclasses.asdict(first) == expected("semantic_scholar",
         title="Eyeblink classical conditioning is impaired in cervical dystonia and predicts response to botulinum toxin",
         doi="10.1002/mds.27118", journal_title="Movement Disorders", year=2017, publication_date="2017-09-04",
         volume="32", pages="1562-1570", citation_count=15, is_open_access=False,
@@ -70,7 +50,7 @@ def test_search_page():
         publication_types=["Journal Article"], claims=[s2("0a1b2c3d4e5f60718293a4b5c6d7e8f9aabbccdd")], line=6,
     )
     assert bad == RecordError(position=2, line=48, reason="paper ffeeddccbbaa99887766554433221100ffeeddcc has no title")
-    assert dataclasses.asdict(third) == blank(
+    assert dataclasses.asdict(third) == expected("semantic_scholar",
         title="A spiking model of the cerebellar nuclei in dystonia",
         abstract="We model the deep cerebellar nuclei.\n\nBursting emerges.",
         journal_title="ArXiv", volume="abs/2104.01234", year=2021, publication_date="2021", citation_count=1,
@@ -84,8 +64,8 @@ def test_search_page():
 
 
 def test_batch_with_an_id_not_found():
-    first, missing, third = load("batch.json")
-    assert dataclasses.asdict(first) == blank(
+    first, missing, third = fixture_records(semantic_scholar, "batch.json")
+    assert dataclasses.asdict(first) == expected("semantic_scholar",
         title="Olivary hypertrophy and cerebellar dystonia: a clinicopathological series",
         doi="10.1093/brain/awy095", pmid="29701787", year=2018, publication_date="2018",
         authors=[person("P. Natarajan", "Natarajan", "P."), person("O. Walsh", "Walsh", "O.")],
@@ -123,9 +103,9 @@ def test_bad_files_give_one_line_errors(text, message):
 
 def test_batch_whose_first_id_was_not_found():
     # /paper/batch answers null for an id it does not know, in its place: the first one too
-    missing, found, last = load("batch_first_not_found.json")
+    missing, found, last = fixture_records(semantic_scholar, "batch_first_not_found.json")
     assert missing == RecordError(position=1, line=2, reason="null: Semantic Scholar found no paper for this id")
-    assert dataclasses.asdict(found) == blank(
+    assert dataclasses.asdict(found) == expected("semantic_scholar",
         title="Cerebellar theta-burst stimulation in cervical dystonia: a randomized trial",
         doi="10.1007/s12311-019-01001-1", pmid="31000001", pmcid="PMC7000001",
         journal_title="The Cerebellum", year=2019, publication_date="2019-05-14", volume="18", pages="866-874",
@@ -146,7 +126,7 @@ def test_datasets_papers_lines():
     text = decode((DIR / "datasets_papers.jsonl").read_bytes())
     assert detect(text) == "semantic_scholar"
     first, untitled = semantic_scholar.read(text)
-    assert dataclasses.asdict(first) == blank(
+    assert dataclasses.asdict(first) == expected("semantic_scholar",
         title="Cerebellar theta-burst stimulation in cervical dystonia: a randomized trial",
         doi="10.1007/s12311-019-01001-1", pmid="31000001", pmcid="PMC7000001",
         journal_title="The Cerebellum", year=2019, publication_date="2019-05-14", volume="18", pages="866-874",
@@ -157,7 +137,7 @@ def test_datasets_papers_lines():
 
 
 def test_graph_api_papers_a_line_each():
-    first, second = load("graph_lines.jsonl")
+    first, second = fixture_records(semantic_scholar, "graph_lines.jsonl")
     assert (first.title, first.doi, first.year, first.line) == (
         "Cerebellar theta-burst stimulation in cervical dystonia: a randomized trial",
         "10.1007/s12311-019-01001-1", 2019, 1)
@@ -170,7 +150,7 @@ def test_lists_of_a_wrong_type_are_ignored(wrong):
     # authors as a number was a TypeError; now the field is left out and the paper read
     paper = {"paperId": "a1", "title": "T", "externalIds": {}, "authors": wrong, "references": wrong}
     [record] = semantic_scholar.read(json.dumps(paper))
-    assert dataclasses.asdict(record) == blank(title="T", claims=[s2("a1")])
+    assert dataclasses.asdict(record) == expected("semantic_scholar", title="T", claims=[s2("a1")])
 
 
 @pytest.mark.parametrize("first, bad", [("1", 1), ('"x"', 1), ("true", 1), ("[1, 2]", 1), ("null, 3", 2),
