@@ -42,6 +42,7 @@ PAGES = [
     ("disagreements", "/literature/disagreements", 200, "disagreements (view)", ["form.filters", "table.rows-and-columns"]),
     ("sql", "/literature?sql=select+*+from+papers", 200, "literature",
      ["form.sql .CodeMirror", "#sql-format", ".whole-set-export", ".table-wrapper table.rows-and-columns"]),
+    ("sql-error", "/literature?sql=select+nonsense", 400, "literature", ["form.sql .CodeMirror", "p.message-error"]),
     ("canned-query", "/literature/source_disagreements", 200, "Where sources disagree",
      ["pre#sql-query", ".whole-set-export", "table.rows-and-columns"]),
     ("canned-query-parameter", "/literature/papers_by_author?author=Bol", 200, "Papers by author",
