@@ -258,3 +258,51 @@ def test_pieces_are_the_blocks_bibtexparser_finds():
     text = "@article{a,\n  title = {One},\n}\n\n@ rticle{b,\n  title = {Two},\n}\n@article{c,\n  title = {Three},\n}\n"
     assert [line for line, _ in bibtex.split_records(text)] == [1, 8]
     assert [(r.title, r.line) for r in bibtex.read(text)] == [("One", 1), ("Three", 8)]
+
+
+# The escape table before pylatexenc (bibtex._simple_latex): the same text both ways.
+ESCAPES = [
+    r'{\"o}', r'\"o', r'\"{o}', r"\'e", r"{\'e}", r"\'{E}", r"\`a", r"\^o", r"\~n", r"\=a", r"\.z", r"\c{c}",
+    r"{\c c}", r"{\c{c}}", r"\v{s}", r"{\v s}", r"\H{o}", r"\k{a}", r"\r{a}", r"\u{g}", r"{\o}", r"{\O}", r"{\ss}",
+    r"{\aa}", r"{\AA}", r"{\ae}", r"{\AE}", r"{\oe}", r"{\OE}", r"{\l}", r"{\L}", r"{\i}", r"50\% of", r"A \& B",
+    r"a\_b", r"\#1", r"\$5", r"{DNA} and {RNA}", r"Schr{\"o}dinger's {\"U}ber-{T}est", r"Lehéricy, St{\'e}phane",
+    r"Dvo{\v r}{\'a}k", r"Erd{\H o}s", r"{\L}{\'o}d{\'z}", r"Gr{\o}nb{\ae}k", r"M{\"u}ller--Lyer",
+    r"``quoted''", r"x~y", r"$\alpha$-synuclein", r"\textit{in vivo}", r"{\"{\i}}", r"na{\"\i}ve", r"10\%--20\%",
+    r"Parkinson`s", r"caf\'e au lait", r"\'{}", "{\\'e}\n\nSecond paragraph",
+]
+
+
+def _both_ways(text):
+    fast = bibtex._latex.__wrapped__(text)
+    table = bibtex._simple_latex
+    try:
+        bibtex._simple_latex = lambda value: None  # every value through pylatexenc
+        slow = bibtex._latex.__wrapped__(text)
+    finally:
+        bibtex._simple_latex = table
+    return fast, slow
+
+
+@pytest.mark.parametrize("text", ESCAPES)
+def test_the_escape_table_gives_what_pylatexenc_gives(text):
+    fast, slow = _both_ways(text)
+    assert fast == slow
+
+
+def test_the_escape_table_decodes_common_escapes_itself():
+    # typed by hand; None: left to pylatexenc
+    assert [bibtex._simple_latex(t) for t in (r'{\"o}', r"\'e", r"{\c c}", r"\v{s}", r"{\ss}", r"50\% of",
+                                               r"{DNA}", r"$x$", r"\textit{a}", r"a--b")] == [
+        "ö", "é", "ç", "š", "ß", "50% of", "DNA", None, None, None]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.bib")))
+def test_every_fixture_reads_the_same_with_and_without_the_escape_table(name, monkeypatch):
+    text = decode((FIXTURES / name).read_bytes())
+    bibtex._latex.cache_clear()
+    fast = [dataclasses.asdict(r) for r in bibtex.read(text)]
+    monkeypatch.setattr(bibtex, "_simple_latex", lambda value: None)
+    bibtex._latex.cache_clear()
+    slow = [dataclasses.asdict(r) for r in bibtex.read(text)]
+    bibtex._latex.cache_clear()
+    assert fast == slow
