@@ -84,8 +84,14 @@ LIMITS = {
 }
 
 # Rows a single query may hand to Python, in bytes of str/bytes values (plus 8 per
-# other value). A full page of 1,000 papers with abstracts is ~4 MB.
-MAX_RESULT_BYTES = 32 * 1024 * 1024
+# other value). A full page of 1,000 papers with abstracts is ~4 MB. A page's answer
+# holds about three times its values in memory while it is written (rows, JSON text,
+# bytes), and four expensive requests may be written at once: at 32 MB, four clients
+# that never read took the server to 388 MB (scripts/attack_load.py; goal 400 MB).
+# Streams and whole-set downloads keep only a chunk at a time, but one of their
+# queries may read more (the citation keys' pass over every paper: ~200 bytes a paper).
+MAX_RESULT_BYTES = 16 * 1024 * 1024
+MAX_STREAM_RESULT_BYTES = 32 * 1024 * 1024
 
 WATCHDOG_GRACE_S = 0.05
 
@@ -774,13 +780,14 @@ def budget_row_factory(cursor, row):
     for value in row:
         size += len(value) if isinstance(value, (str, bytes)) else 8
     state[1] += size
-    if state[1] > MAX_RESULT_BYTES:
+    limit = getattr(_budget, "limit", MAX_RESULT_BYTES)  # set by execute_fn for the request's kind
+    if state[1] > limit:
         # Reset the statement now: raised from here, the query would stay active on the
         # connection for as long as the exception's traceback lives (and a later
         # interrupt() would then stick to the connection).
         cursor.close()
         raise ResultTooLarge(
-            f"query result too large: more than {MAX_RESULT_BYTES // (1024 * 1024)} MB; "
+            f"query result too large: more than {limit // (1024 * 1024)} MB; "
             "select fewer rows or shorter values")
     return sqlite3.Row(cursor, row)
 
@@ -1016,9 +1023,11 @@ def _install_budget():
             def budgeted(conn):
                 start = time.monotonic()
                 token = WATCHDOG.arm(conn, start + max(0.0, budget.remaining_s()))
+                _budget.limit = MAX_STREAM_RESULT_BYTES if budget.kind in ("stream", "export") else MAX_RESULT_BYTES
                 try:
                     return fn(conn)
                 finally:
+                    _budget.limit = MAX_RESULT_BYTES
                     budget.charge(time.monotonic() - start)
                     if WATCHDOG.disarm(token):
                         _after_interrupt(conn)

@@ -799,3 +799,14 @@ def test_an_export_writes_its_chunks_outside_the_event_loop(seed_db):
     loop_thread, sent = asyncio.run(scenario())
     assert b"@article{" in b"".join(m.get("body", b"") for m in sent)
     assert len(threads) > 1 and loop_thread not in threads
+
+
+def test_a_page_answer_is_bounded_tighter_than_a_stream(server):
+    # Four non-reading clients held four 20 MB answers at once: 388 MB of server memory.
+    query = RUNAWAY + "select printf('%.*c', 20000, 'a') as v from c limit 1000"  # 20 MB of values
+    status, body, _ = sql(server, query)
+    assert (status, body["error"]) == (400, "query result too large: more than 16 MB; "
+                                            "select fewer rows or shorter values")
+    status, _, body, _ = fetch(server, "/literature.csv?_stream=on&" + urllib.parse.urlencode({"sql": query}))
+    assert status == 200 and body.count("a" * 20000) == 1000  # a stream keeps a page at a time
+

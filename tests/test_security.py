@@ -262,7 +262,7 @@ def test_quadratic_string_functions_stay_short(server):
 def test_many_big_values_exceed_the_result_budget(server):
     for value in ["zeroblob(200000)", "printf('%.*c', 200000, 'a')"]:
         status, body, elapsed = sql(server, RUNAWAY + f"select {value} from c limit 1000")
-        assert (status, body["error"]) == (400, "query result too large: more than 32 MB; "
+        assert (status, body["error"]) == (400, "query result too large: more than 16 MB; "
                                                  "select fewer rows or shorter values")
         assert elapsed < TIME_LIMIT_S + 0.5
 
