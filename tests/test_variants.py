@@ -99,7 +99,7 @@ def test_variant(name):
         actual = getattr(record, field)
         if field == "authors" and value and isinstance(value[0], str):
             # aggregator records (a*): the names only; their reader's own golden tests
-            # (tests/test_aggregator_json.py) compare the whole Author values
+            # (tests/test_reader_aggregator_json.py) compare the whole Author values
             actual = [person.name for person in actual]
         assert actual == value, field
 
