@@ -93,7 +93,7 @@ def test_every_fixture_has_a_case():
 
 
 def pubmed_pages():
-    return sorted([*SEEDS.glob("000_*.txt"), *FIXTURES.glob("pubmed_*.txt"), *(FIXTURES / "pubmed_page").glob("*.txt"),
+    return sorted([*SEEDS.glob("000_*.txt"), *(FIXTURES / "pubmed_page").glob("*.txt"),
                    *(FIXTURES / "variants").glob("p*.txt")])
 
 

@@ -160,7 +160,7 @@ def test_all_variants_build_together(tmp_path):
 
 def test_surnames_with_lowercase_particles_and_affiliations_starting_with_digits():
     from litdb.readers.pubmed_page import parse_pubmed_page
-    text = (FIXTURES / "pubmed_newer_expanded_noabstract.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "pubmed_page" / "pubmed_newer_expanded_noabstract.txt").read_text(encoding="utf-8")
     text = text.replace("Yuki Nakamura 3", "Amara d'Alessandro 2 3").replace(
         "2Movement Disorders Unit", "22nd Movement Disorders Unit").replace(
         "3Department of Neurology, Graduate", "3 2nd Department of Neurology, Graduate")
