@@ -424,7 +424,7 @@ def author_matches(name: str | None, query: str | None) -> int:
     is the author of a PubMed author term: the same family name, and initials that begin
     with the ones asked for; given names typed in full must agree with the stored ones
     (or with their initials). An SQL function (pubmed_author)."""
-    if not name or not query:
+    if not name or not query or len(query) > MAX_LENGTH:  # longer than any search: never parsed (nor cached)
         return 0
     want = parse_author(query)
     name = " ".join(_drop_suffix(fold(name).replace(".", " ").split())).casefold()
