@@ -376,6 +376,9 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
         return 2
     files = sorted(p for p in seeds_dir.iterdir() if p.is_file())
     target = db_path.resolve()
+    if not target.parent.is_dir():
+        print(f"{db_path}: its folder {target.parent.name or target.parent} does not exist", file=err)
+        return 2
     for stale in target.parent.glob(f".{target.name}.*.tmp*"):
         stale.unlink(missing_ok=True)  # left by a build that was killed
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"

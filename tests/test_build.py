@@ -358,3 +358,9 @@ def test_a_windows_1252_export_is_read_and_binary_is_not(tmp_path):
         decode(b"Caf\xe9\x01\x02 binary")
     with pytest.raises(ValueError, match="^not UTF-8 text: invalid byte 0x81 at offset 0$"):
         decode(b"\x81 undefined in Windows-1252")
+
+
+def test_a_database_in_a_folder_that_does_not_exist_is_one_line(tmp_path):
+    result = run_build("--seeds", SEEDS, "--db", tmp_path / "missing" / "literature.db")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"{tmp_path / 'missing' / 'literature.db'}: its folder missing does not exist\n"
