@@ -48,8 +48,13 @@ class FileRead:
 
 
 def _reason(e: Exception) -> str:
-    message = str(e) if isinstance(e, ValueError) else f"could not be parsed ({type(e).__name__}: {e})"
-    return " ".join(message.split())
+    return one_line(str(e) if isinstance(e, ValueError) else f"could not be parsed ({type(e).__name__}: {e})")
+
+
+def one_line(message: str) -> str:
+    """One line, and a short one: a parser may quote a whole damaged value in its message."""
+    message = " ".join(message.split())
+    return message if len(message) <= 240 else message[:239] + "…"
 
 
 def read_seed_file(path: Path, part: int = 0, parts: int = 1, stat: tuple | None = None) -> FileRead:
@@ -158,7 +163,8 @@ def _add(out: FileRead, position: int, item, line_offset: int) -> None:
         # every paper has a title (a record of identifiers only says too little to show)
         item = RecordError(position + 1, item.line, "record has no title")
     if isinstance(item, RecordError):
-        out.errors.append(RecordError(position + 1, item.line + line_offset if item.line else None, item.reason))
+        out.errors.append(RecordError(position + 1, item.line + line_offset if item.line else None,
+                                      one_line(item.reason)))
     else:
         if item.line is not None:
             item.line += line_offset

@@ -364,3 +364,14 @@ def test_a_database_in_a_folder_that_does_not_exist_is_one_line(tmp_path):
     result = run_build("--seeds", SEEDS, "--db", tmp_path / "missing" / "literature.db")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"{tmp_path / 'missing' / 'literature.db'}: its folder missing does not exist\n"
+
+
+def test_a_rejection_is_one_short_line_even_when_a_parser_quotes_a_long_value(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    uri = "http://www.w3.org/1" + "\u2e20" * 3000 + "999/xlink"  # as the fuzz suite damaged one
+    (seeds / "a.nxml").write_text(f'<article xmlns:xlink="{uri}"><front/></article>', encoding="utf-8")
+    assert build_quietly(seeds, tmp_path / "out.db") == 0
+    [source] = sqlite_utils.Database(tmp_path / "out.db")["sources"].rows
+    assert source["status"] == "rejected" and len(source["error"]) == 240 and source["error"].endswith("…")
+    assert source["error"].startswith("invalid XML at line 1, column ")
