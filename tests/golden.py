@@ -57,3 +57,21 @@ def person(name: str, family: str | None = None, given: str | None = None, orcid
            affiliations=(), group: bool = False) -> Author:
     """An author as a reader should give it."""
     return Author(name=name, family=family, given=given, orcid=orcid, affiliations=list(affiliations), group=group)
+
+
+# The abstract of the paper of seeds/000 (Malone et al., Cerebellum 2014), as PubMed gives it:
+# several readers' fixtures hold that paper.
+SEED_000_ABSTRACT = (
+    "Dystonia is a common movement disorder characterized by sustained muscle contractions. "
+    "These contractions generate twisting and repetitive movements or typical abnormal postures, "
+    "often exacerbated by voluntary movement. Dystonia can affect almost all the voluntary muscles. "
+    "For several decades, the discussion on the pathogenesis has been focused on basal ganglia "
+    "circuits, especially striatal networks. So far, although dystonia has been observed in some "
+    "forms of ataxia such as dominant ataxias, the link between the cerebellum and dystonia has "
+    "remained unclear. Recent human studies and experimental data mainly in rodents show that the "
+    "cerebellum circuitry could also be a key player in the pathogenesis of some forms of dystonia. "
+    "In particular, studies based on behavioral adaptation paradigm shed light on the links between "
+    "dystonia and cerebellum. The spectrum of movement disorders in which the cerebellum is "
+    "implicated is continuously expanding, and manipulation of cerebellar circuits might even "
+    "emerge as a candidate therapy in the coming years."
+)

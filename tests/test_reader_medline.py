@@ -10,34 +10,19 @@ import dataclasses
 import pytest
 
 from conftest import SEEDS
-from golden import expected, fixture_text
+from golden import SEED_000_ABSTRACT, expected, fixture_text
 from litdb.readers import decode, detect, medline, pubmed_page, ris
 from litdb.readers.common import nlm_grant
 from litdb.records import Author, Claim, Grant, MeshTerm, RecordError
 
 
 
-ABSTRACT_1 = (
-    "Dystonia is a common movement disorder characterized by sustained muscle contractions. "
-    "These contractions generate twisting and repetitive movements or typical abnormal postures, "
-    "often exacerbated by voluntary movement. Dystonia can affect almost all the voluntary muscles. "
-    "For several decades, the discussion on the pathogenesis has been focused on basal ganglia "
-    "circuits, especially striatal networks. So far, although dystonia has been observed in some "
-    "forms of ataxia such as dominant ataxias, the link between the cerebellum and dystonia has "
-    "remained unclear. Recent human studies and experimental data mainly in rodents show that the "
-    "cerebellum circuitry could also be a key player in the pathogenesis of some forms of dystonia. "
-    "In particular, studies based on behavioral adaptation paradigm shed light on the links between "
-    "dystonia and cerebellum. The spectrum of movement disorders in which the cerebellum is "
-    "implicated is continuously expanding, and manipulation of cerebellar circuits might even "
-    "emerge as a candidate therapy in the coming years."
-)
-
 SAPIENZA = "Department of Neurology and Psychiatry, Sapienza University of Rome, Viale dell'Universita, 30, 00185 Rome, Italy."
 
 SET = [
     expected("medline",
         line=2, pmid="25146823", title="Dissecting the links between cerebellum and dystonia.",
-        doi="10.1007/s12311-014-0601-4", abstract=ABSTRACT_1,
+        doi="10.1007/s12311-014-0601-4", abstract=SEED_000_ABSTRACT,
         journal_title="Cerebellum (London, England)", journal_abbreviation="Cerebellum",
         issns=["1473-4230", "1473-4222"], issn_l="1473-4222",
         year=2014, publication_date="2014-12", volume="13", issue="6", pages="666-668",

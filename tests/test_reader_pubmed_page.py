@@ -8,29 +8,13 @@ import json
 import pytest
 
 from conftest import FIXTURES, SEEDS
-from golden import expected, person
+from golden import SEED_000_ABSTRACT, expected, person
 from litdb.readers import READERS, decode, detect, pubmed_page
 from litdb.readers.pubmed_page import parse_pubmed_page
 from litdb.records import Author, MeshTerm, Reference
 
 SEED_000 = SEEDS / "000_a766678b1bddf855.txt"
 PAGES = FIXTURES / "pubmed_page"
-
-SEED_000_ABSTRACT = (
-    "Dystonia is a common movement disorder characterized by sustained muscle contractions. "
-    "These contractions generate twisting and repetitive movements or typical abnormal postures, "
-    "often exacerbated by voluntary movement. Dystonia can affect almost all the voluntary muscles. "
-    "For several decades, the discussion on the pathogenesis has been focused on basal ganglia "
-    "circuits, especially striatal networks. So far, although dystonia has been observed in some "
-    "forms of ataxia such as dominant ataxias, the link between the cerebellum and dystonia has "
-    "remained unclear. Recent human studies and experimental data mainly in rodents show that the "
-    "cerebellum circuitry could also be a key player in the pathogenesis of some forms of dystonia. "
-    "In particular, studies based on behavioral adaptation paradigm shed light on the links between "
-    "dystonia and cerebellum. The spectrum of movement disorders in which the cerebellum is "
-    "implicated is continuously expanding, and manipulation of cerebellar circuits might even "
-    "emerge as a candidate therapy in the coming years."
-)
-
 
 def test_seed_000_is_detected_as_pubmed_page():
     assert detect(decode(SEED_000.read_bytes())) == "pubmed_page"
