@@ -43,7 +43,7 @@ def test_work_every_field():
                  person("Diego Arroyo-Blanco", "Arroyo-Blanco", "Diego", None,
                         [LUBECK, "Institute of Neurogenetics; University of Lübeck; Lübeck Germany"]),
                  person("Sarah Fenwick", "Fenwick", "Sarah")],
-        publication_types=["journal-article"],
+        publication_types=["Journal Article"],
         grants=[dict(text=f"R01 NS088528 ({NINDS})", grant_id="R01 NS088528", acronym=None, agency=NINDS,
                      country=None),
                 dict(text=f"U54 NS065701 ({NINDS})", grant_id="U54 NS065701", acronym=None, agency=NINDS,
@@ -72,7 +72,7 @@ def test_work_list_with_a_bad_item():
         authors=[person("Sara Lindqvist", "Lindqvist", "Sara"),
                  person("Tomas Berg Jr.", "Berg", "Tomas"),
                  person("DYST-NET Consortium", None, None, group=True)],  # editors are not authors
-        publication_types=["journal-article"],
+        publication_types=["Journal Article"],
         claims=[CC_BY, dict(field="publisher", value="Public Library of Science (PLoS)", note=None),
                 dict(field="language", value="en", note=None)],
         line=1,  # the whole response is one line
@@ -85,7 +85,7 @@ def test_work_list_with_a_bad_item():
         citation_count=5, issns=["1473-4222", "1473-4230"],
         authors=[person("Hiro Tanaka", "Tanaka", "Hiro"), person("Mika Sato", "Sato", "Mika"),
                  person("Kenji Ito", "Ito", "Kenji")],
-        publication_types=["journal-article"],
+        publication_types=["Journal Article"],
         claims=[dict(field="publisher", value="Springer Science and Business Media LLC", note=None),
                 dict(field="language", value="en", note=None)],
         line=1,
@@ -102,7 +102,7 @@ def test_bare_message_every_field():
         volume="10", pages="123",  # the article number
         citation_count=12, issns=["1664-2295"],
         authors=[person("Erik Halvorsen", "Halvorsen", "Erik", None, ["University of Oslo"])],
-        publication_types=["journal-article"],
+        publication_types=["Journal Article"],
         claims=[dict(field="publisher", value="Frontiers Media SA", note=None),
                 dict(field="language", value="en", note=None)],
     )

@@ -15,7 +15,7 @@ from litdb.records import RecordError
 
 def test_zotero_export_every_field():
     one, two, three = fixture_records(csl_json, "zotero_export.json")
-    assert dataclasses.asdict(one) == expected("csl_json", publication_types=["article-journal"],
+    assert dataclasses.asdict(one) == expected("csl_json", publication_types=["Journal Article"],
         title="Cerebellum: An explanation for dystonia?", doi="10.1186/s40673-017-0064-8",
         pmid="28515951", pmcid="PMC5429509",  # from the "note" lines
         abstract="Dystonia is a movement disorder that is characterized by involuntary muscle contractions.\n\n"
@@ -25,7 +25,7 @@ def test_zotero_export_every_field():
         authors=[person("Matteo Bologna", "Bologna", "Matteo"), person("Alfredo Berardelli", "Berardelli", "Alfredo")],
         claims=[dict(field="language", value="eng", note=None)], line=2,
     )
-    assert dataclasses.asdict(two) == expected("csl_json", publication_types=["article-journal"],
+    assert dataclasses.asdict(two) == expected("csl_json", publication_types=["Journal Article"],
         title="Cerebellar volume in DYT1 dystonia: a multicentre MRI study", doi="10.1371/journal.pone.0245678",
         pmid="33400123", pmcid="PMC7787654", journal_title="PLOS ONE", journal_abbreviation="PLoS One",
         year=2021, publication_date="2021-01-05", volume="16", issue="1", pages="e0245678", issns=["1932-6203"],
@@ -38,13 +38,13 @@ def test_zotero_export_every_field():
         title="The cerebellum in dystonia", journal_title="Handbook of Clinical Neurology",
         year=2018, publication_date="2018-03", volume="154", pages="423-441",
         authors=[person("Ludwig van den Berg", "van den Berg", "Ludwig")],  # editors are not authors
-        publication_types=["chapter"], line=83,
+        publication_types=["Book Chapter"], line=83,
     )
 
 
 def test_citeproc_single_item_every_field():
     [record] = fixture_records(csl_json, "citeproc_item.json")
-    assert dataclasses.asdict(record) == expected("csl_json", publication_types=["article-journal"],
+    assert dataclasses.asdict(record) == expected("csl_json", publication_types=["Journal Article"],
         title="Cerebellar involvement in dystonia: evidence from imaging", doi="10.1002/mds.26512",
         journal_title="Movement Disorders", journal_abbreviation="Mov Disord",
         year=2016, publication_date="2016-03-15", volume="31", issue="3", pages="301-310",
@@ -88,8 +88,8 @@ def test_an_author_list_of_a_wrong_type_is_ignored(wrong):
     text = json.dumps([{"id": "x", "type": "article-journal", "title": "T", "author": wrong},
                        {"id": "y", "type": "article-journal", "title": "U"}])
     first, second = csl_json.read(text)
-    assert dataclasses.asdict(first) == expected("csl_json", title="T", publication_types=["article-journal"], line=1)
-    assert dataclasses.asdict(second) == expected("csl_json", title="U", publication_types=["article-journal"], line=1)
+    assert dataclasses.asdict(first) == expected("csl_json", title="T", publication_types=["Journal Article"], line=1)
+    assert dataclasses.asdict(second) == expected("csl_json", title="U", publication_types=["Journal Article"], line=1)
 
 
 def test_a_list_whose_first_item_is_not_an_object_is_still_csl():
@@ -97,4 +97,4 @@ def test_a_list_whose_first_item_is_not_an_object_is_still_csl():
     assert detect(text) == "csl_json"
     bad, record = csl_json.read(text)
     assert bad == RecordError(1, 2, "item is a number, expected an object")
-    assert dataclasses.asdict(record) == expected("csl_json", title="U", publication_types=["article-journal"], line=3)
+    assert dataclasses.asdict(record) == expected("csl_json", title="U", publication_types=["Journal Article"], line=3)

@@ -48,7 +48,7 @@ def test_pmc_open_access_article_every_field():
             # its member listed inside the collab is not an author of the paper; the editor neither
             Author("Cerebellar Dystonia Working Group", group=True),
         ],
-        publication_types=["research-article"],
+        publication_types=["Journal Article"],
         keywords=["Cerebellum", "Dentate nucleus", "DYT1 dystonia"],
         grants=[Grant("R01 NS088528/National Institute of Neurological Disorders and Stroke", "R01 NS088528", None,
                       "National Institute of Neurological Disorders and Stroke")],
@@ -92,7 +92,7 @@ def test_publisher_article_with_named_entities_every_field():
             Author("Christopher J. O’Neill Jr.", "O’Neill", "Christopher J.", "0000-0003-0000-0001",
                    ["Centre for Motor Control, Example University, Dublin, Ireland"]),
         ],
-        publication_types=["review-article"],
+        publication_types=["Review"],
         keywords=["cerebellum", "dystonia", "deep brain stimulation"],  # not the French ones, nor abbreviations
         copyright="Copyright © 2021 Wang and O’Neill.",
         references=[
@@ -128,7 +128,7 @@ def test_efetch_pmc_articleset_one_record_an_article_and_a_bad_one_in_its_place(
         issue="1",
         pages="fcab011",
         issns=["2632-1297"],
-        publication_types=["correction"],
+        publication_types=["Published Erratum"],
         line=3,
     ))
     assert got[1] == RecordError(2, 38, "a JATS article with no title and no DOI, PMID or PMCID")
@@ -149,7 +149,7 @@ def test_efetch_pmc_articleset_one_record_an_article_and_a_bad_one_in_its_place(
                         ["Department of Clinical Neuroscience, Example University, Example City, UK"]),
                  Author("Jane Roe", "Roe", "Jane", None,
                         ["Department of Clinical Neuroscience, Example University, Example City, UK"])],
-        publication_types=["research-article"],
+        publication_types=["Journal Article"],
         line=52,
     ))
     assert len(got) == 3
@@ -174,7 +174,7 @@ def test_pmc_oai_record_in_the_jats_namespace():
         issns=["2160-8288"],
         authors=[Author("Mei-Ling Zhou", "Zhou", "Mei-Ling", None,
                         ["Department of Neurology, University of Example, Example City, USA"])],
-        publication_types=["research-article"],
+        publication_types=["Journal Article"],
     ))
 
 
@@ -263,7 +263,7 @@ def test_mathml_and_tex_in_title_and_abstract():
         year=2019, publication_date="2019", epub_date="2019-09-02", volume="6", pages="9",
         issns=["2053-8871"],
         authors=[Author("Kenji Ito", "Ito", "Kenji", None, ["The University of Tokyo, Tokyo, Japan"])],
-        publication_types=["brief-report"],
+        publication_types=["Journal Article"],
         copyright="© The Author(s) 2019",
         claims=[Claim("license", "https://creativecommons.org/licenses/by/4.0/",
                       "licence of the article (JATS permissions)")],

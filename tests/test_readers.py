@@ -33,3 +33,12 @@ def test_reader_modules_declare_name_trust_and_reader():
         assert isinstance(reader.NAME, str) and reader.TRUST in (0, 1, 2, 3), reader.__name__
         assert callable(reader.looks_like) and callable(reader.read), reader.NAME
         assert reader.__name__ == f"litdb.readers.{reader.NAME}"
+
+
+def test_type_names_of_crossref_openalex_csl_and_jats_in_pubmeds_wording():
+    from litdb.readers.common import publication_type
+    assert [publication_type(t) for t in ("journal-article", "article-journal", "article", "research-article",
+                                          "review-article", "book-chapter", "posted-content", "Editorial")] == [
+        ["Journal Article"], ["Journal Article"], ["Journal Article"], ["Journal Article"], ["Review"],
+        ["Book Chapter"], ["Preprint"], ["Editorial"]]
+    assert publication_type("peer-review") == ["peer-review"] and publication_type(None) == []

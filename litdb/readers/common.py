@@ -635,3 +635,23 @@ def _item_record(position: int, line: int | None, item, parse_item, not_object):
         return RecordError(position, line, str(e) if isinstance(e, ValueError) else
                            f"unexpected value in the record ({type(e).__name__})")
 
+
+# The type names of Crossref, OpenAlex, CSL and JATS ("journal-article", "article-journal",
+# "book-chapter") in PubMed's wording, as the RIS and BibTeX readers name them, so that
+# one kind of paper is one facet value whichever source named it. Others stay as given.
+TYPE_WORDS = {
+    "journal-article": "Journal Article", "article-journal": "Journal Article", "article": "Journal Article",
+    "book-chapter": "Book Chapter", "chapter": "Book Chapter", "proceedings-article": "Conference Paper",
+    "paper-conference": "Conference Paper", "posted-content": "Preprint", "preprint": "Preprint",
+    "review": "Review", "editorial": "Editorial", "letter": "Letter", "erratum": "Published Erratum",
+    "retraction": "Retraction of Publication", "book": "Book", "monograph": "Book", "edited-book": "Book",
+    "dissertation": "Thesis", "thesis": "Thesis", "report": "Report", "dataset": "Dataset",
+    # JATS article-type
+    "research-article": "Journal Article", "review-article": "Review", "case-report": "Case Reports",
+    "correction": "Published Erratum", "brief-report": "Journal Article",
+}
+
+
+def publication_type(kind: str | None) -> list[str]:
+    """A source's type as a list of publication types, in PubMed's wording where known."""
+    return [TYPE_WORDS.get(kind.lower(), kind)] if kind else []

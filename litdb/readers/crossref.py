@@ -15,7 +15,7 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi, strip_controls
 from ..records import Author, Claim, Grant, PaperRecord, Reference
-from .common import as_list, author, jats_abstract, json_head
+from .common import publication_type, as_list, author, jats_abstract, json_head
 from .common import date_parts, has_any, integer, issns, plain, read_items, text_of
 
 NAME = "crossref"
@@ -78,7 +78,7 @@ def parse_work(work: dict) -> PaperRecord:
     record.issue = text_of(work.get("issue"))
     record.pages = expand_pages(text_of(work.get("page")) or text_of(work.get("article-number")))
     kind = text_of(work.get("type"))
-    record.publication_types = [kind] if kind else []
+    record.publication_types = publication_type(kind)
     record.citation_count = integer(work.get("is-referenced-by-count"))
 
     for person in as_list(work.get("author")):

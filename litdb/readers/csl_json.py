@@ -21,7 +21,7 @@ import re
 
 from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord
-from .common import (
+from .common import (publication_type, 
     as_list, author, date_parts, has_any, issns, json_head, paragraphs, plain, pmcid_of, pmid_of, read_items, text_of,
 )
 
@@ -99,7 +99,7 @@ def parse_item(item: dict) -> PaperRecord:
         if a:
             record.authors.append(a)
     kind = text_of(item.get("type"))
-    record.publication_types = [kind] if kind else []
+    record.publication_types = publication_type(kind)
     keywords = item.get("keyword")
     if isinstance(keywords, list):  # not CSL, but some writers give a list
         keywords = ", ".join(k for k in keywords if isinstance(k, str))

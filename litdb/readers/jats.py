@@ -15,7 +15,7 @@ import re
 
 from ..normalize import clean_paragraphs, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, PaperRecord, RecordError, Reference
-from .common import author, digits, element_text, only_prolog, parse_date, parse_xml, pmcid_of
+from .common import publication_type, author, digits, element_text, only_prolog, parse_date, parse_xml, pmcid_of
 
 NAME = FORMAT = "jats"
 TRUST = 1
@@ -128,8 +128,7 @@ def read_article(article) -> PaperRecord:
     record.authors = _authors(meta)
     record.abstract = _abstract(meta)
     record.keywords = _keywords(meta, article.get("{http://www.w3.org/XML/1998/namespace}lang", "en"))
-    if article.get("article-type"):
-        record.publication_types = [article.get("article-type")]
+    record.publication_types = publication_type(article.get("article-type"))
     record.copyright = _text_at(meta, "permissions/copyright-statement")
     licence = _first(meta, "permissions/license")
     if licence is not None:

@@ -19,7 +19,7 @@ import re
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord
 from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, read_lines
-from .common import (boolean, has_any, open_access_link, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
+from .common import (publication_type, boolean, has_any, open_access_link, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
 NAME = "openalex"
@@ -81,7 +81,7 @@ def parse_work(work: dict) -> PaperRecord:
     record.pages = expand_pages(f"{first}-{last}" if first and last and first != last else first or last)
 
     kind = text_of(work.get("type")) or text_of(work.get("type_crossref"))
-    record.publication_types = [kind] if kind else []
+    record.publication_types = publication_type(kind)
     record.citation_count = integer(work.get("cited_by_count"))
 
     access = work.get("open_access") if isinstance(work.get("open_access"), dict) else {}
