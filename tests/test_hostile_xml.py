@@ -41,3 +41,13 @@ def test_hostile_xml_is_refused_or_inert(reader, document):
     dump = repr(got)
     assert not any(word in dump for word in passwd_words())
     assert "lollollol" not in dump
+
+
+DECLARING = ["LAUGHS", "EXTERNAL", "PARAMETER", "HIDDEN"]  # documents that declare entities
+
+
+@pytest.mark.parametrize("reader, document", [(r, getattr(DOCUMENTS[r], n)) for r in DOCUMENTS for n in DECLARING],
+                         ids=[f"{r.NAME}-{n.lower()}" for r in DOCUMENTS for n in DECLARING])
+def test_entity_declarations_are_refused_with_a_reason(reader, document):
+    with pytest.raises(ValueError, match="entity declarations is refused"):
+        list(reader.read(document))

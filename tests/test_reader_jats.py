@@ -229,12 +229,6 @@ XINCLUDE = DOCTYPE + TITLE.format(
 HIDDEN = EXTERNAL.replace("?>\n", "?>\n<!--" + "x" * 70000 + "-->\n", 1)  # the doctype past where parse_xml looks
 
 
-def test_entity_declarations_are_refused_with_a_reason():
-    for text in (LAUGHS, EXTERNAL, PARAMETER, HIDDEN):
-        with pytest.raises(ValueError, match="entity declarations is refused"):
-            list(jats.read(text))
-
-
 def test_a_deeply_nested_50_mb_file_is_refused_at_depth_256():
     # lxml stops at its depth limit (huge_tree off): no tree of millions of levels is
     # built. (How long it takes is scripts/bench_readers.py's: no clock in a test.)

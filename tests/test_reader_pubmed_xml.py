@@ -249,12 +249,6 @@ EXTERNAL_DTD = ('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet SYSTEM "file:
 HIDDEN = EXTERNAL.replace("?>\n", "?>\n<!--" + "x" * 70000 + "-->\n", 1)  # the doctype past where parse_xml looks
 
 
-def test_entity_declarations_are_refused_with_a_reason():
-    for text in (LAUGHS, EXTERNAL, PARAMETER, HIDDEN):
-        with pytest.raises(ValueError, match="entity declarations is refused"):
-            list(pubmed_xml.read(text))
-
-
 def test_a_deeply_nested_50_mb_file_is_refused_at_depth_256():
     # lxml stops at its depth limit (huge_tree off): no tree of millions of levels is
     # built. (How long it takes is scripts/bench_readers.py's: no clock in a test.)
