@@ -655,3 +655,8 @@ TYPE_WORDS = {
 def publication_type(kind: str | None) -> list[str]:
     """A source's type as a list of publication types, in PubMed's wording where known."""
     return [TYPE_WORDS.get(kind.lower(), kind)] if kind else []
+
+
+# Identifiers as the PubMed and PMC pages label them: "PMID: 23649720", "PMCID: PMC3770208".
+PAGE_PMID = re.compile(r"PMID:\s*(\d+)")
+PAGE_PMCID = re.compile(r"PMCID:\s*(PMC\d+)")

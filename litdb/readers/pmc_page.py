@@ -24,6 +24,7 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord
+from .common import PAGE_PMCID as PMCID, PAGE_PMID as PMID
 from .common import VIP, author_from_display, parse_date
 
 NAME = "pmc_page"
@@ -43,8 +44,6 @@ CITATION = re.compile(
 FINAL_FORM = "Published in final edited form as:"
 DOI = re.compile(r"\bdoi:\s*(10\.\S+?)\.?(?:\s|$)", re.IGNORECASE)
 PUBLISHED_ONLINE = re.compile(rf"\bPublished online\s+({_DATE})")
-PMCID = re.compile(r"PMCID:\s*(PMC\d+)")
-PMID = re.compile(r"PMID:\s*(\d+)")
 NIHMSID = re.compile(r"NIHMSID:\s*(NIHMS\d+)")
 AVAILABLE = re.compile(r"Author manuscript; available in PMC:?\s*(.*?)\.?$")
 # "Neurology logoLink to Neurology", "Neurology logo", "Link to Neurology", "Logo of frontneurol"

@@ -36,6 +36,7 @@ from ..normalize import (
 )
 from ..records import Claim, MeshTerm, PaperRecord, Reference
 from . import pmc_page
+from .common import PAGE_PMCID as PMCID, PAGE_PMID as PMID
 from .common import VIP, nlm_grant, GROUP_WORDS, author, author_from_display, digits, parse_date
 
 NAME = FORMAT = "pubmed_page"
@@ -181,9 +182,7 @@ LINK_LABELS = re.compile(rf"\s\s*-\s+{_LINK_LABEL}(?:\s+-\s+{_LINK_LABEL})*\s*$"
 # every call, and some of these run for every line or reference.
 DOI_IN_TAIL = re.compile(r"\bdoi:\s*(\S+?)\.?(?:\s|$)")
 EPUB_IN_TAIL = re.compile(r"\bEpub\s+((?:1[89]|20)\d\d(?:\s+[A-Za-z]{3}(?:\s+\d{1,2})?)?)")
-PMID = re.compile(r"PMID:\s*(\d+)")
 ID_LINE_START = ("PMID:", "PMCID:", "DOI:", "[Indexed for", "[PubMed")
-PMCID = re.compile(r"PMCID:\s*(PMC\d+)")
 DOI_LABELLED = re.compile(r"DOI:\s*(10\.\S+)")
 LOWER_CASE_START = re.compile(r"^[a-z]")
 CITATION_TAIL = re.compile(r"^(doi:|Epub\b|Online ahead of print|eCollection|Print\b)")
