@@ -86,8 +86,9 @@ def read_number(request, name: str, default: int, highest: int) -> int:
     return int(raw)
 
 
-async def run(datasette, q: str, page: int, size: int = PAGE_SIZE) -> dict:
-    """Everything the page and the JSON show for one query."""
+async def run(datasette, q: str, page: int, size: int = PAGE_SIZE, with_facets: bool = True) -> dict:
+    """Everything the page and the JSON show for one query (the facets only when asked:
+    the JSON's array shape has none)."""
     try:
         search = pubmed.translate(q)
     except pubmed.QueryError as e:
@@ -116,10 +117,11 @@ async def run(datasette, q: str, page: int, size: int = PAGE_SIZE) -> dict:
         r["snippet"] = snippet or (abstract[:240] + ("…" if len(abstract) > 240 else ""))
     facets = None
     try:
-        result = await db.execute(*pubmed.facets_sql(search), custom_time_limit=FACET_TIME_LIMIT_MS)
-        facets = {name: [] for name, _, _ in FACETS}
-        for facet, value, label, n in result.rows:
-            facets[facet].append({"value": value, "label": label, "count": n})
+        if with_facets:
+            result = await db.execute(*pubmed.facets_sql(search), custom_time_limit=FACET_TIME_LIMIT_MS)
+            facets = {name: [] for name, _, _ in FACETS}
+            for facet, value, label, n in result.rows:
+                facets[facet].append({"value": value, "label": label, "count": n})
     except QueryInterrupted:
         pass  # the page is worth more without facets than not at all
     return {"q": q, "search": search, "count": count, "page": page, "pages": pages, "size": size, "rows": rows,
@@ -144,7 +146,8 @@ async def search_view(datasette, request):
     try:
         page = read_number(request, "page", 1, MAX_PAGE)
         size = read_number(request, "_size", PAGE_SIZE, MAX_SIZE)
-        data = await run(datasette, q, page, size)
+        data = await run(datasette, q, page, size,
+                         with_facets=not (as_json and request.args.get("_shape") == "array"))
     except Refused as e:
         if as_json:
             return Response.json({"ok": False, "error": str(e), "position": e.position, "status": 400}, status=400)
