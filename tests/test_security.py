@@ -19,30 +19,28 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "plugins"))
 import security  # noqa: E402  (the plugin module itself, for the in-process tests)
 
-TIME_LIMIT_S = 1.0  # litdb/serve.py sql_time_limit_ms
 MAX_ROWS = 1000  # litdb/serve.py max_returned_rows
 RUNAWAY = "with recursive c(x) as (select 1 union all select x + 1 from c) "
 RSS_LIMIT_KB = 400 * 1024  # peak resident memory of the server over the whole test session
 
 
 def fetch(server, path, method="GET", headers=None, timeout=30):
-    """(status, headers, body text, seconds) for the exact path given: no normalisation."""
+    """(status, headers, body text) for the exact path given: no normalisation. The
+    socket timeout only turns a hung server into a failure; no test asserts a duration."""
     host, port = urllib.parse.urlsplit(server).netloc.split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    start = time.perf_counter()
     connection.request(method, path, headers=headers or {})
     response = connection.getresponse()
     body = response.read().decode("utf-8", "replace")
-    elapsed = time.perf_counter() - start
     connection.close()
-    return response.status, response.headers, body, elapsed
+    return response.status, response.headers, body
 
 
 def sql(server, query, **params):
-    """Run SQL through the JSON API: (status, decoded body, seconds)."""
+    """Run SQL through the JSON API: (status, decoded body)."""
     path = "/literature.json?" + urllib.parse.urlencode({"sql": query, **params})
-    status, _, body, elapsed = fetch(server, path)
-    return status, json.loads(body), elapsed
+    status, _, body = fetch(server, path)
+    return status, json.loads(body)
 
 
 def rss_kb(pid, field="VmRSS"):
@@ -92,19 +90,19 @@ def server_alive(server):
     ("select 1; select 2", "You can only execute one statement at a time."),
 ])
 def test_writes_and_escapes_are_refused(server, query, error):
-    status, body, _ = sql(server, query)
+    status, body = sql(server, query)
     assert (status, body["ok"], body["error"]) == (400, False, error)
 
 
 def test_vacuum_into_writes_no_file(server, tmp_path):
     target = tmp_path / "copy.db"
-    status, body, _ = sql(server, f"vacuum into '{target}'")
+    status, body = sql(server, f"vacuum into '{target}'")
     assert (status, body["error"]) == (400, "Statement must be a SELECT")
     assert not target.exists()
 
 
 def test_the_data_is_unchanged(server):
-    status, body, _ = sql(server, "select count(*) as n from papers", _shape="array")
+    status, body = sql(server, "select count(*) as n from papers", _shape="array")
     assert (status, body) == (200, [{"n": 2}])
     [db] = json.loads(fetch(server, "/-/databases.json")[2])
     assert db["is_mutable"] is False
@@ -146,11 +144,14 @@ def test_authorizer_refuses_what_the_select_check_would(prepared, query, error):
 
 
 def test_authorizer_lets_datasette_introspect_and_search(prepared):
-    assert prepared.execute("pragma table_xinfo(papers)").fetchall()
-    assert prepared.execute("select * from pragma_table_info('papers')").fetchall()
+    columns = [row["name"] for row in prepared.execute("pragma table_xinfo(papers)")]
+    assert columns[:3] == ["id", "title", "authors"] and "abstract" in columns
+    assert [row["name"] for row in prepared.execute("select * from pragma_table_info('papers')")] == columns
     assert prepared.execute("pragma schema_version").fetchone()[0] > 0
-    [row] = prepared.execute("select rowid from papers_fts where papers_fts match 'striatal'").fetchall()
-    assert row[0] > 0
+    # only Malone's editorial says "striatal"
+    found = prepared.execute("select p.id from papers_fts f join papers p on p.rowid = f.rowid "
+                             "where papers_fts match 'striatal'").fetchall()
+    assert [row[0] for row in found] == ["486bd29b069a"]
 
 
 def test_limits_on_each_connection(prepared):
@@ -176,46 +177,85 @@ def test_replacement_functions_match_sqlite(prepared):
 
 
 # --- runaway queries: time ---------------------------------------------------------------
+# No test times a query: a runaway query never ends on its own, so an answer saying it was
+# interrupted proves the time limit cut it; what cuts it (the watchdog, not Datasette's
+# progress handler) is proven in-process, by the watchdog's own counter.
 
-def assert_interrupted(status, body, elapsed, bound=TIME_LIMIT_S + 0.6):
-    assert status == 400 and body["ok"] is False
-    assert body["title"] == "SQL Interrupted" and "SQL query took too long" in body["error"]
-    assert elapsed < bound, f"took {elapsed:.2f} s"
+# Datasette's per-request _timelimit (it may only lower the server's 1 s): the same
+# sqlite_timelimit and watchdog path, cut after ~0.15 s instead of ~1.05 s. 100 ms, not
+# 20 ms or less, below which Datasette checks the clock at every VM step instead of every
+# 1000 and the watchdog would have nothing left to prove.
+QUICK = {"_timelimit": "100"}
+SLOW_LIKE = RUNAWAY + ("select count(*) from c where printf('%.*c', 250000 + x * 0, 'a') "
+                       "like '%' || printf('%.*c', 254, 'a') || 'b'")
+
+
+def assert_interrupted(status, body):
+    assert (status, body["ok"], body["title"]) == (400, False, "SQL Interrupted")
+    assert body["error"].startswith("<p>SQL query took too long."), body["error"]
 
 
 def test_runaway_recursive_cte_is_interrupted(server):
+    # The server's own limit (sql_time_limit_ms, 1 s), with no _timelimit.
     assert_interrupted(*sql(server, RUNAWAY + "select count(*) from c"))
 
 
 def test_runaway_cross_join_is_interrupted(server):
     query = RUNAWAY + "select count(*) from c, papers p1, papers p2, provenance"
-    assert_interrupted(*sql(server, query))
+    assert_interrupted(*sql(server, query, **QUICK))
 
 
-def test_slow_like_on_every_row_is_interrupted_by_the_watchdog(server):
+def test_slow_like_on_every_row_is_interrupted(server):
     # Each row runs one LIKE of a 256-character pattern over a 250 KB string, a single
     # SQLite VM step of ~0.06 s: Datasette's progress handler, called every 1000 steps,
-    # would only notice after ~7 s. The watchdog interrupts at the next row.
-    query = RUNAWAY + ("select count(*) from c where printf('%.*c', 250000 + x * 0, 'a') "
-                       "like '%' || printf('%.*c', 254, 'a') || 'b'")
-    assert_interrupted(*sql(server, query))
+    # would only notice after seconds. That the watchdog is what stops it is
+    # test_watchdog_alone_stops_a_query_between_long_steps below.
+    assert_interrupted(*sql(server, SLOW_LIKE, **QUICK))
+
+
+def test_watchdog_alone_stops_a_query_between_long_steps(prepared):
+    """The watchdog armed on a connection with no progress handler at all (so nothing
+    else can stop the query): the query is interrupted, the watchdog counts one
+    interruption, and it stopped within a few rows of ~0.06 s each."""
+    rows = 0
+
+    def row(x):  # counts the rows SQLite reaches; gives up long after the watchdog should have cut
+        nonlocal rows
+        rows += 1
+        if rows > 500:
+            raise ValueError("the watchdog did not interrupt")
+        return x
+
+    prepared.create_function("row", 1, row)
+    fired = security.WATCHDOG.fired
+    token = security.WATCHDOG.arm(prepared, time.monotonic() + 0.1)  # the deadline, not an assertion
+    with pytest.raises(sqlite3.OperationalError) as stopped:
+        prepared.execute(SLOW_LIKE.replace("from c where", "from c where row(x) and")).fetchall()
+    assert str(stopped.value) == "interrupted"
+    assert security.WATCHDOG.disarm(token) is True  # True: the watchdog had fired for this query
+    assert security.WATCHDOG.fired == fired + 1
+    assert 1 <= rows < 500
 
 
 def test_long_like_and_glob_patterns_are_refused(server):
+    # SQLite's own message for a pattern over SQLITE_LIMIT_LIKE_PATTERN_LENGTH (256),
+    # given before the pattern is matched against anything.
     for query in ["select count(*) from papers where abstract like '" + "%a" * 200 + "'",
                   "select count(*) from papers where abstract glob '" + "*a" * 200 + "'"]:
-        status, body, elapsed = sql(server, query)
+        status, body = sql(server, query)
         assert (status, body["error"]) == (400, "LIKE or GLOB pattern too complex")
-        assert elapsed < 0.5
 
 
 def test_patterns_within_the_limit_are_bounded_by_time(server):
     pattern = "%" + "%".join("aeiou" * 25) + "%z"  # 251 characters, backtracking
     query = RUNAWAY + f"select count(*) from c, provenance where coalesce(value, '') || x like '{pattern}'"
-    assert_interrupted(*sql(server, query))
+    assert_interrupted(*sql(server, query, **QUICK))
 
 
 # --- runaway queries: memory ---------------------------------------------------------------
+# Refused by a limit, not by time: the answer is the limit's own message. That no huge
+# value was ever built is test_after_all_this_memory_stayed_bounded (the server's peak
+# resident memory over the session stays under 400 MB, where one 1 GB blob would not).
 
 @pytest.mark.parametrize("query", [
     "select randomblob(1000000000)",
@@ -226,45 +266,93 @@ def test_patterns_within_the_limit_are_bounded_by_time(server):
     "select group_concat(title) from (" + RUNAWAY + "select 'aaaaaaaaaaaaaaaaaaaa' as title from c limit 100000)",
 ])
 def test_huge_values_are_refused_by_the_length_limit(server, query):
-    status, body, elapsed = sql(server, query)
+    status, body = sql(server, query)
     assert (status, body["ok"], body["error"]) == (400, False, "string or blob too big")
-    assert elapsed < 0.5, f"took {elapsed:.2f} s"
 
 
-@pytest.mark.parametrize("query", [
+HUGE_PRINTF = [
     "select printf('%.*c', 1000000000, 'x') as v",
     "select printf('%.2000000000c', 'x') as v",
     "select format('%*.*c', 5, 1000000000, 'x') as v",
-    "select printf('%.*c', 262144, 'x') as v",
     "select printf(cast('%.*c' as blob), 1000000000, 'x') as v",
     "select printf('%.*c', '1000000000 and some text', 'x') as v",
     "select printf('%.*c', x'31303030303030303030', 'x') as v",
     "select printf('%-*c', -1000000000, 'x') as v",
     "select printf('%.*c', 1e9, 'x') as v",
+]
+
+
+@pytest.mark.parametrize("query", HUGE_PRINTF + [
+    "select printf('%.*c', 262144, 'x') as v",  # one byte too long: SQLite's own printf says NULL, cheaply
 ])
-def test_huge_printf_padding_gives_null_at_once(server, query):
+def test_huge_printf_padding_gives_null(server, query):
     # SQLite's printf answers NULL when its result would pass the length limit.
-    status, body, elapsed = sql(server, query, _shape="array")
+    status, body = sql(server, query, _shape="array")
     assert (status, body) == (200, [{"v": None}])
-    assert elapsed < 0.5, f"took {elapsed:.2f} s"
+
+
+@pytest.mark.parametrize("query", HUGE_PRINTF)
+def test_huge_printf_padding_never_reaches_sqlites_printf(prepared, monkeypatch, query):
+    # SQLite's printf('%.*c', 1000000000, 'x') writes the character a billion times in one
+    # VM step (~6 s) before it finds the result too long. guarded_printf answers NULL
+    # without calling it: SQLite's printf is only reached through _helper_connection.
+    def never():
+        raise AssertionError("SQLite's printf was called")
+
+    monkeypatch.setattr(security, "_helper_connection", never)
+    assert prepared.execute(query).fetchone()[0] is None
 
 
 def test_quadratic_string_functions_stay_short(server):
-    # SQLite's trim(X, Y) is quadratic in one VM step: 12 s on 256 KB strings.
-    for query in ["select length(trim(printf('%.*c', 262000, 'a'), printf('%.*c', 20000, 'b') || 'a')) as n",
-                  "select instr(printf('%.*c', 262000, 'a'), printf('%.*c', 131000, 'a') || 'b') as n",
-                  "select length(replace(printf('%.*c', 262000, 'a'), printf('%.*c', 131000, 'a') || 'b', '')) as n"]:
-        status, body, elapsed = sql(server, query, _shape="array")
-        assert status == 200, body
-        assert elapsed < TIME_LIMIT_S, f"{query}: {elapsed:.2f} s"
+    # SQLite's trim(X, Y) is quadratic in one VM step: 12 s on 256 KB strings; the
+    # plugin's replacement is linear (~0.01 s). instr() and replace() stay SQLite's,
+    # ~0.3 s here at the longest value allowed (256 KB). Each is answered, with its value,
+    # under the server's 1 s time limit: a query over it would be interrupted (a 400).
+    # That limit is the guarantee itself, so it is the one bound kept (3x the time measured).
+    for query, n in [
+        ("select length(trim(printf('%.*c', 262000, 'a'), printf('%.*c', 20000, 'b') || 'a')) as n", 0),
+        ("select instr(printf('%.*c', 262000, 'a'), printf('%.*c', 131000, 'a') || 'b') as n", 0),
+        ("select length(replace(printf('%.*c', 262000, 'a'), printf('%.*c', 131000, 'a') || 'b', '')) as n", 262000),
+    ]:
+        assert sql(server, query, _shape="array") == (200, [{"n": n}]), query
+
+
+def test_trim_with_two_arguments_is_the_linear_replacement(prepared, monkeypatch):
+    # Proven by what it calls, not by how long it takes: the plugin's trim reads both
+    # arguments through _as_text; SQLite's own would not.
+    read = []
+    monkeypatch.setattr(security, "_as_text", lambda value: read.append(value) or value)
+    query = "select length(trim(printf('%.*c', 262000, 'a'), printf('%.*c', 20000, 'b') || 'a'))"
+    assert prepared.execute(query).fetchone()[0] == 0
+    assert [len(v) for v in read] == [262000, 20001]
 
 
 def test_many_big_values_exceed_the_result_budget(server):
+    # Refused by the budget's own message (a query running into the time limit first
+    # would say "SQL Interrupted").
     for value in ["zeroblob(200000)", "printf('%.*c', 200000, 'a')"]:
-        status, body, elapsed = sql(server, RUNAWAY + f"select {value} from c limit 1000")
+        status, body = sql(server, RUNAWAY + f"select {value} from c limit 1000")
         assert (status, body["error"]) == (400, "query result too large: more than 16 MB; "
                                                  "select fewer rows or shorter values")
-        assert elapsed < TIME_LIMIT_S + 0.5
+
+
+def test_the_result_budget_stops_at_the_row_that_passes_it(prepared):
+    # Each row is 200,000 bytes of blob + 8 for the integer: 83 rows are 16,600,664 bytes,
+    # under 16 MB (16,777,216); the 84th takes the count to 16,800,672 and is refused.
+    rows = 0
+
+    def row(x):
+        nonlocal rows
+        rows += 1
+        return x
+
+    prepared.create_function("row", 1, row)
+    with pytest.raises(security.ResultTooLarge):
+        prepared.execute(RUNAWAY + "select row(x), zeroblob(200000) from c limit 1000").fetchall()
+    assert security._budget.state[1] == 16_800_672  # the budget's counter of bytes handed over
+    # Python's sqlite3 steps to the next row before it hands one over: SQLite reached 85
+    # rows of the 1000 asked for.
+    assert rows == 85
 
 
 def test_interrupts_do_not_stick_to_connections(server):
@@ -274,15 +362,13 @@ def test_interrupts_do_not_stick_to_connections(server):
     from concurrent.futures import ThreadPoolExecutor
 
     too_large = RUNAWAY + "select zeroblob(200000) from c limit 1000"
-    slow_like = RUNAWAY + ("select count(*) from c where printf('%.*c', 250000 + x * 0, 'a') "
-                           "like '%' || printf('%.*c', 254, 'a') || 'b'")
     # Three at once: one client's expensive requests wait their turn (plugins/security.py
     # lets one run at a time per address, the others wait up to 5 s).
     with ThreadPoolExecutor(3) as pool:
-        assert {s for s, _, _ in pool.map(lambda q: sql(server, q), [too_large] * 3)} == {400}
-        assert {b["title"] for _, b, _ in pool.map(lambda q: sql(server, q), [slow_like] * 3)} == {"SQL Interrupted"}
+        assert {s for s, _ in pool.map(lambda q: sql(server, q), [too_large] * 3)} == {400}
+        assert {b["title"] for _, b in pool.map(lambda q: sql(server, q, **QUICK), [SLOW_LIKE] * 3)} == {"SQL Interrupted"}
         results = list(pool.map(lambda i: sql(server, f"select {i} as i", _shape="array"), range(30)))
-    assert [(status, body) for status, body, _ in results] == [(200, [{"i": i}]) for i in range(30)]
+    assert [(status, body) for status, body in results] == [(200, [{"i": i}]) for i in range(30)]
 
 
 def test_a_connection_an_interrupt_sticks_to_is_replaced():
@@ -300,27 +386,25 @@ def test_a_connection_an_interrupt_sticks_to_is_replaced():
 
 
 def test_huge_limit_is_cut_at_max_returned_rows(server):
-    status, body, _ = sql(server, RUNAWAY + "select x from c limit 1000000")
+    status, body = sql(server, RUNAWAY + "select x from c limit 1000000")
     assert status == 200 and body["truncated"] is True
     assert len(body["rows"]) == MAX_ROWS and body["rows"][-1] == [MAX_ROWS]
 
 
-def test_size_max_on_the_biggest_table_is_bounded(server):
-    _, counts, _ = sql(server, "select name from sqlite_master where type = 'table' and name not like '%fts%'")
-    sizes = {}
-    for [name] in counts["rows"]:
-        sizes[name] = sql(server, f"select count(*) from [{name}]")[1]["rows"][0][0]
-    biggest = max(sizes, key=sizes.get)
-    status, _, body, _ = fetch(server, f"/literature/{biggest}.json?_size=max&_shape=objects")
-    data = json.loads(body)
-    assert status == 200 and len(data["rows"]) == min(sizes[biggest], MAX_ROWS)
-    status, _, body, _ = fetch(server, f"/literature/{biggest}.json?_size=1000000")
+def test_size_max_is_cut_at_max_returned_rows(server):
+    # The seed database's biggest table, provenance, has 39 rows: fewer than the cut, so
+    # _size=max there gives them all; the cut itself is shown on a query of 5,000 rows.
+    status, _, body = fetch(server, "/literature/provenance.json?_size=max&_shape=objects")
+    assert (status, len(json.loads(body)["rows"])) == (200, 39)
+    status, body = sql(server, RUNAWAY + "select x from c limit 5000", _size="max")
+    assert (status, len(body["rows"]), body["truncated"]) == (200, MAX_ROWS, True)
+    status, _, body = fetch(server, "/literature/provenance.json?_size=1000000")
     assert (status, json.loads(body)["error"]) == (400, "_size must be <= 1000")
 
 
 def test_csv_of_a_runaway_query_is_bounded(server):
     path = "/literature.csv?" + urllib.parse.urlencode({"sql": RUNAWAY + "select x from c limit 1000000"})
-    status, headers, body, _ = fetch(server, path)
+    status, headers, body = fetch(server, path)
     assert status == 200 and len(body.splitlines()) == 1 + MAX_ROWS
 
 
@@ -346,7 +430,7 @@ def test_csv_of_a_runaway_query_is_bounded(server):
     "/-/static/",
 ])
 def test_no_path_traversal(server, path):
-    status, _, body, _ = fetch(server, path)
+    status, _, body = fetch(server, path)
     assert status in (302, 403, 404), (status, body[:200])
     assert "root:" not in body and "import " not in body and "Traceback" not in body
 
@@ -365,7 +449,7 @@ def test_static_files_are_served(server):
     "/:memory:/example.com", "/:memory://example.com",
 ])
 def test_no_open_redirect(server, path):
-    status, headers, body, _ = fetch(server, path)
+    status, headers, body = fetch(server, path)
     assert status < 500, (status, body[:200])
     location = headers.get("location")
     if location is None:
@@ -386,15 +470,15 @@ def test_safe_location():
 
 
 def test_oversized_query_string_is_refused(server):
-    status, headers, body, _ = fetch(server, "/literature?sql=select+'" + "a" * 100_000 + "'")
+    status, headers, body = fetch(server, "/literature?sql=select+'" + "a" * 100_000 + "'")
     assert status == 414 and body == "414: URL longer than 16384 bytes\n"
     assert headers["x-frame-options"] == "DENY"
-    status, _, _, _ = fetch(server, "/literature/papers?_search=" + "a" * 100_000)
+    status, _, _ = fetch(server, "/literature/papers?_search=" + "a" * 100_000)
     assert status == 414
 
 
 def test_long_url_within_the_limit_is_answered(server):
-    status, body, _ = sql(server, "select 1 as one /* " + "x" * 15_000 + " */", _shape="array")
+    status, body = sql(server, "select 1 as one /* " + "x" * 15_000 + " */", _shape="array")
     assert (status, body) == (200, [{"one": 1}])
 
 
@@ -412,20 +496,20 @@ def test_long_url_within_the_limit_is_answered(server):
     "/literature.json?sql=select+:a&a=%ZZ", "/literature/papers?_search=%22&_searchmode=raw",
 ])
 def test_malformed_input_gives_no_500(server, path):
-    status, _, body, _ = fetch(server, path)
+    status, _, body = fetch(server, path)
     assert status < 500, (status, body[:300])
     assert "Traceback" not in body and "/work/" not in body and "site-packages" not in body
 
 
 def test_unknown_sort_column_is_a_400_with_escaped_message(server):
-    status, _, body, _ = fetch(server, "/literature/papers?_sort=%3Cimg%20src%3Dx%3E")
+    status, _, body = fetch(server, "/literature/papers?_sort=%3Cimg%20src%3Dx%3E")
     assert status == 400
     assert "<img src=x>" not in body and "Cannot sort table by &lt;img src=x&gt;" in body
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
 def test_only_get_and_head(server, method):
-    status, headers, body, _ = fetch(server, "/literature/papers", method=method)
+    status, headers, body = fetch(server, "/literature/papers", method=method)
     assert (status, headers["allow"]) == (405, "GET, HEAD")
     assert fetch(server, "/literature/papers", method="HEAD")[0] == 200
 
@@ -450,7 +534,7 @@ def test_only_get_and_head(server, method):
     ("/literature/papers/", None),  # a redirect
 ])
 def test_security_headers_on_every_response(server, path, content_type):
-    status, headers, _, _ = fetch(server, path)
+    status, headers, _ = fetch(server, path)
     if content_type:
         assert headers["content-type"].startswith(content_type), headers["content-type"]
     csp = headers["content-security-policy"]
@@ -466,24 +550,29 @@ def test_security_headers_on_every_response(server, path, content_type):
 def test_no_internal_details_leak(server):
     for path in ["/-/settings.json", "/-/databases.json", "/_internal", "/_internal.json?sql=select+1",
                  "/_memory.json?sql=select+1", "/-/actor.json"]:
-        status, _, body, _ = fetch(server, path)
+        status, _, body = fetch(server, path)
         assert status in (200, 403, 404), path
         assert "Traceback" not in body
-    status, _, _, _ = fetch(server, "/_internal.json?sql=select+*+from+databases")
+    status, _, _ = fetch(server, "/_internal.json?sql=select+*+from+databases")
     assert status == 403
 
 
 # --- and afterwards ---------------------------------------------------------------------------------
 
-def test_after_all_this_the_server_answers_fast(server):
-    times = []
-    for _ in range(5):
-        status, _, _, elapsed = fetch(server, "/literature/papers.json?_shape=array")
+def test_after_all_this_the_server_still_answers(server):
+    # Still serving, every SQL thread usable (a query stuck on one would leave three
+    # requests at once waiting): the seed papers, several times at once, and the home
+    # page. How fast it answers is measured by make bench and make loadtest, not here.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(5) as pool:
+        answers = list(pool.map(lambda _: fetch(server, "/literature/papers.json?_shape=array", timeout=10), range(5)))
+    for status, _, body in answers:
         assert status == 200
-        times.append(elapsed)
-    assert min(times) < 0.25, times
-    status, _, _, elapsed = fetch(server, "/")
-    assert status == 200 and elapsed < 1.0
+        assert sorted(p["id"] for p in json.loads(body)) == ["486bd29b069a", "9c8f9033fd60"]
+    status, _, body = fetch(server, "/", timeout=10)
+    # the home page's counts, each from a query of its own
+    assert status == 200 and "2014: 1 paper" in body and "2017: 1 paper" in body
 
 
 def test_after_all_this_memory_stayed_bounded(server):
