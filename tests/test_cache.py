@@ -73,21 +73,34 @@ def test_facet_that_times_out_is_computed_once_in_the_background_one_at_a_time()
         await release.wait()
         return DatasetteResults([("Cerebellum", 2)], False, [("value",), ("count",)])
 
+    async def until(condition):
+        """Let the event loop run (the background task) until condition() holds: a
+        task's progress, polled, not a wait of some milliseconds."""
+        for _ in range(1000):
+            if condition():
+                return
+            await asyncio.sleep(0)
+        raise AssertionError("the background task never got there")
+
     async def scenario():
         nonlocal release
         release = asyncio.Event()
-        execute_cached = cache_plugin.cached(execute, cache_plugin.ResultCache(), execute_fn)
-        for sql, params in (("select facet", None), ("select facet where year = :p0", {"p0": "2014"})):
-            with pytest.raises(QueryInterrupted):
-                await execute_cached(sql, params, custom_time_limit=500)
-            await asyncio.sleep(0.01)
-        assert len(runs) == 1  # the second one was not started while the first was running
+        cache = cache_plugin.ResultCache()
+        execute_cached = cache_plugin.cached(execute, cache, execute_fn)
+        with pytest.raises(QueryInterrupted):
+            await execute_cached("select facet", None, custom_time_limit=500)
+        await until(lambda: len(runs) == 1)  # started in the background, waiting for release
+        with pytest.raises(QueryInterrupted):
+            await execute_cached("select facet where year = :p0", {"p0": "2014"}, custom_time_limit=500)
+        for _ in range(20):  # every chance to start a second one
+            await asyncio.sleep(0)
+        assert len(runs) == 1 and len(cache.pending) == 1  # the second was not started while the first ran
         release.set()
-        await asyncio.sleep(0.01)
+        await until(lambda: not cache.pending)
         whole = await execute_cached("select facet", None, custom_time_limit=500)
         with pytest.raises(QueryInterrupted):  # its turn now
             await execute_cached("select facet where year = :p0", {"p0": "2014"}, custom_time_limit=500)
-        await asyncio.sleep(0.01)
+        await until(lambda: not cache.pending)
         filtered = await execute_cached("select facet where year = :p0", {"p0": "2014"}, custom_time_limit=500)
         return whole, filtered
 
