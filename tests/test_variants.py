@@ -113,7 +113,9 @@ def test_two_records_in_one_file():
 
 def test_sidebar_entries_never_become_the_paper():
     [record] = parse("p06_new_ahead_of_print_with_similar.txt")
-    assert record.doi != "10.1038/nn.2753" and record.pmid != "21297628"
+    # the paper's own identifiers (line 69), not those of the "Similar articles" below it
+    # (10.1038/nn.2753, PMID 21297628; 10.1093/brain/awt138, PMID 23775978)
+    assert (record.doi, record.pmid, record.pmcid) == ("10.1016/j.jns.2023.122800", "37950001", None)
 
 
 def test_references_with_years_in_titles_and_bare_dois():
