@@ -154,7 +154,17 @@ def test_identity_doi_then_pmid_then_title_and_year(tmp_path):
         {"title": "B!", "pmid": "7"},                                        # joins through the PMID...
         {"title": "b", "doi": "10.1000/B"},                                  # ...and the DOI, any case
     ])
-    assert sorted(r["source_count"] for r in db["papers"].rows) == [1, 1, 1, 1, 2, 2, 3]
+    # which records became one paper, not only how many: (DOI, year, records merged)
+    papers = sorted((r["doi"] or "", r["year"] or 0, r["source_count"]) for r in db["papers"].rows)
+    assert papers == [
+        ("", 2020, 1),             # the Twin without a DOI: on its own
+        ("", 2020, 2),             # "The Same  Title!" and "the same title", 2020
+        ("", 2021, 1),             # the same title, another year
+        ("10.1000/a", 0, 2),       # A and "A again", by PMID 1
+        ("10.1000/b", 0, 3),       # B, "B!" (PMID 7) and b (DOI in another case)
+        ("10.1000/t1", 2020, 1),
+        ("10.1000/t2", 2020, 1),
+    ]
 
 
 def test_name_and_journal_matching():
