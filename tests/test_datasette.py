@@ -101,6 +101,8 @@ def test_references_of_a_paper(server):
 
 
 def test_source_disagreements_query_runs(server):
+    # Each seed paper has one source: nothing to disagree on. The query's rows where
+    # sources do differ: tests/test_merge.py::test_disagreements_view_lists_fields_where_sources_differ.
     assert get_json(server, "/literature/source_disagreements.json", _shape="array") == []
 
 

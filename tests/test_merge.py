@@ -99,6 +99,24 @@ def test_disagreements_view_lists_fields_where_sources_differ(tmp_path):
     assert fields == ["authors", "authors_complete", "publication_date", "publication_types"]
     # the DOI is the same once normalised, volume "13 " is "13", the titles differ only in
     # case and markup: no disagreement there
+    # The canned query source_disagreements (metadata.yml), as the site runs it: on the
+    # seeds alone it has no row (tests/test_datasette.py), here a row per source and field.
+    import yaml
+    from conftest import ROOT
+    canned = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    sql = canned["databases"]["literature"]["queries"]["source_disagreements"]["sql"]
+    page, same = "000_a766678b1bddf855.txt", "002_same.json"
+    assert [row[2:] for row in db.execute(sql).fetchall()] == [
+        ("authors", page, '["Ailish Malone"]', 0),
+        ("authors", same, '["A. Malone", "M. Manto", "C. Hass"]', 0),  # the paper has both lists' best
+        ("authors_complete", page, "false", 0),  # "Ailish Malone et al."
+        ("authors_complete", same, "true", 1),
+        ("publication_date", page, "2014-12", 0),
+        ("publication_date", same, "2014-12-01", 1),  # the most precise
+        ("publication_types", page, '["Editorial"]', 1),  # the most trusted source
+        ("publication_types", same, '["Journal Article"]', 0),  # "JournalArticle" in PubMed's wording
+    ]
+    assert {row[:2] for row in db.execute(sql).fetchall()} == {(OLD, "Dissecting the links between cerebellum and dystonia")}
 
 
 def test_reference_links_to_cited_paper_by_journal_volume_and_page(tmp_path):
