@@ -55,7 +55,7 @@ def test_synonyms_match_whole_words_in_any_case_and_hyphenation(vocabulary):
 def test_cerebellar_cortex_is_not_the_cerebral_cortex(vocabulary):
     assert topic_ids(vocabulary, abstract="Purkinje cells of the cerebellar cortex") == [
         "cerebellum", "purkinje-cells"]
-    assert "cerebral-cortex" in topic_ids(vocabulary, abstract="the motor cortex")
+    assert topic_ids(vocabulary, abstract="the motor cortex") == ["cerebral-cortex"]
 
 
 def test_mesh_terms_tag_too(vocabulary):
@@ -71,7 +71,7 @@ def test_vocabulary_errors_are_clear(tmp_path):
 
 
 def test_phrases_do_not_cross_sentences_and_hyphens_separate_words(vocabulary):
-    assert "basal-ganglia" not in topic_ids(vocabulary, abstract="The nucleus was basal. Ganglia were spared.")
+    assert topic_ids(vocabulary, abstract="The nucleus was basal. Ganglia were spared.") == []
     assert topic_ids(vocabulary, abstract="cerebello-thalamo-cortical loops") == [
         "cerebellum", "thalamus", "cerebral-cortex"]
 
