@@ -2,15 +2,16 @@
 """Load test: the site as `make serve` serves it and as `make serve-cluster` does, one after
 the other on the same corpus, under the same crowd of visitors.
 
-    python scripts/loadtest.py [--duration 60] [--concurrency 32] [--papers 10000]
+    python scripts/loadtest.py [--duration 60] [--warmup 30] [--concurrency 32] [--papers 10000]
                                [--kill-every 10] [--only single|cluster]
                                [--work DIR] [--record docs/loadtest.md]
 
 Steps: generate a synthetic corpus of at least --papers papers
 (scripts/generate_corpus.py; reused when already there), build literature.db from it
 with build.py (reused while the build code is unchanged); then, for each set-up, start
-it on 127.0.0.1 and free ports and keep --concurrency visitors busy for --duration
-seconds. "single" is one Datasette process exactly as `make serve` runs it
+it on 127.0.0.1 and free ports and keep --concurrency visitors busy for --warmup seconds
+(not counted: a site that has been up a while, its caches as visitors have filled them),
+then for --duration seconds, counted. "single" is one Datasette process exactly as `make serve` runs it
 (litdb.serve); "cluster" is scripts/cluster.py, one Datasette process per core behind
 nginx, during which one Datasette process is killed (SIGKILL) every --kill-every seconds,
 in turn.
@@ -221,9 +222,11 @@ def visitor_address(i: int) -> str:
 
 
 async def drive(base: str, mix, duration: float, concurrency: int, rng: random.Random,
-                kill=None, kill_every: float = 0) -> dict:
+                kill=None, kill_every: float = 0, warmup: float = 0) -> dict:
     """concurrency visitors, each on a connection of its own from an address of its own,
-    each sending its next request when the last is answered; kill() every kill_every s."""
+    each sending its next request when the last is answered; kill() every kill_every s.
+    The first warmup seconds are the same crowd, not counted (and no kill): a site that
+    has been up a while, not one just started."""
     kinds = [m[0] for m in mix]
     weights = [m[1] for m in mix]
     makers = [m[2] for m in mix]
@@ -233,7 +236,8 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
     cache = Counter()  # X-Cache-Status: how nginx answered (HIT, MISS, EXPIRED...)
     failed = []
     kills = 0
-    deadline = time.perf_counter() + duration
+    counted_from = time.perf_counter() + warmup
+    deadline = counted_from + duration
 
     async def visitor(i: int):
         transport = httpx.AsyncHTTPTransport(local_address=visitor_address(i), limits=httpx.Limits(max_connections=1))
@@ -246,8 +250,13 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
                     response = await client.get(path)
                     await response.aread()
                 except httpx.HTTPError as e:
-                    errors[type(e).__name__] += 1
+                    errors[type(e).__name__] += 1  # counted even in the warm-up: an error is an error
                     failed.append(f"{type(e).__name__}: {path}")
+                    continue
+                if started < counted_from:
+                    if response.status_code >= 500 or response.status_code == 429:
+                        statuses[response.status_code] += 1
+                        failed.append(f"{response.status_code} (warm-up): {path}")
                     continue
                 latencies[kinds[k]].append(time.perf_counter() - started)
                 statuses[response.status_code] += 1
@@ -257,6 +266,7 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
 
     async def killer():
         nonlocal kills
+        await asyncio.sleep(warmup)
         while True:
             await asyncio.sleep(kill_every)
             if time.perf_counter() >= deadline:
@@ -264,10 +274,9 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
             if await kill(kills):
                 kills += 1
 
-    started = time.perf_counter()
     killing = asyncio.get_running_loop().create_task(killer()) if kill and kill_every else None
     await asyncio.gather(*(visitor(i) for i in range(concurrency)))
-    wall = time.perf_counter() - started
+    wall = time.perf_counter() - counted_from
     if killing:
         killing.cancel()
     return {"latencies": latencies, "statuses": statuses, "errors": errors, "failed": failed, "wall": wall,
@@ -341,7 +350,8 @@ def run_single(db, inspect, work, args, papers) -> tuple[dict, float, bool]:
         time.sleep(2)  # let the results cache warm its pages, as after any start
         mix = url_mix(db, random.Random(args.seed))
         log(f"single: {papers:,} papers; {args.concurrency} visitors for {args.duration:g} s against {base}")
-        result = asyncio.run(drive(base, mix, args.duration, args.concurrency, random.Random(args.seed + 1)))
+        result = asyncio.run(drive(base, mix, args.duration, args.concurrency, random.Random(args.seed + 1),
+                                   warmup=args.warmup))
         memory = memory_mb([process.pid])
         alive = process.poll() is None
     finally:
@@ -387,7 +397,7 @@ def run_cluster(db, inspect, work, args, papers) -> tuple[dict, float, bool, Clu
         log(f"cluster: {len(cluster.workers)} Datasette processes behind nginx; {args.concurrency} visitors for "
             f"{args.duration:g} s against {cluster.url}; a process killed every {args.kill_every:g} s")
         result = asyncio.run(drive(cluster.url, mix, args.duration, args.concurrency, random.Random(args.seed + 1),
-                                   kill=kill, kill_every=args.kill_every))
+                                   kill=kill, kill_every=args.kill_every, warmup=args.warmup))
         gaps = [b - a for a, b in zip(kill_times, kill_times[1:])]
         result["kill_gaps"] = (min(gaps), max(gaps)) if gaps else None
         nginx_workers = Path(f"/proc/{cluster.nginx.pid}/task/{cluster.nginx.pid}/children")
@@ -404,6 +414,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60, help="seconds of load per set-up (default 60, at most 600)")
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent visitors (default 32, at most 256)")
+    parser.add_argument("--warmup", type=float, default=0,
+                        help="seconds of the same load before the counted ones, per set-up (default 0)")
     parser.add_argument("--papers", type=int, default=10000, help="papers in the corpus, at least (default 10000)")
     parser.add_argument("--kill-every", type=float, default=10, help="seconds between two SIGKILLs in the cluster run "
                                                                       "(default 10; 0: none)")
@@ -414,8 +426,10 @@ def main(argv=None) -> int:
     parser.add_argument("--record", type=Path, help="also write the figures to this Markdown file")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
     args = parser.parse_args(argv)
-    if not (0 < args.duration <= 600 and 0 < args.concurrency <= 256 and args.kill_every >= 0):
-        parser.error("--duration must be in (0, 600], --concurrency in [1, 256], --kill-every >= 0")
+    if not (0 < args.duration <= 600 and 0 <= args.warmup <= 600 and 0 < args.concurrency <= 256
+            and args.kill_every >= 0):
+        parser.error("--duration must be in (0, 600], --warmup in [0, 600], --concurrency in [1, 256], "
+                     "--kill-every >= 0")
 
     db, inspect = prepare(args.work, args.papers)
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
@@ -426,8 +440,9 @@ def main(argv=None) -> int:
         "machine",
         f"- corpus: {papers:,} papers; Datasette settings: num_sql_threads={SETTINGS['num_sql_threads']}, "
         f"sql_time_limit_ms={SETTINGS['sql_time_limit_ms']}",
-        f"- load: {args.concurrency} visitors for {args.duration:g} s per set-up "
-        f"(`python scripts/loadtest.py --duration {args.duration:g} --concurrency {args.concurrency}"
+        f"- load: {args.concurrency} visitors for {args.duration:g} s per set-up, counted after {args.warmup:g} s "
+        f"of the same load (`python scripts/loadtest.py --duration {args.duration:g} --warmup {args.warmup:g} "
+        f"--concurrency {args.concurrency}"
         f"{f' --kill-every {args.kill_every:g}' if args.kill_every != 10 else ''}`)",
         "",
     ]
