@@ -130,21 +130,45 @@ def test_highwire_tags_of_a_jats_paper(rich_server):
     assert meta(doc, "citation_keywords") == ["cerebellum", "dystonia", "deep brain stimulation"]
 
 
-def test_every_paper_page_tags_agree_with_the_database(rich_server, rich_db):
-    papers = db_rows(rich_db, "select id, title, doi, pmid, volume from papers order by id")
-    assert len(papers) == 3
-    for paper in papers:
-        doc = page(rich_server, f"/literature/papers/{paper['id']}")
-        authors = db_rows(rich_db, "select name, family, given from paper_authors where paper_id = ? order by position",
-                          [paper["id"]])
-        assert meta(doc, "citation_title") == [paper["title"]]
-        assert meta(doc, "citation_author") == [f"{a['family']}, {a['given']}" for a in authors]
-        assert meta(doc, "citation_doi") == ([paper["doi"]] if paper["doi"] else [])
-        assert meta(doc, "citation_pmid") == ([paper["pmid"]] if paper["pmid"] else [])
-        assert meta(doc, "citation_volume") == ([paper["volume"]] if paper["volume"] else [])
+# Every paper of the rich corpus, typed from its sources: (title, citation_author,
+# JSON-LD author names, DOI, volume). None of them has a PMID: the tag with one is
+# test_highwire_tags_with_a_pmid_and_a_group_author below.
+RICH_PAPERS = {
+    OLD: ("Dissecting the links between cerebellum and dystonia", ["Malone, Ailish"], ["Ailish Malone"],
+          "10.1007/s12311-014-0601-4", "13"),
+    NEW: ("Cerebellum: an explanation for dystonia?",  # Crossref's title, the publisher record
+          ["Bologna, Matteo", "Berardelli, Alfredo"], ["Matteo Bologna", "Alfredo Berardelli"],
+          "10.1186/s40673-017-0064-8", "4"),
+    JATS: ("The cerebellum in dystonia — from networks to therapy", ["Wang, Li", "O’Neill, Christopher J."],
+           ["Li Wang", "Christopher J. O’Neill Jr."], "10.5555/fneur.2021.654321", "12"),
+}
+
+
+def test_every_paper_page_tags_agree_with_its_sources(rich_server, rich_db):
+    assert sorted(r["id"] for r in db_rows(rich_db, "select id from papers")) == sorted(RICH_PAPERS)
+    for paper_id, (title, cited_as, names, doi, volume) in RICH_PAPERS.items():
+        doc = page(rich_server, f"/literature/papers/{paper_id}")
+        assert meta(doc, "citation_title") == [title]
+        assert meta(doc, "citation_author") == cited_as
+        assert meta(doc, "citation_doi") == [doi]
+        assert meta(doc, "citation_pmid") == []
+        assert meta(doc, "citation_volume") == [volume]
         [article] = json_ld(doc)
-        assert article["name"] == paper["title"]
-        assert [p["name"] for p in article["author"]] == [a["name"] for a in authors]
+        assert article["name"] == title
+        assert [p["name"] for p in article["author"]] == names
+
+
+def test_highwire_tags_with_a_pmid_and_a_group_author():
+    pages = load_pages_plugin()
+    paper = {"title": "T", "year": 2016, "publication_date": None, "pmid": "26813926", "pages": "12-",
+             "doi": None, "keywords": None, "journal_issns": None}
+    authors = [{"name": "Ailish Malone", "family": "Malone", "given": "Ailish", "affiliations": []},
+               {"name": "Dystonia Coalition", "family": None, "given": None, "affiliations": []}]
+    assert pages.highwire_tags(paper, authors, "https://example.org/p") == [
+        ("citation_title", "T"), ("citation_author", "Malone, Ailish"),
+        ("citation_author", "Dystonia Coalition"),  # a group: its name as it is
+        ("citation_publication_date", "2016"), ("citation_firstpage", "12"), ("citation_pmid", "26813926"),
+        ("citation_abstract_html_url", "https://example.org/p")]
 
 
 # --- schema.org ------------------------------------------------------------------
@@ -433,7 +457,8 @@ def test_sitemap_lists_every_page_once(rich_server, rich_db):
         ids = [r["id"] for r in db_rows(rich_db, f"select id from {kind}")]
         assert sorted(u for u in urls if f"/literature/{kind}/" in u) == sorted(
             f"{rich_server}/literature/{kind}/{i}" for i in ids)
-    assert len(urls) == 2 + 3 + 5 + 3 + len(db_rows(rich_db, "select id from topics"))
+    # home and papers list, 3 papers, 5 authors, 3 journals, the 27 topics of litdb/topics.yml
+    assert len(urls) == 2 + 3 + 5 + 3 + 27
     for url in urls[:8]:
         status, _, _ = get(rich_server, urllib.parse.urlsplit(url).path)
         assert status == 200, url
