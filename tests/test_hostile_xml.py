@@ -22,32 +22,30 @@ def passwd_words() -> list[str]:
         return ["root:"]
 
 
-ATTACKS = {
-    jats: ["LAUGHS", "EXTERNAL", "PARAMETER", "XINCLUDE", "HIDDEN"],
-    pubmed_xml: ["LAUGHS", "EXTERNAL", "PARAMETER", "XINCLUDE", "EXTERNAL_DTD", "HIDDEN"],
-}
+REFUSED = "XML with an internal DTD or entity declarations is refused (entities are never expanded)"
+# What each reader gives for each attack, typed by hand: the refusal, or the one record's
+# title with nothing of the attack in it (the XInclude element dropped, not followed; the
+# external DTD never fetched).
+CASES = [
+    (jats, "LAUGHS", REFUSED), (jats, "EXTERNAL", REFUSED), (jats, "PARAMETER", REFUSED),
+    (jats, "XINCLUDE", "Title"), (jats, "HIDDEN", REFUSED),
+    (pubmed_xml, "LAUGHS", REFUSED), (pubmed_xml, "EXTERNAL", REFUSED), (pubmed_xml, "PARAMETER", REFUSED),
+    (pubmed_xml, "XINCLUDE", "Title ."),  # 'Title <xi:include .../>.': the element's place left empty
+    (pubmed_xml, "EXTERNAL_DTD", "Title."), (pubmed_xml, "HIDDEN", REFUSED),
+]
 DOCUMENTS = {jats: jats_documents, pubmed_xml: pubmed_xml_documents}
-CASES = [(reader, getattr(DOCUMENTS[reader], name)) for reader, names in ATTACKS.items() for name in names]
-IDS = [f"{reader.NAME}-{name.lower()}" for reader, names in ATTACKS.items() for name in names]
 
 
-@pytest.mark.parametrize("reader, document", CASES, ids=IDS)
-def test_hostile_xml_is_refused_or_inert(reader, document):
-    try:
-        got = [asdict(r) for r in reader.read(document)]
-    except ValueError as e:
-        got = [str(e)]
-        assert "\n" not in str(e)
-    dump = repr(got)
+@pytest.mark.parametrize("reader, name, outcome", CASES, ids=[f"{r.NAME}-{n.lower()}" for r, n, _ in CASES])
+def test_hostile_xml_is_refused_or_inert(reader, name, outcome):
+    document = getattr(DOCUMENTS[reader], name)
+    if outcome == REFUSED:
+        with pytest.raises(ValueError) as refused:
+            list(reader.read(document))
+        assert str(refused.value) == REFUSED  # one line, the whole reason
+        return
+    [record] = reader.read(document)
+    assert record.title == outcome
+    dump = repr(asdict(record))
     assert not any(word in dump for word in passwd_words())
     assert "lollollol" not in dump
-
-
-DECLARING = ["LAUGHS", "EXTERNAL", "PARAMETER", "HIDDEN"]  # documents that declare entities
-
-
-@pytest.mark.parametrize("reader, document", [(r, getattr(DOCUMENTS[r], n)) for r in DOCUMENTS for n in DECLARING],
-                         ids=[f"{r.NAME}-{n.lower()}" for r in DOCUMENTS for n in DECLARING])
-def test_entity_declarations_are_refused_with_a_reason(reader, document):
-    with pytest.raises(ValueError, match="entity declarations is refused"):
-        list(reader.read(document))
