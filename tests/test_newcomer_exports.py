@@ -243,7 +243,8 @@ def test_the_summary_and_the_sources(built):
         ("scholar.bib", "bibtex", "loaded", 2, 0),
     ]
     [error] = db.execute("SELECT error FROM sources WHERE status = 'rejected'").fetchone()
-    assert error.startswith("unknown format")  # EndNote XML is read as nothing else, and said so
+    # EndNote XML is read as nothing else, and said so
+    assert error == "unknown format: XML with root <xml>, neither PubMed XML nor JATS"
 
 
 def test_bad_records_are_listed_with_their_place_and_reason(built):
