@@ -194,13 +194,15 @@ def test_an_article_without_title_or_identifier_is_a_value_error():
 @pytest.mark.parametrize("text, message", [
     (DOCTYPE + "<article><front><journal-meta/></front></article>", "a JATS article without <front>/<article-meta>"),
     ('<pmc-articleset><journal-meta/></pmc-articleset>', "no <article> in the <pmc-articleset>"),
-    (DOCTYPE + "<article><front><article-meta>", None),
+    # cut after the 30 characters of line 2; the reason after the place is libxml2's (lxml pinned)
+    (DOCTYPE + "<article><front><article-meta>",
+     "invalid XML at line 2, column 31: Premature end of data in tag article-meta line 2"),
 ])
 def test_broken_files_give_one_line_value_errors(text, message):
     with pytest.raises(ValueError) as e:
         list(jats.read(text))
     assert "\n" not in str(e.value)
-    assert str(e.value) == message if message else str(e.value).startswith("invalid XML at line 2")
+    assert str(e.value) == message
 
 
 def test_looks_like_claims_jats_only():

@@ -166,7 +166,7 @@ def test_a_batch_whose_first_items_are_not_papers_is_still_semantic_scholar(firs
 
 
 def test_text_in_brackets_or_a_list_of_numbers_is_no_batch():
-    assert detect("[Wilson disease]\n\nPMID: 1\n") != "semantic_scholar"
+    assert detect("[Wilson disease]\n\nPMID: 1\n") is None
     assert detect('[1, 2, "paperId"]') is None
 
 
