@@ -696,9 +696,11 @@ def facets_sql(search: Search) -> tuple[str, dict]:
     """(facet, value, label, n) rows: the FACET_LIMIT commonest years, journals,
     publication types and topics among the papers found."""
     # CROSS JOIN keeps the papers found as the outer loop: left to itself, SQLite's planner
-    # scans every journal and every paper's topics and looks each up among the papers found
-    # (68 ms for a search that finds nothing in 10,000 papers, 0.5 ms this way).
-    with_, select = _source(search, "p.id, p.year, p.journal_id, p.publication_types", scored=False)
+    # scans every journal and looks each up among the papers found.
+    # Topics counted from the papers' own array of labels (the same facts as paper_topics,
+    # written by the build together), not by a look-up in paper_topics for each paper
+    # found: 58 ms instead of 93 for a search finding all 10,000 papers.
+    with_, select = _source(search, "p.id, p.year, p.journal_id, p.publication_types, p.topics", scored=False)
     head = (with_ + ", " if with_ else "WITH ") + f"found AS MATERIALIZED ({select})"
     parts = [
         "SELECT 'year', year, year, count(*) AS n FROM found WHERE year IS NOT NULL GROUP BY year ORDER BY n DESC, year DESC",
@@ -706,8 +708,8 @@ def facets_sql(search: Search) -> tuple[str, dict]:
         "CROSS JOIN journals j ON j.id = found.journal_id GROUP BY j.id ORDER BY n DESC, 3",
         "SELECT 'type', e.value, e.value, count(*) AS n FROM found, json_each(found.publication_types) e "
         "GROUP BY e.value ORDER BY n DESC, e.value",
-        "SELECT 'topic', t.id, t.label, count(*) AS n FROM found CROSS JOIN paper_topics pt ON pt.paper_id = found.id "
-        "CROSS JOIN topics t ON t.id = pt.topic_id GROUP BY t.id ORDER BY n DESC, t.label",
+        "SELECT 'topic', t.id, t.label, c.n FROM (SELECT e.value AS label, count(*) AS n FROM found, "
+        "json_each(found.topics) e GROUP BY e.value) c JOIN topics t ON t.label = c.label ORDER BY c.n DESC, t.label",
     ]
     body = " UNION ALL ".join(f"SELECT * FROM ({p} LIMIT {FACET_LIMIT})" for p in parts)
     return f"{head} {body}", dict(search.params)
