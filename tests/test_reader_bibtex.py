@@ -117,7 +117,9 @@ def test_split_records():
     assert pieces[2][1] == "@misc{nothing,\n  note = {No title and no identifier},\n  year = {2011},\n}\n"
     read = [bibtex.read(piece) for _, piece in pieces]
     assert [r[0].line for r in read] == [1, 1, 1, 1]
-    assert isinstance(read[1][0], RecordError) and isinstance(read[2][0], RecordError)
+    # each piece read alone (so at its own line 1): the title that never closes runs to the end
+    assert read[1] == [RecordError(1, 1, "BibTeX entry could not be parsed: Unexpectedly reached end of file.")]
+    assert read[2] == [RecordError(1, 1, "BibTeX entry nothing has no title, DOI, PMID or PMCID")]
     assert read[3][0].pages == "9740-9747"
     # a file with @string macros stays whole; a leading blank line (Zotero) is no piece
     jabref = decode((FIXTURES / "jabref.bib").read_bytes())
