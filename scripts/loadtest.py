@@ -274,13 +274,34 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
             if await kill(kills):
                 kills += 1
 
+    cpu = {}
+
+    async def cpu_meter():
+        await asyncio.sleep(max(0.0, counted_from - time.perf_counter()))
+        cpu["start"] = cpu_seconds()
+
     killing = asyncio.get_running_loop().create_task(killer()) if kill and kill_every else None
+    metering = asyncio.get_running_loop().create_task(cpu_meter())
     await asyncio.gather(*(visitor(i) for i in range(concurrency)))
     wall = time.perf_counter() - counted_from
+    end = cpu_seconds()
+    await metering
     if killing:
         killing.cancel()
     return {"latencies": latencies, "statuses": statuses, "errors": errors, "failed": failed, "wall": wall,
-            "kills": kills, "cache": cache}
+            "kills": kills, "cache": cache,
+            "cpu": {part: end[part] - cpu["start"][part] for part in end}}
+
+
+def cpu_seconds() -> dict:
+    """CPU seconds used so far: by the whole machine (every process, from /proc/stat) and by
+    this load generator. What the machine used beyond the generator is the servers' work
+    (on a quiet machine; another session's work would count too)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    usage = os.times()
+    return {"machine": (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK"), "generator": usage.user + usage.system}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -313,6 +334,7 @@ def report(name: str, result: dict, args, memory_mb: float, extra: str = "") -> 
         + f"; **errors: {s['errors']}** (5xx and 429 answers, connection errors, time-outs, cut answers)"
         + (f"; connection errors {dict(result['errors'])}" if connection_errors else ""),
         f"- server memory after the run: RSS {memory_mb:.0f} MB",
+        cpu_line(result, s["requests"]),
         "",
         "| page kind | requests | p50 ms | p95 ms | p99 ms |",
         "|---|---:|---:|---:|---:|",
@@ -324,6 +346,19 @@ def report(name: str, result: dict, args, memory_mb: float, extra: str = "") -> 
     if result["failed"]:
         lines += ["", "Failed requests (first 10):"] + [f"- `{p}`" for p in result["failed"][:10]]
     return "\n".join(lines) + "\n"
+
+
+def cpu_line(result: dict, requests: int) -> str:
+    """Where the machine's CPU went, per request, and what that allows: requests/s if all
+    its cores did nothing else (the ceiling this set-up's costs put on it, whatever the
+    crowd)."""
+    cpu, n = result["cpu"], max(requests, 1)
+    servers = max(cpu["machine"] - cpu["generator"], 0.0)
+    per_request = cpu["machine"] / n
+    ceiling = os.cpu_count() / per_request if per_request else float("nan")
+    return (f"- CPU: {1000 * servers / n:.1f} ms a request for the servers, {1000 * cpu['generator'] / n:.1f} ms "
+            f"for the load generator; the machine busy {cpu['machine'] / result['wall'] / os.cpu_count():.0%} of "
+            f"the time: at these costs {os.cpu_count()} cores allow at most {ceiling:.0f} requests/s")
 
 
 def memory_mb(pids: list[int]) -> float:
