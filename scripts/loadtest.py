@@ -58,7 +58,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -240,29 +240,33 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
     deadline = counted_from + duration
 
     async def visitor(i: int):
-        transport = httpx.AsyncHTTPTransport(local_address=visitor_address(i), limits=httpx.Limits(max_connections=1))
-        async with httpx.AsyncClient(base_url=base, transport=transport, timeout=30.0) as client:
+        # aiohttp rather than httpx: the generator shares the machine with the servers, and
+        # aiohttp costs it a quarter of httpx's CPU a request (0.26 ms against 1.19 for a
+        # paper page from nginx's cache), CPU left to the servers.
+        connector = aiohttp.TCPConnector(limit=1, local_addr=(visitor_address(i), 0))
+        timeout = aiohttp.ClientTimeout(total=30.0)
+        async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as client:
             while time.perf_counter() < deadline:
                 k = rng.choices(range(len(mix)), weights)[0]
                 path = makers[k]()
                 started = time.perf_counter()
                 try:
-                    response = await client.get(path)
-                    await response.aread()
-                except httpx.HTTPError as e:
+                    async with client.get(path, allow_redirects=False) as response:
+                        await response.read()  # an answer cut short raises here
+                except (aiohttp.ClientError, asyncio.TimeoutError) as e:
                     errors[type(e).__name__] += 1  # counted even in the warm-up: an error is an error
                     failed.append(f"{type(e).__name__}: {path}")
                     continue
                 if started < counted_from:
-                    if response.status_code >= 500 or response.status_code == 429:
-                        statuses[response.status_code] += 1
-                        failed.append(f"{response.status_code} (warm-up): {path}")
+                    if response.status >= 500 or response.status == 429:
+                        statuses[response.status] += 1
+                        failed.append(f"{response.status} (warm-up): {path}")
                     continue
                 latencies[kinds[k]].append(time.perf_counter() - started)
-                statuses[response.status_code] += 1
+                statuses[response.status] += 1
                 cache[response.headers.get("x-cache-status", "-")] += 1
-                if response.status_code >= 500 or response.status_code == 429:
-                    failed.append(f"{response.status_code}: {path}")
+                if response.status >= 500 or response.status == 429:
+                    failed.append(f"{response.status}: {path}")
 
     async def killer():
         nonlocal kills
