@@ -32,6 +32,68 @@ def pytest_addoption(parser):
                      help="fail the run when any test is skipped (on by default when CI is set)")
 
 
+# pytest-xdist (pytest.ini: -n 4 --dist loadfile). Each test file is one unit of work,
+# run whole by one worker in file order, so that its module fixtures (a server, a
+# corpus, a browser) are built once and tests that rely on the ones before them still
+# can. The slowest files go first, and the slowest of all are cut into parts that
+# different workers run (each part builds its own fixtures: a second browser or
+# cluster start costs less than one long file left for the end). Seconds alone, on 2 cores.
+SLOWEST_FIRST = {  # file: parts
+    "test_browser_datasette_pages.py": 2,  # 35 s; half of the pages each
+    "test_cluster.py": 2,  # 25 s; the module's cluster's tests, then the ones that start their own
+    "test_hostile.py": 2,  # 23 s
+    "test_fuzz.py": 1,  # 23 s
+    "test_paging.py": 1,  # 22 s (one corpus of 1,100 files, built once)
+    "test_browser_pages.py": 1,  # 17 s (its last tests check the links the first ones saw)
+    "test_exports.py": 1,  # 14 s
+    "test_interrupt.py": 1,  # 12 s
+    "test_bench.py": 1,  # 12 s
+}
+
+
+def work_units(nodeids: list[str]) -> dict[str, str]:
+    """{test id: its unit of work}: its file, or "file:part" for a file cut in parts
+    (consecutive tests, in file order)."""
+    by_file: dict[str, list[str]] = {}
+    for nodeid in nodeids:
+        by_file.setdefault(nodeid.split("::")[0], []).append(nodeid)
+    units = {}
+    for path, ids in by_file.items():
+        parts = SLOWEST_FIRST.get(Path(path).name, 1)
+        for i, nodeid in enumerate(ids):
+            units[nodeid] = f"{path}:{i * parts // len(ids)}" if parts > 1 else path
+    return units
+
+
+def pytest_collection_modifyitems(config, items):
+    """In an xdist worker, the slowest files first (every worker orders them the same;
+    the units of work are handed out in that order: --no-loadscope-reorder)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+        items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: file order kept
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, with the slowest files in parts (xdist's own loadgroup cannot
+    regroup tests under pytest 9, whose node ids it can no longer rename)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesInParts(LoadScopeScheduling):
+        units: dict[str, str] = {}
+
+        def schedule(self):
+            if self.collection is None and self.collection_is_completed:
+                self.units = work_units(list(next(iter(self.registered_collections.values()))))
+            super().schedule()
+
+        def _split_scope(self, nodeid):
+            return self.units[nodeid]
+
+    return FilesInParts(config, log)
+
+
 def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if session.config.getoption("--fail-on-skip") and reporter and reporter.stats.get("skipped"):
