@@ -32,7 +32,7 @@ def pytest_addoption(parser):
                      help="fail the run when any test is skipped (on by default when CI is set)")
 
 
-# pytest-xdist (pytest.ini: -n 4 --dist loadfile). Each test file is one unit of work,
+# pytest-xdist (pytest.ini: -n 3 --dist loadfile). Each test file is one unit of work,
 # run whole by one worker in file order, so that its module fixtures (a server, a
 # corpus, a browser) are built once and tests that rely on the ones before them still
 # can. The slowest files go first, and the slowest of all are cut into parts that
