@@ -145,10 +145,12 @@ def dump(db_path: Path) -> list[str]:
 
 
 def get(server: str, path: str, **params) -> tuple[int, object, str]:
-    """(status, headers, body) of a GET on the server; an HTTP error is returned, not raised."""
+    """(status, headers, body) of a GET on the server; an HTTP error is returned, not raised.
+    The timeout only turns a server that never answers into a failure: a whole-table
+    download on a loaded machine may take many seconds."""
     url = server + path + ("?" + urllib.parse.urlencode(params) if params else "")
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=60) as response:
             return response.status, response.headers, response.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read().decode("utf-8")

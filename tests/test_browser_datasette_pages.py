@@ -86,7 +86,7 @@ def test_page(page, rich_server, name, path, status, heading, visible, width):  
     assert page.locator("h1").first.inner_text() == heading
     for selector in visible:
         # /-/search lists its rows after the load event (each table's JSON, fetched)
-        page.locator(selector).first.wait_for(state="visible", timeout=5000)
+        page.locator(selector).first.wait_for(state="visible", timeout=30_000)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     wide = page.evaluate("""w => [...document.querySelectorAll("body *")]
         .filter(e => e.getBoundingClientRect().right > w || e.scrollWidth > e.clientWidth + 1)

@@ -38,7 +38,7 @@ def get(url: str, headers: dict | None = None, method: str = "GET", data: bytes 
     """(status, headers, body) of one request, whatever the status."""
     request = urllib.request.Request(url, headers=headers or {}, method=method, data=data)
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read()
