@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make serve-cluster`: one Datasette process per core behind nginx, as one public port.
+"""`make serve-cluster`: Datasette processes (one per core, and one more) behind nginx, as one public port.
 
     python scripts/cluster.py [--port 8001] [--db literature.db] [--inspect-file inspect-data.json]
                               [--workers N] [--host 127.0.0.1] [--runtime DIR] [--public-url URL]
@@ -100,9 +100,24 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return any(tag.strip() == "*" or tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
 
 
+# An answer up to this size leaves the process in one write (see caching_app).
+WHOLE_ANSWER_BYTES = 2 * 1024 * 1024
+# Each connection's kernel send buffer (Linux caps it at net.core.wmem_max): big enough
+# for a whole answer, so that one write puts all of it in the kernel.
+SEND_BUFFER_BYTES = 4 * 1024 * 1024
+
+
 def caching_app(app, etag: str):
     """ASGI wrapper: ETag and Cache-Control on every 200 answer to GET or HEAD that sets no
-    cookie; 304 to a request that already holds the ETag."""
+    cookie; 304 to a request that already holds the ETag.
+
+    Such an answer (up to WHOLE_ANSWER_BYTES) is also sent whole, its start and body in
+    one message: a process killed while it computes an answer has sent nothing, and nginx
+    asks another process; once written, the answer is in the kernel, which delivers it
+    even after the process is gone. Sent in pieces, an answer cut between two pieces
+    reached the visitor cut (nginx cannot retry what it has begun to send), one in a
+    load test with a kill every half second. Longer ones (streams, whole downloads) go
+    as they come."""
     cache_control = f"public, max-age={CACHE_MAX_AGE}".encode()
     etag_bytes = etag.encode()
 
@@ -116,13 +131,28 @@ def caching_app(app, etag: str):
                             "headers": [(b"etag", etag_bytes), (b"cache-control", cache_control)]})
                 return await send({"type": "http.response.body", "body": b""})
 
+        held = None  # [start, body pieces, their size] of an answer being gathered
+
         async def send_with_headers(message):
+            nonlocal held
             if message["type"] == "http.response.start" and message["status"] == 200:
                 headers = [(k, v) for k, v in message.get("headers", [])]
                 if not any(k.lower() == b"set-cookie" for k, _ in headers):
                     headers = [(k, v) for k, v in headers if k.lower() not in (b"cache-control", b"etag")]
                     message = dict(message, headers=headers + [(b"etag", etag_bytes),
                                                                (b"cache-control", cache_control)])
+                    held = [message, [], 0]
+                    return
+            if held is not None and message["type"] == "http.response.body":
+                body, more = message.get("body", b""), message.get("more_body", False)
+                held[1].append(body)
+                held[2] += len(body)
+                if more and held[2] <= WHOLE_ANSWER_BYTES:
+                    return
+                start, pieces, _ = held
+                held = None
+                await send(start)  # start and body written in the same turn of the event loop
+                return await send({"type": "http.response.body", "body": b"".join(pieces), "more_body": more})
             await send(message)
 
         return await app(scope, receive, send_with_headers)
@@ -212,6 +242,14 @@ def upstream_tries(workers: int) -> int:
     return 2 * workers + 2
 
 
+def default_workers() -> int:
+    """One process per core and one more. A process is one Python thread serving pages
+    and three running SQL, and often waits on the other kind: with one per core, the load
+    test left 27% of 2 cores idle (172 requests/s); with one more, 1% (282 requests/s);
+    with two more, 252 (docs/loadtest.md)."""
+    return len(os.sched_getaffinity(0)) + 1
+
+
 class Worker:
     def __init__(self, index: int):
         self.index = index
@@ -229,7 +267,7 @@ class Cluster:
                  settings: dict | None = None, nginx: str = NGINX):
         self.db, self.inspect_file = Path(db).resolve(), Path(inspect_file).resolve()
         self.port, self.host, self.nginx_binary = port, host, nginx
-        count = workers or len(os.sched_getaffinity(0))
+        count = workers or default_workers()
         self.runtime = Path(runtime or tempfile.mkdtemp(prefix="litdb-cluster-")).resolve()
         self.public_url = (public_url or f"http://127.0.0.1:{port}").rstrip("/")
         self.settings = settings or {}
@@ -237,6 +275,8 @@ class Cluster:
         # The one socket every Datasette process accepts on, held open here: a process
         # that dies closes nothing, connections wait in its backlog for the others.
         self.listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
+        # Accepted connections inherit it (see caching_app).
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
         self.listener.set_inheritable(True)
         self.upstream_port = self.listener.getsockname()[1]
         self.nginx: subprocess.Popen | None = None
@@ -417,7 +457,7 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address nginx listens on (default 127.0.0.1)")
     parser.add_argument("--db", type=Path, default=ROOT / "literature.db")
     parser.add_argument("--inspect-file", type=Path, default=ROOT / "inspect-data.json")
-    parser.add_argument("--workers", type=int, help="Datasette processes (default: one per core)")
+    parser.add_argument("--workers", type=int, help="Datasette processes (default: one per core, and one more)")
     parser.add_argument("--runtime", type=Path, help="folder for nginx's config, cache and logs (default: a new one in TMPDIR)")
     parser.add_argument("--public-url", help="the site's address, for absolute links (default http://127.0.0.1:PORT)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",

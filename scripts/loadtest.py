@@ -453,8 +453,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60, help="seconds of load per set-up (default 60, at most 600)")
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent visitors (default 32, at most 256)")
-    parser.add_argument("--warmup", type=float, default=0,
-                        help="seconds of the same load before the counted ones, per set-up (default 0)")
+    parser.add_argument("--warmup", type=float, default=30,
+                        help="seconds of the same load before the counted ones, per set-up (default 30)")
     parser.add_argument("--papers", type=int, default=10000, help="papers in the corpus, at least (default 10000)")
     parser.add_argument("--kill-every", type=float, default=10, help="seconds between two SIGKILLs in the cluster run "
                                                                       "(default 10; 0: none)")
