@@ -56,6 +56,13 @@ TIMEOUTS = {
 # LITDB_TIMEOUTS="request=1,write=1" overrides some (the tests' own server uses it).
 TIMEOUTS.update({name: float(value) for name, value in
                  (item.split("=") for item in os.environ.get("LITDB_TIMEOUTS", "").split(",") if item)})
+# LITDB_SETTINGS="sql_time_limit_ms=10000" overrides some of SETTINGS: the tests whose
+# subject is not the time limit give their servers room on a loaded machine; the load
+# test's experiments. Only whole numbers, only names SETTINGS has.
+for _name, _value in (item.split("=", 1) for item in os.environ.get("LITDB_SETTINGS", "").split(",") if item):
+    if _name not in SETTINGS or isinstance(SETTINGS[_name], bool) or not _value.isdigit():
+        raise SystemExit(f"LITDB_SETTINGS: {_name}={_value} is not a whole-number setting of litdb/serve.py")
+    SETTINGS[_name] = int(_value)
 # Open connections plus requests in progress; beyond it uvicorn answers 503 at once.
 LIMIT_CONCURRENCY = 512
 
@@ -262,12 +269,16 @@ def start(command: list[str], port: int, log_path: Path, env=None, timeout: floa
     raise RuntimeError(f"datasette did not start: {Path(log_path).read_text()[-2000:]}")
 
 
-def start_site(db: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """Serve a database exactly as `make serve` does (inspect file beside it), on 127.0.0.1."""
+def start_site(db: Path, log_path: Path, settings: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """Serve a database exactly as `make serve` does (inspect file beside it), on 127.0.0.1;
+    settings: some of SETTINGS changed (LITDB_SETTINGS)."""
     inspect_file = Path(db).with_name(Path(db).stem + "-inspect.json")
     subprocess.run([DATASETTE, "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
     port = free_port()
-    return start(datasette_command(Path(db), inspect_file, port), port, log_path, env=serve_env())
+    env = serve_env()
+    if settings:
+        env["LITDB_SETTINGS"] = ",".join(f"{name}={value}" for name, value in settings.items())
+    return start(datasette_command(Path(db), inspect_file, port), port, log_path, env=env)
 
 
 def main() -> None:

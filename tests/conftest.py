@@ -182,10 +182,11 @@ def browser():
 
 
 @contextmanager
-def serving(db: Path, log: Path):
+def serving(db: Path, log: Path, settings: dict | None = None):
     """Datasette serving a database exactly as `make serve` does, its output in log;
-    gives (process, base URL) and stops the server at the end."""
-    process, url = start_site(db, log)
+    gives (process, base URL) and stops the server at the end. settings: some of
+    litdb.serve.SETTINGS changed."""
+    process, url = start_site(db, log, settings)
     try:
         yield process, url
     finally:

@@ -3,11 +3,14 @@
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 
 import pytest
 
-from conftest import SEEDS, get
+from conftest import ROOT, SEEDS, get
 
 OLD = "486bd29b069a"  # Dissecting the links between cerebellum and dystonia (seed 000)
 NEW = "9c8f9033fd60"  # Cerebellum: An explanation for dystonia? (seed 001)
@@ -198,3 +201,15 @@ def test_another_datasette_version_is_refused_with_a_clear_message(monkeypatch):
     monkeypatch.setattr(datasette.version, "__version__", "1.0a19")
     with pytest.raises(SystemExit, match=r"^Datasette 1\.0a19 is installed; this site is written for Datasette 0\.65\.x"):
         serve.check_datasette_version()
+
+
+def test_settings_from_the_environment_only_whole_numbers_it_knows():
+    run = lambda value: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", "import litdb.serve as s; print(s.SETTINGS['sql_time_limit_ms'], s.SETTINGS['num_sql_threads'])"],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "LITDB_SETTINGS": value})
+    ok = run("sql_time_limit_ms=10000,num_sql_threads=4")
+    assert (ok.returncode, ok.stdout) == (0, "10000 4\n")
+    for bad in ("foo=1", "sql_time_limit_ms=1.5", "suggest_facets=1"):
+        refused = run(bad)
+        assert refused.returncode == 1
+        assert refused.stderr == f"LITDB_SETTINGS: {bad} is not a whole-number setting of litdb/serve.py\n"

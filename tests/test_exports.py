@@ -25,7 +25,9 @@ def site(tmp_path_factory):
     make_corpus(folder / "seeds", 1400)
     db = folder / "literature.db"
     assert build_quietly(folder / "seeds", db) == 0
-    with serving(db, folder / "datasette.log") as (_, url):
+    # Their subject is completeness, not the time limit: at a load of 9 a CSV page of
+    # 1,000 rows ran past 1 s and was cut (the cut is tests/test_security.py's subject).
+    with serving(db, folder / "datasette.log", settings={"sql_time_limit_ms": 10_000}) as (_, url):
         yield url, db
 
 
@@ -162,7 +164,7 @@ def test_the_page_says_what_downloads_hold(site):
     _, html = fetch(url, "/literature/papers", year="2015")
     assert "Download every matching paper" in html
     assert 'href="/-/export/literature/papers.bib?year=2015"' in html
-    assert "SQL time limit (1,000 ms)" in html
+    assert "SQL time limit (10,000 ms)" in html  # the limit this server was given (site)
     _, html = fetch(url, "/literature", sql="select id from papers")
     assert "up to 100,000" in html
 
