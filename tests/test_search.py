@@ -307,6 +307,12 @@ def test_endpoint_json(site, conn):
                                       {"value": "Clinical Trial", "label": "Clinical Trial", "count": 1},
                                       {"value": "Randomized Controlled Trial", "label": "Randomized Controlled Trial", "count": 1}]
     assert [(j["label"], j["count"]) for j in data["facets"]["journal"]] == [("Movement Disorders", 2), ("Clin Neurophysiol", 1)]
+    # Topics, from the two papers' texts and litdb/topics.yml: p07 (cerebellum, olivary,
+    # tremor, imaging) and p12 (cerebello-thalamic, dystonic tremor, tractography, imaging).
+    status, data = get_json(site, "/literature/search.json", q="tremor[topic]")
+    assert [(t["value"], t["label"], t["count"]) for t in data["facets"]["topic"]] == [
+        ("cerebellum", "Cerebellum", 2), ("neuroimaging", "Neuroimaging", 2), ("tremor", "Tremor", 2),
+        ("brainstem", "Brainstem", 1), ("dystonia", "Dystonia", 1), ("thalamus", "Thalamus", 1)]
     status, rows = get_json(site, "/literature/search.json", q="purkinje", _shape="array")
     assert [r["title"] for r in rows] == ["Purkinje cell dysfunction in a mouse model of DYT1 dystonia"]
     assert "We recorded **Purkinje** cells" in rows[0]["snippet"]
