@@ -1,4 +1,4 @@
-# The release served as `make serve-cluster` serves it: one Datasette process per core
+# The release served as `make serve-cluster` serves it: Datasette processes, one per core and one more
 # behind nginx, on port 8001. Build after `make release` (the image holds dist/'s
 # database and inspect file):
 #

@@ -44,11 +44,11 @@ node_modules/.installed: package.json package-lock.json
 release: $(DB)
 	$(PY) scripts/release.py --db $(DB) --out dist $(if $(PREVIOUS),--previous $(PREVIOUS)) $(if $(VERSION),--version $(VERSION))
 
-# make serve-cluster -- one Datasette process per core behind nginx, at http://127.0.0.1:$(PORT)/
+# make serve-cluster -- Datasette processes (one per core, and one more) behind nginx, at http://127.0.0.1:$(PORT)/
 serve-cluster: build nginx
 	$(PY) scripts/cluster.py --port $(PORT) --db $(DB) --inspect-file $(INSPECT)
 
-# make loadtest -- a >=10,000-paper corpus, single process then the cluster (a SIGKILL every 10 s),
+# make loadtest -- a >=10,000-paper corpus, single process then the cluster (a SIGKILL every 10 s), each warmed 30 s,
 # 32 visitors for 60 s each, on 127.0.0.1 (LOADTEST_ARGS="--duration 120 --concurrency 64")
 loadtest: $(VENV)/.installed nginx
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)

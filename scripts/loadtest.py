@@ -12,7 +12,7 @@ with build.py (reused while the build code is unchanged); then, for each set-up,
 it on 127.0.0.1 and free ports and keep --concurrency visitors busy for --warmup seconds
 (not counted: a site that has been up a while, its caches as visitors have filled them),
 then for --duration seconds, counted. "single" is one Datasette process exactly as `make serve` runs it
-(litdb.serve); "cluster" is scripts/cluster.py, one Datasette process per core behind
+(litdb.serve); "cluster" is scripts/cluster.py, Datasette processes (one per core, and one more) behind
 nginx, during which one Datasette process is killed (SIGKILL) every --kill-every seconds,
 in turn.
 
@@ -458,7 +458,7 @@ def main(argv=None) -> int:
     parser.add_argument("--papers", type=int, default=10000, help="papers in the corpus, at least (default 10000)")
     parser.add_argument("--kill-every", type=float, default=10, help="seconds between two SIGKILLs in the cluster run "
                                                                       "(default 10; 0: none)")
-    parser.add_argument("--workers", type=int, help="Datasette processes of the cluster (default: one per core)")
+    parser.add_argument("--workers", type=int, help="Datasette processes of the cluster (default: one per core, and one more)")
     parser.add_argument("--only", choices=("single", "cluster"), help="run one set-up only")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "litdb-loadtest",
                         help="where the corpus and database are kept between runs")
