@@ -532,6 +532,41 @@ async def paper_list(datasette, ids: list[str]) -> list[dict]:
     return sorted(rows, key=lambda r: order[r["id"]])
 
 
+def papers_table_rows(datasette, database: str, table: str, papers: list[dict]) -> Markup:
+    """The rows of the papers list (templates/table-literature-papers.html), written here
+    rather than in the template: the same markup, but Jinja's async rendering spent 18 ms
+    of a table page's 46 ms of CPU on these 50 rows (each link through urls.row, each
+    value through an await). Every value is escaped, as the template escaped it; plain
+    f-strings, because Markup.format costs as much as the template did."""
+    from jinja2.filters import do_truncate
+
+    base = {name: str(escape(datasette.urls.table(database, name))) for name in (table, "authors", "journals", "topics")}
+
+    def link(name, row_id, text):
+        return f'<a href="{base[name]}/{escape(row_id)}">{escape(text)}</a>' if row_id else str(escape(text))
+
+    out = []
+    for p in papers:
+        abstract = ""
+        if p.get("abstract"):
+            abstract = ('<details class="abstract"><summary>Abstract</summary>'
+                        f'<p>{escape(do_truncate(datasette.jinja_env, p["abstract"], 1200))}</p></details>')
+        authors = ", ".join(link("authors", a["id"], a["name"]) for a in p["author_links"][:3])
+        if len(p["author_links"]) > 3 or not p.get("authors_complete"):
+            authors += " et al."
+        journal = link("journals", p["journal_id"], p["journal"]) if p.get("journal_id") else ""
+        access = "Yes" if p["is_open_access"] else ("No" if p["is_open_access"] is not None else "Unknown")
+        topics = "".join(f"<li>{link('topics', t['id'], t['label'])}</li>" for t in p["topic_links"])
+        out.append(
+            f'<tr>\n<td class="title" data-label="Title">{link(table, p["id"], p["title"])}\n{abstract}</td>\n'
+            f'<td data-label="Authors">{authors}</td>\n<td data-label="Journal">{journal}</td>\n'
+            f'<td data-label="Year">{escape(p["year"] or "")}</td>\n'
+            f'<td data-label="Type">{escape(", ".join(p["publication_types"]))}</td>\n'
+            f'<td data-label="Open access">{access}</td>\n'
+            f'<td data-label="Topics"><ul class="chips">{topics}</ul></td>\n</tr>\n')
+    return Markup("".join(out))
+
+
 async def _ids(datasette, sql, params) -> list[str]:
     return [r["id"] for r in await _rows(datasette, sql, params)]
 
@@ -702,7 +737,11 @@ def extra_template_vars(template, database, table, columns, request, datasette):
             async def paper_rows(rows):
                 return await paper_list(datasette, [r["id"] for r in rows])
 
-            return {"paper_rows": paper_rows, "facet_titles": FACET_TITLES, "facet_label": facet_label,
+            def table_rows(papers):
+                return papers_table_rows(datasette, database, table, papers)
+
+            return {"paper_rows": paper_rows, "papers_table_rows": table_rows, "facet_titles": FACET_TITLES,
+                    "facet_label": facet_label,
                     "ordered_facets": ordered_facets,
                     "all_columns": request is not None and request.args.get("_view") == "columns",
                     **_export_vars(database, table, columns, request, datasette)}
