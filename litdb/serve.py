@@ -17,6 +17,7 @@ import asyncio
 import contextvars
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -59,9 +60,10 @@ TIMEOUTS.update({name: float(value) for name, value in
 # LITDB_SETTINGS="sql_time_limit_ms=10000" overrides some of SETTINGS: the tests whose
 # subject is not the time limit give their servers room on a loaded machine; the load
 # test's experiments. Only whole numbers, only names SETTINGS has.
-for _name, _value in (item.split("=", 1) for item in os.environ.get("LITDB_SETTINGS", "").split(",") if item):
-    if _name not in SETTINGS or isinstance(SETTINGS[_name], bool) or not _value.isdigit():
-        raise SystemExit(f"LITDB_SETTINGS: {_name}={_value} is not a whole-number setting of litdb/serve.py")
+for _item in (item for item in os.environ.get("LITDB_SETTINGS", "").split(",") if item):
+    _name, _, _value = _item.partition("=")
+    if _name not in SETTINGS or isinstance(SETTINGS[_name], bool) or not re.fullmatch(r"[0-9]+", _value):
+        raise SystemExit(f"LITDB_SETTINGS: {_item} is not a whole-number setting of litdb/serve.py")
     SETTINGS[_name] = int(_value)
 # Open connections plus requests in progress; beyond it uvicorn answers 503 at once.
 LIMIT_CONCURRENCY = 512

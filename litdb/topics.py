@@ -194,14 +194,19 @@ def _find(vocabulary: Vocabulary, text: str) -> dict[str, dict[str, None]]:
 
 def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    topics, seen = [], set()
+    topics, seen, labels = [], set(), set()
     for n, entry in enumerate(entries, 1):
         missing = [k for k in ("id", "label", "category", "description", "synonyms") if not entry.get(k)]
         if missing:
             raise ValueError(f"{path.name}: topic {n} lacks {', '.join(missing)}")
         if entry["id"] in seen:
             raise ValueError(f"{path.name}: topic id {entry['id']!r} is used twice")
+        # A paper's topics column holds labels: the search's topic facet and the papers
+        # list count and link topics by them.
+        if entry["label"] in labels:
+            raise ValueError(f"{path.name}: topic label {entry['label']!r} is used twice")
         seen.add(entry["id"])
+        labels.add(entry["label"])
         topics.append(Topic(
             id=entry["id"], label=entry["label"], category=entry["category"],
             description=entry["description"], synonyms=[str(s) for s in entry["synonyms"]],

@@ -561,7 +561,7 @@ def papers_table_rows(datasette, database: str, table: str, papers: list[dict]) 
             f'<tr>\n<td class="title" data-label="Title">{link(table, p["id"], p["title"])}\n{abstract}</td>\n'
             f'<td data-label="Authors">{authors}</td>\n<td data-label="Journal">{journal}</td>\n'
             f'<td data-label="Year">{escape(p["year"] or "")}</td>\n'
-            f'<td data-label="Type">{escape(", ".join(p["publication_types"]))}</td>\n'
+            f'<td data-label="Type">{escape(", ".join(map(str, p["publication_types"])))}</td>\n'
             f'<td data-label="Open access">{access}</td>\n'
             f'<td data-label="Topics"><ul class="chips">{topics}</ul></td>\n</tr>\n')
     return Markup("".join(out))

@@ -100,24 +100,27 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return any(tag.strip() == "*" or tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
 
 
-# An answer up to this size leaves the process in one write (see caching_app).
-WHOLE_ANSWER_BYTES = 2 * 1024 * 1024
-# Each connection's kernel send buffer (Linux caps it at net.core.wmem_max): big enough
-# for a whole answer, so that one write puts all of it in the kernel.
-SEND_BUFFER_BYTES = 4 * 1024 * 1024
+# An answer in pieces up to this size is gathered and sent whole (see caching_app):
+# pages are 50-150 KB; a longer stream (CSV, downloads) starts once this much is ready.
+WHOLE_ANSWER_BYTES = 512 * 1024
+# Each connection's kernel send buffer, so that a whole answer goes into the kernel at
+# once. Set only where Linux allows it (net.core.wmem_max): a smaller explicit size
+# would turn off the kernel's own sizing, which grows to tcp_wmem's maximum.
+SEND_BUFFER_BYTES = 1024 * 1024
 
 
 def caching_app(app, etag: str):
     """ASGI wrapper: ETag and Cache-Control on every 200 answer to GET or HEAD that sets no
     cookie; 304 to a request that already holds the ETag.
 
-    Such an answer (up to WHOLE_ANSWER_BYTES) is also sent whole, its start and body in
-    one message: a process killed while it computes an answer has sent nothing, and nginx
-    asks another process; once written, the answer is in the kernel, which delivers it
-    even after the process is gone. Sent in pieces, an answer cut between two pieces
-    reached the visitor cut (nginx cannot retry what it has begun to send), one in a
-    load test with a kill every half second. Longer ones (streams, whole downloads) go
-    as they come."""
+    Such an answer sent in pieces (up to WHOLE_ANSWER_BYTES) is gathered and sent whole,
+    with its length: a process killed while it computes an answer has sent nothing, and
+    nginx asks another process; the answer then goes out in two writes (start, body) in
+    the same turn of the event loop, into a send buffer that holds it, and the kernel
+    delivers it even after the process is gone. That narrows, not closes, the window in
+    which a kill cuts an answer nginx has begun to pass on (and cannot retry): in pieces,
+    one was cut in a load test with a kill every half second. Longer ones (streams, whole
+    downloads) go on as they come once that much is gathered."""
     cache_control = f"public, max-age={CACHE_MAX_AGE}".encode()
     etag_bytes = etag.encode()
 
@@ -151,8 +154,12 @@ def caching_app(app, etag: str):
                     return
                 start, pieces, _ = held
                 held = None
-                await send(start)  # start and body written in the same turn of the event loop
-                return await send({"type": "http.response.body", "body": b"".join(pieces), "more_body": more})
+                body = b"".join(pieces)
+                if not more and scope.get("method") != "HEAD":  # whole: its length, no chunked framing
+                    start = dict(start, headers=[(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                                 + [(b"content-length", str(len(body)).encode())])
+                await send(start)
+                return await send({"type": "http.response.body", "body": body, "more_body": more})
             await send(message)
 
         return await app(scope, receive, send_with_headers)
@@ -242,6 +249,14 @@ def upstream_tries(workers: int) -> int:
     return 2 * workers + 2
 
 
+def send_buffer_allowed() -> bool:
+    """Whether Linux lets a socket have SEND_BUFFER_BYTES of send buffer."""
+    try:
+        return int(Path("/proc/sys/net/core/wmem_max").read_text()) >= SEND_BUFFER_BYTES
+    except (OSError, ValueError):
+        return False
+
+
 def default_workers() -> int:
     """One process per core and one more. A process is one Python thread serving pages
     and three running SQL, and often waits on the other kind: with one per core, the load
@@ -275,8 +290,11 @@ class Cluster:
         # The one socket every Datasette process accepts on, held open here: a process
         # that dies closes nothing, connections wait in its backlog for the others.
         self.listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
-        # Accepted connections inherit it (see caching_app).
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+        if send_buffer_allowed():  # accepted connections inherit it (see caching_app)
+            self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+        else:
+            log(f"net.core.wmem_max is below {SEND_BUFFER_BYTES} bytes: the kernel sizes the processes' send "
+                "buffers itself (a page may then leave a process in more than one write; docs/deploy.md)")
         self.listener.set_inheritable(True)
         self.upstream_port = self.listener.getsockname()[1]
         self.nginx: subprocess.Popen | None = None

@@ -234,6 +234,7 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
     statuses = Counter()
     errors = Counter()
     cache = Counter()  # X-Cache-Status: how nginx answered (HIT, MISS, EXPIRED...)
+    warmup_errors = Counter()  # 5xx and 429 answers of the warm-up, by status
     failed = []
     kills = 0
     counted_from = time.perf_counter() + warmup
@@ -259,7 +260,7 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
                     continue
                 if started < counted_from:
                     if response.status >= 500 or response.status == 429:
-                        statuses[response.status] += 1
+                        warmup_errors[response.status] += 1
                         failed.append(f"{response.status} (warm-up): {path}")
                     continue
                 latencies[kinds[k]].append(time.perf_counter() - started)
@@ -293,7 +294,7 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
     if killing:
         killing.cancel()
     return {"latencies": latencies, "statuses": statuses, "errors": errors, "failed": failed, "wall": wall,
-            "kills": kills, "cache": cache,
+            "kills": kills, "cache": cache, "warmup_errors": warmup_errors,
             "cpu": {part: end[part] - cpu["start"][part] for part in end}}
 
 
@@ -303,9 +304,9 @@ def cpu_seconds() -> dict:
     (on a quiet machine; another session's work would count too)."""
     with open("/proc/stat") as f:
         fields = [int(x) for x in f.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle and iowait
+    busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6]  # user, nice, system, irq, softirq (not steal)
     usage = os.times()
-    return {"machine": (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK"), "generator": usage.user + usage.system}
+    return {"machine": busy / os.sysconf("SC_CLK_TCK"), "generator": usage.user + usage.system}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -319,6 +320,7 @@ def percentile(values: list[float], p: float) -> float:
 def summary(result: dict) -> dict:
     all_latencies = [x for v in result["latencies"].values() for x in v]
     bad = sum(n for code, n in result["statuses"].items() if code >= 500 or code == 429)
+    bad += sum(result["warmup_errors"].values())
     return {"requests": len(all_latencies), "rate": len(all_latencies) / result["wall"],
             "p99_ms": percentile(all_latencies, 99) * 1000, "errors": bad + sum(result["errors"].values()),
             "all": all_latencies}
@@ -335,6 +337,7 @@ def report(name: str, result: dict, args, memory_mb: float, extra: str = "") -> 
         f"- **{s['requests']:,} requests, {s['rate']:.1f} requests/s**; latency p50 {ms(percentile(lat, 50))} ms, "
         f"p95 {ms(percentile(lat, 95))} ms, p99 {ms(percentile(lat, 99))} ms, max {ms(max(lat, default=0))} ms",
         "- statuses: " + ", ".join(f"{code}: {n:,}" for code, n in sorted(result["statuses"].items()))
+        + (f"; in the warm-up: {dict(result['warmup_errors'])}" if result["warmup_errors"] else "")
         + f"; **errors: {s['errors']}** (5xx and 429 answers, connection errors, time-outs, cut answers)"
         + (f"; connection errors {dict(result['errors'])}" if connection_errors else ""),
         f"- server memory after the run: RSS {memory_mb:.0f} MB",
@@ -354,15 +357,17 @@ def report(name: str, result: dict, args, memory_mb: float, extra: str = "") -> 
 
 def cpu_line(result: dict, requests: int) -> str:
     """Where the machine's CPU went, per request, and what that allows: requests/s if all
-    its cores did nothing else (the ceiling this set-up's costs put on it, whatever the
-    crowd)."""
+    its cores did nothing else, the load generator's share included (the ceiling this
+    set-up's costs put on it, whatever the crowd). The generator's share is this process:
+    the visitors, and in the cluster run the supervisor's and the killer's threads."""
     cpu, n = result["cpu"], max(requests, 1)
     servers = max(cpu["machine"] - cpu["generator"], 0.0)
     per_request = cpu["machine"] / n
     ceiling = os.cpu_count() / per_request if per_request else float("nan")
     return (f"- CPU: {1000 * servers / n:.1f} ms a request for the servers, {1000 * cpu['generator'] / n:.1f} ms "
             f"for the load generator; the machine busy {cpu['machine'] / result['wall'] / os.cpu_count():.0%} of "
-            f"the time: at these costs {os.cpu_count()} cores allow at most {ceiling:.0f} requests/s")
+            f"the time: at these costs, the generator's included, {os.cpu_count()} cores allow at most "
+            f"{ceiling:.0f} requests/s")
 
 
 def memory_mb(pids: list[int]) -> float:

@@ -375,9 +375,10 @@ def test_loadtest_both_set_ups_in_small(tmp_path):
 
 
 def test_an_answer_leaves_a_process_whole():
-    """An answer in pieces goes to the server as one start and one body (a process killed
-    before has sent nothing, and nginx asks another); one longer than WHOLE_ANSWER_BYTES
-    goes on as it comes once that much is gathered; other answers are untouched."""
+    """An answer in pieces goes to the server as one start, with the body's length, and
+    one body (a process killed before has sent nothing, and nginx asks another); one
+    longer than WHOLE_ANSWER_BYTES (512 KB) goes on as it comes once that much is
+    gathered; HEAD keeps its headers; other answers are untouched."""
     import asyncio
 
     def app_sending(status, pieces):
@@ -387,22 +388,39 @@ def test_an_answer_leaves_a_process_whole():
                 await send({"type": "http.response.body", "body": piece, "more_body": i < len(pieces) - 1})
         return app
 
-    def sent(status, pieces):
+    def sent(status, pieces, method="GET"):
         messages = []
 
         async def send(message):
             messages.append(message)
 
         wrapped = cluster_module.caching_app(app_sending(status, pieces), '"abc-def"')
-        asyncio.run(wrapped({"type": "http", "method": "GET", "path": "/literature/papers", "headers": []}, None, send))
-        return [(m["type"], m.get("status"), len(m.get("body", b"")), m.get("more_body", False)) for m in messages]
+        asyncio.run(wrapped({"type": "http", "method": method, "path": "/literature/papers", "headers": []}, None, send))
+        return [(m["type"], m.get("status"), dict(m.get("headers", [])).get(b"content-length"), len(m.get("body", b"")),
+                 m.get("more_body", False)) for m in messages]
 
     assert sent(200, [b"a" * 100, b"b" * 200, b"c" * 300]) == [
-        ("http.response.start", 200, 0, False), ("http.response.body", None, 600, False)]
-    big = 1024 * 1024  # 2 MB gathered after 3 pieces: sent then, the rest as it comes
-    assert sent(200, [b"x" * big] * 4) == [
-        ("http.response.start", 200, 0, False), ("http.response.body", None, 3 * big, True),
-        ("http.response.body", None, big, False)]
+        ("http.response.start", 200, b"600", 0, False), ("http.response.body", None, None, 600, False)]
+    assert sent(200, [b""], method="HEAD") == [
+        ("http.response.start", 200, None, 0, False), ("http.response.body", None, None, 0, False)]
+    piece = 256 * 1024  # 512 KB gathered after 3 pieces (768 KB): sent then, the rest as it comes
+    assert sent(200, [b"x" * piece] * 4) == [
+        ("http.response.start", 200, None, 0, False), ("http.response.body", None, None, 3 * piece, True),
+        ("http.response.body", None, None, piece, False)]
     assert sent(404, [b"a" * 10, b"b" * 10]) == [
-        ("http.response.start", 404, 0, False), ("http.response.body", None, 10, True),
-        ("http.response.body", None, 10, False)]
+        ("http.response.start", 404, None, 0, False), ("http.response.body", None, None, 10, True),
+        ("http.response.body", None, None, 10, False)]
+
+
+def test_the_processes_send_buffer_is_set_only_where_linux_allows_it(tmp_path):
+    wmem_max = int(Path("/proc/sys/net/core/wmem_max").read_text())
+    cluster = cluster_module.Cluster(ROOT / "literature.db", ROOT / "inspect-data.json", free_port(),
+                                     runtime=tmp_path / "rt")
+    try:
+        got = cluster.listener.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    finally:
+        cluster.listener.close()
+    if wmem_max >= cluster_module.SEND_BUFFER_BYTES:
+        assert got == 2 * cluster_module.SEND_BUFFER_BYTES  # Linux doubles it (bookkeeping)
+    else:
+        assert got < 2 * cluster_module.SEND_BUFFER_BYTES  # left to the kernel

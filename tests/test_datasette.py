@@ -209,7 +209,7 @@ def test_settings_from_the_environment_only_whole_numbers_it_knows():
         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "LITDB_SETTINGS": value})
     ok = run("sql_time_limit_ms=10000,num_sql_threads=4")
     assert (ok.returncode, ok.stdout) == (0, "10000 4\n")
-    for bad in ("foo=1", "sql_time_limit_ms=1.5", "suggest_facets=1"):
+    for bad in ("foo=1", "sql_time_limit_ms=1.5", "suggest_facets=1", "sql_time_limit_ms", "sql_time_limit_ms=\u00b2"):
         refused = run(bad)
         assert refused.returncode == 1
         assert refused.stderr == f"LITDB_SETTINGS: {bad} is not a whole-number setting of litdb/serve.py\n"

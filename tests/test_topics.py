@@ -218,3 +218,17 @@ def test_any_vocabulary_tags_as_the_plain_algorithm_does(texts):
 @settings(derandomize=True)
 def test_the_fast_token_pattern_finds_the_same_tokens(text):
     assert re.findall(r"\w[\w']*\w|\w|[^\w\s-]", text) == TOKEN.findall(text)
+
+
+@pytest.mark.parametrize("second, message", [
+    ({"id": "tremor", "label": "Shaking"}, "topics.yml: topic id 'tremor' is used twice"),
+    ({"id": "shaking", "label": "Tremor"}, "topics.yml: topic label 'Tremor' is used twice"),
+])
+def test_a_topic_id_or_label_used_twice_is_refused(tmp_path, second, message):
+    entry = {"id": "tremor", "label": "Tremor", "category": "disorder", "description": "Tremor.",
+             "synonyms": ["tremor"]}
+    path = tmp_path / "topics.yml"
+    path.write_text(yaml.safe_dump([entry, {**entry, **second}]), encoding="utf-8")
+    with pytest.raises(ValueError) as refused:
+        load_vocabulary(path)
+    assert str(refused.value) == message
