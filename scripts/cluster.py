@@ -180,9 +180,21 @@ def caching_plugin(etag: str) -> types.ModuleType:
     return plugin
 
 
-def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str) -> None:
+def die_with_parent(parent: int, signum: int = signal.SIGTERM) -> None:
+    """Ask Linux to send signum to this process when its parent dies (prctl's
+    PR_SET_PDEATHSIG), so that a supervisor killed with SIGKILL leaves nothing serving
+    unsupervised; exit at once if that parent is already gone."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signum, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        sys.exit(0)
+
+
+def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: int) -> None:
     """One Datasette process, exactly as litdb.serve.run makes it, accepting connections
     on the listening socket the supervisor holds (inherited as file descriptor fd)."""
+    die_with_parent(parent)
     import uvicorn
     from datasette.plugins import pm
 
@@ -204,7 +216,34 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str) -> None:
 
 def worker_command(db: Path, inspect_file: Path, fd: int, public_url: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", "--db", str(db), "--inspect-file",
-            str(inspect_file), "--fd", str(fd), "--public-url", public_url]
+            str(inspect_file), "--fd", str(fd), "--public-url", public_url, "--parent", str(os.getpid())]
+
+
+def nginx_command(nginx: str, runtime: Path) -> list[str]:
+    """nginx in the foreground; through util-linux's setpriv where there is one, so that it
+    stops (gracefully: SIGQUIT) when its supervisor dies, however it died."""
+    command = [nginx, "-p", str(runtime), "-c", str(runtime / "nginx.conf"), "-e", str(runtime / "nginx-error.log")]
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "QUIT", *command] if setpriv else command
+
+
+def children(pid: int) -> set[int]:
+    """The processes pid has started and that are still its own (Linux's task list)."""
+    try:
+        return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def kill_orphans(pids: set[int], name: bytes = b"nginx") -> None:
+    """SIGKILL what is left of pids that is still such a process: the workers a dead nginx
+    master leaves behind keep the public port and answer 502 (they never exit alone)."""
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(name):
+                os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 # --- nginx configuration -------------------------------------------------------------
@@ -298,6 +337,7 @@ class Cluster:
         self.listener.set_inheritable(True)
         self.upstream_port = self.listener.getsockname()[1]
         self.nginx: subprocess.Popen | None = None
+        self.nginx_workers: set[int] = set()  # nginx's own workers, as last seen (see check)
         self.state = self.runtime
         self.own_state: Path | None = None
         self.stopping = threading.Event()
@@ -322,10 +362,9 @@ class Cluster:
 
     def _spawn_nginx(self) -> None:
         log_file = open(self.runtime / "nginx-stderr.log", "a")
-        self.nginx = subprocess.Popen([self.nginx_binary, "-p", str(self.runtime), "-c", str(self.runtime / "nginx.conf"),
-                                       "-e", str(self.runtime / "nginx-error.log")],
-                                      stdout=log_file, stderr=log_file)
+        self.nginx = subprocess.Popen(nginx_command(self.nginx_binary, self.runtime), stdout=log_file, stderr=log_file)
         log_file.close()
+        self.nginx_workers = set()
 
     @staticmethod
     def _wait(url: str, process: subprocess.Popen, timeout: float, what: str, log_path: Path) -> None:
@@ -353,6 +392,10 @@ class Cluster:
             if os.geteuid() == 0:
                 nobody = pwd.getpwnam("nobody")
                 os.chown(self.state / sub, nobody.pw_uid, nobody.pw_gid)
+        try:  # the public port must be free: nginx would otherwise fail, or with reuseport share it
+            socket.create_server((self.host, self.port)).close()
+        except OSError as e:
+            raise RuntimeError(f"{self.host}:{self.port} is in use ({os.strerror(e.errno)}): stop what serves there first")
         db_hash = site_etag(self.db, self.inspect_file).strip('"').split("-")[0]
         listen = f"{self.host}:{self.port}"
         (self.runtime / "nginx.conf").write_text(nginx_config(self.runtime, self.state, listen, self.upstream_port,
@@ -405,8 +448,11 @@ class Cluster:
             worker.not_before = 0.0
             worker.restarts += 1
             self._spawn_worker(worker)
-        if self.nginx is not None and self.nginx.poll() is not None:
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx_workers = children(self.nginx.pid) or self.nginx_workers  # known while it lives
+        elif self.nginx is not None:
             log(f"nginx exited with {self.nginx.returncode}; starting it again")
+            kill_orphans(self.nginx_workers)  # else they keep the port, and answer 502
             self._spawn_nginx()
 
     def worker_ready(self, worker: Worker) -> bool:
@@ -448,6 +494,7 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        kill_orphans(self.nginx_workers)
         self.listener.close()
         if self.own_state is not None:
             shutil.rmtree(self.own_state, ignore_errors=True)
@@ -482,9 +529,10 @@ def main(argv=None) -> int:
                         help=f"an nginx setting: {', '.join(f'{k} (default {v})' for k, v in DEFAULTS.items())}")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one Datasette process
     parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)  # ... on this inherited socket
+    parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # ... dying with this supervisor
     args = parser.parse_args(argv)
     if args.worker:
-        run_worker(args.db, args.inspect_file, args.fd, args.public_url)
+        run_worker(args.db, args.inspect_file, args.fd, args.public_url, args.parent)
         return 0
     try:
         settings = parse_settings(args.set)

@@ -135,6 +135,66 @@ def test_a_killed_process_costs_no_request_and_is_restarted(site):
     assert statuses == [200] * 30
 
 
+def wait_until(condition, what: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} within {timeout:g} s")
+        time.sleep(0.1)
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_killed_nginx_leaves_no_worker_holding_the_port(site):
+    """nginx's workers outlive a master killed with SIGKILL and keep the public port
+    (answering 502): the supervisor kills them before it starts nginx again."""
+    wait_until(lambda: site.nginx_workers, "the supervisor did not see nginx's workers")
+    old_master, old_workers = site.nginx.pid, set(site.nginx_workers)
+    os.kill(old_master, signal.SIGKILL)
+    wait_until(lambda: site.nginx.pid != old_master and site.nginx_workers, "nginx was not started again")
+    assert not any(alive(pid) for pid in old_workers)
+    assert [get(site.url + f"/literature/journals.json?_n={i}")[0] for i in range(10)] == [200] * 10
+
+
+def test_a_second_cluster_on_a_port_in_use_is_refused(site, database, tmp_path):
+    db, inspect = database
+    second = cluster_module.Cluster(db, inspect, site.port, workers=1, runtime=tmp_path / "rt")
+    with pytest.raises(RuntimeError) as refused:
+        second.start()
+    second.listener.close()
+    assert str(refused.value) == f"127.0.0.1:{site.port} is in use (Address already in use): stop what serves there first"
+
+
+def test_nothing_serves_on_once_the_supervisor_is_killed(database, tmp_path):
+    """A supervisor killed with SIGKILL: its Datasette processes and nginx stop too (Linux's
+    parent-death signal), rather than serving on with nobody to restart them."""
+    db, inspect = database
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "cluster.py"), "--db", str(db),
+                                "--inspect-file", str(inspect), "--port", str(port), "--workers", "2",
+                                "--runtime", str(tmp_path / "rt")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    try:
+        assert process.stdout.readline().startswith("Serving literature.db")
+        kids = cluster_module.children(process.pid)
+        assert len(kids) == 3  # two Datasette processes and nginx
+        grandchildren = set().union(*(cluster_module.children(pid) for pid in kids))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        wait_until(lambda: not any(alive(pid) for pid in kids | grandchildren),
+                   "the supervisor's processes did not stop")
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
 def test_requests_are_bounded(site):
     status, _, _ = get(site.url + "/literature/papers", method="POST", data=b"x" * 2048)
     assert status == 413  # no request needs a body: nginx refuses it before any process sees it
