@@ -61,13 +61,18 @@ async def robots(datasette, request):
     return Response.text(ROBOTS.format(base=site_url()))
 
 
+# Pages worth a search engine's visit: a topic of the vocabulary no paper has is an
+# empty page (authors and journals exist only through their papers).
+LISTED = {"papers": "", "authors": "", "journals": "", "topics": "where paper_count > 0"}
+
+
 async def _count(db, kind: str) -> int:
-    return (await db.execute(f"select count(*) from {kind}")).rows[0][0]
+    return (await db.execute(f"select count(*) from {kind} {LISTED[kind]}")).rows[0][0]
 
 
 async def _ids(db, kind: str, n: int) -> list[str]:
     """The ids of the n-th file of a kind (0-based), in id order."""
-    sql = f"select id from {kind} order by id limit {MAX_URLS} offset {n * MAX_URLS}"
+    sql = f"select id from {kind} {LISTED[kind]} order by id limit {MAX_URLS} offset {n * MAX_URLS}"
     return [row[0] for row in (await db.execute(sql)).rows]
 
 

@@ -507,7 +507,7 @@ def main(argv=None) -> int:
         answered = sum(cache.values()) or 1
         sections.append(report(
             f"cluster: {len(cluster.workers)} Datasette processes behind nginx (make serve-cluster)", result, args,
-            memory, f"; {kills} processes killed with SIGKILL"
+            memory, f"; {kills} process{'es' if kills != 1 else ''} killed with SIGKILL"
                     + (f" ({result['kill_gaps'][0]:.0f} to {result['kill_gaps'][1]:.0f} s apart)"
                        if result["kill_gaps"] else "") + f", {restarts} restarts; nginx cache: "
                     + ", ".join(f"{k} {n / answered:.0%}" for k, n in cache.most_common())))
