@@ -13,7 +13,8 @@ dist/ then holds:
                                      described from metadata.yml, typed from TABLES
   CITATION.cff                       CITATION.cff of the repository with this release's version
   CHANGES.md                         what changed in the data since --previous (papers added,
-                                     removed, changed field by field; rows of every table)
+                                     removed, changed field by field; rows of every table
+                                     added, removed, changed, by primary key)
   SHA256SUMS                         `sha256sum -c` format, every other file
 
 Reproducible: nothing depends on the clock, the machine or the path, so the same database
@@ -246,6 +247,18 @@ def quote(value) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
+def quote_change(old, new) -> tuple[str, str]:
+    """Both sides of a change, each cut to QUOTE_CHARS around where they first differ (two
+    long abstracts alike for their first 160 characters would otherwise read the same)."""
+    old_text, new_text = (" ".join(str(v).split()) if v is not None else None for v in (old, new))
+    if old_text is None or new_text is None or max(len(old_text), len(new_text)) <= QUOTE_CHARS:
+        return quote(old), quote(new)
+    same = next((i for i, (a, b) in enumerate(zip(old_text, new_text)) if a != b), min(len(old_text), len(new_text)))
+    start = max(0, same - QUOTE_CHARS // 4)
+    start = old_text.rfind(" ", 0, start) + 1 if start else 0  # at a word's start (both texts agree up to `same`)
+    return tuple(quote(("…" if start else "") + text[start:]) for text in (old_text, new_text))
+
+
 def changes(new_db: Path, previous: Path | None) -> str:
     """CHANGES.md: the new database compared with the previous release's, in SQL (the two
     files attached to one connection), so memory stays flat however many papers."""
@@ -307,7 +320,8 @@ def changes(new_db: Path, previous: Path | None) -> str:
             for j, column in enumerate(shared):
                 new, old = row[2 + 2 * j], row[3 + 2 * j]
                 if new != old or (new is None) != (old is None):
-                    lines.append(f"  - {column}: {quote(old)} → {quote(new)}")
+                    before, after = quote_change(old, new)
+                    lines.append(f"  - {column}: {before} → {after}")
         lines.append("")
         dropped = [c for c in old_columns if c not in columns]
         new_columns = [c for c in columns if c not in old_columns]
@@ -315,20 +329,27 @@ def changes(new_db: Path, previous: Path | None) -> str:
             lines += [f"Columns of papers added: {', '.join(new_columns) or 'none'}; "
                       f"removed: {', '.join(dropped) or 'none'}.", ""]
 
-    # Every other table: rows added and removed (a changed row counts as both).
-    lines += ["## Rows of every table", "", "| table | before | now | added | removed |", "|---|---:|---:|---:|---:|"]
+    # Every table: rows added, removed and changed, a row known by its primary key.
+    lines += ["## Rows of every table", "", "| table | before | now | added | removed | changed |",
+              "|---|---:|---:|---:|---:|---:|"]
     for table in TABLES:
         now = count(f'select count(*) from main."{table}"')
         if table not in old_tables:
-            lines.append(f"| {table} | (none) | {now:,} | {now:,} | 0 |")
+            lines.append(f"| {table} | (none) | {now:,} | {now:,} | 0 | 0 |")
             continue
+        keys = pk_columns(table)
         cols = [c for c in TABLES[table]["columns"]
-                if c in {r[1] for r in conn.execute(f'pragma old.table_info("{table}")')}]
-        picked = ", ".join(f'"{c}"' for c in cols)
+                if c in {r[1] for r in conn.execute(f'pragma old.table_info("{table}")')} and c not in keys]
+        same_key = " and ".join(f'o."{k}" = n."{k}"' for k in keys)
         before = count(f'select count(*) from old."{table}"')
-        plus = count(f'select count(*) from (select {picked} from main."{table}" except select {picked} from old."{table}")')
-        minus = count(f'select count(*) from (select {picked} from old."{table}" except select {picked} from main."{table}")')
-        lines.append(f"| {table} | {before:,} | {now:,} | {plus:,} | {minus:,} |")
+        plus = count(f'select count(*) from main."{table}" n where not exists '
+                     f'(select 1 from old."{table}" o where {same_key})')
+        minus = count(f'select count(*) from old."{table}" o where not exists '
+                      f'(select 1 from main."{table}" n where {same_key})')
+        differs = " or ".join(f'n."{c}" is not o."{c}"' for c in cols) or "0"
+        changed_rows = count(f'select count(*) from main."{table}" n join old."{table}" o on {same_key} '
+                             f'where {differs}')
+        lines.append(f"| {table} | {before:,} | {now:,} | {plus:,} | {minus:,} | {changed_rows:,} |")
     lines.append("")
     conn.close()
     return "\n".join(lines)

@@ -216,8 +216,23 @@ def test_changes_since_previous(seeds_db, tmp_path):
             "  - title: `Dissecting links` → `Dissecting the links between cerebellum and dystonia`\n"
             "  - year: `2013` → `2014`\n"
             "  - volume: (empty) → `13`\n\n") in text
-    assert "| papers | 2 | 2 | 2 | 2 |\n" in text  # a changed row counts as one added and one removed
-    assert "| journals | 2 | 2 | 0 | 0 |\n" in text
+    assert "| table | before | now | added | removed | changed |\n" in text
+    assert "| papers | 2 | 2 | 1 | 1 | 1 |\n" in text  # rows known by their primary key
+    assert "| journals | 2 | 2 | 0 | 0 | 0 |\n" in text
+
+
+def test_a_changed_long_value_is_quoted_where_it_changes():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import release as release_script
+
+    old = "Dystonia is a movement disorder " + "of many kinds " * 20 + "seen in adults."
+    new = "Dystonia is a movement disorder " + "of many kinds " * 20 + "seen in children."
+    before, after = release_script.quote_change(old, new)
+    # They differ at character 320 ("adults"/"children"): each quoted from the word 40
+    # characters before.
+    assert before == "`…kinds of many kinds of many kinds seen in adults.`"
+    assert after == "`…kinds of many kinds of many kinds seen in children.`"
+    assert release_script.quote_change("short", None) == ("`short`", "(empty)")
 
 
 def test_previous_may_be_the_output_folder(seeds_db, tmp_path):
