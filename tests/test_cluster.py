@@ -170,15 +170,21 @@ def test_a_second_cluster_on_a_port_in_use_is_refused(site, database, tmp_path):
     assert str(refused.value) == f"127.0.0.1:{site.port} is in use (Address already in use): stop what serves there first"
 
 
-def test_nothing_serves_on_once_the_supervisor_is_killed(database, tmp_path):
-    """A supervisor killed with SIGKILL: its Datasette processes and nginx stop too (Linux's
-    parent-death signal), rather than serving on with nobody to restart them."""
+def cluster_command(database, tmp_path, workers: int, stderr=subprocess.PIPE):
+    """scripts/cluster.py as `make serve-cluster` runs it, on a free port: (process, port)."""
     db, inspect = database
     port = free_port()
     process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "cluster.py"), "--db", str(db),
-                                "--inspect-file", str(inspect), "--port", str(port), "--workers", "2",
-                                "--runtime", str(tmp_path / "rt")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                "--inspect-file", str(inspect), "--port", str(port), "--workers", str(workers),
+                                "--runtime", str(tmp_path / "rt")], stdout=subprocess.PIPE, stderr=stderr,
                                text=True)
+    return process, port
+
+
+def test_nothing_serves_on_once_the_supervisor_is_killed(database, tmp_path):
+    """A supervisor killed with SIGKILL: its Datasette processes and nginx stop too (Linux's
+    parent-death signal), rather than serving on with nobody to restart them."""
+    process, port = cluster_command(database, tmp_path, 2, stderr=subprocess.DEVNULL)
     try:
         assert process.stdout.readline().startswith("Serving literature.db")
         kids = cluster_module.children(process.pid)
@@ -258,12 +264,7 @@ def test_per_client_rate_and_slow_senders(database, tmp_path, monkeypatch):
 
 def test_serve_cluster_command_line(database, tmp_path):
     """The command `make serve-cluster` runs: starts, answers, stops on SIGTERM."""
-    db, inspect = database
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "cluster.py"), "--db", str(db),
-                                "--inspect-file", str(inspect), "--port", str(port), "--workers", "1",
-                                "--runtime", str(tmp_path / "rt")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process, port = cluster_command(database, tmp_path, 1)
     try:
         line = process.stdout.readline()
         assert line == (f"Serving literature.db at http://127.0.0.1:{port}/ with 1 Datasette process behind "
