@@ -54,17 +54,25 @@ TIMEOUTS = {
     # what was waiting for it is dropped (the answer stops, see plugins/security.py).
     "write": 15,
 }
-# LITDB_TIMEOUTS="request=1,write=1" overrides some (the tests' own server uses it).
-TIMEOUTS.update({name: float(value) for name, value in
-                 (item.split("=") for item in os.environ.get("LITDB_TIMEOUTS", "").split(",") if item)})
-# LITDB_SETTINGS="sql_time_limit_ms=10000" overrides some of SETTINGS: the tests whose
-# subject is not the time limit give their servers room on a loaded machine; the load
-# test's experiments. Only whole numbers, only names SETTINGS has.
-for _item in (item for item in os.environ.get("LITDB_SETTINGS", "").split(",") if item):
-    _name, _, _value = _item.partition("=")
-    if _name not in SETTINGS or isinstance(SETTINGS[_name], bool) or not re.fullmatch(r"[0-9]+", _value):
-        raise SystemExit(f"LITDB_SETTINGS: {_item} is not a whole-number setting of litdb/serve.py")
-    SETTINGS[_name] = int(_value)
+
+
+def override_from_environment(variable: str, table: dict, number: str, kind: str, convert) -> None:
+    """name=value,... in the environment variable changes those entries of table (the
+    tests' servers, the load test's experiments); a name table lacks, or a value that is
+    not such a number, is refused in one line."""
+    for item in (item for item in os.environ.get(variable, "").split(",") if item):
+        name, _, value = item.partition("=")
+        if name not in table or isinstance(table[name], bool) or not re.fullmatch(number, value):
+            raise SystemExit(f"{variable}: {item} is not a {kind} setting of litdb/serve.py")
+        table[name] = convert(value)
+
+
+# LITDB_TIMEOUTS="request=1,write=1": the tests' own server uses it.
+override_from_environment("LITDB_TIMEOUTS", TIMEOUTS, r"[0-9]+(\.[0-9]+)?", "seconds", float)
+# LITDB_SETTINGS="sql_time_limit_ms=10000": the tests whose subject is not the time limit
+# give their servers room on a loaded machine; the load test's experiments.
+override_from_environment("LITDB_SETTINGS", SETTINGS, r"[0-9]+", "whole-number", int)
+
 # Open connections plus requests in progress; beyond it uvicorn answers 503 at once.
 LIMIT_CONCURRENCY = 512
 

@@ -182,6 +182,22 @@ def browser():
 
 
 @contextmanager
+def watched_page(browser, base_url: str, **options):
+    """A Chromium page on base_url (1280 x 900 unless options say otherwise) that records
+    its console errors, as (text, the resource's URL), and every URL it requests."""
+    context = browser.new_context(**{"base_url": base_url, "viewport": {"width": 1280, "height": 900}, **options})
+    page = context.new_page()
+    page.console_errors, page.requests = [], []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append((m.text, m.location.get("url"))))
+    page.on("pageerror", lambda e: page.console_errors.append((str(e), None)))
+    page.on("request", lambda r: page.requests.append(r.url))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@contextmanager
 def serving(db: Path, log: Path, settings: dict | None = None):
     """Datasette serving a database exactly as `make serve` does, its output in log;
     gives (process, base URL) and stops the server at the end. settings: some of

@@ -7,7 +7,7 @@ import urllib.parse
 import bibtexparser
 import pytest
 
-from conftest import CHROMIUM, ROOT
+from conftest import CHROMIUM, ROOT, watched_page
 
 ARTIFACTS = ROOT / "test-artifacts"
 OLD = "486bd29b069a"
@@ -18,17 +18,11 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's c
 @pytest.fixture
 def page(browser, server):
     """A page that records console errors and every request it makes."""
-    context = browser.new_context(base_url=server, accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors, page.requests = [], []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.on("request", lambda r: page.requests.append(r.url))
-    yield page
+    with watched_page(browser, server, accept_downloads=True) as page:
+        yield page
     host = urllib.parse.urlsplit(server).netloc
     assert page.console_errors == []
     assert [u for u in page.requests if urllib.parse.urlsplit(u).netloc != host] == []
-    context.close()
 
 
 def screenshot(page, name):

@@ -18,7 +18,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import CHROMIUM, ROOT
+from conftest import CHROMIUM, ROOT, watched_page
 from test_browser_pages import serious_violations
 from test_pages import JATS, rich_db, rich_server  # noqa: F401 (fixtures)
 
@@ -61,14 +61,8 @@ WIDTHS = [1280, 390]
 @pytest.fixture(scope="module")
 def page(browser, rich_server):  # noqa: F811
     assert AXE.exists(), "run `npm ci` (package.json: axe-core)"
-    context = browser.new_context(base_url=rich_server, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors, page.requests = [], []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append((m.text, m.location.get("url"))))
-    page.on("pageerror", lambda e: page.console_errors.append((str(e), None)))
-    page.on("request", lambda r: page.requests.append(r.url))
-    yield page
-    context.close()
+    with watched_page(browser, rich_server) as page:
+        yield page
 
 
 def visit(page, path, width):

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import CHROMIUM, ROOT
+from conftest import CHROMIUM, ROOT, watched_page
 from test_pages import JATS, NEW, OLD, rich_db, rich_server  # noqa: F401 (fixtures)
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -45,14 +45,8 @@ LINKS: set[str] = set()  # every same-site link seen, checked once at the end
 @pytest.fixture(scope="module")
 def page(browser, rich_server):  # noqa: F811
     assert AXE.exists(), "run `npm install` (package.json: axe-core)"
-    context = browser.new_context(base_url=rich_server, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors, page.requests = [], []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.on("request", lambda r: page.requests.append(r.url))
-    yield page
-    context.close()
+    with watched_page(browser, rich_server) as page:
+        yield page
 
 
 def serious_violations(page) -> list[str]:
