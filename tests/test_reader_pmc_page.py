@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from conftest import FIXTURES, SEEDS
-from golden import expected, person
-from litdb.readers import decode, detect, pmc_page, pubmed_page
+from golden import expected, fixture_records, person
+from litdb.readers import decode, pmc_page, pubmed_page
 
 PMC = FIXTURES / "pmc_page"
 
@@ -82,9 +82,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_every_field(name):
-    text = decode((PMC / name).read_bytes())
-    assert detect(text) == "pmc_page"
-    [record] = pmc_page.read(text)
+    [record] = fixture_records(pmc_page, name)
     assert dataclasses.asdict(record) == expected("pmc_page", **CASES[name])
 
 

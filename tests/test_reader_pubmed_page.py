@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import FIXTURES, SEEDS
-from golden import SEED_000_ABSTRACT, expected, person
+from golden import SEED_000_ABSTRACT, expected, fixture_records, person
 from litdb.readers import READERS, decode, detect, pubmed_page
 from litdb.readers.pubmed_page import parse_pubmed_page
 from litdb.records import Author, MeshTerm, Reference
@@ -237,9 +237,7 @@ LAYOUT_CASES = {
 
 @pytest.mark.parametrize("name", sorted(LAYOUT_CASES))
 def test_every_layout_every_field(name):
-    text = decode((LAYOUTS / name).read_bytes())
-    assert detect(text) == "pubmed_page"
-    [record] = pubmed_page.read(text)
+    [record] = fixture_records(pubmed_page, name)
     assert dataclasses.asdict(record) == expected("pubmed_page", **LAYOUT_CASES[name])
 
 
