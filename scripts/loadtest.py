@@ -279,18 +279,12 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
             if await kill(kills):
                 kills += 1
 
-    cpu = {}
-
-    async def cpu_meter():
-        await asyncio.sleep(max(0.0, counted_from - time.perf_counter()))
-        cpu["start"] = cpu_seconds()
-
+    cpu = {}  # the machine's CPU seconds when counting starts (warmup seconds from now)
+    asyncio.get_running_loop().call_later(warmup, lambda: cpu.setdefault("start", cpu_seconds()))
     killing = asyncio.get_running_loop().create_task(killer()) if kill and kill_every else None
-    metering = asyncio.get_running_loop().create_task(cpu_meter())
     await asyncio.gather(*(visitor(i) for i in range(concurrency)))
     wall = time.perf_counter() - counted_from
     end = cpu_seconds()
-    await metering
     if killing:
         killing.cancel()
     return {"latencies": latencies, "statuses": statuses, "errors": errors, "failed": failed, "wall": wall,
