@@ -64,7 +64,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from litdb.serve import DATASETTE, SETTINGS, datasette_command, free_port, serve_env, start  # noqa: E402
-from scripts.cluster import Cluster  # noqa: E402
+from scripts.cluster import Cluster, children  # noqa: E402
 
 PYTHON = sys.executable
 FILES_PER_PAPER = 1.10  # the generator's files: ~5% twins of another paper, ~1% broken
@@ -438,9 +438,7 @@ def run_cluster(db, inspect, work, args, papers) -> tuple[dict, float, bool, Clu
                                    kill=kill, kill_every=args.kill_every, warmup=args.warmup))
         gaps = [b - a for a, b in zip(kill_times, kill_times[1:])]
         result["kill_gaps"] = (min(gaps), max(gaps)) if gaps else None
-        nginx_workers = Path(f"/proc/{cluster.nginx.pid}/task/{cluster.nginx.pid}/children")
-        pids = [w.process.pid for w in cluster.workers] + [cluster.nginx.pid]
-        pids += [int(p) for p in nginx_workers.read_text().split()] if nginx_workers.exists() else []
+        pids = [w.process.pid for w in cluster.workers] + [cluster.nginx.pid, *children(cluster.nginx.pid)]
         memory = memory_mb(pids)
         alive = cluster.nginx.poll() is None
     finally:
