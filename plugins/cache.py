@@ -18,18 +18,32 @@ Datasette 0.65's array facet removes repeated values within a row with
 included): 1.3 s for the authors of 10,000 papers. The same counts come from
 de-duplicating each row's small array on its own, 25 times faster; that query is
 swapped in for it.
+
+On the table pages of papers (FACETED_TABLES), the count and the facets come from the
+facet columns held in memory (litdb/facets.py): the page's rows are found once, by a
+query of their rowids with the page's own WHERE clause, and every facet is counted from
+them. This reads three texts of Datasette 0.65's table view (views/table.py and
+facets.py): `select count(*) from <table> where ...`, the column facet's query and the
+array facet's (ARRAY_FACET), each with the page's `select <columns> from <table>
+<where>` inside. It is used only on those tables' own pages (TABLE_PAGE), where
+Datasette wrote the SQL; a query typed in the SQL editor always runs as written.
 """
 
 import asyncio
+import contextvars
 import json
 import re
+import sqlite3
 import sys
+from array import array
 
 import cachetools
 import datasette.database
 from datasette import hookimpl
 from datasette.database import QueryInterrupted, Results
+from datasette.utils import sqlite_timelimit
 
+from litdb.facets import read_facet_columns
 from litdb.serve import REQUEST, RequestBudget
 
 MAX_BYTES = 64 * 1024 * 1024  # all cached results together, as Python objects in memory
@@ -109,7 +123,120 @@ def faster_sql(sql: str) -> str:
     return FAST_ARRAY_FACET.format(**m.groupdict()) if m else sql
 
 
-def cached(execute, cache: ResultCache, execute_fn=None):
+# --- facets counted from memory ---------------------------------------------------------
+
+FACETED_TABLES = ("papers",)  # the table whose pages visitors filter and search most
+MATCHING_ROWIDS_BYTES = 16 * 1024 * 1024  # the rowids of recent pages' rows, 8 bytes each
+# The page being answered is a table page of one of FACETED_TABLES (set by asgi_wrapper).
+TABLE_PAGE = contextvars.ContextVar("litdb_table_page", default=None)
+TABLE_PATH = re.compile(r"^/[^/]+/(?P<table>[^/.]+)(\.(json|csv))?$")
+
+NAME = r"(?:\[[^\]]*\]|\w+)"
+INNER = re.compile(rf"^\s*select (?P<columns>{NAME}(?:, {NAME})*) from (?P<table>{NAME})(?:\s+(?P<where>where .*?))?\s*$",
+                   re.S)
+COUNT = re.compile(rf"^select count\(\*\) from (?P<table>{NAME}) (?P<where>where .*)$", re.S)
+COLUMN_FACET = re.compile(
+    r"^\s*select (?P<col>\S+) as value, count\(\*\) as count from \(\s*(?P<sql>.*?)\s*\)\s*"
+    r"where (?P=col) is not null\s*group by (?P=col) order by count desc, value limit (?P<limit>\d+)\s*$",
+    re.S,
+)
+_ROW_SHAPE = sqlite3.connect(":memory:", check_same_thread=False).execute("select 1 as value, 1 as count")
+
+
+def unquoted(name: str) -> str:
+    return name[1:-1] if name.startswith("[") else name
+
+
+def facet_question(sql: str, table: str):
+    """(kind, column, where, limit) when sql is one of the table view's count or facet
+    queries of this table: kind "count" (column and limit None), "column" or "array"."""
+    m = COUNT.match(sql)
+    if m:
+        return ("count", None, m["where"].strip(), None) if unquoted(m["table"]) == table else None
+    kind, m = "column", COLUMN_FACET.match(sql)
+    if m is None:
+        kind, m = "array", ARRAY_FACET.match(sql)
+    inner = m and INNER.match(m["sql"])
+    if not inner or unquoted(inner["table"]) != table:
+        return None
+    column = unquoted(m["col"])
+    if column not in {unquoted(c) for c in inner["columns"].split(", ")}:
+        return None  # the query asks for a column its rows do not have: SQLite says so
+    return kind, column, inner["where"] or "", int(m["limit"])
+
+
+class FacetShortcut:
+    """The count and facets of a table page of a faceted table, from memory."""
+
+    def __init__(self, db, table: str, scalar: list[str], arrays: list[str]):
+        self.db, self.table, self.scalar, self.arrays = db, table, scalar, arrays
+        self.columns = None  # litdb.facets.FacetColumns, once read
+        self.matching = cachetools.LRUCache(maxsize=MATCHING_ROWIDS_BYTES, getsizeof=lambda ids: 64 + 8 * len(ids))
+        self.in_progress: dict = {}  # key: the task finding those rowids (a page's facets ask at once)
+
+    async def read(self) -> None:
+        if self.columns is None:
+            self.columns = await self.db.execute_fn(
+                lambda conn: read_facet_columns(conn, self.table, self.scalar, self.arrays))
+
+    async def answer(self, sql: str, params, custom_time_limit):
+        """Results for sql, or None when it is not a question this can answer."""
+        if self.columns is None or TABLE_PAGE.get() != self.table:
+            return None
+        question = facet_question(sql, self.table)
+        if question is None:
+            return None
+        kind, column, where, limit = question
+        if kind != "count" and not self.columns.holds(kind, column):
+            return None
+        rowids = await self.rowids(where, params, custom_time_limit)
+        if rowids is None:
+            return None
+        if kind == "count":
+            return Results([(len(rowids),)], False, (("count(*)",) + (None,) * 6,))
+        try:
+            counts = self.columns.counts(kind, column, rowids, limit)
+        except (IndexError, TypeError):  # not rowids of this table: let SQLite answer
+            return None
+        return Results([sqlite3.Row(_ROW_SHAPE, item) for item in counts], False, _ROW_SHAPE.description)
+
+    async def rowids(self, where: str, params, custom_time_limit):
+        key = (where, json.dumps(params, sort_keys=True, default=str))
+        found = self.matching.get(key)
+        if found is not None:
+            return found
+        task = self.in_progress.get(key)
+        if task is None:
+            task = self.in_progress[key] = asyncio.ensure_future(self.find(where, params, custom_time_limit))
+            task.add_done_callback(lambda _: self.in_progress.pop(key, None))
+        found = await asyncio.shield(task)
+        if found is not None:
+            self.matching[key] = found
+        return found
+
+    async def find(self, where: str, params, custom_time_limit):
+        sql = f"select rowid from [{self.table}] {where}"
+        limit_ms = self.db.ds.sql_time_limit_ms
+        if custom_time_limit and custom_time_limit < limit_ms:
+            limit_ms = custom_time_limit
+
+        def run(conn):
+            with sqlite_timelimit(conn, limit_ms):
+                cursor = conn.cursor()
+                cursor.row_factory = None  # plain tuples; at most 8 bytes a row of the table
+                try:
+                    return array("q", (row[0] for row in cursor.execute(sql, params if params is not None else {})))
+                except sqlite3.OperationalError as e:
+                    if e.args == ("interrupted",):
+                        raise QueryInterrupted(e, sql, params)
+                    return None  # SQLite will say what is wrong with the page's own query
+                except (sqlite3.DatabaseError, TypeError, OverflowError):
+                    return None
+
+        return await self.db.execute_fn(run)
+
+
+def cached(execute, cache: ResultCache, execute_fn=None, shortcuts=()):
 
     async def compute_in_background(key, sql, params, budget):
         if budget is not None:
@@ -130,14 +257,19 @@ def cached(execute, cache: ResultCache, execute_fn=None):
 
     async def execute_cached(sql, params=None, truncate=False, custom_time_limit=None, page_size=None,
                              log_sql_errors=True):
-        sql = faster_sql(sql)
+        asked, sql = sql, faster_sql(sql)
         key = (sql, json.dumps(params, sort_keys=True, default=str), truncate, custom_time_limit, page_size)
         results = cache.get(key)
         if results is None:
             budget = REQUEST.get()
             try:
-                results = await execute(sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
-                                        page_size=page_size, log_sql_errors=log_sql_errors)
+                for shortcut in shortcuts:
+                    results = await shortcut.answer(asked, params, custom_time_limit)
+                    if results is not None:
+                        break
+                else:
+                    results = await execute(sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
+                                            page_size=page_size, log_sql_errors=log_sql_errors)
             except QueryInterrupted:
                 is_facet = custom_time_limit is not None and not truncate
                 # Not for one visitor's filtered page (_where, _search, column filters):
@@ -159,6 +291,12 @@ async def warm(datasette) -> None:
     Facets that time out are computed in the background one at a time, so the pages
     are asked for again until every facet on them is in the cache."""
     REQUEST.set(RequestBudget("internal"))  # this task's requests: a budget of their own
+    for db in datasette.databases.values():
+        for shortcut in getattr(db, "facet_shortcuts", ()):
+            try:
+                await shortcut.read()
+            except Exception:  # not read: that table's facets stay queries
+                pass
     caches = [db.result_cache for db in datasette.databases.values() if hasattr(db, "result_cache")]
     for _ in range(8):
         misses = sum(c.misses for c in caches)
@@ -173,13 +311,28 @@ async def warm(datasette) -> None:
             break  # everything those pages ask for came from the cache
 
 
+def facet_shortcut(datasette, db, table: str):
+    """The table's FacetShortcut over the facets its metadata declares, if it has any."""
+    scalar, arrays = [], []
+    for facet in datasette.table_metadata(db.name, table).get("facets") or []:
+        if isinstance(facet, str):
+            scalar.append(facet)
+        elif isinstance(facet, dict) and isinstance(facet.get("array"), str):
+            arrays.append(facet["array"])
+        elif isinstance(facet, dict) and isinstance(facet.get("column") or facet.get("simple"), str):
+            scalar.append(facet.get("column") or facet.get("simple"))
+    return FacetShortcut(db, table, scalar, arrays) if scalar or arrays else None
+
+
 @hookimpl
 def startup(datasette):
     async def inner():
         for db in datasette.databases.values():
             if not db.is_mutable and db.name != "_internal":
                 db.result_cache = ResultCache()
-                db.execute = cached(db.execute, db.result_cache, db.execute_fn)
+                db.facet_shortcuts = [shortcut for table in FACETED_TABLES
+                                      if (shortcut := facet_shortcut(datasette, db, table))]
+                db.execute = cached(db.execute, db.result_cache, db.execute_fn, db.facet_shortcuts)
 
     return inner
 
@@ -194,7 +347,15 @@ def asgi_wrapper(datasette):
             if scope["type"] == "lifespan" and not getattr(datasette, "_litdb_warming", False):
                 datasette._litdb_warming = True
                 asyncio.get_running_loop().create_task(warm(datasette))
-            await app(scope, receive, send)
+            page = TABLE_PATH.match(scope.get("path", "")) if scope["type"] == "http" else None
+            if page and page["table"] in FACETED_TABLES:
+                token = TABLE_PAGE.set(page["table"])
+                try:
+                    await app(scope, receive, send)
+                finally:
+                    TABLE_PAGE.reset(token)
+            else:
+                await app(scope, receive, send)
 
         return warming
 

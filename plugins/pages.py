@@ -679,11 +679,15 @@ async def topic_page(datasette, topic_id):
     words = await _rows(datasette, """select words.value as word, count(*) as n
         from paper_topics, json_each(paper_topics.matched) as words
         where paper_topics.topic_id = ? group by words.value order by n desc, words.value limit 50""", [topic_id])
+    # Counted from this topic's papers outwards, then named: grouped by topics.id,
+    # SQLite walked every topic's papers instead (430 ms for a topic of 7,000 papers, 25).
     related = await _rows(datasette, """
-        select topics.id, topics.label, count(*) as n from paper_topics as mine
-        join paper_topics as other on other.paper_id = mine.paper_id and other.topic_id != mine.topic_id
-        join topics on topics.id = other.topic_id
-        where mine.topic_id = ? group by topics.id order by n desc, topics.label limit 20""", [topic_id])
+        select topics.id, topics.label, related.n from (
+            select other.topic_id, count(*) as n from paper_topics as mine
+            join paper_topics as other on other.paper_id = mine.paper_id
+            where mine.topic_id = :id and other.topic_id != :id group by other.topic_id) as related
+        join topics on topics.id = related.topic_id order by related.n desc, topics.label limit 20""",
+                          {"id": topic_id})
     query = urllib.parse.urlencode({"topics__arraycontains": topic["label"]})
     url = f"{site_url()}/{DB}/topics/{topic_id}"
     synonyms = _json_list(topic.get("synonyms"))
