@@ -20,6 +20,7 @@ SIGTERM or Ctrl-C stops everything.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import json
 import os
@@ -191,9 +192,71 @@ def die_with_parent(parent: int, signum: int = signal.SIGTERM) -> None:
         sys.exit(0)
 
 
-def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: int) -> None:
+class SlottedServer:
+    """What asyncio's create_server would be on the shared socket, but taking a connection
+    only while this process has a free slot (fewer than `slots` connections open).
+
+    asyncio accepts every connection waiting as soon as the socket is readable, so each
+    process would take its share of the crowd and serve it all at once, every page
+    sharing the process's one core with the others there: a page costing 50 ms then
+    takes ten times that, and the slowest pages queue longest. Taken one slot at a time,
+    the connections nobody has taken wait in the kernel's queue of the one socket, in
+    the order they came, for whichever process is free first (as gunicorn's sync workers
+    share a socket): each page waits about as long as any other, then runs nearly alone.
+    nginx keeps no idle connection to the processes (a kept connection would bind its
+    next request to one process's queue), so one connection is one request."""
+
+    def __init__(self, loop, protocol_factory, sock: socket.socket, slots: int):
+        self.sockets = [sock]
+        self.free = asyncio.Semaphore(slots)
+        sock.setblocking(False)
+        self.task = loop.create_task(self.accept(loop, protocol_factory, sock))
+
+    async def accept(self, loop, protocol_factory, sock):
+        while True:
+            await self.free.acquire()
+            try:
+                conn, _ = await loop.sock_accept(sock)
+            except OSError:  # a connection reset while it waited, say: take the next
+                self.free.release()
+                continue
+            released = []
+
+            def release():
+                if not released:
+                    released.append(True)
+                    self.free.release()
+
+            def protocol_with_slot():
+                protocol = protocol_factory()
+                lost = protocol.connection_lost
+
+                def connection_lost(exc):  # the connection is over: its slot is free
+                    try:
+                        lost(exc)
+                    finally:
+                        release()
+
+                protocol.connection_lost = connection_lost
+                return protocol
+
+            try:
+                await loop.connect_accepted_socket(protocol_with_slot, conn)
+            except Exception:
+                conn.close()
+                release()
+
+    def close(self):
+        self.task.cancel()
+
+    async def wait_closed(self):
+        pass
+
+
+def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: int, slots: int) -> None:
     """One Datasette process, exactly as litdb.serve.run makes it, accepting connections
-    on the listening socket the supervisor holds (inherited as file descriptor fd)."""
+    on the listening socket the supervisor holds (inherited as file descriptor fd), at
+    most `slots` at a time (SlottedServer)."""
     die_with_parent(parent)
     import uvicorn
     from datasette.plugins import pm
@@ -206,17 +269,32 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: i
     class SharedSocketServer(uvicorn.Server):
         # The way gunicorn runs uvicorn workers: Server.run(sockets=[...]) serves on
         # sockets opened elsewhere. Substituted here so that every setting of
-        # litdb.serve.run (protocol, time limits, concurrency) stays as it is.
+        # litdb.serve.run (protocol, time limits, concurrency) stays as it is; uvicorn
+        # 0.54 makes its server on those sockets with loop.create_server(factory,
+        # sock=..., ...), which is SlottedServer here.
         def run(self, sockets=None):
             return super().run(sockets=[listener])
+
+        async def startup(self, sockets=None):
+            loop = asyncio.get_running_loop()
+
+            async def create_server(protocol_factory, sock=None, **_):
+                return SlottedServer(loop, protocol_factory, sock, slots)
+
+            loop.create_server = create_server
+            try:
+                await super().startup(sockets)
+            finally:
+                del loop.create_server
 
     uvicorn.Server = SharedSocketServer
     litdb.serve.run(db, inspect_file, listener.getsockname()[1], public_url)
 
 
-def worker_command(db: Path, inspect_file: Path, fd: int, public_url: str) -> list[str]:
+def worker_command(db: Path, inspect_file: Path, fd: int, public_url: str, slots: int) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", "--db", str(db), "--inspect-file",
-            str(inspect_file), "--fd", str(fd), "--public-url", public_url, "--parent", str(os.getpid())]
+            str(inspect_file), "--fd", str(fd), "--public-url", public_url, "--parent", str(os.getpid()),
+            "--slots", str(slots)]
 
 
 def nginx_command(nginx: str, runtime: Path) -> list[str]:
@@ -296,6 +374,10 @@ def send_buffer_allowed() -> bool:
         return False
 
 
+# Connections (requests: nginx keeps none open) a Datasette process serves at a time.
+SLOTS = 2
+
+
 def default_workers() -> int:
     """One process per core and one more. A process is one Python thread serving pages
     and three running SQL, and often waits on the other kind: with one per core, the load
@@ -318,13 +400,14 @@ class Worker:
 class Cluster:
     def __init__(self, db: Path, inspect_file: Path, port: int, workers: int | None = None,
                  host: str = "127.0.0.1", runtime: Path | None = None, public_url: str | None = None,
-                 settings: dict | None = None, nginx: str = NGINX):
+                 settings: dict | None = None, nginx: str = NGINX, slots: int | None = None):
         self.db, self.inspect_file = Path(db).resolve(), Path(inspect_file).resolve()
         self.port, self.host, self.nginx_binary = port, host, nginx
         count = workers or default_workers()
         self.runtime = Path(runtime or tempfile.mkdtemp(prefix="litdb-cluster-")).resolve()
         self.public_url = (public_url or f"http://127.0.0.1:{port}").rstrip("/")
         self.settings = settings or {}
+        self.slots = slots or int(os.environ.get("LITDB_SLOTS", SLOTS))
         self.workers = [Worker(i) for i in range(count)]
         # The one socket every Datasette process accepts on, held open here: a process
         # that dies closes nothing, connections wait in its backlog for the others.
@@ -354,7 +437,7 @@ class Cluster:
         worker.log_offset = log_path.stat().st_size if log_path.exists() else 0
         log_file = open(log_path, "a")
         fd = self.listener.fileno()
-        worker.process = subprocess.Popen(worker_command(self.db, self.inspect_file, fd, self.public_url),
+        worker.process = subprocess.Popen(worker_command(self.db, self.inspect_file, fd, self.public_url, self.slots),
                                           stdout=log_file, stderr=log_file, env=serve_env(), cwd=ROOT,
                                           pass_fds=(fd,))
         log_file.close()
@@ -530,9 +613,10 @@ def main(argv=None) -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one Datasette process
     parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)  # ... on this inherited socket
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # ... dying with this supervisor
+    parser.add_argument("--slots", type=int, help=argparse.SUPPRESS)  # ... and so many connections at a time
     args = parser.parse_args(argv)
     if args.worker:
-        run_worker(args.db, args.inspect_file, args.fd, args.public_url, args.parent)
+        run_worker(args.db, args.inspect_file, args.fd, args.public_url, args.parent, args.slots)
         return 0
     try:
         settings = parse_settings(args.set)

@@ -75,10 +75,15 @@ def log(message: str) -> None:
 
 
 def code_stamp() -> str:
-    """Changes whenever the build code does: a database built by other code is rebuilt."""
+    """Changes whenever the build code does (build.py, every module it imports, the topic
+    vocabulary): a database built by other code is rebuilt, not one the serving code changed."""
+    listing = ("import sys, litdb.build; print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
+               "if n.split('.')[0] == 'litdb' and getattr(m, '__file__', None)))")  # in a process of its own:
+    modules = [Path(line) for line in subprocess.run(  # this one has imported the serving modules too
+        [PYTHON, "-c", listing], cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()]
     digest = hashlib.sha256()
-    for path in sorted([ROOT / "build.py", *(ROOT / "litdb").glob("*.py"), *(ROOT / "litdb").glob("*.yml")]):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted({ROOT / "build.py", *modules, *(ROOT / "litdb").glob("*.yml")}):
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return digest.hexdigest()
 
 
