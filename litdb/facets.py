@@ -35,27 +35,31 @@ class FacetColumns:
     def holds(self, kind: str, column: str) -> bool:
         return column in (self.arrays if kind == "array" else self.scalar)
 
-    def counts(self, kind: str, column: str, rowids, limit: int) -> list[tuple]:
-        """[(value, count)] of the rows with these rowids, at most limit, most first.
-        A rowid the table does not have is an IndexError or TypeError: not a count."""
+    def counter(self, kind: str, column: str, rowids) -> Counter:
+        """{value: rows} of the rows with these rowids (NULL left out). A rowid the
+        table does not have is an IndexError or TypeError: not a count."""
         if kind == "array":
             values = self.arrays[column]
-            counter = Counter(itertools.chain.from_iterable(map(values.__getitem__, rowids)))
-        else:
-            counter = Counter(map(self.scalar[column].__getitem__, rowids))
-            counter.pop(None, None)
-        return top(counter, limit)
+            return Counter(itertools.chain.from_iterable(map(values.__getitem__, rowids)))
+        counter = Counter(map(self.scalar[column].__getitem__, rowids))
+        counter.pop(None, None)
+        return counter
+
+    def counts(self, kind: str, column: str, rowids, limit: int) -> list[tuple]:
+        """[(value, count)] of the rows with these rowids, at most limit, most first."""
+        return top(self.counter(kind, column, rowids), limit)
 
 
-def top(counter: Counter, limit: int) -> list[tuple]:
-    """The limit most frequent (value, count), ties by value: only the values at or
+def top(counter: Counter, limit: int, key=lambda item: (-item[1], item[0])) -> list[tuple]:
+    """The limit first (value, count) in the order of key (by default most frequent
+    first, ties by value; key must put a higher count first): only the values at or
     above the limit-th count are sorted (a search's authors are tens of thousands)."""
     if len(counter) > limit:
         floor = heapq.nlargest(limit, counter.values())[-1] if limit > 0 else float("inf")
         items = [item for item in counter.items() if item[1] >= floor]
     else:
         items = list(counter.items())
-    items.sort(key=lambda item: (-item[1], item[0]))
+    items.sort(key=key)
     return items[:limit]
 
 

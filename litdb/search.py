@@ -33,7 +33,10 @@ import functools
 import re
 import sqlite3
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+
+from litdb.facets import top
 
 # Bounds on what one query may ask of the database (see SECURITY.md).
 MAX_LENGTH = 1000  # characters
@@ -713,6 +716,36 @@ def facets_sql(search: Search) -> tuple[str, dict]:
     ]
     body = " UNION ALL ".join(f"SELECT * FROM ({p} LIMIT {FACET_LIMIT})" for p in parts)
     return f"{head} {body}", dict(search.params)
+
+
+def rowids_sql(search: Search) -> tuple[str, dict]:
+    """The rowids of the papers a search finds: their count and, counted from the
+    facet columns held in memory (facets_from_columns), their facets."""
+    with_, select = _source(search, "p.rowid AS rid", scored=False)
+    return f"{with_} SELECT rid FROM ({select})", dict(search.params)
+
+
+def facets_from_columns(columns, rowids, journal_labels: dict, topic_ids: dict) -> list[tuple]:
+    """The rows facets_sql gives, in its order, counted from the papers' facet columns
+    held in memory (litdb.facets.FacetColumns) for the papers with these rowids.
+    journal_labels: {journals.id: its label as facets_sql writes it}; topic_ids:
+    {topics.label: topics.id}. Raises KeyError when columns lacks one of the four."""
+    if not all(columns.holds(kind, name) for kind, name in FACET_COLUMNS):
+        raise KeyError("a facet column is not held")
+    years = top(columns.counter("column", "year", rowids), FACET_LIMIT, key=lambda item: (-item[1], -item[0]))
+    journals = [(journal_labels[j], j, n) for j, n in columns.counter("column", "journal_id", rowids).items()
+                if j in journal_labels]
+    journals.sort(key=lambda item: (-item[2], item[0] is not None, item[0] or ""))  # NULL first, as SQLite
+    types = top(columns.counter("array", "publication_types", rowids), FACET_LIMIT)
+    topics = top(Counter({label: n for label, n in columns.counter("array", "topics", rowids).items()
+                          if label in topic_ids}), FACET_LIMIT)
+    return ([("year", y, y, n) for y, n in years]
+            + [("journal", j, label, n) for label, j, n in journals[:FACET_LIMIT]]
+            + [("type", t, t, n) for t, n in types]
+            + [("topic", topic_ids[label], label, n) for label, n in topics])
+
+
+FACET_COLUMNS = [("column", "year"), ("column", "journal_id"), ("array", "publication_types"), ("array", "topics")]
 
 
 # Marks around matched words in snippets: characters no stored text holds (the build

@@ -201,21 +201,27 @@ class FacetShortcut:
         return Results([sqlite3.Row(_ROW_SHAPE, item) for item in counts], False, _ROW_SHAPE.description)
 
     async def rowids(self, where: str, params, custom_time_limit):
-        key = (where, json.dumps(params, sort_keys=True, default=str))
+        return await self.cached_rowids(f"select rowid from [{self.table}] {where}", params, custom_time_limit)
+
+    async def cached_rowids(self, sql: str, params, custom_time_limit=None):
+        """query_rowids, each answer kept (MATCHING_ROWIDS_BYTES in all) and computed once
+        however many ask for it at the same moment."""
+        key = (sql, json.dumps(params, sort_keys=True, default=str))
         found = self.matching.get(key)
         if found is not None:
             return found
         task = self.in_progress.get(key)
         if task is None:
-            task = self.in_progress[key] = asyncio.ensure_future(self.find(where, params, custom_time_limit))
+            task = self.in_progress[key] = asyncio.ensure_future(self.query_rowids(sql, params, custom_time_limit))
             task.add_done_callback(lambda _: self.in_progress.pop(key, None))
         found = await asyncio.shield(task)
         if found is not None:
             self.matching[key] = found
         return found
 
-    async def find(self, where: str, params, custom_time_limit):
-        sql = f"select rowid from [{self.table}] {where}"
+    async def query_rowids(self, sql: str, params, custom_time_limit=None):
+        """The rowids sql selects (its one column), as an array; None when SQLite refuses
+        the query; QueryInterrupted past the time limit, as Database.execute."""
         limit_ms = self.db.ds.sql_time_limit_ms
         if custom_time_limit and custom_time_limit < limit_ms:
             limit_ms = custom_time_limit

@@ -86,6 +86,21 @@ def read_number(request, name: str, default: int, highest: int) -> int:
     return int(raw)
 
 
+async def facets_in_memory(db):
+    """(the papers' FacetShortcut, journal labels, topic ids) when plugins/cache.py holds
+    the papers' facet columns in memory, else None: then a search finds its papers'
+    rowids once and counts its facets from them (litdb.search.facets_from_columns)."""
+    shortcut = next((s for s in getattr(db, "facet_shortcuts", ()) if s.table == "papers"), None)
+    if shortcut is None or shortcut.columns is None:
+        return None
+    labels = getattr(db, "litdb_facet_labels", None)
+    if labels is None:  # the file never changes: read once
+        journals = await db.execute("select id, coalesce(name, title, abbreviation) from journals")
+        topics = await db.execute("select label, id from topics")
+        labels = db.litdb_facet_labels = ({r[0]: r[1] for r in journals.rows}, {r[0]: r[1] for r in topics.rows})
+    return (shortcut, *labels)
+
+
 async def run(datasette, q: str, page: int, size: int = PAGE_SIZE, with_facets: bool = True) -> dict:
     """Everything the page and the JSON show for one query (the facets only when asked:
     the JSON's array shape has none)."""
@@ -97,8 +112,12 @@ async def run(datasette, q: str, page: int, size: int = PAGE_SIZE, with_facets: 
         return {"q": q, "search": None, "count": 0, "rows": [], "notes": [] if not q.strip() else
                 ["nothing to search for in this query"]}
     db = datasette.get_database(DB)
+    memory = await facets_in_memory(db) if with_facets else None
+    rowids = None
     try:
-        count = (await db.execute(*pubmed.count_sql(search))).first()[0]
+        if memory:
+            rowids = await memory[0].cached_rowids(*pubmed.rowids_sql(search))
+        count = len(rowids) if rowids is not None else (await db.execute(*pubmed.count_sql(search))).first()[0]
         pages = max(1, math.ceil(count / size))
         rows = [dict(r) for r in (await db.execute(*pubmed.page_sql(search, size, (page - 1) * size))).rows]
         marks = {}
@@ -118,9 +137,17 @@ async def run(datasette, q: str, page: int, size: int = PAGE_SIZE, with_facets: 
     facets = None
     try:
         if with_facets:
-            result = await db.execute(*pubmed.facets_sql(search), custom_time_limit=FACET_TIME_LIMIT_MS)
+            found = None
+            if rowids is not None:
+                shortcut, journal_labels, topic_ids = memory
+                try:
+                    found = pubmed.facets_from_columns(shortcut.columns, rowids, journal_labels, topic_ids)
+                except (KeyError, TypeError, IndexError):  # a column not held, a rowid not of papers
+                    pass
+            if found is None:
+                found = (await db.execute(*pubmed.facets_sql(search), custom_time_limit=FACET_TIME_LIMIT_MS)).rows
             facets = {name: [] for name, _, _ in FACETS}
-            for facet, value, label, n in result.rows:
+            for facet, value, label, n in found:
                 facets[facet].append({"value": value, "label": label, "count": n})
     except QueryInterrupted:
         pass  # the page is worth more without facets than not at all

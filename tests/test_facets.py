@@ -158,3 +158,98 @@ def test_datasette_count_and_facet_queries_are_recognised():
                                 .replace("group by year", "group by volume"), "papers") is None
     assert cache.facet_question("select count(*) from papers", "papers") is None
     assert cache.facet_question("select year, count(*) from papers group by year", "papers") is None
+
+
+# --- the served pages: the same counts as Datasette's own queries, on a generated corpus ---
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    """A Datasette as the site serves it (plugins, metadata) over 300 generated seed files,
+    its facet columns read as at start; in this process, through datasette.client."""
+    from conftest import build_quietly, make_corpus
+    from litdb.serve import make_datasette
+
+    folder = tmp_path_factory.mktemp("facets")
+    make_corpus(folder / "seeds", 300)
+    db_path = folder / "literature.db"
+    assert build_quietly(folder / "seeds", db_path) == 0
+    ds = make_datasette(db_path, folder / "no-inspect-file.json")  # counts computed, as without -i
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(ds.invoke_startup())
+    db = ds.get_database("literature")
+    for shortcut in db.facet_shortcuts:
+        loop.run_until_complete(shortcut.read())
+    yield ds, db, loop
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+
+
+def answers_with_and_without_memory(ds, db, loop, path):
+    """The JSON of path counted from memory, then with the columns forgotten (every
+    facet a query, as Datasette writes it), each from an empty results cache."""
+    [shortcut] = db.facet_shortcuts
+    answers = []
+    for columns in (shortcut.columns, None):
+        held, shortcut.columns = shortcut.columns, columns
+        db.result_cache.entries.clear()
+        shortcut.matching.clear()
+        response = loop.run_until_complete(ds.client.get(path))
+        shortcut.columns = held if columns is None else shortcut.columns
+        assert response.status_code == 200, (path, response.text[:300])
+        data = response.json()
+        data.pop("query_ms", None)
+        answers.append(data)
+    return answers
+
+
+TABLE_PAGES = [
+    "/literature/papers.json",
+    "/literature/papers.json?year=2019",
+    "/literature/papers.json?_search=cerebellum",
+    "/literature/papers.json?_search=dystonia&_sort=title",
+    "/literature/papers.json?topics__arraycontains=Dystonia&year__gte=2015",
+    "/literature/papers.json?is_open_access=1&_facet_size=3",
+    "/literature/papers.json?_facet_size=max",
+    "/literature/papers.json?_facet=volume",
+    "/literature/papers.json?_facet_array=keywords&year__lt=2020",
+    "/literature/papers.json?_where=citation_count>10",
+    "/literature/papers.json?_search=nothingmatchesthis",
+]
+
+
+@pytest.mark.parametrize("path", TABLE_PAGES)
+def test_table_page_facets_from_memory_are_datasettes(corpus_site, path):
+    ds, db, loop = corpus_site
+    from_memory, from_sql = answers_with_and_without_memory(ds, db, loop, path)
+    assert from_memory["facet_results"] == from_sql["facet_results"]
+    assert from_memory["filtered_table_rows_count"] == from_sql["filtered_table_rows_count"]
+    assert from_memory == from_sql
+    assert any(facet["results"] for facet in from_sql["facet_results"].values()) or "nothing" in path
+
+
+def test_table_pages_do_count_from_memory(corpus_site):
+    """The rows of a filtered page are found once and kept: the counts came from memory."""
+    ds, db, loop = corpus_site
+    [shortcut] = db.facet_shortcuts
+    shortcut.matching.clear()
+    db.result_cache.entries.clear()
+    loop.run_until_complete(ds.client.get("/literature/papers?year=2018"))
+    assert [key[0] for key in shortcut.matching.keys()] == ['select rowid from [papers] where "year" = :p0']
+    shortcut.matching.clear()
+    loop.run_until_complete(ds.client.get("/literature/search?q=2018%5Bdp%5D"))
+    assert [key[0] for key in shortcut.matching.keys()] == [
+        " SELECT rid FROM (SELECT p.rowid AS rid, NULL AS score FROM papers p "
+        "WHERE p.year >= CAST(:p0 AS INTEGER) AND p.year <= CAST(:p1 AS INTEGER))"]
+
+
+SEARCHES = ["cerebellum", "dystonia AND 2019[dp]", "tremor OR ataxia", "review[pt]", "cerebell*",
+            "nothingmatchesthis", "dystonia NOT cerebellum"]
+
+
+@pytest.mark.parametrize("q", SEARCHES)
+def test_search_facets_from_memory_are_the_sql_ones(corpus_site, q):
+    ds, db, loop = corpus_site
+    from_memory, from_sql = answers_with_and_without_memory(
+        ds, db, loop, "/literature/search.json?" + __import__("urllib.parse").parse.urlencode({"q": q}))
+    assert from_memory == from_sql
+    assert from_sql["facets"] is not None
