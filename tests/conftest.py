@@ -18,6 +18,13 @@ from pathlib import Path
 
 import pytest
 
+# Every pytest process (the controller and each xdist worker) rewrites the asserts of
+# every test module it imports; written to tests/__pycache__ (git-ignored), the rewritten
+# modules are read back on the next run instead of being made again (about 2 s of CPU a
+# process here, where PYTHONDONTWRITEBYTECODE is set). The servers and builds the tests
+# start keep the environment's setting.
+sys.dont_write_bytecode = False
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
