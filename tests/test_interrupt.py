@@ -1,16 +1,19 @@
 """Interrupted builds: a build killed at any moment leaves the previous database as it was.
 
-A database is built from seeds/; then build.py is started on a corpus of a few hundred
-seed files (enough for the worker processes) and killed, SIGKILL, as a power cut would:
+A database is built from seeds/; then build.py is started on a corpus of generated
+seed files (enough for the worker processes: 64 files or more) and killed, SIGKILL, as a
+power cut would:
 
 - at each step boundary of the build, by its fault hook (LITDB_FAULT_AFTER=N: the build
   kills itself, its workers with it, right after its N-th step; the steps are the ones
   --timings lists): after steps 1 to 4 the database is the previous one, byte for byte;
-  after step 5 (the swap) it is exactly the new one; no process of the build is left;
+  after step 5 (the swap) it is exactly the new one; no process of the build is left
+  (a corpus of 100 files: the hook needs no time to act in, only the workers);
 - and three times from outside, the whole process group (workers too), at moments told
   by the build itself rather than by a clock: at once (interpreter start-up), and when its
   progress bar (on a terminal) first shows the reading, then the merging: the database
-  is the previous one.
+  is the previous one (a corpus of 300 files: the build must still be reading or merging
+  when the kill lands, a moment after the bar is seen, on a loaded machine too).
 
 After each kill the database passes ``PRAGMA integrity_check``. The next complete build
 gives the same database as an uninterrupted one and leaves no temporary file behind.
@@ -36,7 +39,8 @@ import pytest
 
 from conftest import ROOT, SEEDS, dump, make_corpus
 
-CORPUS_FILES = 300
+CORPUS_FILES = 300  # killed from outside
+HOOK_CORPUS_FILES = 100  # killed by the fault hook; the build has worker processes from 64 files
 # The steps of a build, as `build.py --timings` names them (test_build.py checks the same).
 STEPS = ["read and stage every record", "group records into papers", "merge each paper",
          "journals, authors, cited papers, topics", "indexes, full-text search, statistics, swap"]
@@ -104,23 +108,27 @@ def temporary_files(site: Path) -> list[str]:
     return sorted(p.name for p in site.iterdir() if p.name != "literature.db")
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus_and_dump(tmp_path_factory, files: int) -> tuple[Path, list[str]]:
+    """A corpus of generated seed files, and what an uninterrupted build of it gives (its
+    steps are the ones the fault hook counts)."""
     folder = tmp_path_factory.mktemp("interrupt") / "corpus"
-    make_corpus(folder, CORPUS_FILES)
-    assert len(list(folder.iterdir())) == CORPUS_FILES
-    return folder
-
-
-@pytest.fixture(scope="module")
-def new_dump(corpus, tmp_path_factory):
-    """What an uninterrupted build of the corpus gives; its steps are the ones the fault
-    hook counts."""
+    make_corpus(folder, files)
+    assert len(list(folder.iterdir())) == files
     reference = tmp_path_factory.mktemp("reference") / "literature.db"
-    stderr = run_build(corpus, reference, timings=True)
+    stderr = run_build(folder, reference, timings=True)
     timed = [m.group(1) for m in re.finditer(r"^(.+?) +\d+\.\d\d s$", stderr, re.MULTILINE)]
     assert timed == STEPS + ["total"]
-    return dump(reference)
+    return folder, dump(reference)
+
+
+@pytest.fixture(scope="module")
+def hook_corpus(tmp_path_factory):
+    return corpus_and_dump(tmp_path_factory, HOOK_CORPUS_FILES)
+
+
+@pytest.fixture(scope="module")
+def outside_corpus(tmp_path_factory):
+    return corpus_and_dump(tmp_path_factory, CORPUS_FILES)
 
 
 @pytest.fixture
@@ -143,7 +151,8 @@ def next_build_is_whole(corpus: Path, folder: Path, new_dump: list[str]) -> None
     assert temporary_files(folder) == []
 
 
-def test_killed_after_each_step_by_the_fault_hook(corpus, new_dump, site):
+def test_killed_after_each_step_by_the_fault_hook(hook_corpus, site):
+    corpus, new_dump = hook_corpus
     folder, old_hash, previous = site
     db = folder / "literature.db"
     for step, name in enumerate(STEPS, 1):
@@ -164,9 +173,10 @@ def test_killed_after_each_step_by_the_fault_hook(corpus, new_dump, site):
     next_build_is_whole(corpus, folder, new_dump)
 
 
-def test_killed_from_outside(corpus, new_dump, site):
+def test_killed_from_outside(outside_corpus, site):
     """SIGKILL to the whole process group, at a moment told by the build itself: at once,
     or when its progress bar (shown on a terminal) first shows the reading or the merging."""
+    corpus, new_dump = outside_corpus
     folder, old_hash, _ = site
     db = folder / "literature.db"
     for moment, marker in [("start-up", b""), ("reading", b"reading   ["), ("merging", b"merging   [")]:
