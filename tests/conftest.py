@@ -171,7 +171,11 @@ def seed_db(tmp_path_factory) -> Path:
     return db
 
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package; tests never download a browser
+# Debian's packages; tests never download a browser. chromium-headless-shell, Chromium's
+# old headless mode (the build Playwright itself runs for headless tests), when installed:
+# the same engine as chromium, for about a third less CPU a page (no browser UI behind it).
+CHROMIUM = next((path for path in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium") if os.path.exists(path)),
+                "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
