@@ -476,6 +476,9 @@ def asgi_wrapper(datasette):
             else:
                 budget = classify(path, pairs)
             client = (scope.get("client") or ("?",))[0]
+            release_slot = scope.get("litdb.release_slot")  # set by scripts/cluster.py's SlottedServer
+            if budget.kind in ("export", "stream") and callable(release_slot):
+                release_slot()  # a long download: the process may take the next page meanwhile
             if budget.expensive:
                 refused = await GATE.enter(client, export=budget.kind == "export")
                 if refused:

@@ -220,31 +220,48 @@ class SlottedServer:
             except OSError:  # a connection reset while it waited, say: take the next
                 self.free.release()
                 continue
-            released = []
-
-            def release():
-                if not released:
-                    released.append(True)
-                    self.free.release()
-
-            def protocol_with_slot():
-                protocol = protocol_factory()
-                lost = protocol.connection_lost
-
-                def connection_lost(exc):  # the connection is over: its slot is free
-                    try:
-                        lost(exc)
-                    finally:
-                        release()
-
-                protocol.connection_lost = connection_lost
-                return protocol
-
+            release = self.one_release()
             try:
-                await loop.connect_accepted_socket(protocol_with_slot, conn)
+                await loop.connect_accepted_socket(lambda: self.protocol_with_slot(protocol_factory, release), conn)
             except Exception:
                 conn.close()
                 release()
+
+    def one_release(self):
+        """A function giving this connection's slot back, once however often it is called."""
+        released = []
+
+        def release():
+            if not released:
+                released.append(True)
+                self.free.release()
+
+        return release
+
+    @staticmethod
+    def protocol_with_slot(protocol_factory, release):
+        """uvicorn's protocol for one connection, giving its slot back when it closes."""
+        protocol = protocol_factory()
+        lost, handle = protocol.connection_lost, protocol.handle_events
+
+        def connection_lost(exc):
+            try:
+                lost(exc)
+            finally:
+                release()
+
+        def handle_events():
+            handle()
+            # A request has begun: its ASGI scope (uvicorn's, not yet seen by the app)
+            # gets the means to give the slot back. A whole-set download or a stream
+            # does (plugins/security.py): it may take a minute, and the pages behind it
+            # should not wait for it.
+            scope = getattr(protocol, "scope", None)
+            if isinstance(scope, dict):
+                scope.setdefault(RELEASE_SLOT, release)
+
+        protocol.connection_lost, protocol.handle_events = connection_lost, handle_events
+        return protocol
 
     def close(self):
         self.task.cancel()
@@ -374,8 +391,10 @@ def send_buffer_allowed() -> bool:
         return False
 
 
-# Connections (requests: nginx keeps none open) a Datasette process serves at a time.
+# Connections (requests: nginx keeps none open) a Datasette process serves at a time;
+# a long download gives its slot back (the ASGI scope's RELEASE_SLOT, plugins/security.py).
 SLOTS = 2
+RELEASE_SLOT = "litdb.release_slot"
 
 
 def default_workers() -> int:
@@ -407,7 +426,7 @@ class Cluster:
         self.runtime = Path(runtime or tempfile.mkdtemp(prefix="litdb-cluster-")).resolve()
         self.public_url = (public_url or f"http://127.0.0.1:{port}").rstrip("/")
         self.settings = settings or {}
-        self.slots = slots or int(os.environ.get("LITDB_SLOTS", SLOTS))
+        self.slots = slots or SLOTS
         self.workers = [Worker(i) for i in range(count)]
         # The one socket every Datasette process accepts on, held open here: a process
         # that dies closes nothing, connections wait in its backlog for the others.
@@ -606,6 +625,8 @@ def main(argv=None) -> int:
     parser.add_argument("--db", type=Path, default=ROOT / "literature.db")
     parser.add_argument("--inspect-file", type=Path, default=ROOT / "inspect-data.json")
     parser.add_argument("--workers", type=int, help="Datasette processes (default: one per core, and one more)")
+    parser.add_argument("--slots", type=int, default=SLOTS,
+                        help=f"requests each process serves at a time; the others wait their turn (default {SLOTS})")
     parser.add_argument("--runtime", type=Path, help="folder for nginx's config, cache and logs (default: a new one in TMPDIR)")
     parser.add_argument("--public-url", help="the site's address, for absolute links (default http://127.0.0.1:PORT)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -613,7 +634,6 @@ def main(argv=None) -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one Datasette process
     parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)  # ... on this inherited socket
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # ... dying with this supervisor
-    parser.add_argument("--slots", type=int, help=argparse.SUPPRESS)  # ... and so many connections at a time
     args = parser.parse_args(argv)
     if args.worker:
         run_worker(args.db, args.inspect_file, args.fd, args.public_url, args.parent, args.slots)
@@ -623,7 +643,7 @@ def main(argv=None) -> int:
     except argparse.ArgumentTypeError as e:
         parser.error(str(e))
     cluster = Cluster(args.db, args.inspect_file, args.port, args.workers, args.host, args.runtime,
-                      args.public_url, settings)
+                      args.public_url, settings, slots=args.slots)
 
     def on_signal(signum, frame):
         cluster.stopping.set()

@@ -409,7 +409,7 @@ def run_single(db, inspect, work, args, papers) -> tuple[dict, float, bool]:
 def run_cluster(db, inspect, work, args, papers) -> tuple[dict, float, bool, Cluster]:
     runtime = work / "cluster"
     shutil.rmtree(runtime, ignore_errors=True)  # a cold cache, as after a deployment
-    cluster = Cluster(db, inspect, free_port(), workers=args.workers, runtime=runtime)
+    cluster = Cluster(db, inspect, free_port(), workers=args.workers, runtime=runtime, slots=args.slots)
     cluster.start()
     cluster.supervise_in_background()
     try:
@@ -461,6 +461,7 @@ def main(argv=None) -> int:
     parser.add_argument("--kill-every", type=float, default=10, help="seconds between two SIGKILLs in the cluster run "
                                                                       "(default 10; 0: none)")
     parser.add_argument("--workers", type=int, help="Datasette processes of the cluster (default: one per core, and one more)")
+    parser.add_argument("--slots", type=int, help="requests each process of the cluster serves at a time (default: scripts/cluster.py SLOTS)")
     parser.add_argument("--only", choices=("single", "cluster"), help="run one set-up only")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "litdb-loadtest",
                         help="where the corpus and database are kept between runs")
@@ -503,7 +504,8 @@ def main(argv=None) -> int:
         cache = result["cache"]
         answered = sum(cache.values()) or 1
         sections.append(report(
-            f"cluster: {len(cluster.workers)} Datasette processes behind nginx (make serve-cluster)", result, args,
+            f"cluster: {len(cluster.workers)} Datasette processes behind nginx, {cluster.slots} requests at a time "
+            "each (make serve-cluster)", result, args,
             memory, f"; {kills} process{'es' if kills != 1 else ''} killed with SIGKILL"
                     + (f" ({result['kill_gaps'][0]:.0f} to {result['kill_gaps'][1]:.0f} s apart)"
                        if result["kill_gaps"] else "") + f", {restarts} restarts; nginx cache: "

@@ -123,6 +123,79 @@ def wait_until(condition, what: str, timeout: float = 30):
         time.sleep(0.1)
 
 
+def waiting_connections(port: int) -> int:
+    """Connections in the listening socket's queue that no process has taken yet (the
+    kernel's rx_queue of a LISTEN socket in /proc/net/tcp)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A":
+            return int(fields[4].split(":")[1], 16)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def test_a_process_takes_a_connection_only_when_it_has_a_slot_free(site):
+    """Every slot of every process held by a connection that sends nothing: the next
+    request waits in the socket's queue, untaken, until a slot is given back."""
+    wait_until(site.ready, "the processes were not all serving")
+    port = site.upstream_port
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(len(site.workers) * site.slots)]
+    try:
+        wait_until(lambda: waiting_connections(port) == 0, "the processes did not take a connection each slot")
+        waiting = socket.create_connection(("127.0.0.1", port))
+        waiting.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        wait_until(lambda: waiting_connections(port) == 1, "the request did not wait in the queue")
+        waiting.settimeout(1)
+        with pytest.raises(socket.timeout):  # nobody has taken it: no answer, however long we wait
+            waiting.recv(1)
+        assert waiting_connections(port) == 1
+        idle.pop().close()  # a slot given back: the request is taken and answered
+        waiting.settimeout(30)
+        assert waiting.recv(12) == b"HTTP/1.1 200"
+        waiting.close()
+    finally:
+        for connection in idle:
+            connection.close()
+
+
+def test_a_long_download_gives_its_slot_back_and_a_page_keeps_it(database):
+    """plugins/security.py calls the scope's litdb.release_slot for a whole-set download
+    or a stream (scripts/cluster.py puts it there), never for a page."""
+    import asyncio
+
+    from litdb.serve import make_datasette
+
+    db, inspect = database
+    ds = make_datasette(db, inspect)
+    app = ds.app()
+
+    async def ask(path: str, query: bytes = b"") -> list[str]:
+        calls, sent = [], []
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,
+                 "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 50000),
+                 "server": ("127.0.0.1", 8001), "litdb.release_slot": lambda: calls.append(path)}
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive():
+            if messages:
+                return messages.pop()
+            await asyncio.sleep(3600)
+
+        async def send(message):
+            sent.append(message)
+
+        await app(scope, receive, send)
+        assert sent[0]["status"] == 200, (path, sent[:2])
+        return calls
+
+    async def main():
+        await ds.invoke_startup()
+        return [await ask("/literature/papers.bib"), await ask("/literature/papers.csv", b"_stream=on"),
+                await ask("/literature/papers"), await ask("/literature/papers.json", b"year=2020")]
+
+    assert asyncio.run(main()) == [["/literature/papers.bib"], ["/literature/papers.csv"], [], []]
+
+
 def test_a_killed_process_costs_no_request_and_is_restarted(site):
     victim = site.workers[0]
     old_pid = victim.process.pid
