@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 DB := literature.db
 INSPECT := inspect-data.json
 
-CHROMIUM := /usr/bin/chromium
+CHROMIUM := /usr/bin/chromium-headless-shell
 NGINX := /usr/sbin/nginx
 
 .PHONY: serve build test clean chromium nginx bench loadtest release serve-cluster
@@ -53,14 +53,15 @@ serve-cluster: build nginx
 loadtest: $(VENV)/.installed nginx
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
-# The browser tests drive Debian's Chromium (never a downloaded browser). Installed
-# here when missing and we are root; otherwise those tests skip (and CI fails).
+# The browser tests drive Debian's chromium-headless-shell (Chromium's old headless mode, the
+# build Playwright runs for headless tests; never a downloaded browser). Installed here when
+# missing and we are root; otherwise the tests use Debian's chromium, or skip (and CI fails).
 chromium:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Chromium (Debian package) for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium is missing and cannot be installed (not root): browser tests will skip"; fi; }
+	    echo "Installing chromium-headless-shell (Debian package) for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null; \
+	  else echo "chromium-headless-shell is missing and cannot be installed (not root): browser tests use chromium or skip"; fi; }
 
 # nginx (Debian's package) fronts the processes of serve-cluster; installed when missing.
 nginx:

@@ -209,6 +209,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="runs of the floor and of the build (the best counts)")
     parser.add_argument("--no-serve", action="store_true", help="time the build only")
     parser.add_argument("--record", type=Path, help="append the results to this Markdown file")
+    parser.add_argument("--settle", type=float, default=5, help="seconds the servers warm their caches before timing")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -265,7 +266,7 @@ def main() -> None:
         stock_server, stock_url = start([DATASETTE, "serve", str(stock_db), "--host", "127.0.0.1", "--port",
                                          str(stock_port)], stock_port, work / "stock.log")
         try:
-            time.sleep(5)  # let the server finish warming its cache, as a published one has
+            time.sleep(args.settle)  # let the server finish warming its cache, as a published one has
             for name, path in pages(build_db).items():
                 latency[name] = (latency_ms(ours_url + path, args.requests),
                                  latency_ms(stock_url + stock_path(path), args.requests))

@@ -120,7 +120,8 @@ def test_floor_reads_every_format(tmp_path):
 
 def test_benchmark_runs_end_to_end(tmp_path):
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--n", "120", "--requests", "2", "--work", str(tmp_path)],
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--n", "120", "--requests", "2", "--work", str(tmp_path),
+         "--settle", "0"],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     out = result.stdout
