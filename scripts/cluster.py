@@ -402,7 +402,9 @@ WORKER_SETTINGS = {"num_sql_threads": 0}
 
 # Connections (requests: nginx keeps none open) a Datasette process serves at a time;
 # a long download gives its slot back (the ASGI scope's RELEASE_SLOT, plugins/security.py).
-SLOTS = 2
+# One: its SQL runs in its one thread anyway (WORKER_SETTINGS), and a second request
+# would only share that thread (the load test, 3 processes: p99 515 ms with 1, 575 with 2).
+SLOTS = 1
 RELEASE_SLOT = "litdb.release_slot"
 
 
