@@ -256,9 +256,12 @@ async def drive(base: str, mix, duration: float, concurrency: int, rng: random.R
         # aiohttp rather than httpx: the generator shares the machine with the servers, and
         # aiohttp costs it a quarter of httpx's CPU a request (0.26 ms against 1.19 for a
         # paper page from nginx's cache), CPU left to the servers.
+        # Bodies are read as they come, gzip and all (a visitor asks for gzip, as browsers
+        # do): whether an answer arrived whole is in its framing (length, chunks), and
+        # inflating it would only take CPU from the servers.
         connector = aiohttp.TCPConnector(limit=1, local_addr=(visitor_address(i), 0))
         timeout = aiohttp.ClientTimeout(total=30.0)
-        async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as client:
+        async with aiohttp.ClientSession(base, connector=connector, timeout=timeout, auto_decompress=False) as client:
             while time.perf_counter() < deadline:
                 k = rng.choices(range(len(mix)), weights)[0]
                 path = makers[k]()
@@ -512,8 +515,8 @@ def main(argv=None) -> int:
         cache = result["cache"]
         answered = sum(cache.values()) or 1
         sections.append(report(
-            f"cluster: {len(cluster.workers)} Datasette processes behind nginx, {cluster.slots} requests at a time "
-            "each (make serve-cluster)", result, args,
+            f"cluster: {len(cluster.workers)} Datasette processes behind nginx, {cluster.slots} "
+            f"request{'s' if cluster.slots != 1 else ''} at a time each (make serve-cluster)", result, args,
             memory, f"; {kills} process{'es' if kills != 1 else ''} killed with SIGKILL"
                     + (f" ({result['kill_gaps'][0]:.0f} to {result['kill_gaps'][1]:.0f} s apart)"
                        if result["kill_gaps"] else "") + f", {restarts} restarts; nginx cache: "
