@@ -244,21 +244,30 @@ class SlottedServer:
         protocol = protocol_factory()
         lost, handle = protocol.connection_lost, protocol.handle_events
 
+        timer = []
+
         def connection_lost(exc):
             try:
                 lost(exc)
             finally:
                 release()
+                for handle_ in timer:
+                    handle_.cancel()
 
         def handle_events():
             handle()
             # A request has begun: its ASGI scope (uvicorn's, not yet seen by the app)
             # gets the means to give the slot back. A whole-set download or a stream
             # does (plugins/security.py): it may take a minute, and the pages behind it
-            # should not wait for it.
+            # should not wait for it. Any request still running after LONG_REQUEST_S
+            # gives it back too: the process takes the next one beside it, as it took
+            # every request before, so that no slow query (a visitor's, or a hostile
+            # client's one per process) holds a process's queue; the expensive ones then
+            # share the process as plugins/security.py's gates allow.
             scope = getattr(protocol, "scope", None)
-            if isinstance(scope, dict):
-                scope.setdefault(RELEASE_SLOT, release)
+            if isinstance(scope, dict) and RELEASE_SLOT not in scope:
+                scope[RELEASE_SLOT] = release
+                timer.append(asyncio.get_running_loop().call_later(LONG_REQUEST_S, release))
 
         protocol.connection_lost, protocol.handle_events = connection_lost, handle_events
         return protocol
@@ -281,7 +290,6 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: i
     import litdb.serve
 
     pm.register(caching_plugin(site_etag(db, inspect_file)), name="litdb_cluster_caching")
-    litdb.serve.SETTINGS.update(WORKER_SETTINGS)
     listener = socket.socket(fileno=fd)
 
     class SharedSocketServer(uvicorn.Server):
@@ -392,20 +400,17 @@ def send_buffer_allowed() -> bool:
         return False
 
 
-# A process of the cluster runs its SQL in its own thread (Datasette's num_sql_threads=0,
-# the rest of litdb/serve.py SETTINGS unchanged): the cores are shared out among the
-# processes, each serving SLOTS requests at a time, and a pool of SQL threads would only
-# add a hand-over to another thread and back for each query, about fifteen a page (the
-# load test: 244 requests/s with three SQL threads, 302 with none). `make serve`, one
-# process for every core, keeps its threads.
-WORKER_SETTINGS = {"num_sql_threads": 0}
-
 # Connections (requests: nginx keeps none open) a Datasette process serves at a time;
 # a long download gives its slot back (the ASGI scope's RELEASE_SLOT, plugins/security.py).
-# One: its SQL runs in its one thread anyway (WORKER_SETTINGS), and a second request
-# would only share that thread (the load test, 3 processes: p99 515 ms with 1, 575 with 2).
+# One (the load test, 3 processes: p99 515 ms with one, 575 with two). Its SQL still
+# runs in litdb/serve.py's SQL threads, as `make serve` runs it: when a request runs
+# long (LONG_REQUEST_S) the process takes the next one beside it, and plugins/security.py
+# keeps a thread for ordinary pages whatever the expensive ones do. (With no SQL
+# threads the cluster answered 504 requests/s instead of 451, but one slow query then
+# stopped its whole process.)
 SLOTS = 1
 RELEASE_SLOT = "litdb.release_slot"
+LONG_REQUEST_S = 0.5  # a request running longer gives its slot back (SlottedServer)
 
 
 def default_workers() -> int:

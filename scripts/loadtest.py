@@ -74,13 +74,6 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def cluster_settings() -> dict:
-    """litdb/serve.py SETTINGS as a process of the cluster has them."""
-    from scripts.cluster import WORKER_SETTINGS
-
-    return {**SETTINGS, **WORKER_SETTINGS}
-
-
 def code_stamp() -> str:
     """Changes whenever the build code does (build.py, every module it imports, the topic
     vocabulary): a database built by other code is rebuilt, not one the serving code changed."""
@@ -490,8 +483,7 @@ def main(argv=None) -> int:
         f"- date: {date.today().isoformat()}; machine: {os.cpu_count()} cores, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}; servers and load generator on the same "
         "machine",
-        f"- corpus: {papers:,} papers; Datasette settings: num_sql_threads={SETTINGS['num_sql_threads']} "
-        f"(the cluster's processes: {cluster_settings()['num_sql_threads']}), "
+        f"- corpus: {papers:,} papers; Datasette settings: num_sql_threads={SETTINGS['num_sql_threads']}, "
         f"sql_time_limit_ms={SETTINGS['sql_time_limit_ms']}",
         f"- load: {args.concurrency} visitors for {args.duration:g} s per set-up, counted after {args.warmup:g} s "
         f"of the same load (`python scripts/loadtest.py --duration {args.duration:g} --warmup {args.warmup:g} "

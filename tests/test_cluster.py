@@ -157,6 +157,28 @@ def test_a_process_takes_a_connection_only_when_it_has_a_slot_free(site):
             connection.close()
 
 
+def test_a_request_that_runs_long_gives_its_slot_back(site):
+    """Every slot held by a request that has begun and never ends (its body never comes):
+    after LONG_REQUEST_S each process takes the next connection beside it, and that one
+    is answered."""
+    wait_until(site.ready, "the processes were not all serving")
+    port = site.upstream_port
+    stuck = []
+    try:
+        for _ in range(len(site.workers) * site.slots):
+            connection = socket.create_connection(("127.0.0.1", port))
+            connection.sendall(b"GET /literature/papers.json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n")
+            stuck.append(connection)
+        next_one = socket.create_connection(("127.0.0.1", port))
+        next_one.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        next_one.settimeout(30)
+        assert next_one.recv(12) == b"HTTP/1.1 200"
+        next_one.close()
+    finally:
+        for connection in stuck:
+            connection.close()
+
+
 def test_a_long_download_gives_its_slot_back_and_a_page_keeps_it(database):
     """plugins/security.py calls the scope's litdb.release_slot for a whole-set download
     or a stream (scripts/cluster.py puts it there), never for a page."""
