@@ -269,7 +269,14 @@ class SlottedServer:
                 scope[RELEASE_SLOT] = release
                 timer.append(asyncio.get_running_loop().call_later(LONG_REQUEST_S, release))
 
+        made = protocol.connection_made
+
+        def connection_made(transport):
+            made(transport)
+            written_together(transport)
+
         protocol.connection_lost, protocol.handle_events = connection_lost, handle_events
+        protocol.connection_made = connection_made
         return protocol
 
     def close(self):
@@ -277,6 +284,35 @@ class SlottedServer:
 
     async def wait_closed(self):
         pass
+
+
+def written_together(transport) -> None:
+    """What uvicorn writes in one turn of the event loop (an answer's status line and
+    headers, then its body) goes to the socket in one send at the end of that turn. Sent
+    as two, a process killed between them (the thread may wait milliseconds for the GIL
+    after the first) leaves nginx holding a status line and part of an answer it can
+    neither finish nor retry: a cut answer. Killed before the one send, it leaves nothing,
+    and nginx asks another process."""
+    loop = asyncio.get_running_loop()
+    write, close = transport.write, transport.close
+    pending: list[bytes] = []
+
+    def flush():
+        if pending:
+            data = b"".join(pending)
+            pending.clear()
+            write(data)
+
+    def write_later(data):
+        if not pending:
+            loop.call_soon(flush)
+        pending.append(bytes(data))
+
+    def close_after_writing():
+        flush()
+        close()
+
+    transport.write, transport.close = write_later, close_after_writing
 
 
 def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: int, slots: int) -> None:

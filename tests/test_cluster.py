@@ -133,6 +133,13 @@ def waiting_connections(port: int) -> int:
     raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
 
 
+def upstream_request(port: int, head: bytes) -> socket.socket:
+    """A connection to the processes' socket (not nginx) that has sent head and a Host."""
+    connection = socket.create_connection(("127.0.0.1", port))
+    connection.sendall(head + b"Host: 127.0.0.1\r\n\r\n")
+    return connection
+
+
 def test_a_process_takes_a_connection_only_when_it_has_a_slot_free(site):
     """Every slot of every process held by a connection that sends nothing: the next
     request waits in the socket's queue, untaken, until a slot is given back."""
@@ -141,8 +148,7 @@ def test_a_process_takes_a_connection_only_when_it_has_a_slot_free(site):
     idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(len(site.workers) * site.slots)]
     try:
         wait_until(lambda: waiting_connections(port) == 0, "the processes did not take a connection each slot")
-        waiting = socket.create_connection(("127.0.0.1", port))
-        waiting.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        waiting = upstream_request(port, b"GET /-/versions.json HTTP/1.1\r\nConnection: close\r\n")
         wait_until(lambda: waiting_connections(port) == 1, "the request did not wait in the queue")
         waiting.settimeout(1)
         with pytest.raises(socket.timeout):  # nobody has taken it: no answer, however long we wait
@@ -166,11 +172,8 @@ def test_a_request_that_runs_long_gives_its_slot_back(site):
     stuck = []
     try:
         for _ in range(len(site.workers) * site.slots):
-            connection = socket.create_connection(("127.0.0.1", port))
-            connection.sendall(b"GET /literature/papers.json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n")
-            stuck.append(connection)
-        next_one = socket.create_connection(("127.0.0.1", port))
-        next_one.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            stuck.append(upstream_request(port, b"GET /literature/papers.json HTTP/1.1\r\nContent-Length: 10\r\n"))
+        next_one = upstream_request(port, b"GET /-/versions.json HTTP/1.1\r\nConnection: close\r\n")
         next_one.settimeout(30)
         assert next_one.recv(12) == b"HTTP/1.1 200"
         next_one.close()
