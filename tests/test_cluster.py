@@ -140,6 +140,16 @@ def upstream_request(port: int, head: bytes) -> socket.socket:
     return connection
 
 
+def answer_start(connection: socket.socket) -> bytes:
+    """The first 12 bytes of the answer on connection (its status line's start), which
+    is then closed; a server that never answers fails the test after 30 s."""
+    connection.settimeout(30)
+    try:
+        return connection.recv(12)
+    finally:
+        connection.close()
+
+
 def test_a_process_takes_a_connection_only_when_it_has_a_slot_free(site):
     """Every slot of every process held by a connection that sends nothing: the next
     request waits in the socket's queue, untaken, until a slot is given back."""
@@ -155,9 +165,7 @@ def test_a_process_takes_a_connection_only_when_it_has_a_slot_free(site):
             waiting.recv(1)
         assert waiting_connections(port) == 1
         idle.pop().close()  # a slot given back: the request is taken and answered
-        waiting.settimeout(30)
-        assert waiting.recv(12) == b"HTTP/1.1 200"
-        waiting.close()
+        assert answer_start(waiting) == b"HTTP/1.1 200"
     finally:
         for connection in idle:
             connection.close()
@@ -174,9 +182,7 @@ def test_a_request_that_runs_long_gives_its_slot_back(site):
         for _ in range(len(site.workers) * site.slots):
             stuck.append(upstream_request(port, b"GET /literature/papers.json HTTP/1.1\r\nContent-Length: 10\r\n"))
         next_one = upstream_request(port, b"GET /-/versions.json HTTP/1.1\r\nConnection: close\r\n")
-        next_one.settimeout(30)
-        assert next_one.recv(12) == b"HTTP/1.1 200"
-        next_one.close()
+        assert answer_start(next_one) == b"HTTP/1.1 200"
     finally:
         for connection in stuck:
             connection.close()
