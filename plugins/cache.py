@@ -189,7 +189,7 @@ class FacetShortcut:
         kind, column, where, limit = question
         if kind != "count" and not self.columns.holds(kind, column):
             return None
-        rowids = await self.rowids(where, params, custom_time_limit)
+        rowids = await self.cached_rowids(f"select rowid from [{self.table}] {where}", params, custom_time_limit)
         if rowids is None:
             return None
         if kind == "count":
@@ -199,9 +199,6 @@ class FacetShortcut:
         except (IndexError, TypeError):  # not rowids of this table: let SQLite answer
             return None
         return Results([sqlite3.Row(_ROW_SHAPE, item) for item in counts], False, _ROW_SHAPE.description)
-
-    async def rowids(self, where: str, params, custom_time_limit):
-        return await self.cached_rowids(f"select rowid from [{self.table}] {where}", params, custom_time_limit)
 
     async def cached_rowids(self, sql: str, params, custom_time_limit=None):
         """query_rowids, each answer kept (MATCHING_ROWIDS_BYTES in all) and computed once

@@ -121,8 +121,9 @@ def _remember_style_lookups() -> None:
     """citeproc-py 0.11 (pinned) finds what it needs in a style (a macro, the layout an
     element is in, a term of the locale, an option's ancestor) by an XPath query each time,
     and works out again whether a macro prints a variable: hundreds of times a reference,
-    most of its time (a reference in two styles: 9.5 ms of CPU; 5.2 ms with the macros
-    remembered; 3.2 ms with every query). Both depend only on the style's elements,
+    most of its time (a paper's reference in two styles: 9.5 ms of CPU; with the macros
+    remembered 5.2 ms, measured then; with every query remembered 4.4 ms against 7.1 with
+    the macros only, the load test's papers). Both depend only on the style's elements,
     which never change once parsed (_style parses each once), so each query is run once
     per element. This is the one place that reaches into citeproc.model; the elements
     stay referenced by the dictionaries, so their ids are never reused."""
@@ -737,7 +738,7 @@ def _export_vars(database, table, columns, request, datasette) -> dict:
 # yet Datasette 0.65's table view first renders every cell of the page through the
 # render_cell hooks and looks up the journals' names (display_columns_and_rows, a
 # function of datasette/views/table.py that its extra_template calls by that name):
-# 10 ms of a list page's CPU for cells nobody sees. On that page only the columns are
+# 18 ms of a list page's CPU (61 -> 42 ms without) for cells nobody sees. On that page only the columns are
 # rendered; the rows are handed on as they are, of which the template reads only
 # whether there are any.
 READABLE_LIST = contextvars.ContextVar("litdb_readable_papers_list", default=False)
@@ -766,7 +767,7 @@ _install_readable_list()
 def _install_url_methods() -> None:
     """Datasette 0.65's URL strings (datasette.utils.PrefixedUrlString, every link
     datasette.urls makes) decide on each attribute read whether it names a str method
-    by searching dir(str), built anew every time: 450 times a table page, 4 ms of its
+    by searching dir(str), built anew every time: 450 times a table page, 2-5 ms of its
     CPU (Markup and Jinja read attributes of every link). The same decision, against
     the list of str's attributes made once."""
     from datasette.utils import PrefixedUrlString

@@ -116,12 +116,11 @@ def caching_app(app, etag: str):
 
     Such an answer sent in pieces (up to WHOLE_ANSWER_BYTES) is gathered and sent whole,
     with its length: a process killed while it computes an answer has sent nothing, and
-    nginx asks another process; the answer then goes out in two writes (start, body) in
-    the same turn of the event loop, into a send buffer that holds it, and the kernel
-    delivers it even after the process is gone. That narrows, not closes, the window in
-    which a kill cuts an answer nginx has begun to pass on (and cannot retry): in pieces,
-    one was cut in a load test with a kill every half second. Longer ones (streams, whole
-    downloads) go on as they come once that much is gathered."""
+    nginx asks another process. Start and body are then handed to uvicorn in the same
+    turn of the event loop, which goes to the socket as one send (written_together), into
+    a send buffer that holds it, and the kernel delivers it even after the process is
+    gone. Longer ones (streams, whole downloads) go on as they come once that much is
+    gathered: a kill can still cut those (the client sees the answer end unfinished)."""
     cache_control = f"public, max-age={CACHE_MAX_AGE}".encode()
     etag_bytes = etag.encode()
 
@@ -194,7 +193,8 @@ def die_with_parent(parent: int, signum: int = signal.SIGTERM) -> None:
 
 class SlottedServer:
     """What asyncio's create_server would be on the shared socket, but taking a connection
-    only while this process has a free slot (fewer than `slots` connections open).
+    only while this process has a free slot (fewer than `slots` connections holding one;
+    a long request gives its slot back, see protocol_with_slot).
 
     asyncio accepts every connection waiting as soon as the socket is readable, so each
     process would take its share of the crowd and serve it all at once, every page
