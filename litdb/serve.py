@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import contextvars
+import copy
 import json
 import os
 import re
@@ -43,6 +44,12 @@ SETTINGS = {
     # Suggesting facets runs a query per column on every table page: too slow at 100,000 papers.
     "suggest_facets": False,
 }
+
+# Seconds of a page's SQL that may run on the event loop's own thread before the rest goes
+# to the SQL threads (plugins/security.py): 0 here, where the loop serves many requests at
+# once and the threads let SQLite use the second core; scripts/cluster.py's processes,
+# which serve one request at a time, set it.
+SQL_ON_LOOP_S = 0.0
 
 # Connection time limits, in seconds.
 TIMEOUTS = {
@@ -143,7 +150,8 @@ DATABASE_NAME = "literature"
 
 # The plugins reach into Datasette 0.65's internals (each reach is described where it is
 # made: plugins/exports.py how table pages are cut, plugins/security.py the SQL threads,
-# time limits and execute_fn, plugins/cache.py the facet SQL): another version is refused.
+# time limits and execute_fn, plugins/cache.py the facet SQL, remember_schemas below the
+# schema questions): another version is refused.
 SUPPORTED_DATASETTE = "0.65."
 
 
@@ -175,7 +183,62 @@ def make_datasette(db: Path, inspect_file: Path):
     if stem != DATABASE_NAME:  # the name pages, links and metadata.yml know, whatever the file's name
         ds.databases = {DATABASE_NAME if name == stem else name: database for name, database in ds.databases.items()}
         ds.databases[DATABASE_NAME].name = ds.databases[DATABASE_NAME].route = DATABASE_NAME
+    remember_schemas(ds)
     return ds
+
+
+# What Datasette 0.65 asks SQLite about a database's schema, on every page: a paper page
+# made 30 queries, 21 of them these (and the schema check below), each handed to an SQL
+# thread and back. The file is immutable, so the answers never change while it is served.
+SCHEMA_QUESTIONS = ("table_names", "view_names", "hidden_table_names", "get_all_foreign_keys", "table_exists",
+                    "table_columns", "table_column_details", "primary_keys", "fts_table", "label_column_for_table",
+                    "foreign_keys_for_table", "get_table_definition", "get_view_definition")
+
+
+def remember_schemas(ds) -> None:
+    """Each database's answers to SCHEMA_QUESTIONS asked once, then given from memory (a
+    copy each time: callers may change what they get). Kept only for the database's own
+    tables and views, so that asking about made-up names costs no memory. Relies on
+    Datasette 0.65's Database methods of those names and on Datasette._refresh_schemas,
+    which every request runs (two queries and more) to copy the schemas into _internal:
+    here it runs once, and _internal, which nothing else writes, is then as fixed as the
+    files are."""
+    refreshed = []
+    refresh = ds._refresh_schemas
+
+    async def refresh_schemas_once():
+        if not refreshed:
+            await refresh()
+            refreshed.append(True)
+
+    ds._refresh_schemas = refresh_schemas_once
+    for database in ds.databases.values():
+        fixed = refreshed.__len__ if database.is_mutable else (lambda: True)
+        asked = {question: getattr(database, question) for question in SCHEMA_QUESTIONS}
+        names = []  # the database's tables and views, once known
+
+        async def known_names(asked=asked, names=names):
+            if not names:
+                names.append(set(await asked["table_names"]()) | set(await asked["view_names"]()))
+            return names[0]
+
+        for question, ask in asked.items():
+            setattr(database, question, _remembered(ask, fixed, known_names))
+
+
+def _remembered(ask, fixed, known_names):
+    answers = {}
+
+    async def remembered(*args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
+        if key in answers:
+            return copy.deepcopy(answers[key])
+        answer = await ask(*args, **kwargs)
+        if fixed() and set(a for a in args if isinstance(a, str)) <= await known_names():
+            answers[key] = copy.deepcopy(answer)
+        return answer
+
+    return remembered
 
 
 def guarded_protocol():

@@ -60,6 +60,7 @@ from markupsafe import Markup, escape
 from datasette.database import Database, QueryInterrupted
 from datasette.views.base import DatasetteError
 
+import litdb.serve
 from litdb.normalize import may_hold_link, strip_shadow_links
 from litdb.serve import PUBLIC_URL_ENV, REQUEST, SETTINGS, RequestBudget
 
@@ -987,8 +988,12 @@ def _install_watchdog():
     def sqlite_timelimit(conn, ms):
         token = WATCHDOG.arm(conn, time.monotonic() + ms / 1000 + WATCHDOG_GRACE_S)
         try:
-            with original(conn, ms):
-                yield
+            if _on_loop.deadline is None:
+                with original(conn, ms):
+                    yield
+            else:
+                with _loop_timelimit(conn, ms):
+                    yield
         finally:
             if WATCHDOG.disarm(token):
                 _after_interrupt(conn)
@@ -1019,6 +1024,10 @@ def _install_budget():
         reason = budget.refusal()
         if reason:
             raise BudgetExceeded(f"query not run: {reason}")
+        if budget.kind == "page" and budget.account.get("on_loop_s", 0.0) < litdb.serve.SQL_ON_LOOP_S:
+            result = _run_on_loop(self, fn, budget)
+            if result is not _OVERRAN:
+                return result
         global _expensive_sql
         gate = None
         if budget.expensive:
@@ -1049,3 +1058,96 @@ def _install_budget():
 
 
 _install_budget()
+
+
+# --- SQL on the event loop's thread, first (the cluster's processes) ---------------------
+#
+# A cluster process serves one request at a time (scripts/cluster.py SlottedServer), so
+# its SQL threads buy it no concurrency, only a hand-over per query: the loop gives the
+# query to a thread and waits to be woken, and the two pass the GIL back and forth (a
+# quarter of such a process's samples under load). There (litdb.serve.SQL_ON_LOOP_S > 0)
+# a page's queries run first on the loop's own thread, for at most SQL_ON_LOOP_S of SQL
+# per request: a query still running then is stopped and run again in a thread, as
+# every query is in `make serve`, and so is every later query of that request. A slow
+# query, a visitor's or a hostile client's, thus holds its process's loop for no longer
+# than that; then the SQL threads and their gates above apply as before. Running a query
+# twice is safe: the file is immutable and the connections read-only.
+
+_OVERRAN = object()
+
+
+class _OnLoop(threading.local):
+    deadline = None  # when this thread's SQL must give way (None: not on the loop)
+    cut = False  # it had to
+
+
+_on_loop = _OnLoop()
+
+
+def _loop_connection(database):
+    """The event loop thread's connection to database, made and kept as Datasette makes
+    its SQL threads' (datasette/database.py Database.execute_fn, in_thread: one per
+    thread in datasette.database.connections, under the database's name)."""
+    local = datasette.database.connections
+    conn = getattr(local, database.name, None)
+    if not conn:
+        conn = database.connect()
+        database.ds._prepare_connection(conn, database.name)
+        setattr(local, database.name, conn)
+    return conn
+
+
+def _give_way_handler(deadline: float, own_deadline: float | None = None):
+    """A progress handler stopping the query at the earlier deadline; noting in
+    _on_loop.cut when it is the loop's (the query may run again in a thread)."""
+    def handler():
+        now = time.monotonic()
+        if own_deadline is not None and now >= own_deadline and own_deadline <= deadline:
+            return 1
+        if now >= deadline:
+            _on_loop.cut = True
+            return 1
+        return 0
+    return handler
+
+
+@contextmanager
+def _loop_timelimit(conn, ms):
+    """datasette.utils.sqlite_timelimit for a query on the loop's thread: the query's
+    own limit (checked as often as Datasette checks it) or the loop's deadline, whichever
+    comes first; then the loop's handler again, for the rest of the request's function."""
+    n = 1 if ms <= 20 else 1000  # as Datasette's
+    conn.set_progress_handler(_give_way_handler(_on_loop.deadline, time.monotonic() + ms / 1000), n)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(_give_way_handler(_on_loop.deadline), 1000)
+
+
+def _run_on_loop(database, fn, budget):
+    """fn(conn) with the query's budget, on this thread; _OVERRAN when it had to give way
+    (what it returned then is not used: a function may have caught the interruption)."""
+    conn = _loop_connection(database)
+    start = time.monotonic()
+    left = min(litdb.serve.SQL_ON_LOOP_S - budget.account.get("on_loop_s", 0.0), budget.remaining_s())
+    _on_loop.deadline, _on_loop.cut = start + left, False
+    conn.set_progress_handler(_give_way_handler(_on_loop.deadline), 1000)
+    token = WATCHDOG.arm(conn, start + max(0.0, budget.remaining_s()))
+    try:
+        result = fn(conn)
+    except (QueryInterrupted, sqlite3.OperationalError):
+        if not _on_loop.cut:
+            raise
+        result = _OVERRAN
+    finally:
+        conn.set_progress_handler(None, 1000)
+        cut, _on_loop.deadline = _on_loop.cut, None
+        spent = time.monotonic() - start
+        budget.account["on_loop_s"] = budget.account.get("on_loop_s", 0.0) + spent
+        budget.charge(spent)
+        if WATCHDOG.disarm(token):
+            _after_interrupt(conn)
+    if cut:
+        budget.account["on_loop_s"] = litdb.serve.SQL_ON_LOOP_S  # the rest of this request in threads
+        return _OVERRAN
+    return result

@@ -350,6 +350,7 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: i
                 del loop.create_server
 
     uvicorn.Server = SharedSocketServer
+    litdb.serve.SQL_ON_LOOP_S = SQL_ON_LOOP_S
     litdb.serve.run(db, inspect_file, listener.getsockname()[1], public_url)
 
 
@@ -445,6 +446,9 @@ def send_buffer_allowed() -> bool:
 # threads the cluster answered 504 requests/s instead of 451, but one slow query then
 # stopped its whole process.)
 SLOTS = 1
+# One request at a time: its SQL runs on the loop's thread, for up to this long, and
+# is handed to the SQL threads only after (plugins/security.py, litdb/serve.py).
+SQL_ON_LOOP_S = 0.05
 RELEASE_SLOT = "litdb.release_slot"
 LONG_REQUEST_S = 0.5  # a request running longer gives its slot back (SlottedServer)
 
