@@ -90,3 +90,33 @@ def test_pages_copy_the_schemas_into_internal_once(site):
     first_only, _ = queries_run(site, lambda: site.client.get("/literature/journals"))
     _, counted_after = queries_run(site, lambda: site.client.get("/literature/journals"))
     assert "_internal" not in counted_after  # no schema check, no catalogue question, once the first page ran
+
+
+def test_a_visitors_permissions_are_asked_once_per_action_and_resource(site, monkeypatch):
+    from datasette.plugins import pm
+
+    asked = []
+    original = pm.hook.permission_allowed
+
+    class Counting:
+        def __call__(self, **kwargs):
+            asked.append((kwargs["actor"], kwargs["action"], kwargs["resource"]))
+            return original(**kwargs)
+
+    monkeypatch.setattr(pm.hook, "permission_allowed", Counting())
+
+    async def checks():
+        answers = []
+        for _ in range(2):
+            answers += [await site.permission_allowed(None, "view-table", ("literature", "papers"), default=True),
+                        await site.permission_allowed(None, "view-table", ("literature", "made_up"), default=True),
+                        await site.permission_allowed(None, "execute-sql", "literature", default=True),
+                        await site.permission_allowed({"id": "someone"}, "view-instance", default=True)]
+        return answers
+
+    answers, _ = queries_run(site, checks)
+    assert answers == [True] * 8
+    assert asked == [  # the first round; in the second, only what is not remembered
+        (None, "view-table", ("literature", "papers")), (None, "view-table", ("literature", "made_up")),
+        (None, "execute-sql", "literature"), ({"id": "someone"}, "view-instance", None),
+        (None, "view-table", ("literature", "made_up")), ({"id": "someone"}, "view-instance", None)]
