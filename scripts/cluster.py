@@ -206,13 +206,21 @@ class SlottedServer:
     nginx keeps no idle connection to the processes (a kept connection would bind its
     next request to one process's queue), so one connection is one request."""
 
-    def __init__(self, loop, protocol_factory, sock: socket.socket, slots: int):
+    def __init__(self, loop, protocol_factory, sock: socket.socket, slots: int,
+                 called_in: threading.Event | None = None):
         self.sockets = [sock]
         self.free = asyncio.Semaphore(slots)
         sock.setblocking(False)
-        self.task = loop.create_task(self.accept(loop, protocol_factory, sock))
+        self.task = loop.create_task(self.accept(loop, protocol_factory, sock, called_in))
 
-    async def accept(self, loop, protocol_factory, sock):
+    async def accept(self, loop, protocol_factory, sock, called_in):
+        if called_in is not None:  # the spare: nothing taken before the supervisor's SIGUSR1
+            woken = asyncio.Event()
+            loop.add_signal_handler(signal.SIGUSR1, woken.set)
+            if called_in.is_set():  # the signal came before the loop's handler was there
+                woken.set()
+            await woken.wait()
+            log(f"spare {os.getpid()}: called in, taking connections")
         while True:
             await self.free.acquire()
             try:
@@ -315,10 +323,16 @@ def written_together(transport) -> None:
     transport.write, transport.close = write_later, close_after_writing
 
 
-def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: int, slots: int) -> None:
+def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: int, slots: int,
+               spare: bool = False) -> None:
     """One Datasette process, exactly as litdb.serve.run makes it, accepting connections
     on the listening socket the supervisor holds (inherited as file descriptor fd), at
-    most `slots` at a time (SlottedServer)."""
+    most `slots` at a time (SlottedServer). A spare starts and warms up the same way,
+    then waits for the supervisor's SIGUSR1 before it takes any connection."""
+    called_in = None
+    if spare:  # from the first instant: the signal's default action would end the process
+        called_in = threading.Event()
+        signal.signal(signal.SIGUSR1, lambda signum, frame: called_in.set())
     die_with_parent(parent)
     import uvicorn
     from datasette.plugins import pm
@@ -341,7 +355,7 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: i
             loop = asyncio.get_running_loop()
 
             async def create_server(protocol_factory, sock=None, **_):
-                return SlottedServer(loop, protocol_factory, sock, slots)
+                return SlottedServer(loop, protocol_factory, sock, slots, called_in)
 
             loop.create_server = create_server
             try:
@@ -354,10 +368,11 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: i
     litdb.serve.run(db, inspect_file, listener.getsockname()[1], public_url)
 
 
-def worker_command(db: Path, inspect_file: Path, fd: int, public_url: str, slots: int) -> list[str]:
+def worker_command(db: Path, inspect_file: Path, fd: int, public_url: str, slots: int,
+                   spare: bool = False) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", "--db", str(db), "--inspect-file",
             str(inspect_file), "--fd", str(fd), "--public-url", public_url, "--parent", str(os.getpid()),
-            "--slots", str(slots)]
+            "--slots", str(slots)] + (["--spare"] if spare else [])
 
 
 def nginx_command(nginx: str, runtime: Path) -> list[str]:
@@ -462,8 +477,9 @@ def default_workers() -> int:
 
 
 class Worker:
-    def __init__(self, index: int):
-        self.index = index
+    def __init__(self, index: int | str):
+        self.index = index  # its place among the processes, or "spare"
+        self.log_name = index  # its log: datasette-<log_name>.log in the runtime folder
         self.log_offset = 0  # where this start's lines begin in its log
         self.process: subprocess.Popen | None = None
         self.started = 0.0
@@ -475,7 +491,8 @@ class Worker:
 class Cluster:
     def __init__(self, db: Path, inspect_file: Path, port: int, workers: int | None = None,
                  host: str = "127.0.0.1", runtime: Path | None = None, public_url: str | None = None,
-                 settings: dict | None = None, nginx: str = NGINX, slots: int | None = None):
+                 settings: dict | None = None, nginx: str = NGINX, slots: int | None = None,
+                 spare: bool = True):
         self.db, self.inspect_file = Path(db).resolve(), Path(inspect_file).resolve()
         self.port, self.host, self.nginx_binary = port, host, nginx
         count = workers or default_workers()
@@ -484,6 +501,11 @@ class Cluster:
         self.settings = settings or {}
         self.slots = slots or SLOTS
         self.workers = [Worker(i) for i in range(count)]
+        # A process started and warmed, taking nothing until one of the others dies: then
+        # it takes that one's place at once, and a new spare starts (check). Without it
+        # the cluster serves one process short for the second or two a start takes,
+        # while the start itself uses a core.
+        self.spare = Worker("spare") if spare else None
         # The one socket every Datasette process accepts on, held open here: a process
         # that dies closes nothing, connections wait in its backlog for the others.
         self.listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
@@ -505,18 +527,34 @@ class Cluster:
     # processes
 
     def _log_path(self, worker: Worker) -> Path:
-        return self.runtime / f"datasette-{worker.index}.log"
+        return self.runtime / f"datasette-{worker.log_name}.log"
 
     def _spawn_worker(self, worker: Worker) -> None:
+        worker.log_name = worker.index  # a spare called in to this place goes on in the spare's log
         log_path = self._log_path(worker)
         worker.log_offset = log_path.stat().st_size if log_path.exists() else 0
         log_file = open(log_path, "a")
         fd = self.listener.fileno()
-        worker.process = subprocess.Popen(worker_command(self.db, self.inspect_file, fd, self.public_url, self.slots),
-                                          stdout=log_file, stderr=log_file, env=serve_env(), cwd=ROOT,
+        command = worker_command(self.db, self.inspect_file, fd, self.public_url, self.slots, worker is self.spare)
+        worker.process = subprocess.Popen(command, stdout=log_file, stderr=log_file, env=serve_env(), cwd=ROOT,
                                           pass_fds=(fd,))
         log_file.close()
         worker.started = time.monotonic()
+
+    def _call_in_spare(self, worker: Worker) -> bool:
+        """The spare, if it is up, in the dead worker's place (SIGUSR1: it starts taking
+        connections), and a new spare starting."""
+        spare = self.spare
+        if spare is None or not self.worker_ready(spare):
+            return False
+        spare.process.send_signal(signal.SIGUSR1)
+        log(f"datasette {worker.index} (pid {worker.process.pid}) exited with {worker.process.returncode}; "
+            f"the spare (pid {spare.process.pid}) takes its place")
+        worker.process, worker.log_name, worker.log_offset = spare.process, spare.log_name, spare.log_offset
+        worker.started, worker.not_before = time.monotonic(), 0.0
+        worker.restarts += 1
+        self._spawn_worker(spare)
+        return True
 
     def _spawn_nginx(self) -> None:
         log_file = open(self.runtime / "nginx-stderr.log", "a")
@@ -559,10 +597,10 @@ class Cluster:
         (self.runtime / "nginx.conf").write_text(nginx_config(self.runtime, self.state, listen, self.upstream_port,
                                                               len(self.workers), db_hash, self.settings))
         try:
-            for worker in self.workers:
+            for worker in self.every_process():
                 self._spawn_worker(worker)
             deadline = time.monotonic() + timeout
-            for worker in self.workers:
+            for worker in self.every_process():
                 while not self.worker_ready(worker):
                     if worker.process.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"datasette {worker.index} did not start: "
@@ -591,8 +629,10 @@ class Cluster:
         """Start again whatever has died: a process that keeps dying within 10 s of its
         start waits 1, 2, 4... up to 30 s before the next try."""
         now = time.monotonic()
-        for worker in self.workers:
+        for worker in self.every_process():
             if worker.process is None or worker.process.poll() is None or now < worker.not_before:
+                continue
+            if worker is not self.spare and worker.not_before == 0.0 and self._call_in_spare(worker):
                 continue
             if worker.not_before == 0.0:  # just found dead
                 quick = now - worker.started < 10
@@ -623,8 +663,12 @@ class Cluster:
             return b"Application startup complete" in f.read()
 
     def ready(self) -> bool:
-        """Every Datasette process alive and serving."""
-        return all(self.worker_ready(w) for w in self.workers)
+        """Every Datasette process alive and serving, and the spare started."""
+        return all(self.worker_ready(w) for w in self.every_process())
+
+    def every_process(self) -> list[Worker]:
+        """The Datasette processes serving, and the spare."""
+        return self.workers + ([self.spare] if self.spare else [])
 
     def supervise(self, interval: float = 0.2) -> None:
         while not self.stopping.wait(interval):
@@ -641,10 +685,10 @@ class Cluster:
             self.thread.join(timeout=5)
         if self.nginx is not None and self.nginx.poll() is None:
             self.nginx.send_signal(signal.SIGQUIT)  # graceful: finish the answers in progress
-        for worker in self.workers:
+        for worker in self.every_process():
             if worker.process is not None and worker.process.poll() is None:
                 worker.process.terminate()
-        for process in [self.nginx] + [w.process for w in self.workers]:
+        for process in [self.nginx] + [w.process for w in self.every_process()]:
             if process is None:
                 continue
             try:
@@ -687,19 +731,22 @@ def main(argv=None) -> int:
     parser.add_argument("--public-url", help="the site's address, for absolute links (default http://127.0.0.1:PORT)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help=f"an nginx setting: {', '.join(f'{k} (default {v})' for k, v in DEFAULTS.items())}")
+    parser.add_argument("--no-spare", action="store_true",
+                        help="start no spare process (one that takes a dead process's place at once)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one Datasette process
+    parser.add_argument("--spare", action="store_true", help=argparse.SUPPRESS)  # ... waiting for SIGUSR1
     parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)  # ... on this inherited socket
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # ... dying with this supervisor
     args = parser.parse_args(argv)
     if args.worker:
-        run_worker(args.db, args.inspect_file, args.fd, args.public_url, args.parent, args.slots)
+        run_worker(args.db, args.inspect_file, args.fd, args.public_url, args.parent, args.slots, args.spare)
         return 0
     try:
         settings = parse_settings(args.set)
     except argparse.ArgumentTypeError as e:
         parser.error(str(e))
     cluster = Cluster(args.db, args.inspect_file, args.port, args.workers, args.host, args.runtime,
-                      args.public_url, settings, slots=args.slots)
+                      args.public_url, settings, slots=args.slots, spare=not args.no_spare)
 
     def on_signal(signum, frame):
         cluster.stopping.set()
@@ -712,7 +759,8 @@ def main(argv=None) -> int:
         print(f"serve-cluster failed: {e}", file=sys.stderr)
         return 1
     print(f"Serving {cluster.db.name} at http://{args.host}:{args.port}/ with {len(cluster.workers)} Datasette "
-          f"process{'es' if len(cluster.workers) != 1 else ''} behind nginx (config, cache and logs in {cluster.runtime})", flush=True)
+          f"process{'es' if len(cluster.workers) != 1 else ''}{' and a spare' if cluster.spare else ''} behind nginx "
+          f"(config, cache and logs in {cluster.runtime})", flush=True)
     try:
         cluster.supervise()
     finally:

@@ -412,7 +412,8 @@ def run_single(db, inspect, work, args, papers) -> tuple[dict, float, bool]:
 def run_cluster(db, inspect, work, args, papers) -> tuple[dict, float, bool, Cluster]:
     runtime = work / "cluster"
     shutil.rmtree(runtime, ignore_errors=True)  # a cold cache, as after a deployment
-    cluster = Cluster(db, inspect, free_port(), workers=args.workers, runtime=runtime, slots=args.slots)
+    cluster = Cluster(db, inspect, free_port(), workers=args.workers, runtime=runtime, slots=args.slots,
+                      spare=not args.no_spare)
     cluster.start()
     cluster.supervise_in_background()
     try:
@@ -446,7 +447,7 @@ def run_cluster(db, inspect, work, args, papers) -> tuple[dict, float, bool, Clu
                                    kill=kill, kill_every=args.kill_every, warmup=args.warmup))
         gaps = [b - a for a, b in zip(kill_times, kill_times[1:])]
         result["kill_gaps"] = (min(gaps), max(gaps)) if gaps else None
-        pids = [w.process.pid for w in cluster.workers] + [cluster.nginx.pid, *children(cluster.nginx.pid)]
+        pids = [w.process.pid for w in cluster.every_process()] + [cluster.nginx.pid, *children(cluster.nginx.pid)]
         memory = memory_mb(pids)
         alive = cluster.nginx.poll() is None
     finally:
@@ -465,6 +466,7 @@ def main(argv=None) -> int:
                                                                       "(default 10; 0: none)")
     parser.add_argument("--workers", type=int, help="Datasette processes of the cluster (default: one per core, and one more)")
     parser.add_argument("--slots", type=int, help="requests each process of the cluster serves at a time (default: scripts/cluster.py SLOTS)")
+    parser.add_argument("--no-spare", action="store_true", help="the cluster without its spare process")
     parser.add_argument("--only", choices=("single", "cluster"), help="run one set-up only")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "litdb-loadtest",
                         help="where the corpus and database are kept between runs")
@@ -508,7 +510,8 @@ def main(argv=None) -> int:
         answered = sum(cache.values()) or 1
         sections.append(report(
             f"cluster: {len(cluster.workers)} Datasette processes behind nginx, {cluster.slots} "
-            f"request{'s' if cluster.slots != 1 else ''} at a time each (make serve-cluster)", result, args,
+            f"request{'s' if cluster.slots != 1 else ''} at a time each{' and a spare' if cluster.spare else ''} "
+            "(make serve-cluster)", result, args,
             memory, f"; {kills} process{'es' if kills != 1 else ''} killed with SIGKILL"
                     + (f" ({result['kill_gaps'][0]:.0f} to {result['kill_gaps'][1]:.0f} s apart)"
                        if result["kill_gaps"] else "") + f", {restarts} restarts; nginx cache: "

@@ -228,20 +228,34 @@ def test_a_long_download_gives_its_slot_back_and_a_page_keeps_it(database):
 
 
 def test_a_killed_process_costs_no_request_and_is_restarted(site):
+    """The spare takes the killed one's place, and a new spare starts."""
+    wait_until(site.ready, "the processes and the spare were not all up")
     victim = site.workers[0]
-    old_pid = victim.process.pid
+    old_pid, spare_pid = victim.process.pid, site.spare.process.pid
     os.kill(old_pid, signal.SIGKILL)
     # Uncached URLs (each different), so that every one goes to a process.
     statuses = [get(site.url + f"/literature/papers.json?_shape=array&_x={i}")[0] for i in range(30)]
     assert statuses == [200] * 30
     wait_until(lambda: victim.process.pid != old_pid and site.worker_ready(victim),
                "the killed process was not started again")
-    assert victim.restarts == 1
+    assert victim.restarts == 1 and victim.process.pid == spare_pid
+    wait_until(lambda: site.spare.process.pid != spare_pid and site.worker_ready(site.spare),
+               "no new spare was started")
     # And the other one, now, right after the first one is back: the restarted process
     # takes the requests.
     os.kill(site.workers[1].process.pid, signal.SIGKILL)
     statuses = [get(site.url + f"/literature/journals.json?_x={i}")[0] for i in range(30)]
     assert statuses == [200] * 30
+
+
+def test_a_killed_spare_is_started_again_and_took_no_connection(site):
+    wait_until(site.ready, "the processes and the spare were not all up")
+    spare_pid = site.spare.process.pid
+    log = site._log_path(site.spare)
+    os.kill(spare_pid, signal.SIGKILL)
+    wait_until(lambda: site.spare.process.pid != spare_pid and site.worker_ready(site.spare),
+               "the spare was not started again")
+    assert f"spare {spare_pid}: called in" not in log.read_text()
 
 
 def alive(pid: int) -> bool:
@@ -289,7 +303,7 @@ def test_nothing_serves_on_once_the_supervisor_is_killed(database, tmp_path):
     try:
         assert process.stdout.readline().startswith("Serving literature.db")
         kids = cluster_module.children(process.pid)
-        assert len(kids) == 3  # two Datasette processes and nginx
+        assert len(kids) == 4  # two Datasette processes, the spare and nginx
         grandchildren = set().union(*(cluster_module.children(pid) for pid in kids))
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
@@ -368,8 +382,8 @@ def test_serve_cluster_command_line(database, tmp_path):
     process, port = cluster_command(database, tmp_path, 1)
     try:
         line = process.stdout.readline()
-        assert line == (f"Serving literature.db at http://127.0.0.1:{port}/ with 1 Datasette process behind "
-                        f"nginx (config, cache and logs in {tmp_path / 'rt'})\n")
+        assert line == (f"Serving literature.db at http://127.0.0.1:{port}/ with 1 Datasette process and a spare "
+                        f"behind nginx (config, cache and logs in {tmp_path / 'rt'})\n")
         assert get(f"http://127.0.0.1:{port}/literature/journals.json")[0] == 200
     finally:
         process.terminate()
@@ -490,7 +504,7 @@ def test_image_files_serve_offline_from_a_read_only_folder(database, tmp_path):
     assert results["network"] == errno.ENETUNREACH
     assert results["writable"] is False
     assert results["first_line"] == ("Serving literature.db at http://0.0.0.0:8001/ with 2 Datasette processes "
-                                     "behind nginx (config, cache and logs in /tmp/litdb-cluster)")
+                                     "and a spare behind nginx (config, cache and logs in /tmp/litdb-cluster)")
     assert results["healthy"] is True
     assert [j["name"] for j in results["journals"]] == ["Cerebellum", "Cerebellum and Ataxias"]
     assert results["paper"] == [200, True]
@@ -536,7 +550,7 @@ def test_loadtest_both_set_ups_in_small(tmp_path):
     assert result.returncode == 0
     assert "**single: one Datasette process (make serve)**" in result.stdout
     # One Datasette process per core, and one more.
-    assert f"**cluster: {len(os.sched_getaffinity(0)) + 1} Datasette processes behind nginx, 1 request at a time each (make serve-cluster)**" \
+    assert f"**cluster: {len(os.sched_getaffinity(0)) + 1} Datasette processes behind nginx, 1 request at a time each and a spare (make serve-cluster)**" \
         in result.stdout
 
 
