@@ -148,3 +148,22 @@ def test_the_loop_serves_others_while_a_slow_query_runs_in_its_thread(database):
         return events
 
     assert run(both, serve.RequestBudget("page")) == ["the loop ran something else", "slow query answered"]
+
+
+def test_the_facet_shortcuts_rowid_query_gives_way_too(database):
+    """plugins/cache.py finds a table page's rows with its own query and time limit: that
+    one gives way on the loop as Datasette's do."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cache_plugin_on_loop", ROOT / "plugins" / "cache.py")
+    cache_plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cache_plugin)
+    shortcut = cache_plugin.FacetShortcut(database, "papers", [], [])
+    budget = serve.RequestBudget("page")
+
+    async def rowids():
+        found = await shortcut.query_rowids(f"select rowid from papers where ({SLOW}) = {SLOW_COUNT} order by rowid", None)
+        return list(found)
+
+    assert run(rowids, budget) == [1, 2]  # the two seed papers
+    assert budget.account["on_loop_s"] == serve.SQL_ON_LOOP_S
