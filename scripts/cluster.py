@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import hashlib
 import json
 import os
@@ -110,6 +111,27 @@ WHOLE_ANSWER_BYTES = 512 * 1024
 SEND_BUFFER_BYTES = 1024 * 1024
 
 
+# The types nginx and the processes compress (text/html included), at gzip level 1.
+GZIP_TYPES = {"text/html", "text/plain", "text/css", "text/csv", "application/json", "application/x-ndjson",
+              "application/javascript", "application/x-bibtex", "application/x-research-info-systems",
+              "application/vnd.citationstyles.csl+json", "image/svg+xml", "application/xml"}
+GZIP_MIN_BYTES = 1024
+
+
+def compressed(start: dict, body: bytes, weak_etag: bytes) -> tuple[dict, bytes]:
+    """A whole answer of a GZIP_TYPES type over GZIP_MIN_BYTES, gzipped (level 1, as nginx
+    would), with its weak ETag (a compressed form is not byte-equal to the plain one:
+    RFC 9110 8.8.1) and Vary; others as they are."""
+    headers = start["headers"]
+    content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    if (len(body) < GZIP_MIN_BYTES or content_type.split(b";")[0].strip().decode("latin1").lower() not in GZIP_TYPES
+            or any(k.lower() == b"content-encoding" for k, _ in headers)):
+        return start, body
+    body = gzip.compress(body, compresslevel=1, mtime=0)
+    headers = [(k, weak_etag if k == b"etag" else v) for k, v in headers if k.lower() != b"vary"]
+    return dict(start, headers=headers + [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]), body
+
+
 def caching_app(app, etag: str):
     """ASGI wrapper: ETag and Cache-Control on every 200 answer to GET or HEAD that sets no
     cookie; 304 to a request that already holds the ETag.
@@ -120,9 +142,10 @@ def caching_app(app, etag: str):
     turn of the event loop, which goes to the socket as one send (written_together), into
     a send buffer that holds it, and the kernel delivers it even after the process is
     gone. Longer ones (streams, whole downloads) go on as they come once that much is
-    gathered: a kill can still cut those (the client sees the answer end unfinished)."""
+    gathered: a kill can still cut those (the client sees the answer end unfinished).
+    A whole one is sent gzipped to a request that accepts it (nginx asks for it)."""
     cache_control = f"public, max-age={CACHE_MAX_AGE}".encode()
-    etag_bytes = etag.encode()
+    etag_bytes, weak_etag = etag.encode(), b"W/" + etag.encode()
 
     async def wrapped(scope, receive, send):
         if (scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD")
@@ -135,6 +158,7 @@ def caching_app(app, etag: str):
                 return await send({"type": "http.response.body", "body": b""})
 
         held = None  # [start, body pieces, their size] of an answer being gathered
+        takes_gzip = any(name == b"accept-encoding" and b"gzip" in value.lower() for name, value in scope["headers"])
 
         async def send_with_headers(message):
             nonlocal held
@@ -156,6 +180,8 @@ def caching_app(app, etag: str):
                 held = None
                 body = b"".join(pieces)
                 if not more and scope.get("method") != "HEAD":  # whole: its length, no chunked framing
+                    if takes_gzip:
+                        start, body = compressed(start, body, weak_etag)
                     start = dict(start, headers=[(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
                                  + [(b"content-length", str(len(body)).encode())])
                 await send(start)
@@ -414,14 +440,14 @@ def render(template: str, values: dict) -> str:
     return re.sub(r"\{\{(\w+)\}\}", lambda m: str(values[m.group(1)]), template)
 
 
-def nginx_config(runtime: Path, state: Path, listen: str, upstream_port: int, workers: int, db_hash: str,
+def nginx_config(runtime: Path, state: Path, listen: str, upstream_port: int, workers: int, site_tag: str,
                  settings: dict) -> str:
     values = dict(DEFAULTS, **settings)
     values.update({
         "runtime": str(runtime),
         "state": str(state),
         "listen": listen,
-        "db_hash": db_hash,
+        "site_tag": site_tag,
         # The processes' one socket, once per try: nginx tries an entry at most once a request.
         "upstream_servers": "\n".join(f"        server 127.0.0.1:{upstream_port} max_fails=0;"
                                        for _ in range(upstream_tries(workers))),
@@ -430,6 +456,7 @@ def nginx_config(runtime: Path, state: Path, listen: str, upstream_port: int, wo
         "user_directive": "user nobody nogroup;" if os.geteuid() == 0 else "",
         "error_log": str(runtime / "nginx-error.log"),
         "access_log": f"{runtime}/nginx-access.log combined buffer=64k flush=1s",
+        "gzip_types": " ".join(sorted(GZIP_TYPES - {"text/html"})),  # nginx compresses text/html always
     })
     return render(TEMPLATE.read_text(), values)
 
@@ -595,10 +622,10 @@ class Cluster:
             socket.create_server((self.host, self.port)).close()
         except OSError as e:
             raise RuntimeError(f"{self.host}:{self.port} is in use ({os.strerror(e.errno)}): stop what serves there first")
-        db_hash = site_etag(self.db, self.inspect_file).strip('"').split("-")[0]
+        site_tag = site_etag(self.db, self.inspect_file).strip('"')
         listen = f"{self.host}:{self.port}"
         (self.runtime / "nginx.conf").write_text(nginx_config(self.runtime, self.state, listen, self.upstream_port,
-                                                              len(self.workers), db_hash, self.settings))
+                                                              len(self.workers), site_tag, self.settings))
         try:
             for worker in self.every_process():
                 self._spawn_worker(worker)
