@@ -11,7 +11,8 @@ HTTP, on every response (an ASGI wrapper around the whole app, static files incl
     //example.com).
 
 SQLite, on every connection Datasette opens (prepare_connection runs on each one,
-in each of the num_sql_threads threads):
+in each of the num_sql_threads threads, and in a cluster process on the event loop's
+thread too, where a page's first 100 ms of SQL run: see "SQL on the event loop's thread"):
   - limits (LIMITS below): value length, SQL length, columns, LIKE/GLOB pattern
     length, no attached databases;
   - an authorizer that refuses anything but reading: writes, schema changes, ATTACH,
