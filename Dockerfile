@@ -1,4 +1,4 @@
-# The release served as `make serve-cluster` serves it: Datasette processes, one per core and one more
+# The release served as `make serve-cluster` serves it: Datasette processes, one per core and a spare,
 # behind nginx, on port 8001. Build after `make release` (the image holds dist/'s
 # database and inspect file):
 #

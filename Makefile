@@ -44,7 +44,7 @@ node_modules/.installed: package.json package-lock.json
 release: $(DB)
 	$(PY) scripts/release.py --db $(DB) --out dist $(if $(PREVIOUS),--previous $(PREVIOUS)) $(if $(VERSION),--version $(VERSION))
 
-# make serve-cluster -- Datasette processes (one per core, and one more) behind nginx, at http://127.0.0.1:$(PORT)/
+# make serve-cluster -- Datasette processes (one per core, and a spare) behind nginx, at http://127.0.0.1:$(PORT)/
 serve-cluster: build nginx
 	$(PY) scripts/cluster.py --port $(PORT) --db $(DB) --inspect-file $(INSPECT)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make serve-cluster`: Datasette processes (one per core, and one more) behind nginx, as one public port.
+"""`make serve-cluster`: Datasette processes (one per core, and a spare) behind nginx, as one public port.
 
     python scripts/cluster.py [--port 8001] [--db literature.db] [--inspect-file inspect-data.json]
                               [--workers N] [--host 127.0.0.1] [--runtime DIR] [--public-url URL]
@@ -499,11 +499,12 @@ LONG_REQUEST_S = 0.5  # a request running longer gives its slot back (SlottedSer
 
 
 def default_workers() -> int:
-    """One process per core and one more. A process is one Python thread serving pages
-    and three running SQL, and often waits on the other kind: with one per core, the load
-    test left 27% of 2 cores idle (172 requests/s); with one more, 1% (282 requests/s);
-    with two more, 252 (docs/loadtest.md)."""
-    return len(os.sched_getaffinity(0)) + 1
+    """One process per core. A process runs a page's SQL on its own thread (SQL_ON_LOOP_S)
+    and so keeps its core busy: the load test gave 1,154 requests/s with 2 processes on 2
+    cores, 1,088 with 3 and 799 with 4 (p99 236, 249, 309 ms). (When every query went to
+    an SQL thread, a process often waited on its threads, and one more process than cores
+    did best: 282 against 172 requests/s.)"""
+    return len(os.sched_getaffinity(0))
 
 
 class Worker:
@@ -754,7 +755,7 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address nginx listens on (default 127.0.0.1)")
     parser.add_argument("--db", type=Path, default=ROOT / "literature.db")
     parser.add_argument("--inspect-file", type=Path, default=ROOT / "inspect-data.json")
-    parser.add_argument("--workers", type=int, help="Datasette processes (default: one per core, and one more)")
+    parser.add_argument("--workers", type=int, help="Datasette processes (default: one per core)")
     parser.add_argument("--slots", type=int, default=SLOTS,
                         help=f"requests each process serves at a time; the others wait their turn (default {SLOTS})")
     parser.add_argument("--runtime", type=Path, help="folder for nginx's config, cache and logs (default: a new one in TMPDIR)")
