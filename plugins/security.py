@@ -1025,8 +1025,21 @@ def _install_budget():
         reason = budget.refusal()
         if reason:
             raise BudgetExceeded(f"query not run: {reason}")
+
+        def budgeted(conn):
+            start = time.monotonic()
+            token = WATCHDOG.arm(conn, start + max(0.0, budget.remaining_s()))
+            _budget.limit = MAX_STREAM_RESULT_BYTES if budget.kind in ("stream", "export") else MAX_RESULT_BYTES
+            try:
+                return fn(conn)
+            finally:
+                _budget.limit = MAX_RESULT_BYTES
+                budget.charge(time.monotonic() - start)
+                if WATCHDOG.disarm(token):
+                    _after_interrupt(conn)
+
         if budget.kind == "page" and budget.account.get("on_loop_s", 0.0) < litdb.serve.SQL_ON_LOOP_S:
-            result = _run_on_loop(self, fn, budget)
+            result = _run_on_loop(self, budgeted, budget)
             if result is not _OVERRAN:
                 return result
         global _expensive_sql
@@ -1037,18 +1050,6 @@ def _install_budget():
             gate = _expensive_sql
             await gate.acquire()
         try:
-            def budgeted(conn):
-                start = time.monotonic()
-                token = WATCHDOG.arm(conn, start + max(0.0, budget.remaining_s()))
-                _budget.limit = MAX_STREAM_RESULT_BYTES if budget.kind in ("stream", "export") else MAX_RESULT_BYTES
-                try:
-                    return fn(conn)
-                finally:
-                    _budget.limit = MAX_RESULT_BYTES
-                    budget.charge(time.monotonic() - start)
-                    if WATCHDOG.disarm(token):
-                        _after_interrupt(conn)
-
             return await original(self, budgeted)
         finally:
             if gate is not None:
@@ -1125,17 +1126,17 @@ def _loop_timelimit(conn, ms):
         conn.set_progress_handler(_give_way_handler(_on_loop.deadline), 1000)
 
 
-def _run_on_loop(database, fn, budget):
-    """fn(conn) with the query's budget, on this thread; _OVERRAN when it had to give way
-    (what it returned then is not used: a function may have caught the interruption)."""
+def _run_on_loop(database, budgeted, budget):
+    """budgeted(conn) (the query with its budget, execute_fn's) on this thread; _OVERRAN
+    when it had to give way (what it returned then is not used: a function may have
+    caught the interruption)."""
     conn = _loop_connection(database)
     start = time.monotonic()
     left = min(litdb.serve.SQL_ON_LOOP_S - budget.account.get("on_loop_s", 0.0), budget.remaining_s())
     _on_loop.deadline, _on_loop.cut = start + left, False
     conn.set_progress_handler(_give_way_handler(_on_loop.deadline), 1000)
-    token = WATCHDOG.arm(conn, start + max(0.0, budget.remaining_s()))
     try:
-        result = fn(conn)
+        result = budgeted(conn)
     except (QueryInterrupted, sqlite3.OperationalError):
         if not _on_loop.cut:
             raise
@@ -1143,11 +1144,7 @@ def _run_on_loop(database, fn, budget):
     finally:
         conn.set_progress_handler(None, 1000)
         cut, _on_loop.deadline = _on_loop.cut, None
-        spent = time.monotonic() - start
-        budget.account["on_loop_s"] = budget.account.get("on_loop_s", 0.0) + spent
-        budget.charge(spent)
-        if WATCHDOG.disarm(token):
-            _after_interrupt(conn)
+        budget.account["on_loop_s"] = budget.account.get("on_loop_s", 0.0) + time.monotonic() - start
     if cut:
         budget.account["on_loop_s"] = litdb.serve.SQL_ON_LOOP_S  # the rest of this request in threads
         return _OVERRAN
