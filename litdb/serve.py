@@ -183,11 +183,12 @@ def make_datasette(db: Path, inspect_file: Path):
         ds.databases = {DATABASE_NAME if name == stem else name: database for name, database in ds.databases.items()}
         ds.databases[DATABASE_NAME].name = ds.databases[DATABASE_NAME].route = DATABASE_NAME
     remember_schemas(ds)
+    ds.permission_allowed = _remembered_permissions(ds)
     return ds
 
 
 # What Datasette 0.65 asks SQLite about a database's schema, on every page: a paper page
-# made 30 queries, 21 of them these (and the schema check below), each handed to an SQL
+# made 30 queries, 19 of them these and the schema check below, each handed to an SQL
 # thread and back. The file is immutable, so the answers never change while it is served.
 SCHEMA_QUESTIONS = ("table_names", "view_names", "hidden_table_names", "get_all_foreign_keys", "table_exists",
                     "table_columns", "table_column_details", "primary_keys", "fts_table", "label_column_for_table",
@@ -211,7 +212,6 @@ def remember_schemas(ds) -> None:
             refreshed.append(True)
 
     ds._refresh_schemas = refresh_schemas_once
-    ds.permission_allowed = _remembered_permissions(ds)
     for database in ds.databases.values():
         fixed = refreshed.__len__ if database.is_mutable else (lambda: True)
         asked = {question: getattr(database, question) for question in SCHEMA_QUESTIONS}
