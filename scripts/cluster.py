@@ -361,9 +361,11 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: i
         signal.signal(signal.SIGUSR1, lambda signum, frame: called_in.set())
     die_with_parent(parent)
     import uvicorn
-    from datasette.plugins import pm
 
     import litdb.serve
+
+    litdb.serve.build_units_on_first_use()  # before Datasette's modules (the next import)
+    from datasette.plugins import pm
 
     pm.register(caching_plugin(site_etag(db, inspect_file)), name="litdb_cluster_caching")
     listener = socket.socket(fileno=fd)

@@ -1,0 +1,51 @@
+"""What a Datasette process does once, at its start (litdb/serve.py, plugins/cache.py):
+pint's unit registry is not built unless something uses it, and what starting and
+warming made is frozen out of the garbage collector's sight. Checked in a process of its
+own, started as a served one is (a frozen collector would stay frozen in this one)."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+PROBE = """
+import asyncio, gc, json, sys
+from pathlib import Path
+sys.path[:0] = [sys.argv[3]]
+from litdb import serve
+ds = serve.make_datasette(Path(sys.argv[1]), Path(sys.argv[2]))
+from datasette.views import base
+
+def registry_built():  # pint's own UnitRegistry is built when made
+    return not getattr(base.ureg, "_litdb_deferred", False) or base.ureg._registry is not None
+
+facts = {"registry_built_at_start": registry_built()}
+
+async def main():
+    await ds.invoke_startup()
+    facts["frozen_before_warm"] = gc.get_freeze_count()
+    from plugins.cache import warm  # the module Datasette loaded from plugins/
+    await warm(ds)
+    facts["frozen_after_warm"] = gc.get_freeze_count()
+    facts["home"] = (await ds.client.get("/")).status_code
+    facts["registry_built_by_home"] = registry_built()
+    facts["two_metres_in_cm"] = base.ureg("2 m").to("cm").magnitude  # built on first use, and works
+
+asyncio.run(main())
+print(json.dumps(facts))
+"""
+
+
+def test_unit_registry_on_first_use_and_startup_objects_frozen(seed_db, tmp_path):
+    inspect = tmp_path / "inspect-data.json"  # none: make_datasette works without one
+    result = subprocess.run([sys.executable, "-c", PROBE, str(seed_db), str(inspect), str(ROOT)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert facts["registry_built_at_start"] is False
+    assert facts["frozen_before_warm"] == 0
+    assert facts["frozen_after_warm"] > 10_000  # Datasette, the plugins, templates: tens of thousands
+    assert facts["home"] == 200
+    assert facts["registry_built_by_home"] is False
+    assert facts["two_metres_in_cm"] == 200
