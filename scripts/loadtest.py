@@ -412,7 +412,7 @@ def record(path: Path, text: str) -> None:
 def run_single(db, inspect, work, args, papers) -> tuple[dict, float, bool]:
     process, base = start_server(db, inspect, work)
     try:
-        time.sleep(2)  # let the results cache warm its pages, as after any start
+        time.sleep(args.settle)  # let the results cache warm its pages, as after any start
         mix = url_mix(db, random.Random(args.seed))
         log(f"single: {papers:,} papers; {args.concurrency} visitors for {args.duration:g} s against {base}")
         result = asyncio.run(drive(base, mix, args.duration, args.concurrency, random.Random(args.seed + 1),
@@ -436,7 +436,7 @@ def run_cluster(db, inspect, work, args, papers) -> tuple[dict, float, bool, Clu
     cluster.start()
     cluster.supervise_in_background()
     try:
-        time.sleep(2)
+        time.sleep(args.settle)
         mix = url_mix(db, random.Random(args.seed))
         kill_times: list[float] = []
 
@@ -491,11 +491,14 @@ def main(argv=None) -> int:
                         help="where the corpus and database are kept between runs")
     parser.add_argument("--record", type=Path, help="also write the figures to this Markdown file")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the request mix")
+    parser.add_argument("--settle", type=float, default=2,
+                        help="seconds of rest after each set-up's start, before its load (default 2: the results "
+                             "cache warms its pages, as after any start; 0: none)")
     args = parser.parse_args(argv)
     if not (0 < args.duration <= 600 and 0 <= args.warmup <= 600 and 0 < args.concurrency <= 256
-            and args.kill_every >= 0):
+            and args.kill_every >= 0 and args.settle >= 0):
         parser.error("--duration must be in (0, 600], --warmup in [0, 600], --concurrency in [1, 256], "
-                     "--kill-every >= 0")
+                     "--kill-every >= 0, --settle >= 0")
 
     db, inspect = prepare(args.work, args.papers)
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
