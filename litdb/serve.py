@@ -50,6 +50,13 @@ SETTINGS = {
 # which serve one request at a time, set it.
 SQL_ON_LOOP_S = 0.0
 
+# Also set by scripts/cluster.py for its processes. A folder where the processes of one
+# cluster (one database, one site code) keep what each would otherwise compute at its
+# start: plugins/cache.py's facet columns, 1 s of CPU a start here. And whether a start
+# warms the most visited pages: nginx caches those pages for every process of a cluster.
+SHARED_FOLDER: Path | None = None
+WARM_PAGES = True
+
 # Connection time limits, in seconds.
 TIMEOUTS = {
     # uvicorn's: a kept-alive connection with no new request is closed after this.

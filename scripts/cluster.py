@@ -350,7 +350,7 @@ def written_together(transport) -> None:
 
 
 def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: int, slots: int,
-               spare: bool = False) -> None:
+               spare: bool = False, shared: Path | None = None) -> None:
     """One Datasette process, exactly as litdb.serve.run makes it, accepting connections
     on the listening socket the supervisor holds (inherited as file descriptor fd), at
     most `slots` at a time (SlottedServer). A spare starts and warms up the same way,
@@ -367,7 +367,8 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: i
     litdb.serve.build_units_on_first_use()  # before Datasette's modules (the next import)
     from datasette.plugins import pm
 
-    pm.register(caching_plugin(site_etag(db, inspect_file)), name="litdb_cluster_caching")
+    etag = site_etag(db, inspect_file)
+    pm.register(caching_plugin(etag), name="litdb_cluster_caching")
     listener = socket.socket(fileno=fd)
 
     class SharedSocketServer(uvicorn.Server):
@@ -393,14 +394,21 @@ def run_worker(db: Path, inspect_file: Path, fd: int, public_url: str, parent: i
 
     uvicorn.Server = SharedSocketServer
     litdb.serve.SQL_ON_LOOP_S = SQL_ON_LOOP_S
+    # What one process computed at its start, the next ones load, and the pages a start
+    # would warm are nginx's to keep: a restart took 3.1 s of CPU, now 1.2-1.9 s (the
+    # facet columns read 1.0 s, loaded 0.03 s; the warm pages 1.05 s).
+    if shared is not None:
+        litdb.serve.SHARED_FOLDER = shared / etag.strip('"')  # this database and code only
+        litdb.serve.SHARED_FOLDER.mkdir(parents=True, exist_ok=True)
+    litdb.serve.WARM_PAGES = False
     litdb.serve.run(db, inspect_file, listener.getsockname()[1], public_url)
 
 
 def worker_command(db: Path, inspect_file: Path, fd: int, public_url: str, slots: int,
-                   spare: bool = False) -> list[str]:
+                   spare: bool = False, shared: Path | None = None) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", "--db", str(db), "--inspect-file",
             str(inspect_file), "--fd", str(fd), "--public-url", public_url, "--parent", str(os.getpid()),
-            "--slots", str(slots)] + (["--spare"] if spare else [])
+            "--slots", str(slots)] + (["--spare"] if spare else []) + (["--shared", str(shared)] if shared else [])
 
 
 def nginx_command(nginx: str, runtime: Path) -> list[str]:
@@ -568,7 +576,8 @@ class Cluster:
         worker.log_offset = log_path.stat().st_size if log_path.exists() else 0
         log_file = open(log_path, "a")
         fd = self.listener.fileno()
-        command = worker_command(self.db, self.inspect_file, fd, self.public_url, self.slots, worker is self.spare)
+        command = worker_command(self.db, self.inspect_file, fd, self.public_url, self.slots, worker is self.spare,
+                                 self.runtime / "shared")
         worker.process = subprocess.Popen(command, stdout=log_file, stderr=log_file, env=serve_env(), cwd=ROOT,
                                           pass_fds=(fd,))
         log_file.close()
@@ -767,12 +776,14 @@ def main(argv=None) -> int:
     parser.add_argument("--no-spare", action="store_true",
                         help="start no spare process (one that takes a dead process's place at once)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one Datasette process
+    parser.add_argument("--shared", type=Path, help=argparse.SUPPRESS)  # ... where the processes keep what they share
     parser.add_argument("--spare", action="store_true", help=argparse.SUPPRESS)  # ... waiting for SIGUSR1
     parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)  # ... on this inherited socket
     parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # ... dying with this supervisor
     args = parser.parse_args(argv)
     if args.worker:
-        run_worker(args.db, args.inspect_file, args.fd, args.public_url, args.parent, args.slots, args.spare)
+        run_worker(args.db, args.inspect_file, args.fd, args.public_url, args.parent, args.slots, args.spare,
+                   args.shared)
         return 0
     try:
         settings = parse_settings(args.set)

@@ -49,3 +49,55 @@ def test_unit_registry_on_first_use_and_startup_objects_frozen(seed_db, tmp_path
     assert facts["home"] == 200
     assert facts["registry_built_by_home"] is False
     assert facts["two_metres_in_cm"] == 200
+
+
+def load_cache_plugin():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("cache_plugin", ROOT / "plugins" / "cache.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_facet_columns_read_once_for_all_the_processes_of_a_cluster(seed_db, tmp_path, monkeypatch):
+    """With litdb.serve.SHARED_FOLDER set (scripts/cluster.py sets it), the facet columns
+    are read from the database once and kept there; the next process loads them. A copy
+    for other columns, or one that cannot be read, is read again from the database."""
+    import pickle
+    import sqlite3
+
+    import litdb.serve
+    from litdb.facets import read_facet_columns
+
+    cache = load_cache_plugin()
+    conn = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
+    wanted = ("papers", ["year", "journal_id"], ["topics"])
+    kept = tmp_path / "facet-columns-papers.pickle"
+
+    monkeypatch.setattr(litdb.serve, "SHARED_FOLDER", None)
+    cache.shared_facet_columns(conn, *wanted)
+    assert list(tmp_path.iterdir()) == []  # make serve: nothing kept
+
+    monkeypatch.setattr(litdb.serve, "SHARED_FOLDER", tmp_path)
+    def held(columns):
+        return columns.scalar, columns.arrays, columns.rows
+
+    first = cache.shared_facet_columns(conn, *wanted)
+    assert [p.name for p in tmp_path.iterdir()] == ["facet-columns-papers.pickle"]
+    direct = read_facet_columns(conn, *wanted)
+    assert held(first) == held(direct)
+    assert any(direct.scalar["year"]) and any(direct.arrays["topics"])  # something to keep
+    assert pickle.loads(kept.read_bytes())[0] == wanted
+
+    kept.write_bytes(pickle.dumps((wanted, "the copy kept")))
+    assert cache.shared_facet_columns(conn, *wanted) == "the copy kept"  # loaded, not read
+
+    kept.write_bytes(pickle.dumps((("papers", ["year"], []), "other columns")))
+    again = cache.shared_facet_columns(conn, *wanted)
+    assert held(again) == held(direct)
+    assert pickle.loads(kept.read_bytes())[0] == wanted  # kept anew
+
+    kept.write_bytes(kept.read_bytes()[:100])  # cut short
+    assert held(cache.shared_facet_columns(conn, *wanted)) == held(direct)
+    assert [p.name for p in tmp_path.iterdir()] == ["facet-columns-papers.pickle"]  # no partial copy left
+    conn.close()
