@@ -434,6 +434,7 @@ def write_inspect_file(db: Path, inspect_file: Path) -> None:
     """`datasette inspect DB --inspect-file FILE`, the same command's code and the same file,
     run in this process: a second interpreter importing Datasette cost ~0.9 s of CPU for
     ~0.05 s of work. In a thread with a loop of its own (the caller may be inside one)."""
+    build_units_on_first_use()
     from datasette.cli import inspect
 
     def run():
