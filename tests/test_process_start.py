@@ -101,3 +101,20 @@ def test_facet_columns_read_once_for_all_the_processes_of_a_cluster(seed_db, tmp
     assert held(cache.shared_facet_columns(conn, *wanted)) == held(direct)
     assert [p.name for p in tmp_path.iterdir()] == ["facet-columns-papers.pickle"]  # no partial copy left
     conn.close()
+
+
+def test_facet_columns_kept_nowhere_are_still_read(seed_db, tmp_path, monkeypatch):
+    """A shared folder that cannot be written (gone, here) costs the copy, not the columns."""
+    import sqlite3
+
+    import litdb.serve
+    from litdb.facets import read_facet_columns
+
+    cache = load_cache_plugin()
+    conn = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
+    monkeypatch.setattr(litdb.serve, "SHARED_FOLDER", tmp_path / "gone")
+    columns = cache.shared_facet_columns(conn, "papers", ["year"], ["topics"])
+    direct = read_facet_columns(conn, "papers", ["year"], ["topics"])
+    assert (columns.scalar, columns.arrays, columns.rows) == (direct.scalar, direct.arrays, direct.rows)
+    assert not (tmp_path / "gone").exists()
+    conn.close()
