@@ -47,13 +47,13 @@ def pytest_addoption(parser):
 # cluster start costs less than one long file left for the end).
 SLOWEST_FIRST = {  # file: parts. Seconds in one process on a quiet machine (--durations).
     "test_browser_datasette_pages.py": 2,  # 20 s; half of the pages each
-    "test_cluster.py": 2,  # 20 s; the tests of the module's cluster, then the ones that start their own
+    "test_cluster.py": 2,  # 17 s; the tests of the module's cluster, then the ones that start their own
     "test_hostile.py": 2,  # 23 s
-    "test_paging.py": 1,  # 17 s (one corpus of 1,100 files, built once)
-    "test_fuzz.py": 1,  # 15 s
     "test_browser_pages.py": 1,  # 15 s (its last tests check the links the first ones saw)
+    "test_fuzz.py": 1,  # 12 s
     "test_bench.py": 2,  # 11 s, 10 of them the benchmark's end-to-end run
-    "test_exports.py": 1,  # 10 s
+    "test_paging.py": 1,  # 7 s (one corpus of 300 files, built once)
+    "test_exports.py": 1,  # 7 s (one corpus of 700 files)
     "test_interrupt.py": 1,  # 7 s
 }
 
