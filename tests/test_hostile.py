@@ -723,13 +723,19 @@ def test_downloads_wait_their_turn_and_a_stalled_one_gives_its_place_up(monkeypa
         while len(seen) + len(seen_too) < 2:
             await asyncio.sleep(0.01)
         third = await gate.enter("10.0.0.7", export=True)  # waits: both places are taken
-        await asyncio.wait_for(asyncio.gather(*stalled), 10)
+        # One stalled download gave its place up. The other may have too, or, once nobody
+        # waits, keep its place (its rule is then STALLED_S): which one depends on when
+        # each write's watch looked. Its client goes now.
+        gave_up, kept = await asyncio.wait(stalled, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        for task in kept:
+            task.cancel()
+        await asyncio.gather(*kept, return_exceptions=True)
         clients = list(gate.clients)
         gate.leave("10.0.0.7", export=True)
-        return third, clients
+        return third, len(gave_up), clients
 
-    third, clients = asyncio.run(scenario())
-    assert third is None and clients == ["10.0.0.7"]
+    third, gave_up, clients = asyncio.run(scenario())
+    assert third is None and gave_up >= 1 and clients == ["10.0.0.7"]
     assert gate.exports._value == security.TOTAL_EXPORTS and gate.total._value == security.TOTAL_EXPENSIVE
 
 
