@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import importlib.util
 import os
 import shutil
 import sqlite3
@@ -123,6 +124,15 @@ def make_corpus(folder: Path, n: int) -> None:
     """n seed files, made by scripts/generate_corpus.py (the same ones for the same n)."""
     subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_corpus.py"), "--n", str(n), "--out", str(Path(folder).resolve()),
                     "--seed", "7"], check=True, capture_output=True, cwd=ROOT)
+
+
+def plugin_module(name: str):
+    """plugins/<name>.py loaded as a module of its own, as Datasette loads it from its
+    plugins folder (a new copy each call; its hooks registered nowhere)."""
+    spec = importlib.util.spec_from_file_location(f"{name}_plugin", ROOT / "plugins" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def copy_seeds(tmp_path: Path) -> Path:

@@ -1,13 +1,10 @@
 """The results cache of plugins/cache.py: bounded in bytes, least recently used first."""
 
 import asyncio
-import importlib.util
 
-from conftest import ROOT
+from conftest import plugin_module
 
-spec = importlib.util.spec_from_file_location("cache_plugin", ROOT / "plugins" / "cache.py")
-cache_plugin = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(cache_plugin)
+cache_plugin = plugin_module("cache")
 
 
 class Results:

@@ -7,7 +7,6 @@ The budget, the gate, the cache and the stream guard are also tested in-process,
 the plugin modules themselves."""
 
 import asyncio
-import importlib.util
 import json
 import re
 import socket
@@ -18,16 +17,14 @@ import urllib.parse
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, plugin_module
 from test_security import fetch, rss_kb, sql, RUNAWAY
 
 sys.path.insert(0, str(ROOT / "plugins"))
 import security  # noqa: E402
 from litdb import serve  # noqa: E402
 
-spec = importlib.util.spec_from_file_location("cache_plugin", ROOT / "plugins" / "cache.py")
-cache_plugin = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(cache_plugin)
+cache_plugin = plugin_module("cache")
 
 SPACE_RUN = "400: SQL may not have more than 256 characters of white space in a row before its first keyword\n"
 COSTLY_WHERE = ("(select count(*) from (" + RUNAWAY + "select x from c limit 100000000)) > 0")
@@ -775,9 +772,7 @@ def test_an_export_writes_its_chunks_outside_the_event_loop(seed_db):
     # 316 ms and a quarter of the usual requests, the worst of every attack).
     import concurrent.futures
 
-    spec = importlib.util.spec_from_file_location("exports_plugin", ROOT / "plugins" / "exports.py")
-    exports = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(exports)
+    exports = plugin_module("exports")
     threads = []
 
     class Recording(exports.BibTeXWriter):

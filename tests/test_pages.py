@@ -23,7 +23,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, SEEDS, build_quietly, get, serving
+from conftest import FIXTURES, SEEDS, build_quietly, get, plugin_module, serving
 
 OLD = "486bd29b069a"  # Dissecting the links between cerebellum and dystonia (seed 000)
 NEW = "9c8f9033fd60"  # Cerebellum: An explanation for dystonia? (seed 001)
@@ -491,14 +491,7 @@ def test_sitemap_index_past_the_limit(rich_db, tmp_path, monkeypatch):
 # --- helpers of plugins/pages.py, on their own ---------------------------------------------
 
 def load_pages_plugin():
-    import importlib.util
-
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("pages_plugin", ROOT / "plugins" / "pages.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return plugin_module("pages")
 
 
 def test_structured_abstract_labels_and_scholar_dates():

@@ -26,7 +26,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from conftest import ROOT, build_quietly, get, make_corpus, serving
+from conftest import ROOT, build_quietly, get, make_corpus, plugin_module, serving
 
 TABLES = ["papers", "authors", "journals", "paper_authors", "paper_references", "mesh_terms", "grants", "topics",
           "paper_topics", "sources", "provenance", "disagreement_fields"]
@@ -178,10 +178,7 @@ def test_papers_default_pages_as_a_visitor_gets_them(site):
 def test_the_page_ending_is_found_from_the_end():
     """The " [order by …] limit N[ offset M]" ending of a page's SQL, found without trying
     every place of a visitor's _where text (a run of 200,000 spaces there made it quadratic)."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("exports_plugin", ROOT / "plugins" / "exports.py")
-    exports = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(exports)
+    exports = plugin_module("exports")
     assert exports.page_suffix("select a from [papers]  limit 51") == (22, None, "51", None)
     assert exports.page_suffix("select a from [papers] where x order by [year] desc, id limit 51 offset 100") == (
         30, "[year] desc, id", "51", "100")

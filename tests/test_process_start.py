@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, plugin_module
 
 PROBE = """
 import asyncio, gc, json, sys
@@ -51,14 +51,6 @@ def test_unit_registry_on_first_use_and_startup_objects_frozen(seed_db, tmp_path
     assert facts["two_metres_in_cm"] == 200
 
 
-def load_cache_plugin():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("cache_plugin", ROOT / "plugins" / "cache.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_facet_columns_read_once_for_all_the_processes_of_a_cluster(seed_db, tmp_path, monkeypatch):
     """With litdb.serve.SHARED_FOLDER set (scripts/cluster.py sets it), the facet columns
     are read from the database once and kept there; the next process loads them. A copy
@@ -69,7 +61,7 @@ def test_facet_columns_read_once_for_all_the_processes_of_a_cluster(seed_db, tmp
     import litdb.serve
     from litdb.facets import read_facet_columns
 
-    cache = load_cache_plugin()
+    cache = plugin_module("cache")
     conn = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
     wanted = ("papers", ["year", "journal_id"], ["topics"])
     kept = tmp_path / "facet-columns-papers.pickle"
@@ -110,7 +102,7 @@ def test_facet_columns_kept_nowhere_are_still_read(seed_db, tmp_path, monkeypatc
     import litdb.serve
     from litdb.facets import read_facet_columns
 
-    cache = load_cache_plugin()
+    cache = plugin_module("cache")
     conn = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
     monkeypatch.setattr(litdb.serve, "SHARED_FOLDER", tmp_path / "gone")
     columns = cache.shared_facet_columns(conn, "papers", ["year"], ["topics"])

@@ -13,7 +13,7 @@ import pytest
 from datasette.app import Datasette
 from datasette.database import QueryInterrupted
 
-from conftest import ROOT
+from conftest import ROOT, plugin_module
 
 sys.path.insert(0, str(ROOT / "plugins"))
 import security  # noqa: E402,F401  (installs the budget on Database.execute_fn)
@@ -154,11 +154,7 @@ def test_the_loop_serves_others_while_a_slow_query_runs_in_its_thread(database):
 def test_the_facet_shortcuts_rowid_query_gives_way_too(database):
     """plugins/cache.py finds a table page's rows with its own query and time limit: that
     one gives way on the loop as Datasette's do."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("cache_plugin_on_loop", ROOT / "plugins" / "cache.py")
-    cache_plugin = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cache_plugin)
+    cache_plugin = plugin_module("cache")
     shortcut = cache_plugin.FacetShortcut(database, "papers", [], [])
     budget = serve.RequestBudget("page")
 
