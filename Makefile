@@ -12,7 +12,7 @@ INSPECT := inspect-data.json
 CHROMIUM := /usr/bin/chromium-headless-shell
 NGINX := /usr/sbin/nginx
 
-.PHONY: serve build test clean chromium nginx bench loadtest release serve-cluster
+.PHONY: serve build test screenshots clean chromium nginx bench loadtest release serve-cluster
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ serve: build
 
 test: $(VENV)/.installed chromium nginx node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests again, writing a full-page screenshot of every page they check to
+# test-artifacts/ (off in `make test`: no test reads them, and they cost CPU).
+screenshots: $(VENV)/.installed chromium nginx node_modules/.installed
+	LITDB_SCREENSHOTS=1 $(PY) -m pytest tests/test_browser.py tests/test_browser_pages.py \
+		tests/test_browser_datasette_pages.py tests/test_search.py $(PYTEST_ARGS)
 
 # axe-core for the accessibility checks of the browser tests (package.json, from the npm registry).
 node_modules/.installed: package.json package-lock.json

@@ -202,6 +202,19 @@ def browser():
         browser.close()
 
 
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def screenshot(page, name: str) -> None:
+    """test-artifacts/<name>.png, the whole page, when LITDB_SCREENSHOTS is set (`make
+    screenshots`): for people to look at, as no test reads them. Off by default: the
+    browser tests' full-page screenshots took 9 of the 38 CPU-seconds of
+    tests/test_browser_datasette_pages.py, for no check."""
+    if os.environ.get("LITDB_SCREENSHOTS"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 @contextmanager
 def watched_page(browser, base_url: str, **options):
     """A Chromium page on base_url (1280 x 900 unless options say otherwise) that records

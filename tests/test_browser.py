@@ -1,5 +1,6 @@
 """The site in a real browser: Debian's Chromium, headless, driven by Playwright,
-against the real server on 127.0.0.1. Screenshots go to test-artifacts/."""
+against the real server on 127.0.0.1. Screenshots go to test-artifacts/
+(`make screenshots`)."""
 
 import os
 import urllib.parse
@@ -7,9 +8,8 @@ import urllib.parse
 import bibtexparser
 import pytest
 
-from conftest import CHROMIUM, ROOT, watched_page
+from conftest import CHROMIUM, screenshot, watched_page
 
-ARTIFACTS = ROOT / "test-artifacts"
 OLD = "486bd29b069a"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -23,11 +23,6 @@ def page(browser, server):
     host = urllib.parse.urlsplit(server).netloc
     assert page.console_errors == []
     assert [u for u in page.requests if urllib.parse.urlsplit(u).netloc != host] == []
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_home_page_has_chart_and_search_box(page):

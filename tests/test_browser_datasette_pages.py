@@ -4,7 +4,7 @@ tests/test_browser_pages.py drives the site's own pages: Debian's Chromium, head
 1280 and 390 px; no horizontal page scroll (a wide table scrolls in its own box), no
 console error, no request leaving 127.0.0.1, axe-core (served by the site from the npm
 package) with no serious or critical violation. Screenshots go to
-test-artifacts/datasette-<name>-<width>.png.
+test-artifacts/datasette-<name>-<width>.png (`make screenshots`).
 
 What templates/table.html, query.html, database.html, static/sql-editor-label.js and
 site.css change is checked by name too: the filter controls' labels, the SQL editor's,
@@ -18,11 +18,10 @@ import urllib.parse
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, watched_page
+from conftest import CHROMIUM, ROOT, screenshot, watched_page
 from test_browser_pages import serious_violations
 from test_pages import JATS, rich_db, rich_server  # noqa: F401 (fixtures)
 
-ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -88,8 +87,7 @@ def test_page(page, rich_server, name, path, status, heading, visible, width):  
             .slice(0, 5).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)""", width)
         pytest.fail(f"{name} scrolls sideways by {overflow} px at {width} px: {wide}")
     assert serious_violations(page) == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"datasette-{name}-{width}.png"), full_page=True)
+    screenshot(page, f"datasette-{name}-{width}")
     host = urllib.parse.urlsplit(rich_server).netloc
     assert [u for u in page.requests if urllib.parse.urlsplit(u).netloc != host] == []
     # An error page's own status is reported by Chromium as a console error; nothing else may be.

@@ -3,7 +3,7 @@ Playwright, as tests/test_browser.py launches it) at 1280 and 390 px: what must 
 visible, no horizontal page scroll, no console error, no request leaving 127.0.0.1,
 axe-core (served by the site itself from the npm package, /-/axe/axe.min.js) with no
 serious or critical violation, and every link of every page answering. Screenshots go
-to test-artifacts/pages-<name>-<width>.png.
+to test-artifacts/pages-<name>-<width>.png (`make screenshots`).
 
 One browser and one page for the whole module (the viewport changes between widths);
 pages are waited for until their load event, never network idle."""
@@ -13,10 +13,9 @@ import urllib.parse
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, watched_page
+from conftest import CHROMIUM, ROOT, screenshot, watched_page
 from test_pages import JATS, NEW, OLD, rich_db, rich_server  # noqa: F401 (fixtures)
 
-ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -78,8 +77,7 @@ def test_page(page, rich_server, name, path, heading, visible, width):  # noqa: 
     heights = page.eval_on_selector_all("svg.year-chart text", "ts => ts.map(t => t.getBoundingClientRect().height)")
     assert all(h >= 11 for h in heights), heights
     assert serious_violations(page) == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"pages-{name}-{width}.png"), full_page=True)
+    screenshot(page, f"pages-{name}-{width}")
     host = urllib.parse.urlsplit(rich_server).netloc
     assert [u for u in page.requests if urllib.parse.urlsplit(u).netloc != host] == []
     assert page.console_errors == []
@@ -111,7 +109,7 @@ def test_paper_page_provenance_opens_and_citations_read_well(page):
     # the page itself stays 390 px wide: the tables scroll in their own box
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_violations(page) == []  # open, too
-    page.screenshot(path=str(ARTIFACTS / "pages-paper-provenance-open-390.png"), full_page=True)
+    screenshot(page, "pages-paper-provenance-open-390")
 
 
 def test_papers_list_abstract_and_facets(page):
@@ -154,4 +152,4 @@ def test_search_every_table_lists_linked_rows(page, width):
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert serious_violations(page) == []
     assert page.console_errors == []
-    page.screenshot(path=str(ARTIFACTS / f"pages-search-all-{width}.png"), full_page=True)
+    screenshot(page, f"pages-search-all-{width}")

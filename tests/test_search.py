@@ -12,7 +12,7 @@ import urllib.parse
 import bibtexparser
 import pytest
 
-from conftest import CHROMIUM, FIXTURES, ROOT, build_quietly, get, serving
+from conftest import CHROMIUM, FIXTURES, build_quietly, get, screenshot, serving
 from litdb import search as pubmed
 
 CORPUS = FIXTURES / "search"
@@ -427,7 +427,6 @@ def test_search_page_in_chromium(site, browser):
     assert page.locator("ol.search-list > li").count() == 3
     assert page.locator("ol.search-list mark").count() >= 3
     assert page.locator(".search-facets h3").all_inner_texts() == ["Year", "Journal", "Publication type", "Topic"]
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "test-artifacts" / "search.png"), full_page=True)
+    screenshot(page, "search")
     assert errors == []
     context.close()
