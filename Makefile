@@ -19,9 +19,11 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# The seeds folder itself is a prerequisite: adding or removing a file changes it.
+# The seeds folder and its subfolders are prerequisites too: adding or removing a file
+# changes its folder. Hidden files and folders are not seeds (litdb/build.py seed_files).
 # Every input of the build: its code (readers included), the topic vocabulary, the seeds.
-$(DB): $(VENV)/.installed build.py $(wildcard litdb/*.py litdb/readers/*.py) litdb/topics.yml seeds $(wildcard seeds/*)
+SEED_PATHS := $(shell find seeds -name '.*' -prune -o -print)
+$(DB): $(VENV)/.installed build.py $(wildcard litdb/*.py litdb/readers/*.py) litdb/topics.yml $(SEED_PATHS)
 	$(PY) build.py --seeds seeds --db $(DB)
 
 $(INSPECT): $(DB)

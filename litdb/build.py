@@ -57,14 +57,17 @@ def one_line(message: str) -> str:
     return message if len(message) <= 240 else message[:239] + "…"
 
 
-def read_seed_file(path: Path, part: int = 0, parts: int = 1, stat: tuple | None = None) -> FileRead:
+def read_seed_file(path: Path, part: int = 0, parts: int = 1, stat: tuple | None = None,
+                   name: str | None = None) -> FileRead:
     """The sources row and the records of one seed file, or of one part of a big export
-    (the ``part``-th of ``parts``, when it is shared among workers)."""
+    (the ``part``-th of ``parts``, when it is shared among workers); name: the file's
+    name in the seeds folder (seed_files), its own name when not given."""
+    name = name or path.name
     if parts > 1:
-        return read_part(path, part, parts, stat)
+        return read_part(path, name, part, parts, stat)
     data = path.read_bytes()
     source = {
-        "filename": path.name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+        "filename": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
         "format": None, "status": "loaded", "error": None, "records": 0, "rejected_records": 0,
     }
     out = FileRead(source)
@@ -93,7 +96,7 @@ def _counted(out: FileRead) -> FileRead:
 HEAD_BYTES = 65536  # what a part looks at to tell the format: readers look at the start
 
 
-def read_part(path: Path, part: int, parts: int, stat: tuple) -> FileRead:
+def read_part(path: Path, name: str, part: int, parts: int, stat: tuple) -> FileRead:
     """One part of a big export whose reader says where records start in its bytes
     (RECORD_START): the records from the first start at or after the part's share of the
     bytes to the next part's first. Each worker so maps the file and decodes only its
@@ -101,14 +104,14 @@ def read_part(path: Path, part: int, parts: int, stat: tuple) -> FileRead:
     by the first part; the others give nothing."""
     now = path.stat()
     if (now.st_size, now.st_mtime_ns) != tuple(stat):
-        raise RuntimeError(f"{path.name}: changed during the build; build again")
-    source = {"filename": path.name, "sha256": None, "bytes": now.st_size, "format": None, "status": "loaded",
+        raise RuntimeError(f"{name}: changed during the build; build again")
+    source = {"filename": name, "sha256": None, "bytes": now.st_size, "format": None, "status": "loaded",
               "error": None, "records": 0, "rejected_records": 0}
     out = FileRead(source, parts=parts)
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         reader = _cut_by_bytes(mm[:HEAD_BYTES])
         if reader is None:
-            return read_seed_file(path) if part == 0 else out
+            return read_seed_file(path, name=name) if part == 0 else out
         if part == 0:
             source["sha256"] = hashlib.sha256(mm).hexdigest()
         source["format"] = reader.NAME
@@ -179,9 +182,9 @@ def read_chunk(item: tuple[Path, list[tuple]]) -> list[FileRead]:
     shard_path, files = item
     shard = load.create_shard(shard_path, load.READ_SHARD_TABLES)
     reads = []
-    for source_id, path, part, parts, stat in files:
-        read = read_seed_file(path, part, parts, stat)
-        load.insert_values(shard, "records", [load.staged(source_id, path.name, position, record)
+    for source_id, path, name, part, parts, stat in files:
+        read = read_seed_file(path, part, parts, stat, name)
+        load.insert_values(shard, "records", [load.staged(source_id, name, position, record)
                                               for position, record in read.records], shard=True)
         read.records = []
         reads.append(read)
@@ -248,15 +251,29 @@ def in_shards(db, results, copy):
     take_in(db, waiting, copy)
 
 
-def reading_units(files: list[Path], workers: int) -> list[list[tuple]]:
-    """Work for the readers, as (source id, path, part, parts, (size, mtime)): chunks of
-    small files; a big file in parts of about SLICE_BYTES, at least two per worker."""
+def seed_files(seeds_dir: Path) -> list[tuple[Path, str]]:
+    """Every seed file in seeds_dir and in its subfolders, as (path, name in the folder:
+    "scopus/export.ris"), in name order. Hidden files and folders (".git", ".DS_Store",
+    "._x" of macOS) are not seeds and are passed over."""
+    found = []
+    for folder, subfolders, names in os.walk(seeds_dir):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for n in names:
+            path = Path(folder) / n
+            if not n.startswith(".") and path.is_file():
+                found.append((path.relative_to(seeds_dir).as_posix(), path))
+    return [(path, name) for name, path in sorted(found)]
+
+
+def reading_units(files: list[tuple[Path, str]], workers: int) -> list[list[tuple]]:
+    """Work for the readers, as (source id, path, name, part, parts, (size, mtime)): chunks
+    of small files; a big file in parts of about SLICE_BYTES, at least two per worker."""
     units, small = [], []
     size = CHUNK if workers == 1 else max(1, min(CHUNK, len(files) // (workers * 16)))
-    for source_id, path in enumerate(files, 1):
+    for source_id, (path, name) in enumerate(files, 1):
         stat = path.stat()
         if stat.st_size < SLICE_BYTES:
-            small.append((source_id, path, 0, 1, None))
+            small.append((source_id, path, name, 0, 1, None))
             if len(small) == size:
                 units.append(small)
                 small = []
@@ -265,7 +282,7 @@ def reading_units(files: list[Path], workers: int) -> list[list[tuple]]:
             units.append(small)
             small = []
         parts = max(2 * workers if workers > 1 else 1, -(-stat.st_size // SLICE_BYTES))
-        units += [[(source_id, path, part, parts, (stat.st_size, stat.st_mtime_ns))] for part in range(parts)]
+        units += [[(source_id, path, name, part, parts, (stat.st_size, stat.st_mtime_ns))] for part in range(parts)]
     if small:
         units.append(small)
     return units
@@ -380,7 +397,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     if not seeds_dir.is_dir():
         print(f"{seeds_dir}: not a folder of seed files", file=err)
         return 2
-    files = sorted(p for p in seeds_dir.iterdir() if p.is_file())
+    files = seed_files(seeds_dir)
     target = db_path.resolve()
     if not target.parent.is_dir():
         print(f"{db_path}: its folder {target.parent.name or target.parent} does not exist", file=err)
@@ -391,7 +408,7 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     staging = tmp.with_suffix(".tmp-staging")
     shard_names = (tmp.with_suffix(f".tmp-shard{n}") for n in itertools.count())
     made: list[Path] = []
-    big = any(p.stat().st_size >= SLICE_BYTES for p in files)
+    big = any(p.stat().st_size >= SLICE_BYTES for p, _ in files)
     workers = workers or (os.cpu_count() or 1 if len(files) >= 64 or big else 1)
     steps = Timings(err, timings)
     pool = worker_pool(workers)

@@ -66,6 +66,32 @@ def test_bad_seeds_are_rejected_and_good_ones_kept(tmp_path):
     assert db["papers"].count == 2
 
 
+def test_seeds_in_subfolders_are_read_and_hidden_ones_passed_over(tmp_path):
+    """Researchers keep exports in folders of their own (seeds/scopus/, seeds/pubmed/...):
+    every file below seeds/ is a seed, named by its path there; hidden files and folders
+    (.git, .DS_Store) are not seeds."""
+    seeds = tmp_path / "seeds"
+    (seeds / "pubmed" / "2014").mkdir(parents=True)
+    (seeds / "other").mkdir()
+    (seeds / ".git" / "objects").mkdir(parents=True)
+    (seeds / "pubmed" / "2014" / "a.txt").write_bytes((SEEDS / "000_a766678b1bddf855.txt").read_bytes())
+    (seeds / "other" / "a.txt").write_bytes((SEEDS / "001_51f3e96b9982b093.txt").read_bytes())
+    (seeds / "notes.txt").write_bytes(b"Some notes about cerebellum papers to read later.\n")
+    (seeds / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (seeds / "other" / "._a.txt").write_bytes(b"\x00\x05\x16\x07")
+    (seeds / ".git" / "objects" / "ab").write_bytes(b"x\x01")
+    result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(": 2 files loaded, 1 rejected; 2 papers, 5 references, 3 authors, 2 journals\n")
+    assert result.stderr == f"{seeds / 'notes.txt'}: rejected: {UNKNOWN_FORMAT}\n"
+    db = sqlite_utils.Database(tmp_path / "out.db")
+    assert [(r["id"], r["filename"], r["status"]) for r in db["sources"].rows_where(order_by="id")] == [
+        (1, "notes.txt", "rejected"), (2, "other/a.txt", "loaded"), (3, "pubmed/2014/a.txt", "loaded")]
+    assert [r["filename"] for r in db.query("select distinct filename from provenance join sources "
+                                            "on sources.id = source_id order by filename")] == [
+        "other/a.txt", "pubmed/2014/a.txt"]
+
+
 def test_strict_exits_non_zero_when_a_seed_is_rejected(tmp_path):
     seeds = copy_seeds(tmp_path)
     assert run_build("--seeds", seeds, "--db", tmp_path / "a.db", "--strict").returncode == 0
@@ -219,10 +245,10 @@ def test_a_seed_changed_during_the_build_stops_it(tmp_path):
     path = tmp_path / "big.nbib"
     path.write_text("PMID- 1\nTI  - A title.\n", encoding="utf-8")
     planned = (path.stat().st_size, path.stat().st_mtime_ns)
-    assert read_part(path, 0, 2, planned).source["records"] == 1
+    assert read_part(path, "big.nbib", 0, 2, planned).source["records"] == 1
     path.write_text("PMID- 1\nTI  - Another title.\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="^big.nbib: changed during the build; build again$"):
-        read_part(path, 1, 2, planned)
+        read_part(path, "big.nbib", 1, 2, planned)
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path):
@@ -316,10 +342,10 @@ def test_a_build_that_cannot_go_on_says_why_in_one_line(tmp_path, monkeypatch, c
     import build as cli
     read_part = pipeline.read_part
 
-    def seed_changed(path, part, parts, stat):  # as if the file changed after the plan
+    def seed_changed(path, name, part, parts, stat):  # as if the file changed after the plan
         if part == 1 and path.name.startswith("000"):
             os.utime(path, ns=(stat[1], stat[1] + 1))
-        return read_part(path, part, parts, stat)
+        return read_part(path, name, part, parts, stat)
 
     seeds = copy_seeds(tmp_path)
     (tmp_path / "literature.db").write_bytes(b"previous")
@@ -339,10 +365,10 @@ def test_a_worker_that_fails_leaves_no_file_behind(tmp_path, monkeypatch):
     (tmp_path / "literature.db").write_bytes(b"previous")
     read_seed_file = pipeline.read_seed_file
 
-    def failing(path, part=0, parts=1, stat=None):
+    def failing(path, part=0, parts=1, stat=None, name=None):
         if path.name == "seed_0000011.txt":
             raise RuntimeError(f"{path}: changed during the build; build again")
-        return read_seed_file(path, part, parts, stat)
+        return read_seed_file(path, part, parts, stat, name)
 
     monkeypatch.setattr(pipeline, "read_seed_file", failing)
     monkeypatch.setattr(pipeline, "CHUNK", 1)
