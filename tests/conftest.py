@@ -32,7 +32,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))
 
 from litdb.build import build  # noqa: E402
-from litdb.serve import start_site  # noqa: E402
+from litdb.serve import build_units_on_first_use, start_site  # noqa: E402
+
+# As in a served process: the test modules that import Datasette's views would otherwise
+# build pint's unit registry in each pytest process (0.6 s of CPU each; no test uses it).
+build_units_on_first_use()
 
 
 def pytest_addoption(parser):
