@@ -308,3 +308,62 @@ def test_every_fixture_reads_the_same_with_and_without_the_escape_table(name, mo
     slow = [dataclasses.asdict(r) for r in bibtex.read(text)]
     bibtex._latex.cache_clear()
     assert fast == slow
+
+
+def test_scopus_current_bibtex_document_type_and_cited_by():
+    # Scopus's current .bib: the document type in `type` (no longer `document_type`),
+    # `publication_stage`, `source = {Scopus}`, `note = {Cited by: 45}` or with the open
+    # access words after it; @CONFERENCE with type "Conference paper" is one type
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "scopus_current.bib")]
+    assert records == [
+        expected("bibtex",
+            title="Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0601-4",
+            pmid="25146823", abstract="Dystonia is a disabling movement disorder.",
+            copyright="© 2014, Springer Science+Business Media New York.",
+            journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2014, publication_date="2014",
+            volume="13", issue="6", pages="666-668", citation_count=45, issns=["1473-4222"],
+            authors=[person("A. Malone", "Malone", "A."), person("M. Manto", "Manto", "M."),
+                     person("C. Hass", "Hass", "C.")],
+            publication_types=["Journal Article", "Review"],
+            keywords=["Basal ganglia", "Cerebellum", "Dystonia", "animal", "human"],
+            claims=[Claim("language", "English")], line=4),
+        expected("bibtex",
+            title="Cerebellum: An explanation for dystonia?", doi="10.1186/s40673-017-0064-8",
+            journal_title="Cerebellum and Ataxias", journal_abbreviation="Cerebellum Ataxias", year=2017,
+            publication_date="2017", volume="4", issue="1", pages="6", citation_count=3, issns=["2053-8871"],
+            authors=[person("M. Bologna", "Bologna", "M."), person("A. Berardelli", "Berardelli", "A.")],
+            publication_types=["Journal Article", "Editorial"], claims=[Claim("language", "English")], line=31),
+        expected("bibtex",
+            title="Surround inhibition in dystonia", year=2008, publication_date="2008", pages="12-14",
+            citation_count=0, authors=[person("M. Hallett", "Hallett", "M.")],
+            publication_types=["Conference Paper"], line=49),
+    ]
+
+
+def test_web_of_science_bibtex_document_types_joined_by_semicolons():
+    # Type = {{Article; Proceedings Paper}}: a conference paper printed in a journal;
+    # {{Review; Early Access}}: a review, online before its issue (a status, not a type)
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "wos_document_types.bib")]
+    assert records == [
+        expected("bibtex",
+            title="Neurophysiology of dystonia: The role of inhibition", doi="10.1016/j.nbd.2010.08.025",
+            abstract="The pathophysiology of dystonia has been best studied.",
+            journal_title="NEUROBIOLOGY OF DISEASE", journal_abbreviation="Neurobiol. Dis.", year=2011,
+            publication_date="2011-05", volume="42", issue="2, SI", pages="177-184", citation_count=142,
+            issns=["0969-9961", "1095-953X"], authors=[person("Mark Hallett", "Hallett", "Mark")],
+            publication_types=["Journal Article", "Conference Paper"],
+            keywords=["Dystonia", "Inhibition", "Surround inhibition"],
+            claims=[Claim("accession_number", "WOS:000289391300009", "Web of Science")], line=3),
+        expected("bibtex",
+            title="The functional neuroanatomy of dystonia", doi="10.1016/j.nbd.2011.01.026",
+            journal_title="NEUROBIOLOGY OF DISEASE", journal_abbreviation="Neurobiol. Dis.", year=2011,
+            publication_date="2011-05", volume="42", issue="2", pages="185-201", citation_count=392,
+            issns=["0969-9961"],
+            authors=[person("Vladimir K. Neychev", "Neychev", "Vladimir K."),
+                     person("Robert E. Gross", "Gross", "Robert E."),
+                     person("Stephane Lehericy", "Lehericy", "Stephane"), person("Ellen J. Hess", "Hess", "Ellen J."),
+                     person("H. A. Jinnah", "Jinnah", "H. A.")],
+            publication_types=["Journal Article", "Review"],
+            claims=[Claim("status", "Early Access", "type = {Review; Early Access}"),
+                    Claim("accession_number", "WOS:000289391300010", "Web of Science")], line=25),
+    ]

@@ -11,7 +11,7 @@ import pytest
 
 from golden import expected, fixture_records, person
 from litdb.readers import decode, detect, ris
-from litdb.records import Author, Claim, PaperRecord, RecordError
+from litdb.records import Author, Claim, MeshTerm, PaperRecord, RecordError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ris"
 
@@ -62,8 +62,9 @@ def test_endnote():
             volume="13", issue="6", pages="666-668", issns=["1473-4230", "1473-4222"], issn_l="1473-4222",
             authors=[person("A. Malone", "Malone", "A."), person("M. Manto", "Manto", "M."),
                      person("C. Hass", "Hass", "C.")],
-            publication_types=["Journal Article", "Editorial"],
-            keywords=["Animals", "Cerebellum/*physiopathology", "Dystonia/*physiopathology", "Humans"],
+            publication_types=["Journal Article", "Editorial"], keywords=["Animals", "Humans"],
+            # the MeSH headings with a qualifier EndNote keeps among the keywords of PubMed's records
+            mesh_terms=[MeshTerm("Cerebellum", "physiopathology", True), MeshTerm("Dystonia", "physiopathology", True)],
             claims=[Claim("language", "eng")], line=1),
         expected("ris",
             title=EXPLANATION, doi="10.1186/s40673-017-0064-8", pmid="28515951", pmcid="PMC5427546",
@@ -327,3 +328,106 @@ def test_a_file_with_no_tag_line_is_one_piece():
     assert ris.split_records("TY  -l") == [(1, "TY  -l")]
     with pytest.raises(ValueError, match="^not a RIS file: no tag line such as 'TY  - JOUR'$"):
         ris.read("TY  -l")
+
+
+def test_scopus_current_cited_by():
+    # Scopus's current RIS: "Cited By :45; Export Date: ..." (a space before the colon) and
+    # "Cited by: 3; All Open Access, ..." (lower-case "by"); M3 the document type
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "scopus_current.ris")]
+    assert records == [
+        expected("ris",
+            title=DISSECTING, doi="10.1007/s12311-014-0601-4", pmid="25146823",
+            abstract="Dystonia is a disabling movement disorder.",
+            copyright="© 2014, Springer Science+Business Media New York.",
+            journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2014, publication_date="2014",
+            volume="13", issue="6", pages="666-668", issns=["1473-4222"], citation_count=45,
+            authors=[person("A. Malone", "Malone", "A."), person("M. Manto", "Manto", "M."),
+                     person("C. Hass", "Hass", "C.")],
+            publication_types=["Journal Article", "Review"],
+            keywords=["Basal ganglia", "Cerebellum", "Dystonia", "animal", "human"],
+            claims=[Claim("language", "English")], line=1),
+        expected("ris",
+            title=EXPLANATION, doi="10.1186/s40673-017-0064-8", pmid="28515951",
+            journal_title="Cerebellum and Ataxias", journal_abbreviation="Cerebellum Ataxias", year=2017,
+            publication_date="2017", volume="4", issue="1", pages="6", issns=["2053-8871"], citation_count=72,
+            authors=[person("M. Bologna", "Bologna", "M."), person("A. Berardelli", "Berardelli", "A.")],
+            publication_types=["Journal Article"], line=33),
+        expected("ris",
+            title="Group-authored paper in Scopus", doi="10.1212/wnl.0000000000009999", journal_title="Neurology",
+            year=2020, publication_date="2020", citation_count=3,
+            authors=[Author(name="Dystonia Coalition Investigators", group=True)],
+            publication_types=["Journal Article", "Letter"], line=51),
+    ]
+
+
+def test_web_of_science_document_types_joined_by_semicolons():
+    # M3 "Article; Proceedings Paper": a conference paper printed in a journal; "Review;
+    # Early Access": a review, online before its issue (a status, not a type); a
+    # proceedings paper of a CONF record is its one type
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "wos_document_types.ris")]
+    assert records == [
+        expected("ris",
+            title="Neurophysiology of dystonia: The role of inhibition", doi="10.1016/j.nbd.2010.08.025",
+            abstract="The pathophysiology of dystonia has been best studied in patients with focal hand dystonia."
+            "\n\nLoss of inhibition is found at many levels of the nervous system.",
+            journal_title="NEUROBIOLOGY OF DISEASE", journal_abbreviation="Neurobiol. Dis.", year=2011,
+            publication_date="2011-05", volume="42", issue="2", pages="177-184", issns=["0969-9961", "1095-953X"],
+            citation_count=142, authors=[person("M Hallett", "Hallett", "M")],
+            publication_types=["Journal Article", "Conference Paper"],
+            keywords=["Dystonia", "Inhibition", "Surround inhibition"],
+            claims=[Claim("language", "English"), Claim("accession_number", "WOS:000289391300009", "Web of Science")],
+            line=1),
+        expected("ris",
+            title="The functional neuroanatomy of dystonia", doi="10.1016/j.nbd.2011.01.026",
+            journal_title="NEUROBIOLOGY OF DISEASE", journal_abbreviation="Neurobiol. Dis.", year=2011,
+            publication_date="2011-05", volume="42", issue="2", pages="185-201", issns=["0969-9961", "1095-953X"],
+            citation_count=392,
+            authors=[person("VK Neychev", "Neychev", "VK"), person("RE Gross", "Gross", "RE"),
+                     person("S Lehericy", "Lehericy", "S"), person("EJ Hess", "Hess", "EJ"),
+                     person("HA Jinnah", "Jinnah", "HA")],
+            publication_types=["Journal Article", "Review"],
+            claims=[Claim("status", "Early Access", "M3  - Review; Early Access"), Claim("language", "English"),
+                    Claim("accession_number", "WOS:000289391300010", "Web of Science")],
+            line=31),
+        expected("ris",
+            title="Surround inhibition in dystonia", year=2008, publication_date="2008", citation_count=3,
+            authors=[person("M Hallett", "Hallett", "M")], publication_types=["Conference Paper"],
+            claims=[Claim("accession_number", "WOS:000258000000001", "Web of Science")], line=58),
+    ]
+
+
+def test_endnote_from_pubmed_mesh_headings_are_mesh_terms():
+    # EndNote files PubMed's MeSH headings (MH) among the keywords, one a line, qualifiers
+    # after "/" and "*" on a major one: those with a qualifier or a star are MeSH terms, as
+    # the MEDLINE reader reads MH; a heading alone ("Animals") cannot be told from an
+    # author's keyword and stays one. A record not from PubMed (no DB/DP "NLM") keeps its
+    # keywords as they are.
+    records = [dataclasses.asdict(r) for r in fixture_records(ris, "endnote_pubmed_mesh.ris")]
+    assert records == [
+        expected("ris",
+            title=DISSECTING, doi="10.1007/s12311-014-0601-4", pmid="25146823", pmcid="PMC4248563",
+            abstract="BACKGROUND: Dystonia is a movement disorder. METHODS: We reviewed. RESULTS: Many. "
+            "CONCLUSIONS: Cerebellum matters.",
+            journal_title="The Cerebellum", journal_abbreviation="Cerebellum", year=2014, publication_date="2014-12",
+            volume="13", issue="6", pages="666-668", issns=["1473-4222"], issn_l="1473-4222",
+            authors=[person("A. Malone", "Malone", "A."), person("M. Manto", "Manto", "M."),
+                     person("C. Hass", "Hass", "C.")],
+            publication_types=["Journal Article"], keywords=["Animals", "Humans"],
+            mesh_terms=[MeshTerm("Basal Ganglia", "physiopathology", False),
+                        MeshTerm("Cerebellum", "physiopathology", True), MeshTerm("Dystonia", "physiopathology", True)],
+            claims=[Claim("language", "eng")], line=1),
+        expected("ris",
+            title="The functional neuroanatomy of dystonia", doi="10.1016/j.nbd.2011.01.026", pmid="21303695",
+            journal_title="Neurobiol Dis", year=2011, publication_date="2011",
+            authors=[person("V. K. Neychev", "Neychev", "V. K."), person("R. E. Gross", "Gross", "R. E.")],
+            publication_types=["Journal Article"], keywords=["deep brain stimulation"],
+            mesh_terms=[MeshTerm("Dystonia", None, True), MeshTerm("Brain", "pathology", False),
+                        MeshTerm("Brain", "physiopathology", True),
+                        MeshTerm("Imaging, Three-Dimensional", "methods", False)],
+            claims=[Claim("language", "eng")], line=39),
+        expected("ris",
+            title="Neurophysiology of dystonia: The role of inhibition", doi="10.1016/j.nbd.2010.08.025",
+            journal_title="Neurobiology of Disease", year=2011, publication_date="2011",
+            authors=[person("M. Hallett", "Hallett", "M.")], publication_types=["Journal Article"],
+            keywords=["Cerebellum/physiopathology", "surround inhibition"], line=57),
+    ]

@@ -20,10 +20,16 @@ Zotero (BibLaTeX) `journaltitle`, `shortjournal`, `date = {2014-12}`, `langid`,
 `eprinttype = {pubmed}` with `eprint`; JabRef `@Article{`, aligned fields, names given
 first or family first, LaTeX accents, @string macros, `and others`, @Comment{jabref-meta}.
 Scopus opens the file with "Scopus" and "EXPORT DATE: ..." lines, writes `pubmed_id`,
-`abbrev_source_title`, `art_number`, `note = {cited By 45}`, `author_keywords`, ISSNs without
-their hyphen and `document_type`; Web of Science doubles braces and writes `EISSN`,
-`Journal-ISO`, `Times-Cited`, `Unique-ID = {{WOS:...}}` and `Type`. Abstracts that end with
-the copyright line (Scopus, publishers' abstracts in Zotero) have it split off, as in RIS.
+`abbrev_source_title`, `art_number`, `author_keywords`, ISSNs without their hyphen,
+`source = {Scopus}` and its document type: older exports `note = {cited By 45}` and
+`document_type = {Review}`, current ones `type = {Review}`, `publication_stage = {Final}`
+and `note = {Cited by: 45; All Open Access, Gold Open Access}`; Web of Science doubles
+braces and writes `EISSN`, `Journal-ISO`, `Times-Cited`, `Unique-ID = {{WOS:...}}` and
+`Type`, several joined by ";" (`Type = {{Article; Proceedings Paper}}`, "Review; Early
+Access"). Document types read as in RIS (ris.document_types): "Proceedings Paper" and
+"Conference paper" -> "Conference Paper", "Article" dropped, "Early Access" a status claim.
+Abstracts that end with the copyright line (Scopus, publishers' abstracts in Zotero) have it
+split off, as in RIS.
 
 Entry types map to PubMed's wording so that types from every source read alike:
 article -> "Journal Article", inproceedings -> "Conference Paper", incollection ->
@@ -46,7 +52,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
 from .common import GROUP_WORDS, author, digits, parse_date
-from .ris import COPYRIGHT, ISSN, MARKUP, _issn_ok
+from .ris import COPYRIGHT, ISSN, MARKUP, SCOPUS_CITED_BY, _issn_ok, document_types
 
 NAME = "bibtex"
 TRUST = 3
@@ -69,7 +75,6 @@ TYPE_WORDS = {
 }
 # Scopus's export header, above the first entry
 SCOPUS_HEADER = re.compile(r"Scopus|EXPORT DATE:.*")
-SCOPUS_CITED_BY = re.compile(r"\bcited By:?\s*(\d{1,9})\b", re.I)
 MONTH_MACROS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
 
 _context = get_default_latex_context_db()
@@ -213,16 +218,18 @@ def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRec
     wos = bool(accession and accession.upper().startswith("WOS:"))
     scopus = (literal("source") or "").lower() == "scopus"
     record.publication_types = [TYPE_WORDS[kind]] if kind in TYPE_WORDS else []
-    # the source's own wording of its document type ("Review", "Editorial Material"); "Article" is the entry type
-    document_type = text("document_type") if scopus else text("type") if wos else None
-    if document_type and document_type.lower() != "article" and document_type not in record.publication_types:
-        record.publication_types.append(document_type)
+    # the source's own wording of its document type ("Review", "Editorial Material"): Scopus's
+    # older exports in document_type, current ones in type; Web of Science in Type
+    type_key = ("document_type" if text("document_type") else "type") if scopus else "type" if wos else None
+    statuses = document_types(record.publication_types, text(type_key)) if type_key else []
     if wos:
         record.citation_count = _count(literal("times-cited"))
     elif scopus and (m := SCOPUS_CITED_BY.search(literal("note") or "")):
         record.citation_count = int(m.group(1))
     language = text("langid", "language")
-    record.claims = [Claim("language", language)] if language else []
+    record.claims = [Claim("status", status, f"{type_key} = {{{text(type_key)}}}") for status in statuses]
+    if language:
+        record.claims.append(Claim("language", language))
     if wos:
         record.claims.append(Claim("accession_number", accession, "Web of Science"))
     record.line = line

@@ -10,16 +10,22 @@ a tag line continues the value of the tag before it. What the writers do differe
 - EndNote: tags in alphabetical order; several values of one field on continuation lines
   without a tag (KW one keyword a line, SN "1473-4222 (Electronic)" then
   "1473-4222 (Linking)", AD one address a line); SP "666-8" holds the whole range; AN the
-  PMID and C2 the PMCID of records that came from PubMed (DP "NLM").
+  PMID and C2 the PMCID of records that came from PubMed (DP "NLM"). Those records have
+  their MeSH headings among the keywords, as MEDLINE's MH writes them
+  ("Cerebellum/*physiopathology"): a heading with a qualifier or a star is a MeSH term
+  here, read as the MEDLINE reader reads MH; a heading alone ("Animals") cannot be told
+  from an author's keyword and stays a keyword.
 - Mendeley: T2, SP and EP (equal for an article number), UR several times, "null" for a
   missing given name ("van den Hoven, null"), no blank line between records.
 - Scopus: a byte order mark, T2 (full name) and J2 (abbreviation), SN "20411723 (ISSN)"
-  without its hyphen, C2 the PMID, C7 the article number, N1 "Export Date: ...; Cited By: 2;
-  Correspondence Address: ...", DB "Scopus".
+  without its hyphen, C2 the PMID, C7 the article number, M3 the document type ("Review"),
+  N1 "Export Date: ...; Cited By: 2; Correspondence Address: ..." (current exports "Cited By
+  :45; Export Date: ..." or "Cited by: 3; All Open Access, ..."), DB "Scopus".
 - Web of Science: T2 in capitals, J9 (29-character abbreviation) and JI (ISO abbreviation),
   DA "SEP 22" (month and day without the year, which is in PY), one SN a line, AN "WOS:...",
   abstract paragraphs on continuation lines indented by three spaces, N1 "Times Cited in Web
-  of Science Core Collection:  142".
+  of Science Core Collection:  142", M3 its document types joined by ";" ("Article;
+  Proceedings Paper", "Review; Early Access").
 
 Journal tags: T2 and JF hold the full name; J2, JA and JI the abbreviation; JO is used both
 ways by writers, so it is the abbreviation beside a full name and the name when alone (as
@@ -43,6 +49,7 @@ import re
 from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
 from .common import GROUP_WORDS, author, author_from_display, digits, parse_date
+from .medline import mesh_terms
 
 NAME = "ris"
 TRUST = 3
@@ -75,7 +82,8 @@ PMC_LINK = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih
                       r"|europepmc\.org/articles?/(?:PMC/)?)(PMC\d{1,9})(?!\d)", re.I)
 LABELLED_PMID = re.compile(r"\bPMID:\s*(\d{1,9})\b")
 LABELLED_PMCID = re.compile(r"\bPMCID:\s*(PMC\d{1,9})\b")
-SCOPUS_CITED_BY = re.compile(r"\bCited By:\s*(\d{1,9})\b")
+# "Cited By: 2", "Cited By :45", "Cited by: 3" (RIS), "cited By 45" (older BibTeX)
+SCOPUS_CITED_BY = re.compile(r"\bcited by\s*:?\s*(\d{1,9})\b", re.I)
 WOS_CITED_BY = re.compile(r"Times Cited in Web of Science Core Collection:\s*(\d{1,9})\b")
 # Zotero titles and abstracts may hold the few HTML tags it allows (<i>, <sup>...);
 # anything else with "<" (p < 0.05) is left alone.
@@ -84,6 +92,21 @@ MARKUP = re.compile(r"</?(?:i|b|em|strong|sup|sub|sc|span|p|br)\b[^<>]*>|&(?:#\d
 # "... rule. © The Author(s) 2024." / "... in Britain. Copyright 2023 Barker et al."
 COPYRIGHT = re.compile(r"(?:(?<=[.!?])\s+|\n\n)(©[^\n]{0,300}|Copyright (?:©\s*)?\d{4}\b[^\n]{0,300})$")
 LINK_TAGS = ("UR", "L1", "L2", "L3", "L4", "LK")
+# The document types of Web of Science and Scopus (RIS M3, BibTeX Type / type /
+# document_type) in the words the entry types map to; None: no type of its own ("Article"
+# is what TY or the entry type already says). Any other is kept as the source words it
+# ("Review", "Editorial Material", "Letter").
+DOCUMENT_TYPES = {
+    "article": None, "journal article": None, "proceedings paper": "Conference Paper",
+    "conference paper": "Conference Paper", "book chapter": "Book Chapter",
+}
+# Web of Science's "Early Access" among the types: published online before its issue, a
+# status, not a kind of paper.
+STATUS_TYPES = {"early access": "Early Access"}
+# A MeSH heading as MEDLINE's MH writes it, EndNote keeping it as a keyword: a descriptor,
+# then qualifiers (always lower case) after "/", a star on a major one
+# ("Cerebellum/*physiopathology", "*Dystonia", "Brain/pathology/physiopathology").
+MESH_HEADING = re.compile(r"\*[^/*]+|\*?[^/*]+(?:/\*?[a-z][a-z ,-]*)+")
 
 
 def looks_like(text: str) -> bool:
@@ -269,18 +292,21 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
             if person:
                 authors.append(person)
     record.authors = authors
-    record.keywords = _keywords(every("KW"))
+    keywords = every("KW")
+    if re.search(r"pubmed|medline|nlm", database, re.I):  # EndNote's records from PubMed
+        record.mesh_terms = [term for k in keywords if MESH_HEADING.fullmatch(k) for term in mesh_terms(k)]
+        keywords = [k for k in keywords if not MESH_HEADING.fullmatch(k)]
+    record.keywords = _keywords(keywords)
     record.abstract, record.copyright = _abstract(fields.get("AB") or fields.get("N2") or [])
     types = [TYPE_WORDS[ris_type]] if ris_type in TYPE_WORDS else []
-    m3 = first("M3")
-    if m3 and not normalize_doi(m3) and m3.lower() not in ("article", "journal article") and m3 not in types:
-        types.append(m3)  # the source's own wording: "Review", "Erratum"; "Article" is what TY said
+    m3 = [v for v in every("M3") if not normalize_doi(v)]  # (PLOS wrote the DOI there)
+    statuses = document_types(types, "; ".join(m3))
     record.publication_types = types
     cited_by = WOS_CITED_BY if accession and accession.upper().startswith("WOS:") else \
         SCOPUS_CITED_BY if "scopus" in database.lower() else None
     if cited_by:
         record.citation_count = _agreed(int(m.group(1)) for note in notes for m in [cited_by.search(note)] if m)
-    claims = []
+    claims = [Claim("status", status, f"M3  - {'; '.join(m3)}") for status in statuses]
     if first("LA"):
         claims.append(Claim("language", first("LA")))
     if accession:
@@ -289,6 +315,25 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     record.claims = claims
     record.line = line
     return record
+
+
+def document_types(types: list[str], value: str | None) -> list[str]:
+    """Adds to types (those of the entry type) the document types of a "Review",
+    "Article; Proceedings Paper" or "Review; Early Access" value, each in the words of
+    DOCUMENT_TYPES where it has one, none twice (case aside); returns the statuses found
+    among them ("Early Access")."""
+    statuses = []
+    for part in (value or "").split(";"):
+        part = clean_space(part)
+        if not part:
+            continue
+        if part.lower() in STATUS_TYPES:
+            statuses.append(STATUS_TYPES[part.lower()])
+            continue
+        kind = DOCUMENT_TYPES.get(part.lower(), part)
+        if kind and kind.lower() not in {t.lower() for t in types}:
+            types.append(kind)
+    return statuses
 
 
 def _plain(text: str | None) -> str | None:
