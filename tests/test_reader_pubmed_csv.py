@@ -60,6 +60,31 @@ def test_saved_csv_every_field():
     ]
 
 
+def test_ahead_of_print_article_identifier_after_the_date():
+    # "Brain. 2023 Jul 20:awad245.": no volume yet, the journal's article identifier after
+    # the date (the pattern used to stop at ':' and lose the date, the status and the
+    # identifier); the claims are the PubMed page reader's for the same line
+    records = list(pubmed_csv.read(fixture_text("pubmed_csv", "ahead-of-print.csv")))
+    assert [dataclasses.asdict(r) for r in records] == [
+        expected("pubmed_csv", line=2, pmid="38182410",
+                 title="Cerebellar stimulation for cervical dystonia: a sham-controlled trial.",
+                 doi="10.1136/jnnp-2023-332211", journal_abbreviation="J Neurol Neurosurg Psychiatry",
+                 year=2024, publication_date="2024-01-05",
+                 authors=[Author("J Lee", "Lee", "J"), Author("S Kim", "Kim", "S"),
+                          Author("HJ Park", "Park", "HJ")],
+                 claims=[Claim("article_locator", "jnnp-2023-332211",
+                               "article identifier printed after the date (published ahead of print)"),
+                         Claim("status", "Online ahead of print", "printed at the end of the citation")]),
+        # the DOI column empty: the DOI of the citation
+        expected("pubmed_csv", line=3, pmid="37471490", title="Purkinje cell loss in idiopathic dystonia.",
+                 doi="10.1093/brain/awad245", journal_abbreviation="Brain", year=2023, publication_date="2023-07-20",
+                 authors=[Author("S Horisawa", "Horisawa", "S"), Author("K Kohara", "Kohara", "K")],
+                 claims=[Claim("article_locator", "awad245",
+                               "article identifier printed after the date (published ahead of print)"),
+                         Claim("status", "Online ahead of print", "printed at the end of the citation")]),
+    ]
+
+
 def test_bad_rows_are_rejected_alone_with_position_and_line():
     records = list(pubmed_csv.read(fixture_text("pubmed_csv", "bad-rows.csv")))
     assert [type(r).__name__ for r in records] == [
@@ -112,7 +137,7 @@ def test_an_issue_with_a_part_in_parentheses():
 
 
 def test_detection_claims_pubmed_csv_only():
-    for name in ("csv-cerebellum-set.csv", "bad-rows.csv"):
+    for name in ("csv-cerebellum-set.csv", "bad-rows.csv", "ahead-of-print.csv"):
         text = fixture_text("pubmed_csv", name)
         assert pubmed_csv.looks_like(text) and detect(text) == "pubmed_csv"
         assert not medline.looks_like(text) and not pubmed_page.looks_like(text)

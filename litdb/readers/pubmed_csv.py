@@ -11,7 +11,9 @@ Read with the csv module. What the columns hold, and what is made of them:
   list ending in "et al." is marked incomplete; so is a row with only "First Author".
 - Citation: "Cerebellum. 2014 Dec;13(6):666-8. doi: 10.1007/s12311-014-0601-4. Epub
   2014 Aug 23." gives the date, volume, issue, pages (expanded), the epub date and
-  "Online ahead of print"; the journal is the "Journal/Book" column, an NLM
+  "Online ahead of print"; a paper ahead of print has an article identifier after the
+  date instead ("Brain. 2023 Jul 20:awad245."): an article_locator claim, as the PubMed
+  page reader makes it; the journal is the "Journal/Book" column, an NLM
   abbreviation (a book chapter's citation starts "In: ": then it is the book's title).
 - PMCID, DOI, NIHMS ID (a claim, as MEDLINE's MID). "Create Date" is when PubMed made
   the record, not a date of the paper: left out.
@@ -43,7 +45,8 @@ HEADER = ["PMID", "Title", "Authors", "Citation", "First Author", "Journal/Book"
           "Create Date", "PMCID", "NIHMS ID", "DOI"]
 REQUIRED = ["PMID", "Title", "Authors", "Citation", "DOI"]
 CITATION = re.compile(
-    r"^(?P<journal>[^.]+)\.\s+(?P<date>(?:1[5-9]|20)\d\d\b[^;:.]*?)\s*(?:;(?P<vip>[^.]*))?\.(?:\s+(?P<rest>.*))?$")
+    r"^(?P<journal>[^.]+)\.\s+(?P<date>(?:1[5-9]|20)\d\d\b[^;:.]*?)\s*"
+    r"(?:;(?P<vip>[^.]*)|:(?P<locator>[^.;\s]+))?\.(?:\s+(?P<rest>.*))?$")
 EPUB = re.compile(r"\bEpub\s+((?:1[5-9]|20)\d\d(?:\s+[A-Za-z]{3}(?:\s+\d{1,2})?)?)")
 CITATION_DOI = re.compile(r"\bdoi:\s*(10\.\S+?)\.?(?:\s|$)")
 ET_AL = re.compile(r",?\s*et al\.?$")
@@ -185,6 +188,9 @@ def _citation(record: PaperRecord, citation: str, journal: str | None) -> None:
     year, month, day = parse_date(m.group("date"))
     if year and (record.year is None or year == record.year):
         record.year, record.publication_date = year, iso_date(year, month, day)
+    if m.group("locator"):  # "Brain. 2023 Jul 20:awad245.": ahead of print, no volume yet
+        record.claims.append(Claim("article_locator", m.group("locator"),
+                                   "article identifier printed after the date (published ahead of print)"))
     if m.group("vip") and (vip := VIP.match(m.group("vip").strip())):
         record.volume = clean_space(vip.group("volume"))
         record.issue = clean_space(vip.group("issue"))
