@@ -68,6 +68,40 @@ def test_pre_2023_shape_every_field():
     )
 
 
+def test_primary_location_a_repository_the_journal_from_the_locations():
+    # primary_location is PubMed Central ("type": "repository", hosted by the NIH); the
+    # journal is the first location whose source is a journal, eLife, and so are its
+    # ISSNs and its publisher; the repository gives no publisher
+    [record] = fixture_records(openalex, "work_primary_repository.json")
+    assert dataclasses.asdict(record) == expected("openalex",
+        title="Purkinje cell burst firing drives dystonic movements in mice",
+        doi="10.7554/elife.84567", pmid="37581234", pmcid="PMC10432345",
+        abstract="Purkinje cells burst in dystonic mice.",
+        journal_title="eLife", year=2023, publication_date="2023-08-15", volume="12", pages="e84567",
+        citation_count=7, is_open_access=True,
+        open_access_url="https://www.ncbi.nlm.nih.gov/pmc/articles/PMC10432345",
+        issns=["2050-084X"], issn_l="2050-084X",
+        authors=[
+            person("Amanda M. Brown", "Brown", "Amanda M.", "0000-0002-4012-3456",
+                   ["Department of Neuroscience, Baylor College of Medicine, Houston, United States"]),
+            person("Roy V. Sillitoe", "Sillitoe", "Roy V."),
+        ],
+        publication_types=["Journal Article"], keywords=["Purkinje cell"],
+        claims=[claim("publisher", "eLife Sciences Publications Ltd"),
+                claim("openalex", "W4386012345", "OpenAlex work id"), claim("language", "en")],
+    )
+
+
+def test_a_repository_alone_gives_no_journal_and_no_publisher():
+    work = {"id": "https://openalex.org/W5", "display_name": "T", "primary_location": {"source": {
+        "display_name": "PubMed Central", "type": "repository", "host_organization_name": "National Institutes of Health"}},
+        "locations": [{"source": {"display_name": "Europe PMC", "type": "repository",
+                                  "host_organization_name": "European Bioinformatics Institute"}}]}
+    [record] = openalex.read(json.dumps(work))
+    assert dataclasses.asdict(record) == expected("openalex", title="T",
+                                                  claims=[claim("openalex", "W5", "OpenAlex work id")])
+
+
 def test_results_page_with_a_bad_work():
     first, bad, third = fixture_records(openalex, "results_page.json")
     assert dataclasses.asdict(first) == expected("openalex",
@@ -80,8 +114,8 @@ def test_results_page_with_a_bad_work():
                         ["Department of Neurology, Huashan Hospital, Fudan University, Shanghai, China"])],
         authors_complete=False,  # "is_authors_truncated": true
         publication_types=["Preprint"],
-        claims=[claim("publisher", "Cold Spring Harbor Laboratory"),
-                claim("openalex", "W4385291102", "OpenAlex work id"), claim("language", "en")],
+        # nor is the host of a repository a publisher (medRxiv's source is "type": "repository")
+        claims=[claim("openalex", "W4385291102", "OpenAlex work id"), claim("language", "en")],
         line=10,
     )
     assert bad == RecordError(position=2, line=102, reason="work 10.1002/mds.870020203 has no title")

@@ -146,17 +146,26 @@ def _authors(record: PaperRecord, work: dict):
 
 
 def _venue(record: PaperRecord, work: dict):
-    location = work.get("primary_location") if isinstance(work.get("primary_location"), dict) else None
-    if location is not None:
-        source = location.get("source") if isinstance(location.get("source"), dict) else {}
-        publisher = text_of(source.get("host_organization_name"))
+    """The journal: the source of the first location that is a journal, the primary
+    location first, then the others in their order ("locations"; before 2023,
+    host_venue then alternate_host_venues). A repository (PubMed Central, arXiv,
+    medRxiv, a university's) is where a copy is, not the journal, and its host
+    (the National Institutes of Health for PMC) is not the publisher: no journal, ISSN
+    or publisher from it. A source of another type (a conference, a book series) stands
+    when there is no journal."""
+    locations = [location for location in [work.get("primary_location")] + as_list(work.get("locations"))
+                 if isinstance(location, dict)]
+    if locations:
+        sources, publisher_key = [location.get("source") for location in locations], "host_organization_name"
     else:  # before 2023
-        source = work.get("host_venue") if isinstance(work.get("host_venue"), dict) else {}
-        publisher = text_of(source.get("publisher"))
-    if text_of(source.get("type")) != "repository":  # PubMed Central, arXiv: where, not a journal
-        record.journal_title = plain(source.get("display_name"))
+        sources = [work.get("host_venue")] + as_list(work.get("alternate_host_venues"))
+        publisher_key = "publisher"
+    sources = [s for s in sources if isinstance(s, dict) and text_of(s.get("type")) != "repository"]
+    source = next((s for s in sources if text_of(s.get("type")) == "journal"), sources[0] if sources else {})
+    record.journal_title = plain(source.get("display_name"))
     record.issn_l = (issns(source.get("issn_l")) or [None])[0]
     record.issns = issns(source.get("issn"))
+    publisher = text_of(source.get(publisher_key))
     if publisher:
         record.claims.append(Claim("publisher", publisher, None))
 
