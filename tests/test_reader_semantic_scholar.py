@@ -53,7 +53,8 @@ def test_search_page():
     assert dataclasses.asdict(third) == expected("semantic_scholar",
         title="A spiking model of the cerebellar nuclei in dystonia",
         abstract="We model the deep cerebellar nuclei.\n\nBursting emerges.",
-        journal_title="ArXiv", volume="abs/2104.01234", year=2021, publication_date="2021", citation_count=1,
+        # journal {"name": "ArXiv", "volume": "abs/2104.01234"}, venue "arXiv.org": a preprint server, no journal
+        year=2021, publication_date="2021", citation_count=1,
         is_open_access=True, open_access_url=None,
         authors=[person("Dystonia Modelling Consortium", None, None, group=True)],
         claims=[dict(field="open_access_url", value="javascript:alert(1)", note="ignored: not an http(s) link"),
@@ -194,3 +195,53 @@ def test_an_open_access_link_to_a_shadow_library_is_suppressed():
     assert [(c.field, c.value, c.note) for c in record.claims if c.field == "open_access_url"] == [
         ("open_access_url", None,
          "suppressed: openAccessPdf pointed to a shadow library (unauthorised copy), never published")]
+
+
+def test_a_preprint_server_is_no_journal():
+    # Semantic Scholar names arXiv as a journal ({"name": "ArXiv", "volume": "abs/2101.00001"})
+    # and as the venue ("arXiv.org", with arXiv's ISSN 2331-8422); bioRxiv as a journal too
+    arxiv, biorxiv, conference = fixture_records(semantic_scholar, "preprints_batch.json")
+    assert dataclasses.asdict(arxiv) == expected("semantic_scholar",
+        title="A cerebellar network model of dystonic tremor", doi="10.48550/arxiv.2101.00001",
+        year=2021, publication_date="2021-01-01", citation_count=3, is_open_access=False,
+        authors=[person("Kim van Dijk", "van Dijk", "Kim"), person("Tomás Ruiz", "Ruiz", "Tomás")],
+        claims=[s2("7d1e2f3a4b5c6d7e8f9012a3b4c5d6e7f8091a2b"),
+                dict(field="arxiv", value="2101.00001", note="arXiv identifier")],
+        line=2,
+    )
+    assert dataclasses.asdict(biorxiv) == expected("semantic_scholar",
+        title="Torsin A loss in Purkinje cells causes dystonia-like postures", doi="10.1101/2023.05.02.539123",
+        year=2023, publication_date="2023-05-03", citation_count=0, is_open_access=True,
+        open_access_url="https://www.biorxiv.org/content/biorxiv/early/2023/05/03/2023.05.02.539123.full.pdf",
+        authors=[person("Jane Doe", "Doe", "Jane")],
+        claims=[s2("8e2f3a4b5c6d7e8f9012a3b4c5d6e7f8091a2b3c")],
+        line=24,
+    )
+    # the journal is arXiv, the venue a conference: the conference stands
+    assert dataclasses.asdict(conference) == expected("semantic_scholar",
+        title="Learning cerebellar forward models from dystonic movement",
+        journal_title="Neural Information Processing Systems", year=2022, publication_date="2022-06-09",
+        citation_count=11, is_open_access=False, authors=[person("Richard Roe", "Roe", "Richard")],
+        publication_types=["Journal Article", "Conference"],
+        claims=[s2("9f3a4b5c6d7e8f9012a3b4c5d6e7f8091a2b3c4d"),
+                dict(field="arxiv", value="2206.04321", note="arXiv identifier")],
+        line=40,
+    )
+
+
+@pytest.mark.parametrize("name", ["ArXiv", "arXiv.org", "CoRR", "bioRxiv", "medRxiv",
+                                  "medRxiv : the preprint server for health sciences", "ChemRxiv", "PsyArXiv",
+                                  "SSRN Electronic Journal", "Research Square"])
+def test_preprint_servers_by_name(name):
+    paper = {"paperId": "p1", "title": "T", "venue": name, "journal": {"name": name, "volume": "7", "pages": "1 - 2"}}
+    record = semantic_scholar.parse_paper(paper)
+    assert (record.journal_title, record.volume, record.pages) == (None, None, None)
+
+
+def test_the_arxiv_id_from_the_volume_when_external_ids_lack_it():
+    paper = {"paperId": "p1", "title": "T", "journal": {"name": "CoRR", "volume": "abs/2104.01234"}}
+    assert [dataclasses.asdict(c) for c in semantic_scholar.parse_paper(paper).claims] == [
+        s2("p1"), dict(field="arxiv", value="2104.01234", note="arXiv identifier")]
+    # a journal stays a journal
+    paper = {"paperId": "p2", "title": "T", "journal": {"name": "Journal of Neurophysiology", "volume": "12"}}
+    assert semantic_scholar.parse_paper(paper).journal_title == "Journal of Neurophysiology"

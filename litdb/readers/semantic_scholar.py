@@ -7,9 +7,15 @@ keywords, and are left out. openAccessPdf is {"url", "status", ...}; its url may
 empty, and a link that is not http(s) is never taken. One paper a line (NDJSON) is read
 too: the files of the datasets ("papers", its fields in lower case) and API answers
 saved a line each.
+
+A preprint server (arXiv, bioRxiv, medRxiv, SSRN, Research Square...) is no journal:
+Semantic Scholar's journal {"name": "ArXiv", "volume": "abs/2101.00001"} and venue
+"arXiv.org" give no journal, volume or ISSN; the arXiv id is the "arxiv" claim.
 """
 
 from __future__ import annotations
+
+import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError, Reference
@@ -87,7 +93,15 @@ def parse_paper(paper: dict) -> PaperRecord:
 
     journal = paper.get("journal") if isinstance(paper.get("journal"), dict) else {}
     venue = paper.get("publicationVenue") if isinstance(paper.get("publicationVenue"), dict) else {}
-    record.journal_title = plain(journal.get("name")) or plain(venue.get("name")) or plain(paper.get("venue"))
+    # a preprint server is where the paper is, not its journal: {"name": "ArXiv", "volume":
+    # "abs/2101.00001"} gives no journal and no volume, the venue "arXiv.org" no ISSN
+    arxiv_volume = ARXIV_VOLUME.match(text_of(journal.get("volume")) or "") if journal.get("name") else None
+    if is_preprint_server(plain(journal.get("name"))):
+        journal = {}
+    if is_preprint_server(plain(venue.get("name"))):
+        venue = {}
+    record.journal_title = (plain(journal.get("name")) or plain(venue.get("name"))
+                            or (None if is_preprint_server(plain(paper.get("venue"))) else plain(paper.get("venue"))))
     record.volume = text_of(journal.get("volume"))
     record.pages = expand_pages(text_of(journal.get("pages")))
     record.issns = issns(venue.get("issn"), venue.get("alternate_issns"))
@@ -119,10 +133,23 @@ def parse_paper(paper: dict) -> PaperRecord:
         record.claims.append(Claim("semantic_scholar", paper_id, "Semantic Scholar paper id"))
     elif corpus_id:
         record.claims.append(Claim("semantic_scholar_corpus", corpus_id, "Semantic Scholar corpus id"))
-    arxiv = text_of(ids.get("ArXiv"))
+    arxiv = text_of(ids.get("ArXiv")) or (arxiv_volume.group(1) if arxiv_volume and not journal else None)
     if arxiv:
         record.claims.append(Claim("arxiv", arxiv, "arXiv identifier"))
     return record
+
+
+# Preprint servers as Semantic Scholar names them (journal.name, publicationVenue.name,
+# venue): "ArXiv", "arXiv.org", "CoRR" (arXiv's computing section, as DBLP names it),
+# "bioRxiv", "medRxiv", "ChemRxiv", "PsyArXiv", "SSRN Electronic Journal", "Research Square".
+PREPRINT_SERVER = re.compile(r"^(?:\w*rxiv\b.*|corr|ssrn\b.*|social science research network|research square\b.*|"
+                             r"preprints(?:\.org)?|osf preprints|authorea(?: preprints)?)$", re.IGNORECASE)
+# arXiv's id as a DBLP-style "volume": "abs/2101.00001", "abs/cs/0112017"
+ARXIV_VOLUME = re.compile(r"^abs/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$")
+
+
+def is_preprint_server(name: str | None) -> bool:
+    return bool(name) and PREPRINT_SERVER.match(name.strip()) is not None
 
 
 def _year(value) -> int | None:
