@@ -98,3 +98,20 @@ def test_a_list_whose_first_item_is_not_an_object_is_still_csl():
     bad, record = csl_json.read(text)
     assert bad == RecordError(1, 2, "item is a number, expected an object")
     assert dataclasses.asdict(record) == expected("csl_json", title="U", publication_types=["Journal Article"], line=3)
+
+
+def test_name_particles_and_suffix():
+    # Zotero's and citeproc's name parts: a dropping particle ("van" of Beethoven, dropped
+    # when sorting in CSL) is still part of the family name, as every other reader keeps it
+    # (it used to be glued to the given names: "Ludwig van"); a suffix shows in the name only
+    [record] = fixture_records(csl_json, "name_particles.json")
+    assert dataclasses.asdict(record) == expected("csl_json", publication_types=["Journal Article"],
+        title="Cerebellar signs in musicians with focal dystonia", doi="10.1002/mds.26000",
+        journal_title="Movement Disorders", journal_abbreviation="Mov Disord", year=2015, publication_date="2015-04",
+        volume="30", issue="4", pages="512-519", issns=["0885-3185"],
+        authors=[person("Ludwig van Beethoven", "van Beethoven", "Ludwig"),
+                 person("Johanna van den Berg", "van den Berg", "Johanna"),
+                 person("Theo van de Gogh", "van de Gogh", "Theo"),
+                 person("Martin Luther King Jr.", "King", "Martin Luther")],
+        claims=[dict(field="language", value="eng", note=None)], line=2,
+    )

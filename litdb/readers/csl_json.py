@@ -9,7 +9,8 @@ write. One item or an array of items:
 
 Zotero writes date parts as strings or numbers and keeps PubMed ids in "note" lines
 (newer versions as PMID / PMCID variables): both are read. A {"literal": ...} name is an
-institution (Zotero's single-field creators) and becomes a group author.
+institution (Zotero's single-field creators) and becomes a group author. Name particles
+(dropping and non-dropping) are part of the family name; a suffix only of the display name.
 
 This module also holds the small JSON helpers every JSON reader uses (the items of a
 top-level array with the line each starts on, text values, dates as date-parts, ISSNs).
@@ -90,12 +91,16 @@ def parse_item(item: dict) -> PaperRecord:
         if literal:
             a = author(name=literal, group=True)
         else:
-            particle = text_of(name.get("non-dropping-particle"))
-            family = text_of(name.get("family"))
-            a = author(family=f"{particle} {family}" if particle and family else family,
-                       given=" ".join(filter(None, [text_of(name.get("given")),
-                                                    text_of(name.get("dropping-particle"))])),
-                       orcid_id=text_of(name.get("ORCID")))
+            # both particles belong to the family name, as the other readers keep them:
+            # {"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"} ->
+            # "van Beethoven"; a suffix ("Jr.") shows in the name only, as in Crossref's
+            family, given = text_of(name.get("family")), text_of(name.get("given"))
+            if family:
+                family = " ".join(filter(None, [text_of(name.get("dropping-particle")),
+                                                text_of(name.get("non-dropping-particle")), family]))
+            suffix = text_of(name.get("suffix"))
+            a = author(family=family, given=given, orcid_id=text_of(name.get("ORCID")),
+                       name=" ".join(filter(None, [given, family, suffix])) if suffix and family else None)
         if a:
             record.authors.append(a)
     kind = text_of(item.get("type"))
