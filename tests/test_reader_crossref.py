@@ -155,3 +155,49 @@ def test_in_a_list_a_wrong_typed_author_list_is_no_bad_item():
     text = json.dumps([{"message-type": "work", "message": {"title": ["T"], "DOI": "10.1000/x", "author": 1.5}},
                        {"title": ["U"], "DOI": "10.1000/y", "reference-count": 0}])
     assert [(r.title, r.authors, r.line) for r in crossref.read(text)] == [("T", [], 1), ("U", [], 1)]
+
+
+def test_a_text_mining_licence_alone_is_no_licence_of_the_article():
+    # Springer deposits only its text-and-data-mining licence ("content-version": "tdm",
+    # http://www.springer.com/tdm) for a paper that is not open access: it says what a
+    # machine may do with the text, not under which licence the article is published
+    [record] = fixture_records(crossref, "work_tdm_licence_only.json")
+    assert dataclasses.asdict(record) == expected("crossref",
+        title="Dissecting the Links Between Cerebellum and Dystonia", doi="10.1007/s12311-014-0601-4",
+        abstract="Dystonia is a disabling movement disorder.\n\nMethods: We reviewed in vivo data.",
+        journal_title="The Cerebellum", journal_abbreviation="Cerebellum", year=2014, publication_date="2014-12",
+        epub_date="2014-08-23", volume="13", issue="6", pages="666-668", citation_count=52,
+        issns=["1473-4222", "1473-4230"], publication_types=["Journal Article"],
+        authors=[person("Ailish Malone", "Malone", "Ailish"),
+                 person("Mario Manto", "Manto", "Mario", None, ["Université Libre de Bruxelles"]),
+                 person("Charles Hass", "Hass", "Charles", "0000-0002-1825-0097"),
+                 person("Dystonia Coalition", group=True)],
+        references=[
+            reference(1, "M Hallett. Neurobiol Dis. 2011;42:177.", authors="M Hallett", journal="Neurobiol Dis",
+                      year=2011, volume="42", pages="177", doi="10.1016/j.nbd.2010.08.025"),
+            reference(2, "Filip P, Lungu OV, Bares M. Dystonia and the cerebellum. Clin Neurophysiol. "
+                         "2013;124:1269-76."),
+        ],
+        claims=[dict(field="publisher", value="Springer Science and Business Media LLC", note=None),
+                dict(field="language", value="en", note=None)],
+    )
+
+
+TDM = {"content-version": "tdm", "delay-in-days": 0, "URL": "https://www.springernature.com/gp/researchers/text-and-data-mining"}
+AM = {"content-version": "am", "delay-in-days": 365,
+      "URL": "https://www.springernature.com/gp/open-research/policies/accepted-manuscript-terms"}
+VOR = {"content-version": "vor", "delay-in-days": 0, "URL": "http://creativecommons.org/licenses/by/4.0/"}
+
+
+@pytest.mark.parametrize("licences, claim", [
+    ([TDM], None),
+    ([TDM, VOR], CC_BY),
+    ([TDM, AM], dict(field="license", value="https://www.springernature.com/gp/open-research/policies/"
+                                             "accepted-manuscript-terms",
+                     note="licence of the accepted manuscript, as Crossref states it (none for the version of record)")),
+    ([AM, VOR], CC_BY),
+])
+def test_the_licence_of_the_version_of_record_never_the_text_mining_one(licences, claim):
+    work = {"DOI": "10.1000/x", "title": ["T"], "type": "journal-article", "license": licences}
+    [record] = crossref.read(json.dumps({"status": "ok", "message-type": "work", "message": work}))
+    assert [dataclasses.asdict(c) for c in record.claims if c.field == "license"] == ([claim] if claim else [])

@@ -98,7 +98,7 @@ def parse_work(work: dict) -> PaperRecord:
 
     licence = _licence(work.get("license"))
     if licence:
-        record.claims.append(Claim("license", licence, "licence of the version of record, as Crossref states it"))
+        record.claims.append(Claim("license", *licence))
     for key, field in (("publisher", "publisher"), ("language", "language")):
         value = text_of(work.get(key))
         if value:
@@ -158,8 +158,22 @@ def _funder(record: PaperRecord, funder: dict):
             record.grants.append(entry)
 
 
-def _licence(licences) -> str | None:
-    """The URL of the licence of the version of record ("vor"), else the first one."""
-    entries = [entry for entry in as_list(licences) if isinstance(entry, dict) and text_of(entry.get("URL"))]
+def _licence(licences) -> tuple[str, str] | None:
+    """The URL of the licence of the version of record ("vor") and a note saying so;
+    without one, the first other licence (the accepted manuscript's, "am", or one given
+    for no particular version), said as such. A text-and-data-mining licence ("tdm",
+    Springer's, Elsevier's) says what a machine may do with the text, not the article's
+    licence: never taken."""
+    entries = [entry for entry in as_list(licences) if isinstance(entry, dict) and text_of(entry.get("URL"))
+               and entry.get("content-version") != "tdm"]
     chosen = next((e for e in entries if e.get("content-version") == "vor"), entries[0] if entries else None)
-    return text_of(chosen.get("URL")) if chosen else None
+    if chosen is None:
+        return None
+    version = chosen.get("content-version")
+    note = LICENCE_NOTES.get(version, "licence Crossref gives for no particular version (content-version "
+                                      f"{text_of(version) or 'absent'})")
+    return text_of(chosen.get("URL")), note
+
+
+LICENCE_NOTES = {"vor": "licence of the version of record, as Crossref states it",
+                 "am": "licence of the accepted manuscript, as Crossref states it (none for the version of record)"}
