@@ -273,3 +273,62 @@ def test_a_hostile_article_is_claimed_so_the_build_says_why_it_is_refused(text):
     # (not "unknown format")
     from litdb.readers import detect
     assert detect(text) == "jats"
+
+
+def test_bmc_licence_url_only_in_the_licence_text():
+    # BMC's files in PMC: no xlink:href on <license>, no ali:license_ref; the licence URL is
+    # an <ext-link> in <license-p>, before the data waiver's (CC0 for the data, not the article)
+    got, = fixture_records(jats, "bmc_licence_in_text.nxml")
+    affiliation = "Department of Human Neurosciences, Sapienza University of Rome, Viale dell’Università 30, 00185 Rome, Italy"
+    assert asdict(got) == asdict(PaperRecord(
+        format="jats",
+        title="Cerebellum: an explanation for dystonia?",
+        doi="10.1186/s40673-017-0064-8",
+        pmid="28515951",
+        pmcid="PMC5429509",
+        abstract=("Background: Dystonia is a movement disorder…\n\n"
+                  "Main body: Recent evidence suggests the cerebellum – not only the basal ganglia."),
+        journal_title="Cerebellum & Ataxias",
+        journal_abbreviation="Cerebellum Ataxias",
+        year=2017,
+        publication_date="2017",  # the collection's year
+        epub_date="2017-05-12",
+        volume="4",
+        pages="6",  # the elocation-id
+        issns=["2053-8871"],
+        authors=[
+            Author("Matteo Bologna", "Bologna", "Matteo", "0000-0001-6391-0000",
+                   [affiliation, "Neuromed Institute IRCCS, Pozzilli, IS Italy"]),
+            Author("Alfredo Berardelli", "Berardelli", "Alfredo", None, [affiliation]),
+            Author("The Dystonia Coalition", group=True),
+        ],
+        publication_types=["Review"],
+        keywords=["Dystonia", "Cerebellum", "Basal ganglia"],
+        grants=[Grant("GR-2011/Ministero della Salute", "GR-2011", None, "Ministero della Salute")],
+        copyright="© The Author(s). 2017",
+        references=[
+            Reference(1, "Hallett M. Neurophysiology of dystonia: the role of inhibition. Neurobiol Dis. 2011;42:177–184.",
+                      authors="Hallett M", title="Neurophysiology of dystonia: the role of inhibition",
+                      journal="Neurobiol Dis", year=2011, volume="42", pages="177-184"),
+            Reference(2, "Filip P et al. Dystonia and the cerebellum. Clin Neurophysiol. 2013;124:1269-1276.",
+                      authors="Filip P et al", title="Dystonia and the cerebellum", journal="Clin Neurophysiol",
+                      year=2013, volume="124", pages="1269-1276"),
+        ],
+        claims=[Claim("license", "http://creativecommons.org/licenses/by/4.0/", "licence of the article (JATS permissions)")],
+    ))
+
+
+@pytest.mark.parametrize("licence_p, url", [
+    # a link that is not a licence (the publisher's terms) is none
+    ('See <ext-link ext-link-type="uri" xlink:href="https://www.springer.com/terms">the terms</ext-link>.', None),
+    ('Public domain: <uri xlink:href="https://creativecommons.org/publicdomain/mark/1.0/">mark</uri>.',
+     "https://creativecommons.org/publicdomain/mark/1.0/"),
+    ('Licensed CC BY-NC (<ext-link>http://creativecommons.org/licenses/by-nc/4.0/</ext-link>).',
+     "http://creativecommons.org/licenses/by-nc/4.0/"),
+])
+def test_licence_link_in_the_text(licence_p, url):
+    text = (DOCTYPE + '<article xmlns:xlink="http://www.w3.org/1999/xlink"><front><article-meta><title-group>'
+            '<article-title>T</article-title></title-group><permissions><license><license-p>' + licence_p +
+            '</license-p></license></permissions></article-meta></front></article>')
+    [record] = jats.read(text)
+    assert record.claims == ([Claim("license", url, "licence of the article (JATS permissions)")] if url else [])

@@ -132,13 +132,30 @@ def read_article(article) -> PaperRecord:
     record.copyright = _text_at(meta, "permissions/copyright-statement")
     licence = _first(meta, "permissions/license")
     if licence is not None:
-        url = licence.get("{http://www.w3.org/1999/xlink}href") or _text_at(licence, "license_ref")
+        url = licence.get(XLINK_HREF) or _text_at(licence, "license_ref") or _licence_link(licence)
         if url:
             claims.append(Claim("license", url, "licence of the article (JATS permissions)"))
     record.grants = _grants(meta)
     record.references = _references(article.find("back"))
     record.claims = claims
     return record
+
+
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+LICENCE_URL = re.compile(r"^https?://(?:www\.)?creativecommons\.org/(?:licenses|publicdomain)/\S+$", re.IGNORECASE)
+
+
+def _licence_link(licence) -> str | None:
+    """BMC and PMC name the licence only in its text: <license-p>... <ext-link
+    ext-link-type="uri" xlink:href="http://creativecommons.org/licenses/by/4.0/">; the
+    first such link (or <uri>) that is a Creative Commons licence or public domain URL:
+    BMC names the article's licence first, then the CC0 waiver that covers its data.
+    Other links in the text (the publisher's terms) are no licence URL."""
+    for link in licence.iter("ext-link", "uri"):
+        url = (link.get(XLINK_HREF) or element_text(link) or "").strip()
+        if LICENCE_URL.match(url):
+            return url
+    return None
 
 
 def _dates(record: PaperRecord, meta) -> None:
