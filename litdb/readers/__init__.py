@@ -5,8 +5,9 @@ Each reader module declares, at its top:
     NAME = "medline"            # its name, stored in sources.format and records' format
     TRUST = 0                   # which source wins a merge: 0 curated bibliographic records
                                 # (PubMed), 1 publisher records (JATS, Crossref, PMC pages),
-                                # 2 indexes (OpenAlex, Semantic Scholar), 3 the aggregator and
-                                # citation-manager exports (RIS, BibTeX, CSL-JSON)
+                                # 2 indexes (OpenAlex, Semantic Scholar, Web of Science),
+                                # 3 the aggregator and citation-manager exports (RIS,
+                                # BibTeX, CSL-JSON)
     def looks_like(text) -> bool            # cheap; claims only its own format
     def read(text) -> Iterator[PaperRecord | RecordError]
 and, when a file holds many records that can be cut apart cheaply,
@@ -30,13 +31,13 @@ import codecs
 from ..normalize import strip_controls
 from .common import local_name, parse_json, parse_xml
 from . import (aggregator_json, bibtex, crossref, csl_json, jats, medline, openalex, pmc_page, pubmed_csv,
-               pubmed_page, pubmed_xml, ris, semantic_scholar)
+               pubmed_page, pubmed_xml, ris, semantic_scholar, wos)
 
 # Checked in this order; the first whose looks_like() accepts the text reads it.
 READERS = [
     crossref, openalex, semantic_scholar, csl_json, aggregator_json,  # JSON
     pubmed_xml, jats,  # XML
-    medline, ris, bibtex, pubmed_csv,  # exports
+    medline, ris, wos, bibtex, pubmed_csv,  # exports
     pmc_page, pubmed_page,  # pages copied as text
 ]
 BY_NAME = {reader.NAME: reader for reader in READERS}
@@ -76,7 +77,8 @@ def _windows_1252(data: bytes) -> str | None:
 
 
 UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed or PMC page, MEDLINE, PubMed XML or "
-                  "CSV, RIS, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic Scholar, JATS, aggregator JSON)")
+                  "CSV, RIS, Web of Science, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic Scholar, JATS, "
+                  "aggregator JSON)")
 
 
 def detect(text: str) -> str | None:

@@ -1,0 +1,258 @@
+"""Web of Science plain text ("savedrecs.txt"): Export → Plain text file, "Full Record and
+Cited References", the export bibliometric tools (bibliometrix, VOSviewer, CiteSpace)
+read.
+
+Written by hand: the layout is a few lines of rules, as Clarivate's "Web of Science Core
+Collection field tags" describe it:
+
+    FN Clarivate Analytics Web of Science     the file's header (FN, VR), then records
+    VR 1.0
+    PT J                                      a record starts with PT (J journal, B book,
+    AU Malone, A                              S series, P patent) and ends with ER;
+       Manto, M                               a two-character tag, a space, the value;
+    AF Malone, Ailish                         continuation lines start with three spaces
+       Manto, Mario                           (one author, address or cited reference a
+    TI Dissecting the links between           line; titles and abstracts wrapped)
+       cerebellum and dystonia
+    ER
+    EF                                        the end of the file
+
+Choices, where Web of Science leaves one:
+- AF (full names) is preferred to AU (initials), in the same order; C1 "[Malone, Ailish;
+  Manto, Mario] Univ Mons, ..." gives the bracketed authors that address; an address
+  without brackets (older records) names no author and is not attributed. OI "Manto,
+  Mario/0000-0001-6176-8453" gives that author's ORCID. CA is a group author.
+- SO, the journal, is kept as Web of Science prints it (in capitals: "NEUROBIOLOGY OF
+  DISEASE"; another source's journal name wins a merge); JI is the ISO abbreviation.
+- PY is the year; PD ("DEC", "DEC 15", "JAN-FEB", "FAL") its month and day when it has
+  them; EA, the early access date ("JAN 2024"), is the date the paper was first online.
+- DT "Article; Proceedings Paper" and "Review; Early Access": the document types in the
+  words the RIS reader uses for the same values (ris.document_types); "Early Access" is
+  a status.
+- TC (times cited in the Web of Science Core Collection) is the citation count, as the
+  RIS and BibTeX readers take it from Web of Science's notes; Z9 (all databases) is not.
+- DE (author keywords) and ID (Keywords Plus, Web of Science's own) are both keywords.
+- CR "Bologna M, 2016, CEREBELLUM, V15, P80, DOI 10.1007/s12311-015-0694-8": a
+  reference, its parts read where the layout gives them.
+- Claims: the accession number (UT "WOS:..."), language (LA) and publisher (PU).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
+from ..records import Claim, PaperRecord, RecordError, Reference
+from .common import GROUP_WORDS, author, author_from_inverted, digits, issns, orcid, parse_date
+from .ris import TYPE_WORDS, document_types
+
+NAME = "wos"
+TRUST = 2  # an index, as OpenAlex and Semantic Scholar
+
+TAG_LINE = re.compile(r"([A-Z][A-Z0-9])(?: (.*))?$")
+HEADER_TAGS = {"FN", "VR"}
+# Where a record starts, in the file's bytes (the build cuts a big export there for its
+# workers; split_records of a part cuts it as of the whole).
+RECORD_START = re.compile(rb"\n(?=PT [A-Z]\r?\n)")
+# PT: J a journal's, P a patent; B (book) and S (book series) hold books, chapters and
+# proceedings papers alike, which DT tells apart ("Book", "Book Chapter", "Proceedings Paper").
+PUBLICATION_TYPES = {"J": TYPE_WORDS["JOUR"], "P": TYPE_WORDS["PAT"]}
+C1_AUTHORS = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
+# "Bologna M, 2016, CEREBELLUM, V15, P80, DOI 10.1007/s12311-015-0694-8": parts after the
+# first comma; "[Anonymous]" authors; DOIs may come as "DOI [10.1/a, 10.1/b]".
+REFERENCE_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+REFERENCE_DOI = re.compile(r"\bDOI \[?(10\.[^\s,\]]+)", re.IGNORECASE)
+
+
+def looks_like(text: str) -> bool:
+    """The file's "FN ... Web of Science" header (Clarivate Analytics, Thomson Reuters,
+    ISI), or, a header cut off, a first line "PT J" and an "ER" line after it."""
+    lines = text[:4096].lstrip().split("\n", 2)
+    first = lines[0].rstrip()
+    if first.startswith("FN ") and len(lines) > 1 and lines[1].startswith("VR "):
+        return True
+    return re.fullmatch(r"PT [JBSP]", first) is not None and re.search(r"\nER\s*(?:\n|$)", text[:65536]) is not None
+
+
+def split_records(text: str) -> list[tuple[int, str]]:
+    """(first line, text) of every record, cut where read() cuts them."""
+    return [(line, "\n".join(lines)) for line, lines in _blocks(text.replace("\ufeff", ""))]
+
+
+def read(text: str, first_line: int = 1, first_position: int = 1):
+    blocks = list(_blocks(text.replace("\ufeff", ""), first_line))
+    if not blocks:
+        raise ValueError("Web of Science file with no record (no PT line)")
+    for position, (line, lines) in enumerate(blocks, first_position):
+        try:
+            yield parse_record(lines, line)
+        except ValueError as e:
+            yield RecordError(position, line, str(e))
+
+
+def _blocks(text: str, first_line: int = 1):
+    """(first line, lines) of each record: from a PT line to its ER (the header, the EF and
+    blank lines between records are no record's)."""
+    current, start = None, None
+    for number, line in enumerate(text.split("\n"), first_line):
+        line = line.rstrip()
+        if current is None:
+            if line.startswith("PT "):
+                current, start = [line], number
+            continue
+        if line == "ER":
+            yield start, current
+            current = None
+        elif line.startswith("PT ") and current and not line.startswith("   "):
+            yield start, current  # a record whose ER was lost: the next one starts anyway
+            current, start = [line], number
+        else:
+            current.append(line)
+    if current:
+        yield start, current
+
+
+def fields_of(lines: list[str], first_line: int | None = None) -> list[tuple[str, list[str]]]:
+    """(tag, its lines) in order; a continuation line (three spaces) is its tag's next line."""
+    fields: list[tuple[str, list[str]]] = []
+    for number, line in enumerate(lines, first_line or 1):
+        if line.startswith("   ") and fields:
+            fields[-1][1].append(line[3:].strip())
+            continue
+        if not line.strip():
+            continue
+        m = TAG_LINE.match(line)
+        if not m:
+            where = f"line {number}: " if first_line else ""
+            raise ValueError(f"{where}not a Web of Science tag line: {line[:60]!r}")
+        fields.append((m.group(1), [(m.group(2) or "").strip()]))
+    return fields
+
+
+def parse_record(lines: list[str], line: int | None = None) -> PaperRecord:
+    fields = fields_of(lines, line)
+    tags: dict[str, list[str]] = {}
+    for tag, values in fields:
+        tags.setdefault(tag, []).extend(v for v in values if v)
+
+    def joined(tag: str) -> str | None:  # a wrapped value (title, abstract, journal)
+        return clean_space(" ".join(tags.get(tag, [])))
+
+    title = joined("TI")
+    if not title:
+        raise ValueError("record has no title (TI)")
+    record = PaperRecord(format=NAME, title=title, line=line)
+    record.doi = normalize_doi(joined("DI"))
+    record.pmid = digits(joined("PM"))
+    record.abstract = joined("AB")
+    record.journal_title = joined("SO")
+    record.journal_abbreviation = joined("JI")
+    record.volume = joined("VL")
+    record.issue = joined("IS")
+    record.pages = _pages(joined("BP"), joined("EP"), joined("AR"))
+    record.issns = issns(joined("SN") or "", joined("EI") or "")
+
+    year, _, _ = parse_date(joined("PY"))
+    month = day = None
+    pd = joined("PD")
+    if year is not None and pd:
+        pd_year, month, day = parse_date(pd if parse_date(pd)[0] else f"{year} {pd}")
+        if pd_year != year:
+            month = day = None
+    record.year = year
+    record.publication_date = iso_date(year, month, day)
+    early = joined("EA")
+    if early:
+        e_year, e_month, e_day = parse_date(early if parse_date(early)[0] else " ".join(reversed(early.split())))
+        record.epub_date = iso_date(e_year, e_month, e_day)
+
+    record.authors = _authors(tags)
+    cited = digits(joined("TC"))
+    record.citation_count = int(cited) if cited else None
+    record.keywords = _keywords([joined("DE"), joined("ID")])
+    record.references = [_reference(i, c) for i, c in enumerate(tags.get("CR", []), 1)]
+
+    types = [PUBLICATION_TYPES[kind]] if (kind := joined("PT")) in PUBLICATION_TYPES else []
+    statuses = document_types(types, joined("DT"))
+    record.publication_types = types
+    claims = [Claim("status", status, f"DT {joined('DT')}") for status in statuses]
+    if joined("UT"):
+        claims.append(Claim("accession_number", joined("UT"), "Web of Science"))
+    for tag, claim in (("LA", "language"), ("PU", "publisher")):
+        if joined(tag):
+            claims.append(Claim(claim, joined(tag)))
+    record.claims = claims
+    return record
+
+
+def _authors(tags: dict[str, list[str]]):
+    """AF (else AU) in order, with the addresses C1 gives each and the ORCIDs of OI; then
+    the group authors (CA)."""
+    names = tags.get("AF") or tags.get("AU") or []
+    addresses: dict[str, list[str]] = {}
+    for value in tags.get("C1", []):
+        m = C1_AUTHORS.match(value)
+        if m:
+            for name in m.group(1).split(";"):
+                addresses.setdefault(_key(name), []).append(m.group(2))
+    orcids = {}
+    for value in tags.get("OI", []):
+        for item in value.split(";"):
+            name, _, identifier = item.rpartition("/")
+            if name and orcid(identifier):
+                orcids[_key(name)] = orcid(identifier)
+    people = []
+    for name in names:
+        key = _key(name)
+        if "," not in name and GROUP_WORDS.search(name):
+            person = author(name=name, group=True)
+        else:
+            person = author_from_inverted(name, affiliations=addresses.get(key, []), orcid_id=orcids.get(key))
+        if person:
+            people.append(person)
+    people += [a for a in (author(name=group, group=True) for group in tags.get("CA", [])) if a]
+    return people
+
+
+def _key(name: str) -> str:
+    return " ".join(name.lower().replace(".", " ").split())
+
+
+def _pages(bp: str | None, ep: str | None, article: str | None) -> str | None:
+    if bp and ep and bp != ep:
+        return expand_pages(f"{bp}-{ep}")
+    return expand_pages(bp or ep) or clean_space(article)
+
+
+def _keywords(values: list[str | None]) -> list[str]:
+    """DE and ID (each with its lines joined: a keyword may wrap), split on ";", each
+    kept once."""
+    seen, words = set(), []
+    for word in ";".join(v for v in values if v).split(";"):
+        word = clean_space(word)
+        if word and word.lower() not in seen:
+            seen.add(word.lower())
+            words.append(word)
+    return words
+
+
+def _reference(position: int, citation: str) -> Reference:
+    """A CR line: authors, year, source, V(olume), P(age), DOI; any part may be missing."""
+    parts = [p.strip() for p in citation.split(",")]
+    reference = Reference(position=position, citation=citation)
+    if parts and not REFERENCE_YEAR.fullmatch(parts[0]):
+        reference.authors = None if parts[0] == "[Anonymous]" else parts[0] or None
+        parts = parts[1:]
+    if parts and REFERENCE_YEAR.fullmatch(parts[0]):
+        reference.year = int(parts[0])
+        parts = parts[1:]
+    if parts and not re.match(r"(?:V|P|DOI )", parts[0]):
+        reference.journal = parts[0] or None
+    for part in parts:
+        if re.fullmatch(r"V\w+", part):
+            reference.volume = part[1:]
+        elif re.fullmatch(r"P\w+", part):
+            reference.pages = part[1:]
+    m = REFERENCE_DOI.search(citation)
+    reference.doi = normalize_doi(m.group(1)) if m else None
+    return reference

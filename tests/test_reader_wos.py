@@ -1,0 +1,98 @@
+"""Golden tests for the Web of Science plain text reader (savedrecs.txt).
+
+The fixtures in tests/fixtures/wos/ are written by hand in the layout of Web of
+Science's "Export → Plain text file, Full Record and Cited References" (FN/VR header,
+two-letter tags, three-space continuation lines, ER after each record, EF at the end).
+Every expected value below is typed by hand from those files."""
+
+import dataclasses
+
+from golden import expected, fixture_records, fixture_text
+from litdb.build import read_seed_file
+from litdb.readers import decode, detect, wos
+from litdb.records import Author, Claim, Reference, RecordError
+
+
+def test_full_record_and_cited_references_every_field():
+    first, second = fixture_records(wos, "savedrecs.txt")
+    assert dataclasses.asdict(first) == expected("wos",
+        line=3, title="Dissecting the links between cerebellum and dystonia",
+        doi="10.1007/s12311-014-0601-4", pmid="25146823",
+        abstract="Dystonia is a disabling movement disorder. The cerebellum has long been thought to take part in it.",
+        journal_title="CEREBELLUM", journal_abbreviation="Cerebellum", issns=["1473-4222", "1473-4230"],
+        year=2014, publication_date="2014-12", volume="13", issue="6", pages="666-668", citation_count=45,
+        authors=[
+            Author("Ailish Malone", "Malone", "Ailish",
+                   affiliations=["Univ Florida, Dept Neurol, Gainesville, FL 32611 USA."]),
+            Author("Mario Manto", "Manto", "Mario", orcid="0000-0001-6176-8453",
+                   affiliations=["Univ Libre Bruxelles, Unite Etud Neurophysiol Expt, Brussels, Belgium."]),
+            Author("Chris Hass", "Hass", "Chris", affiliations=["Univ Florida, Dept Neurol, Gainesville, FL 32611 USA."]),
+        ],
+        publication_types=["Journal Article", "Review"],
+        keywords=["Cerebellum", "Dystonia", "Basal ganglia", "Purkinje cells", "DEEP-BRAIN-STIMULATION",
+                  "ANIMAL-MODEL"],
+        references=[
+            Reference(1, "Bologna M, 2016, CEREBELLUM, V15, P80, DOI 10.1007/s12311-015-0694-8", authors="Bologna M",
+                      journal="CEREBELLUM", year=2016, volume="15", pages="80", doi="10.1007/s12311-015-0694-8"),
+            Reference(2, "[Anonymous], 2013, DYSTONIA TREATMENT", journal="DYSTONIA TREATMENT", year=2013),
+            Reference(3, "Prudente CN, 2014, NEUROSCIENCE, V260, P23, DOI [10.1016/j.neuroscience.2013.11.062, "
+                         "10.1016/j.x.2013.1]", authors="Prudente CN", journal="NEUROSCIENCE", year=2014,
+                      volume="260", pages="23", doi="10.1016/j.neuroscience.2013.11.062"),
+        ],
+        claims=[Claim("accession_number", "WOS:000344560200002", "Web of Science"), Claim("language", "English"),
+                Claim("publisher", "SPRINGER")],
+    )
+    # PT S (a book series): the kind of paper is DT's; "Early Access" is a status, EA the
+    # date it was first online; an address without [authors] is nobody's; CA a group
+    assert dataclasses.asdict(second) == expected("wos",
+        line=55, title="The cerebellum in dystonia - from networks to therapy: proceedings",
+        doi="10.1002/adn3.12292", abstract="Proceedings of a meeting.", journal_title="ADVANCES IN NEUROLOGY",
+        issns=["0091-3952"], year=2020, publication_date="2020-01", epub_date="2019-11", volume="7",
+        pages="e12292", citation_count=0,
+        authors=[Author("Matteo Bologna", "Bologna", "Matteo"), Author("Alfredo Berardelli", "Berardelli", "Alfredo"),
+                 Author("Dystonia Coalition", group=True)],
+        publication_types=["Conference Paper"],
+        claims=[Claim("status", "Early Access", "DT Article; Proceedings Paper; Early Access"),
+                Claim("accession_number", "WOS:000500000000001", "Web of Science"), Claim("language", "English")],
+    )
+
+
+def test_bad_records_are_rejected_alone_with_position_and_line():
+    records = fixture_records(wos, "bad-records.txt")
+    assert [type(r).__name__ for r in records] == ["PaperRecord", "RecordError", "RecordError", "PaperRecord"]
+    assert records[1] == RecordError(2, 10, "record has no title (TI)")
+    assert records[2] == RecordError(3, 16, "line 19: not a Web of Science tag line: 'lost its three spaces'")
+    assert dataclasses.asdict(records[0]) == expected("wos",
+        line=3, title="Purkinje cell firing in a mouse model of dystonia", journal_title="BRAIN", year=2018,
+        publication_date="2018", authors=[Author("R Fremont", "Fremont", "R")], publication_types=["Journal Article"])
+    assert dataclasses.asdict(records[3]) == expected("wos",
+        line=23, title="Deep brain stimulation of the dentate nucleus", year=2018, publication_date="2018-07",
+        authors=[Author("S Horisawa", "Horisawa", "S")], publication_types=["Journal Article"])
+
+
+def test_split_records_cuts_where_read_does():
+    text = fixture_text("wos", "bad-records.txt")
+    pieces = wos.split_records(text)
+    assert [line for line, _ in pieces] == [3, 10, 16, 23]
+    assert pieces[1][1] == "PT J\nAU Nobody, N\nSO NO TITLE HERE\nPY 2019"
+    from_pieces = [r for k, (line, piece) in enumerate(pieces, 1) for r in wos.read(piece, line, k)]
+    assert from_pieces == list(wos.read(text))
+
+
+def test_detected_by_its_header_or_its_first_record():
+    assert detect("FN Thomson Reuters Web of Science™\nVR 1.0\nPT J\nTI A title\nER\nEF\n") == "wos"
+    assert detect("PT J\nAU Malone, A\nTI A title\nER\n") == "wos"  # the header cut off
+    assert detect("PT J\nTI A title with no end\n") is None  # two letters and a J are not enough
+    assert detect("TY  - JOUR\nTI  - A title\nER  - \n") == "ris"
+
+
+def test_a_windows_export_with_a_byte_order_mark_and_crlf(tmp_path):
+    path = tmp_path / "savedrecs.txt"
+    path.write_bytes(b"\xef\xbb\xbfFN Clarivate Analytics Web of Science\r\nVR 1.0\r\nPT J\r\nAU Hass, C\r\n"
+                     b"TI Gait in dystonia\r\nSO MOVEMENT DISORDERS\r\nPY 2021\r\nER\r\n\r\nEF\r\n")
+    read = read_seed_file(path)
+    assert read.source["format"] == "wos" and read.source["status"] == "loaded"
+    [(position, record)] = read.records
+    assert (position, record.title, record.journal_title, record.year, record.authors) == (
+        0, "Gait in dystonia", "MOVEMENT DISORDERS", 2021, [Author("C Hass", "Hass", "C")])
+    assert decode(path.read_bytes()).startswith("FN Clarivate")
