@@ -7,12 +7,14 @@ different DOIs.
 
 Merge rule. Sources are trusted by kind, not by length: curated bibliographic records
 (PubMed page, MEDLINE, PubMed XML, PubMed CSV) first, then publisher records (JATS,
-Crossref, PMC pages), then indexes (OpenAlex, Semantic Scholar), then the aggregator
+Crossref, PMC pages), then indexes (OpenAlex, Semantic Scholar, Web of Science), then the aggregator
 and citation-manager exports (RIS, BibTeX, CSL-JSON); within a kind, file name order,
 then order in the file (each reader's TRUST, litdb/readers). Field by field (FIELDS):
 - most fields: the value of the most trusted source that gives one. Values are
   compared normalised (case, markup, white space, a trailing full stop): titles that
-  differ only so are one title, shown as the most trusted source prints it;
+  differ only so are one title, shown as the most trusted source prints it (a title
+  or journal name in capitals only, as Web of Science prints journals, is shown as a
+  less trusted source prints the same value in mixed case, when one does);
 - publication_date, epub_date: the most precise date ("2017-05-12" over "2017") among
   those that agree with the most trusted source's (a more precise date never moves a
   paper to another year or month); year follows the chosen date;
@@ -112,6 +114,19 @@ def _trusted(values):
     return values[0] if values else None
 
 
+def _trusted_in_mixed_case(values):
+    """The most trusted value; printed in capitals only ("NEUROBIOLOGY OF DISEASE"), the
+    same value as another source prints it in mixed case, if one does: the same fact,
+    not shouted."""
+    if not values:
+        return None
+    first = values[0]
+    if first.isupper():
+        key = value_key(first)
+        return next((v for v in values[1:] if not v.isupper() and value_key(v) == key), first)
+    return first
+
+
 def _most_precise_date(values):
     """The most precise of the dates that agree with the most trusted source's date: a
     more precise date never moves a paper to another year or month ("2022-01" stays
@@ -140,8 +155,8 @@ def _union(lists) -> list[str]:
 # Every field of a record that becomes a value of the paper: its merge rule. Provenance
 # lists these fields (and the counts of references, MeSH terms, grants) for every source.
 FIELDS = {
-    "title": _trusted, "doi": _trusted, "pmid": _trusted, "pmcid": _trusted, "abstract": _trusted,
-    "journal_title": _trusted, "journal_abbreviation": _trusted, "issn_l": None, "issns": None,  # journal_issns
+    "title": _trusted_in_mixed_case, "doi": _trusted, "pmid": _trusted, "pmcid": _trusted, "abstract": _trusted,
+    "journal_title": _trusted_in_mixed_case, "journal_abbreviation": _trusted, "issn_l": None, "issns": None,  # journal_issns
     "year": _trusted, "publication_date": _most_precise_date,
     "epub_date": _most_precise_date, "volume": _trusted, "issue": _trusted, "pages": _trusted,
     "citation_count": lambda vs: max(vs) if vs else None,
@@ -404,7 +419,8 @@ def assign_journals(mentions: list[tuple]) -> tuple[list[dict], dict]:
         abbreviations = [mentions[i][1] for i in members if mentions[i][1]]
         linking = [mentions[i][2] for i in members if mentions[i][2]]
         issns = sorted({issn for i in members for issn in _issns(mentions[i][2], mentions[i][3])})
-        title = max(titles_, key=len) if titles_ else None
+        # the longest name; of names as long, one in mixed case rather than capitals only
+        title = max(titles_, key=lambda t: (len(t), not t.isupper())) if titles_ else None
         abbreviation = sorted(abbreviations, key=lambda a: (-abbreviations.count(a), a))[0] if abbreviations else None
         key = " ".join(_journal_words(title or abbreviation)) or fold(title or abbreviation).strip()
         journal_id = stable_id("journal", key)

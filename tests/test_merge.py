@@ -254,3 +254,34 @@ def test_every_record_field_has_a_merge_rule():
         "abstract", "authors", "authors_complete", "citation_count", "copyright", "doi", "epub_date", "is_open_access",
         "issue", "keywords", "open_access_url", "pages", "pmcid", "pmid", "publication_date", "publication_types",
         "title", "volume", "year"]
+
+
+def test_names_in_capitals_are_shown_as_a_source_prints_them_in_mixed_case(tmp_path):
+    """Web of Science (an index, trusted above reference-manager exports) prints journal
+    names in capitals: the same name from a BibTeX export, in mixed case, is the one the
+    paper and the journal show; the capitals stay in provenance. Alone, the capitals."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "savedrecs.txt").write_text(
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Smith, J\nTI Gait in dystonia\n"
+        "SO NEUROBIOLOGY OF DISEASE\nPY 2021\nVL 150\nDI 10.1016/j.nbd.2021.105250\nER\n\n"
+        "PT J\nAU Roe, J\nTI CEREBELLAR OUTFLOW IN DYSTONIA\nSO MOVEMENT DISORDERS\nPY 2020\nER\n\n"
+        "PT J\nAU Doe, J\nTI Tremor and the cerebellum\nSO NEUROBIOLOGY OF DISEASE\nPY 2019\nER\nEF\n", encoding="utf-8")
+    (seeds / "zotero.bib").write_text(
+        "@article{smith2021,\n  title = {Gait in Dystonia},\n  author = {Smith, John},\n"
+        "  journal = {Neurobiology of Disease},\n  year = {2021},\n  doi = {10.1016/j.nbd.2021.105250}\n}\n",
+        encoding="utf-8")
+    assert build_quietly(seeds, tmp_path / "literature.db") == 0
+    db = sqlite_utils.Database(tmp_path / "literature.db")
+    rows = db.execute("select p.title, j.name from papers p join journals j on j.id = p.journal_id "
+                      "order by p.title").fetchall()
+    # the third paper's only source names its journal in capitals; the journal, the second
+    # paper's too, has its name in mixed case
+    assert rows == [("CEREBELLAR OUTFLOW IN DYSTONIA", "MOVEMENT DISORDERS"),
+                    ("Gait in dystonia", "Neurobiology of Disease"),
+                    ("Tremor and the cerebellum", "Neurobiology of Disease")]
+    shown = db.execute("select p.title, v.value from provenance v join papers p on p.id = v.paper_id "
+                       "where v.field = 'journal_title' and v.chosen = 1 order by p.title, v.value").fetchall()
+    assert shown == [("CEREBELLAR OUTFLOW IN DYSTONIA", "MOVEMENT DISORDERS"),
+                     ("Gait in dystonia", "NEUROBIOLOGY OF DISEASE"), ("Gait in dystonia", "Neurobiology of Disease"),
+                     ("Tremor and the cerebellum", "NEUROBIOLOGY OF DISEASE")]
