@@ -332,3 +332,28 @@ def test_licence_link_in_the_text(licence_p, url):
             '</license-p></license></permissions></article-meta></front></article>')
     [record] = jats.read(text)
     assert record.claims == ([Claim("license", url, "licence of the article (JATS permissions)")] if url else [])
+
+
+def test_a_mixed_citation_without_punctuation_is_printed_from_its_parts():
+    """Some publishers' mixed-citations hold their parts with nothing between them: read
+    as text they would run together; they are printed as an element-citation is. One
+    with its own punctuation keeps it."""
+    bare = ('<mixed-citation publication-type="journal"><person-group person-group-type="author"><name>'
+            '<surname>Hallett</surname><given-names>M</given-names></name></person-group><article-title>'
+            'Neurophysiology of dystonia: the role of inhibition</article-title><source>Neurobiol Dis</source>'
+            '<year>2011</year><volume>42</volume><fpage>177</fpage><lpage>184</lpage>'
+            '<pub-id pub-id-type="doi">10.1016/j.nbd.2010.08.025</pub-id></mixed-citation>')
+    punctuated = ('<mixed-citation><collab>World Health Organization</collab>. <source>Neurological disorders'
+                  '</source>. <publisher-loc>Geneva</publisher-loc>: <publisher-name>WHO</publisher-name>; '
+                  '<year>2006</year>.</mixed-citation>')
+    text = ('<article><front><article-meta><title-group><article-title>A title</article-title></title-group>'
+            '</article-meta></front><back><ref-list>'
+            f'<ref id="r1">{bare}</ref><ref id="r2">{punctuated}</ref></ref-list></back></article>')
+    got, = jats.read(text)
+    assert got.references == [
+        Reference(1, "Hallett M. Neurophysiology of dystonia: the role of inhibition. Neurobiol Dis. 2011;42:177-184.",
+                  authors="Hallett M", title="Neurophysiology of dystonia: the role of inhibition",
+                  journal="Neurobiol Dis", year=2011, volume="42", pages="177-184", doi="10.1016/j.nbd.2010.08.025"),
+        Reference(2, "World Health Organization. Neurological disorders. Geneva: WHO; 2006.",
+                  authors="World Health Organization", journal="Neurological disorders", year=2006),
+    ]

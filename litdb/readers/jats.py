@@ -331,13 +331,22 @@ def _references(back) -> list[Reference]:
                 reference.pmid = digits(value)
         if reference.doi is None and (link := cited.find("ext-link[@ext-link-type='doi']")) is not None:
             reference.doi = normalize_doi(element_text(link))
-        if cited.tag == "mixed-citation":
+        if cited.tag == "mixed-citation" and _punctuated(cited):
             reference.citation = element_text(cited) or ""
         else:
             reference.citation = _citation_text(reference) or element_text(cited) or ""
         if reference.citation:
             references.append(reference)
     return references
+
+
+def _punctuated(citation) -> bool:
+    """Whether a mixed-citation has its own text between its parts (". ", "; ", ":"), as
+    it should; some publishers' have none, and read as text would run together
+    ("HallettMNeurophysiology of dystonia...Neurobiol Dis201142177184"): those are
+    printed from their parts, as an element-citation is."""
+    own = [citation.text, *(child.tail for child in citation)]
+    return any(t and t.strip() for t in own) or len(citation) == 0
 
 
 def _cited_name(name) -> str | None:
