@@ -11,7 +11,7 @@ from conftest import FIXTURES, SEEDS
 from golden import SEED_000_ABSTRACT, expected, fixture_records, person
 from litdb.readers import READERS, decode, detect, pubmed_page
 from litdb.readers.pubmed_page import parse_pubmed_page
-from litdb.records import Author, MeshTerm, Reference
+from litdb.records import Author, MeshTerm, RecordError, Reference
 
 SEED_000 = SEEDS / "000_a766678b1bddf855.txt"
 PAGES = FIXTURES / "pubmed_page"
@@ -242,7 +242,8 @@ def test_every_layout_every_field(name):
 
 
 def test_every_layout_fixture_has_a_case():
-    assert sorted(p.name for p in LAYOUTS.glob("*.txt") if p not in _fixture_cases()) == sorted(LAYOUT_CASES)
+    assert sorted(p.name for p in LAYOUTS.glob("*.txt") if p not in _fixture_cases()) == \
+        sorted([*LAYOUT_CASES, *SAVE_CASES])
 
 
 def test_bracketed_title_first_is_claimed_by_the_page_reader_alone():
@@ -308,3 +309,146 @@ def test_a_mesh_line_of_a_star_or_a_slash_alone_is_no_term():
     [record] = pubmed_page.read("Abstract\nMov Disord. 2019 Mar;20(4):1-9.\nA title\n\nMeSH terms\n\nAdult\n*\n / \n"
                                 "Cerebellum/physiology*\n")
     assert record.mesh_terms == [MeshTerm("Adult", None, False), MeshTerm("Cerebellum", "physiology", True)]
+
+
+# ---------------------------------------------------------------------------
+# PubMed "Save, Format: Abstract (text)" ("Send to: File, Abstract"): numbered records,
+# lines wrapped at 80 columns. abstract_text_save.txt: an article with an erratum, a
+# comment and a conflict of interest statement after its PMID; a letter without abstract
+# (French, translated title); an article with a PMCID; a GeneReviews chapter.
+
+SEVILLE = "Department of Neurology, Hospital Universitario Virgen del Rocio, Seville, Spain."
+NEWCASTLE = "Institute of Neuroscience, Newcastle University, Newcastle upon Tyne, United Kingdom."
+SAPIENZA = "Department of Human Neurosciences, Sapienza University of Rome, Rome, Italy."
+NEUROMED = "IRCCS Neuromed, Pozzilli, Italy."
+INDEXED = {"field": "status", "value": "Indexed for MEDLINE", "note": "printed beside the PMID"}
+SAVE_RECORDS = [
+    expected(
+        "pubmed_page", line=1,
+        title="Cerebellar theta burst stimulation in cervical dystonia: a randomized sham-controlled trial",
+        doi="10.5555/mds.2019.27601", pmid="99992001",
+        abstract="BACKGROUND: Cerebellar stimulation has been proposed as a treatment for cervical dystonia.\n\n"
+                 "METHODS: Twenty patients received ten sessions of cerebellar theta burst stimulation or sham "
+                 "stimulation.\n\nRESULTS: Dystonia scores improved after real stimulation only.",
+        journal_abbreviation="Mov Disord", year=2019, publication_date="2019-03", epub_date="2019-01-14",
+        volume="34", issue="3", pages="345-356",
+        authors=[person("L Ortega-Ruiz", "Ortega-Ruiz", "L", affiliations=[SEVILLE, NEWCASTLE]),
+                 person("K S Brandt", "Brandt", "K S", affiliations=[NEWCASTLE]),
+                 person("Dystonia Study Group", group=True)],
+        copyright="© 2019 International Parkinson and Movement Disorder Society.",
+        claims=[INDEXED,
+                {"field": "conflict_of_interest", "value": "The authors declare no competing interests.",
+                 "note": "Conflict of interest statement"},
+                {"field": "comment_in", "value": "Mov Disord. 2019 Mar;34(3):301-303. doi: 10.5555/mds.2019.27650.",
+                 "note": 'listed under "Comment in" on the page'},
+                {"field": "erratum_in", "value": "Mov Disord. 2019 Jun;34(6):912.",
+                 "note": 'listed under "Erratum in" on the page'}],
+    ),
+    expected(
+        "pubmed_page", line=35,
+        title="[Cerebellum and dystonia: a letter about a case]", doi="10.5555/neurol.2018.0560", pmid="99992002",
+        journal_abbreviation="Rev Neurol (Paris)", year=2018, publication_date="2018-10",
+        volume="174", issue="8", pages="560-561",
+        authors=[person("M Dupont", "Dupont", "M"), person("A Leclerc", "Leclerc", "A")],
+        claims=[{"field": "language", "value": "French", "note": "printed beside the title"}, INDEXED],
+    ),
+    expected(
+        "pubmed_page", line=47,
+        title="Cerebellum: an explanation for dystonia?", doi="10.5555/s40673-017-0064-8", pmid="99992003",
+        pmcid="PMC9992003",
+        abstract="Dystonia is a movement disorder whose pathophysiology involves a network of brain areas.\n\n"
+                 "The cerebellum takes part in this network.",
+        journal_abbreviation="Cerebellum Ataxias", year=2017, publication_date="2017-05-12", volume="4", pages="6",
+        authors=[person("M Bologna", "Bologna", "M", affiliations=[SAPIENZA, NEUROMED]),
+                 person("A Berardelli", "Berardelli", "A", affiliations=[SAPIENZA, NEUROMED])],
+    ),
+    expected(
+        "pubmed_page", line=68,
+        title="DYT-TOR1A Dystonia", pmid="99992004",
+        abstract="CLINICAL CHARACTERISTICS: DYT-TOR1A dystonia typically starts in childhood or adolescence in a limb.",
+        journal_title="GeneReviews®", year=1999, publication_date="1999-08-16",
+        authors=[person("L Ozelius", "Ozelius", "L",
+                        affiliations=["Department of Neurology, Massachusetts General Hospital, Boston, Massachusetts."]),
+                 person("N Lubarr", "Lubarr", "N", affiliations=["Department of Neurology, Mount Sinai, New York, New York."])],
+        copyright="Copyright © 1993-2024, University of Washington, Seattle. GeneReviews is a registered trademark "
+                  "of the University of Washington, Seattle. All rights reserved.",
+    ),
+]
+SAVE_CASES = {"abstract_text_save.txt": SAVE_RECORDS}
+
+
+def _save_text():
+    return (LAYOUTS / "abstract_text_save.txt").read_text(encoding="utf-8")
+
+
+def test_abstract_text_save_every_record_every_field():
+    records = fixture_records(pubmed_page, "abstract_text_save.txt")
+    assert [dataclasses.asdict(r) for r in records] == SAVE_RECORDS
+
+
+def test_abstract_text_save_each_record_keeps_its_own_identifiers():
+    """The tester's file: record 2's PMCID was given to record 1, and record 2 was lost."""
+    text = ("1. Cerebellum. 2014 Dec;13(6):666-8. doi: 10.1007/s12311-014-0601-4.\n\n"
+            "Dissecting the links between cerebellum and dystonia.\n\nMalone A(1), Manto M, Hass C.\n\n"
+            "Author information:\n(1)Department of Physiology, Trinity College Dublin, Dublin, Ireland.\n\n"
+            "Dystonia is a disabling movement disorder.\n\n"
+            "DOI: 10.1007/s12311-014-0601-4\nPMID: 25146823  [Indexed for MEDLINE]\n\n\n"
+            "2. Cerebellum Ataxias. 2017 May 12;4:6. doi: 10.1186/s40673-017-0064-8. \neCollection 2017.\n\n"
+            "Cerebellum: an explanation for dystonia?\n\nBologna M(1)(2), Berardelli A(1)(2).\n\n"
+            "BACKGROUND: Dystonia is a movement disorder.\n\n"
+            "DOI: 10.1186/s40673-017-0064-8\nPMCID: PMC5429509\nPMID: 28515951\n")
+    first, second = pubmed_page.read(text)
+    assert (first.pmid, first.pmcid, first.doi) == ("25146823", None, "10.1007/s12311-014-0601-4")
+    assert first.abstract == "Dystonia is a disabling movement disorder."  # no "DOI: ..." glued on
+    assert (second.pmid, second.pmcid, second.doi) == ("28515951", "PMC5429509", "10.1186/s40673-017-0064-8")
+    assert (second.title, second.line) == ("Cerebellum: an explanation for dystonia?", 16)
+
+
+def test_abstract_text_save_of_one_record_has_no_identifier_in_its_abstract():
+    text = ("1. Cerebellum. 2014 Dec;13(6):666-8.\n\nA title.\n\nRoe J.\n\nSome text.\n\n"
+            "DOI: 10.1007/s12311-014-0601-4\nPMCID: PMC1\nPMID: 25146823\n")
+    [record] = pubmed_page.read(text)
+    assert (record.abstract, record.doi, record.pmcid, record.pmid) == (
+        "Some text.", "10.1007/s12311-014-0601-4", "PMC1", "25146823")
+
+
+@pytest.mark.parametrize("damage, reason", [
+    # the citation line of record 2 broken: no date after the journal
+    (("2. Rev Neurol (Paris). 2018 Oct;174(8):560-561.", "2. Rev Neurol (Paris) Oct"),
+     "no citation line like 'Mov Disord. 2019 Mar;34(3):345-356.' at the start of the record: "
+     "'Rev Neurol (Paris) Oct'"),
+    # record 2 cut short: its identifier lines blanked (the line count kept, for the lines below)
+    (("DOI: 10.5555/neurol.2018.0560\nPMID: 99992002  [Indexed for MEDLINE]\n", "\n\n"),
+     "no identifier lines ('PMID: 25146823') at the end of the record: cut short?"),
+    # record 2's PMID line blanked, its DOI line left
+    (("PMID: 99992002  [Indexed for MEDLINE]\n", "\n"),
+     "no 'PMID: 25146823' line among the record's identifier lines"),
+])
+def test_abstract_text_save_a_damaged_middle_record_is_a_record_error_and_the_others_load(damage, reason):
+    old, new = damage
+    assert _save_text().count(old) == 1
+    items = list(pubmed_page.read(_save_text().replace(old, new)))
+    assert items[1] == RecordError(position=2, line=35, reason=reason)
+    assert [dataclasses.asdict(r) for r in items[:1] + items[2:]] == SAVE_RECORDS[:1] + SAVE_RECORDS[2:]
+
+
+def test_abstract_text_save_split_records_cuts_where_read_does():
+    pieces = pubmed_page.split_records(_save_text())
+    assert [line for line, _ in pieces] == [1, 35, 47, 68]
+    assert pieces[1][1].startswith("2. Rev Neurol (Paris).") and pieces[1][1].endswith("[Indexed for MEDLINE]\n\n")
+    for (line, piece), record in zip(pieces, SAVE_RECORDS):
+        [alone] = pubmed_page.read(piece)
+        assert dataclasses.asdict(alone) == {**record, "line": 1}
+    # a page is one piece, read as before
+    page = (LAYOUTS / "legacy_format_abstract.txt").read_text(encoding="utf-8")
+    assert pubmed_page.split_records(page) == [(1, page)]
+
+
+def test_a_numbered_paragraph_inside_an_abstract_starts_no_record():
+    """'2. ' after a blank line before the record's PMID line, with no citation, is the abstract's."""
+    text = ("1. Cerebellum. 2014 Dec;13(6):666-8.\n\nA title.\n\nRoe J.\n\n1. First point.\n\n"
+            "2. Second point, 2014 too.\n\nPMID: 25146823\n\n\n"
+            "3. Brain. 2015 Jan;138(1):1-2.\n\nB title.\n\nPMID: 25146824\n")
+    first, second = pubmed_page.read(text)
+    assert first.abstract == "1. First point.\n\n2. Second point, 2014 too."
+    assert (second.title, second.pmid, second.line) == ("B title", "25146824", 14)

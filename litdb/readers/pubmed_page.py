@@ -15,7 +15,14 @@ Layouts seen in the wild, all read here:
   numbered affiliations under "Author information", "KEYWORDS:", and the identifiers
   after the abstract ("PMID: 23649720 [PubMed - indexed for MEDLINE]", the number
   possibly on the next line);
-- a page without a citation line that still has a title over a PMID (and DOI) line.
+- a page without a citation line that still has a title over a PMID (and DOI) line;
+- PubMed's "Save, Format: Abstract (text)" ("Send to: File, Abstract", efetch
+  rettype=abstract): numbered records ("1. Cerebellum. 2014 Dec;…"), one paper each, read
+  by parse_abstract_record with its own identifier lines; a record that cannot be read is
+  a RecordError in its place. split_records cuts them (read() does the same), but there is
+  no RECORD_START: where a record starts cannot be told from bytes alone (it takes the
+  numbering, the blank line before it, and the last record's PMID line or a citation),
+  and PubMed saves at most 10,000 records a file, read whole in about 3 s.
 Mirrors and proxies that add a line or two at the top change none of this.
 
 The page is cut into sections at its headings; page furniture (banner, sidebars,
@@ -34,7 +41,7 @@ from ..normalize import (
     iso_date,
     normalize_doi,
 )
-from ..records import Claim, MeshTerm, PaperRecord, Reference
+from ..records import Claim, MeshTerm, PaperRecord, RecordError, Reference
 from . import pmc_page
 from .common import PAGE_PMCID as PMCID, PAGE_PMID as PMID
 from .common import VIP, nlm_grant, GROUP_WORDS, author, author_from_display, digits, parse_date
@@ -269,7 +276,235 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def read(text: str):
-    yield parse_pubmed_page(text)
+    """One record for a page; for an "Abstract (text)" save, one record for each numbered
+    entry, a record that cannot be read being a RecordError in its place."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pieces = split_records(text)
+    if len(pieces) == 1 and not _record_starts(text.split("\n")):
+        yield parse_pubmed_page(text)
+        return
+    for position, (line, piece) in enumerate(pieces, 1):
+        try:
+            record = parse_abstract_record(piece)
+        except ValueError as e:
+            yield RecordError(position=position, line=line, reason=str(e))
+            continue
+        record.line = line
+        yield record
+
+
+# --- PubMed "Save, Format: Abstract (text)" ("Send to: File, Abstract"; efetch rettype=abstract) ---
+# Numbered records, two blank lines between them, lines wrapped at 80 columns; in each
+# record, paragraphs separated by a blank line, in this order:
+#     3. Science. 2010 Jan 8;327(5962):217-20. doi: 10.1126/science.1176827. Epub 2009 Nov
+#     19.                                       the citation (a chapter's: "In: …, editors. Book [Internet]. …")
+#     [Article in French]                       (sometimes)
+#     Overexpression of alpha2A-adrenergic …    the title
+#     Rosengren AH(1), Jokubka R, …             the authors ("Bologna M(1)(2)": two affiliations)
+#     Collaborators: …                          (sometimes)
+#     Author information:                       numbered affiliations, wrapped
+#     (1)Lund University Diabetes Centre, …
+#     Erratum in / Comment in / Update of …     each over its indented entries
+#         Science. 2011 Oct 7;334(6052):39.
+#     BACKGROUND: …                             the abstract (structured labels start lines), if any
+#     © 2013 International Society for …        the copyright
+#     DOI: 10.1126/science.1176827              the record's own identifiers
+#     PMCID: PMC4954603
+#     PMID: 19965390  [Indexed for MEDLINE]
+#     Conflict of interest statement: …         (sometimes, after the identifiers)
+EXPORT_START = re.compile(r"^(\d{1,5})\.\s+(?=\S)")
+EXPORT_ID_LINE = ("DOI:", "PMCID:", "PMID:", "Bookshelf ID:")
+# "BACKGROUND: ", "MATERIALS AND METHODS: ": a structured abstract's label starts a paragraph
+EXPORT_LABEL = re.compile(r"[A-Z][A-Z0-9 ,&/()'-]{1,60}: ")
+AFFILIATION_NUMBERS = re.compile(r"\)\((?=\d)")  # "Bologna M(1)(2)" -> "Bologna M(1,2)"
+EXPORT_AFFILIATION = re.compile(r"\(\d{1,3}\)")
+BOOK_TITLE = re.compile(r"^In: (?:.*?\beditors?\.\s+)?(?P<book>.+?)(?:\s*\[Internet\])?\.\s")
+BOOK_DATE = re.compile(r"(?P<date>(?:1[89]|20)\d\d(?: [A-Z][a-z]{2}(?: \d{1,2})?)?)(?: \[[^\]]*\])?\.?$")
+CITATION_LINES = 8  # a wrapped citation (a chapter's) takes four lines at most
+
+
+def split_records(text: str) -> list[tuple[int, str]]:
+    """(first line, text) of each numbered record of an "Abstract (text)" save, cut where
+    read() cuts them; a page is one piece, the whole text."""
+    lines = text.split("\n")
+    starts = _record_starts(lines)
+    if not starts:
+        return [(1, text)]
+    return [(start + 1, "\n".join(lines[start:end]))
+            for start, end in zip(starts, starts[1:] + [len(lines)])]
+
+
+def _record_starts(lines: list[str]) -> list[int]:
+    """Indexes of the lines that start records: "12. " after a blank line, the number above
+    the last record's, and either the last record has had its "PMID:" line or the paragraph
+    is a citation. The first non-blank line must start one (else the text is a page)."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not EXPORT_START.match(lines[first]) or not _export_citation(lines, first):
+        return []
+    starts, last, pmid_seen = [first], int(EXPORT_START.match(lines[first]).group(1)), False
+    for i in range(first + 1, len(lines)):
+        line = lines[i]
+        if line.startswith("PMID:"):
+            pmid_seen = True
+        elif line[:1].isdigit() and not lines[i - 1].strip() and (m := EXPORT_START.match(line)) \
+                and int(m.group(1)) > last and (pmid_seen or _export_citation(lines, i)):
+            starts.append(i)
+            last, pmid_seen = int(m.group(1)), False
+    return starts
+
+
+def _export_citation(lines: list[str], at: int) -> bool:
+    """The paragraph at line ``at`` is a numbered citation: "1. Cerebellum. 2014 Dec;…" or a
+    chapter's "1. In: …"."""
+    head = _citation_text(_block_at(lines, at))
+    return head.startswith("In: ") or bool(YEAR.search(head) and CITATION_LINE.match(head))
+
+
+def _block_at(lines: list[str], at: int) -> list[str]:
+    block = []
+    for line in lines[at : at + CITATION_LINES + 1]:
+        if not line.strip():
+            break
+        block.append(line)
+    return block
+
+
+def _citation_text(block: list[str]) -> str:
+    return EXPORT_START.sub("", clean_space(" ".join(block)) or "", count=1)
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """The paragraphs of a record: runs of non-blank lines (right-trimmed; indentation kept)."""
+    blocks, current = [], []
+    for line in text.split("\n"):
+        if line.strip():
+            current.append(line.rstrip())
+        elif current:
+            blocks.append(current)
+            current = []
+    return blocks + ([current] if current else [])
+
+
+def _joined(block: list[str]) -> str:
+    """A paragraph's wrapped lines as one line."""
+    return clean_space(" ".join(block)) or ""
+
+
+def parse_abstract_record(text: str) -> PaperRecord:
+    """One numbered record of an "Abstract (text)" save (its lines as split_records cuts
+    them). Identifiers come from its own identifier lines (and the doi of its citation)."""
+    blocks = _blocks(text)
+    if not blocks or len(blocks[0]) > CITATION_LINES:
+        raise ValueError("no citation at the start of the record (a paragraph like "
+                         "'1. Mov Disord. 2019 Mar;34(3):345-356.')")
+    record = PaperRecord(format=FORMAT, title="")
+    claims: list[Claim] = []
+    head = _citation_text(blocks[0])
+    if head.startswith("In: "):  # a book chapter: its book is the journal
+        if (m := BOOK_TITLE.match(head)):
+            record.journal_title = m.group("book")
+        if (m := BOOK_DATE.search(head)):
+            year, month, day = parse_date(m.group("date"))
+            record.year, record.publication_date = year, iso_date(year, month, day)
+    else:
+        cite = CITATION_LINE.match(head) if YEAR.search(head) else None
+        if cite is None:
+            raise ValueError(f"no citation line like 'Mov Disord. 2019 Mar;34(3):345-356.' at the start "
+                             f"of the record: {head[:60]!r}")
+        record.journal_abbreviation = clean_space(cite.group("journal"))
+        _citation_facts(record, claims, cite)
+        _tail_facts(record, claims, cite.group("rest") or "")
+    id_at = next((k for k, block in enumerate(blocks) if k and block[0].startswith(EXPORT_ID_LINE)), None)
+    if id_at is None:
+        raise ValueError("no identifier lines ('PMID: 25146823') at the end of the record: cut short?")
+    body, id_lines, after = blocks[1:id_at], [clean_space(line) or "" for line in blocks[id_at]], blocks[id_at + 1 :]
+
+    k = 0
+    while k < len(body) and (m := LANGUAGE_LINE.match(_joined(body[k]))):
+        claims.append(Claim("language", m.group(1), "printed beside the title"))
+        k += 1
+    if k == len(body):
+        raise ValueError("no title after the citation line")
+    record.title = _joined(body[k])
+    if record.title.endswith(".") and not record.title.endswith("..") and len(record.title) > 1:
+        record.title = record.title[:-1]
+    k += 1
+    while k < len(body) and (m := LANGUAGE_LINE.match(_joined(body[k]))):
+        claims.append(Claim("language", m.group(1), "printed beside the title"))
+        k += 1
+    people = []
+    if k < len(body) and _looks_like_author_line(line := AFFILIATION_NUMBERS.sub(",", _joined(body[k])), record.title):
+        people, k = [line], k + 1
+    affiliations, paragraphs, relations = [], [], {}
+    for block in body[k:]:
+        first = block[0].strip()
+        if first.startswith("Author information:"):
+            affiliations = ["Author information:"] + _export_affiliations([first[len("Author information:"):]] + block[1:])
+        elif first.startswith("Collaborators:"):
+            continue  # investigators are not authors (as the MEDLINE reader reads IR)
+        elif HEADINGS.get(first) in RELATION_SECTIONS:
+            relations.setdefault(HEADINGS[first], []).extend(_export_entries(block[1:]))
+        else:
+            paragraphs += _export_paragraphs(block[1:] if first == "Excerpt" else block)
+    _authors_and_affiliations(record, people + affiliations, None)
+    record.authors_complete = not people or record.authors_complete  # the save lists every author
+    _abstract(record, paragraphs)
+    _identifiers(record, claims, id_lines)
+    if record.pmid is None:
+        raise ValueError("no 'PMID: 25146823' line among the record's identifier lines")
+    for block in after:
+        text = _joined(block)
+        if text.startswith("Conflict of interest statement:"):
+            if (statement := clean_space(text[len("Conflict of interest statement:"):])):
+                claims.append(Claim("conflict_of_interest", statement, "Conflict of interest statement"))
+    for key in sorted(relations):
+        heading = next(h for h, k in HEADINGS.items() if k == key)
+        claims.extend(Claim(key, entry, f'listed under "{heading}" on the page') for entry in relations[key])
+    record.claims = claims
+    return record
+
+
+def _export_affiliations(lines: list[str]) -> list[str]:
+    """'(1)Department of …' lines, their wrapped continuations joined on."""
+    out = []
+    for line in (clean_space(line) for line in lines):
+        if not line:
+            continue
+        if EXPORT_AFFILIATION.match(line) or not out:
+            out.append(line)
+        else:
+            out[-1] += " " + line
+    return out
+
+
+def _export_entries(lines: list[str]) -> list[str]:
+    """The indented entries under 'Comment in' and the like; an entry wrapped over lines
+    (its line does not end with a full stop) is joined."""
+    out, joined = [], False
+    for line in (clean_space(line) for line in lines):
+        if not line:
+            continue
+        if out and joined:
+            out[-1] += " " + line
+        else:
+            out.append(line)
+        joined = not line.endswith(".")
+    return out
+
+
+def _export_paragraphs(block: list[str]) -> list[str]:
+    """A paragraph's wrapped lines as one line; a structured abstract's label
+    ('RESULTS: ') at the start of a line starts a paragraph of its own."""
+    out = []
+    for line in block:
+        line = clean_space(line)
+        if not line:
+            continue
+        if not out or EXPORT_LABEL.match(line):
+            out.append(line)
+        else:
+            out[-1] += " " + line
+    return out
 
 
 def parse_pubmed_page(text: str) -> PaperRecord:
@@ -622,7 +857,7 @@ def _abstract(record: PaperRecord, lines: list[str] | None) -> list[str]:
     for k, line in enumerate(lines):
         if not line:
             continue
-        if line.startswith(("PMID:", "PMCID:")):
+        if line.startswith(("PMID:", "PMCID:", "DOI:")):  # the identifiers: the abstract ends
             record.abstract = clean_paragraphs("\n\n".join(paragraphs))
             return lines[k:]
         keywords_here = line[:9].lower() == "keywords:"
@@ -631,7 +866,8 @@ def _abstract(record: PaperRecord, lines: list[str] | None) -> list[str]:
             keywords_next = not words.strip()  # "KEYWORDS:" alone: the list is on the next line
             record.keywords = [k for k in (clean_space(w) for w in words.strip().rstrip(".").split(";")) if k]
             continue
-        if len(line) < 400 and COPYRIGHT.search(line):  # length first: the search is slow
+        # length first: the search is slow (a long line is copyright only when it says so first)
+        if (len(line) < 400 or line[:1] == "\u00a9" or line[:9].lower() == "copyright") and COPYRIGHT.search(line):
             record.copyright = line
             continue
         if ABSTRACT_LABEL.fullmatch(line):  # a label on its own line
