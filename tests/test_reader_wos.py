@@ -96,3 +96,46 @@ def test_a_windows_export_with_a_byte_order_mark_and_crlf(tmp_path):
     assert (position, record.title, record.journal_title, record.year, record.authors) == (
         0, "Gait in dystonia", "MOVEMENT DISORDERS", 2021, [Author("C Hass", "Hass", "C")])
     assert decode(path.read_bytes()).startswith("FN Clarivate")
+
+
+def test_tab_delimited_export_every_field():
+    """Export → Tab delimited file: a header row of the tags (a byte order mark before it,
+    a tab after every row), a record a row, values of a field joined by "; "; a row
+    without a title is a bad record in its place."""
+    first, bad, second = fixture_records(wos, "savedrecs-tab-delimited.txt")
+    assert dataclasses.asdict(first) == expected("wos",
+        line=2, title="Dissecting the links between cerebellum and dystonia",
+        doi="10.1007/s12311-014-0601-4", pmid="25146823", abstract="Dystonia is a disabling movement disorder.",
+        journal_title="CEREBELLUM", journal_abbreviation="Cerebellum", issns=["1473-4222", "1473-4230"],
+        year=2014, publication_date="2014-12", volume="13", issue="6", pages="666-668", citation_count=45,
+        authors=[
+            Author("Ailish Malone", "Malone", "Ailish", affiliations=["Univ Florida, Dept Neurol, Gainesville, FL 32611 USA"]),
+            Author("Mario Manto", "Manto", "Mario", orcid="0000-0001-6176-8453",
+                   affiliations=["Univ Libre Bruxelles, Brussels, Belgium"]),
+            Author("Chris Hass", "Hass", "Chris", affiliations=["Univ Florida, Dept Neurol, Gainesville, FL 32611 USA"]),
+        ],
+        publication_types=["Journal Article", "Review"],
+        keywords=["Cerebellum", "Dystonia", "Purkinje cells", "DEEP-BRAIN-STIMULATION", "ANIMAL-MODEL"],
+        references=[
+            Reference(1, "Bologna M, 2016, CEREBELLUM, V15, P80, DOI 10.1007/s12311-015-0694-8", authors="Bologna M",
+                      journal="CEREBELLUM", year=2016, volume="15", pages="80", doi="10.1007/s12311-015-0694-8"),
+            Reference(2, "[Anonymous], 2013, DYSTONIA TREATMENT", journal="DYSTONIA TREATMENT", year=2013),
+        ],
+        claims=[Claim("accession_number", "WOS:000344560200002", "Web of Science"), Claim("language", "English"),
+                Claim("publisher", "SPRINGER")],
+    )
+    assert bad == RecordError(2, 3, "record has no title (TI)")
+    assert dataclasses.asdict(second) == expected("wos",
+        line=4, title="Cerebellum: an explanation for dystonia?", doi="10.1186/s40673-017-0064-8",
+        journal_title="CEREBELLUM & ATAXIAS", journal_abbreviation="Cerebellum Ataxias", issns=["2053-8871"],
+        year=2017, publication_date="2017-05-12", epub_date="2017-04", volume="4", pages="6", citation_count=12,
+        authors=[Author("Matteo Bologna", "Bologna", "Matteo"), Author("Alfredo Berardelli", "Berardelli", "Alfredo"),
+                 Author("Dystonia Coalition", group=True)],
+        publication_types=["Journal Article", "Review"],
+        claims=[Claim("status", "Early Access", "DT Review; Early Access"),
+                Claim("accession_number", "WOS:000401234500001", "Web of Science"), Claim("language", "English")],
+    )
+    # read in one pass: the whole file is its one piece
+    text = fixture_text("wos", "savedrecs-tab-delimited.txt")
+    assert wos.split_records(text) == [(1, text)]
+    assert detect("PT\tAU\tBA\tBE\tGP\tAF\tBF\tCA\tTI\tSO\nJ\tHass, C\t\t\t\t\t\t\tGait\tBRAIN\n") == "wos"

@@ -1,6 +1,7 @@
 """Web of Science plain text ("savedrecs.txt"): Export → Plain text file, "Full Record and
 Cited References", the export bibliometric tools (bibliometrix, VOSviewer, CiteSpace)
-read.
+read; and its tab-delimited export (Export → Tab delimited file), the same tags as the
+columns of a header row, one record a row, several values of a field joined by "; ".
 
 Written by hand: the layout is a few lines of rules, as Clarivate's "Web of Science Core
 Collection field tags" describe it:
@@ -35,6 +36,9 @@ Choices, where Web of Science leaves one:
 - CR "Bologna M, 2016, CEREBELLUM, V15, P80, DOI 10.1007/s12311-015-0694-8": a
   reference, its parts read where the layout gives them.
 - Claims: the accession number (UT "WOS:..."), language (LA) and publisher (PU).
+- Tab-delimited: AU, AF, CA, OI, CR and C1 split on "; " (C1 before each "[authors]"
+  when it has them); DE and ID are split as in the plain text. No split_records of its
+  own: the rows are read in one pass (a piece is the whole file).
 """
 
 from __future__ import annotations
@@ -64,23 +68,38 @@ REFERENCE_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 REFERENCE_DOI = re.compile(r"\bDOI \[?(10\.[^\s,\]]+)", re.IGNORECASE)
 
 
+# The tab-delimited export's header row starts so (then BA, BE, GP, AF, ... TI, SO, ...).
+TAB_HEADER = re.compile(r"PT\tAU\t(?:[A-Z][A-Z0-9]\t)*TI\t")
+TAB_LISTS = {"AU", "AF", "BA", "BF", "CA", "GP", "OI", "RI", "CR", "EM"}  # "; " between values
+
+
 def looks_like(text: str) -> bool:
     """The file's "FN ... Web of Science" header (Clarivate Analytics, Thomson Reuters,
-    ISI), or, a header cut off, a first line "PT J" and an "ER" line after it."""
-    lines = text[:4096].lstrip().split("\n", 2)
+    ISI), or, a header cut off, a first line "PT J" and an "ER" line after it; or the
+    tab-delimited export's header row."""
+    lines = text[:4096].lstrip("\ufeff \n").split("\n", 2)
     first = lines[0].rstrip()
+    if TAB_HEADER.match(first):
+        return True
     if first.startswith("FN ") and len(lines) > 1 and lines[1].startswith("VR "):
         return True
     return re.fullmatch(r"PT [JBSP]", first) is not None and re.search(r"\nER\s*(?:\n|$)", text[:65536]) is not None
 
 
 def split_records(text: str) -> list[tuple[int, str]]:
-    """(first line, text) of every record, cut where read() cuts them."""
+    """(first line, text) of every record, cut where read() cuts them (a tab-delimited
+    file: one piece, the whole file)."""
+    if TAB_HEADER.match(text.lstrip("\ufeff \n")):
+        return [(1, text)]
     return [(line, "\n".join(lines)) for line, lines in _blocks(text.replace("\ufeff", ""))]
 
 
 def read(text: str, first_line: int = 1, first_position: int = 1):
-    blocks = list(_blocks(text.replace("\ufeff", ""), first_line))
+    text = text.replace("\ufeff", "")
+    if TAB_HEADER.match(text.lstrip(" \n")):
+        yield from _read_rows(text)
+        return
+    blocks = list(_blocks(text, first_line))
     if not blocks:
         raise ValueError("Web of Science file with no record (no PT line)")
     for position, (line, lines) in enumerate(blocks, first_position):
@@ -129,11 +148,46 @@ def fields_of(lines: list[str], first_line: int | None = None) -> list[tuple[str
     return fields
 
 
+def _read_rows(text: str):
+    """The records of a tab-delimited export: a header row of tags, then a row a record."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip())
+    header = lines[start].rstrip("\r").split("\t")
+    rows = [(number, row) for number, row in enumerate(lines[start + 1:], start + 2) if row.strip()]
+    if not rows:
+        raise ValueError("Web of Science file with no record (a header row and no row)")
+    for position, (number, row) in enumerate(rows, 1):
+        values = row.rstrip("\r").split("\t")
+        try:
+            if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+                raise ValueError(f"{len(values)} values in a row of {len(header)} columns")
+            tags = {}
+            for tag, value in zip(header, values):
+                value = value.strip()
+                if value and tag:
+                    tags[tag] = _tab_values(tag, value)
+            yield record_of(tags, number)
+        except ValueError as e:
+            yield RecordError(position, number, str(e))
+
+
+def _tab_values(tag: str, value: str) -> list[str]:
+    if tag == "C1" and value.startswith("["):
+        return [v.strip() for v in re.split(r";\s*(?=\[)", value) if v.strip()]
+    if tag in TAB_LISTS or tag == "C1":
+        return [v.strip() for v in value.split("; ") if v.strip()]
+    return [value]
+
+
 def parse_record(lines: list[str], line: int | None = None) -> PaperRecord:
-    fields = fields_of(lines, line)
     tags: dict[str, list[str]] = {}
-    for tag, values in fields:
+    for tag, values in fields_of(lines, line):
         tags.setdefault(tag, []).extend(v for v in values if v)
+    return record_of(tags, line)
+
+
+def record_of(tags: dict[str, list[str]], line: int | None = None) -> PaperRecord:
+    """A record from its fields: each tag's values (a line each in the plain text)."""
 
     def joined(tag: str) -> str | None:  # a wrapped value (title, abstract, journal)
         return clean_space(" ".join(tags.get(tag, [])))
