@@ -122,7 +122,7 @@ def _blocks(text: str, first_line: int = 1):
         if line == "ER":
             yield start, current
             current = None
-        elif line.startswith("PT ") and current and not line.startswith("   "):
+        elif line.startswith("PT "):
             yield start, current  # a record whose ER was lost: the next one starts anyway
             current, start = [line], number
         else:
