@@ -79,7 +79,7 @@ from litdb.records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordErr
 # Written out by hand: a reader added to READERS without being named here fails
 # test_every_reader_is_fuzzed, so that none is left out of the fuzz.
 READER_NAMES = ["aggregator_json", "bibtex", "crossref", "csl_json", "jats", "medline", "openalex", "pmc_page",
-                "pubmed_csv", "pubmed_page", "pubmed_xml", "ris", "semantic_scholar", "wos"]
+                "pubmed_csv", "pubmed_page", "pubmed_xml", "ris", "scopus_csv", "semantic_scholar", "wos"]
 
 
 def fixtures_of(name: str) -> list[Path]:
@@ -493,7 +493,7 @@ def record_bodies(name: str, text: str) -> list[tuple[int, int, str]]:
     that opens it (and, in XML, before the line that closes it), so that damage there
     leaves the record boundaries where they are; and the record's text, to read alone."""
     out, at = [], 0
-    if name == "pubmed_csv":  # rows on one line of their own (others hold quoted new lines)
+    if name in ("pubmed_csv", "scopus_csv"):  # rows on one line of their own (others hold quoted new lines)
         header = text[:text.index("\n") + 1]
         for number, line in enumerate(text.split("\n")):
             if number and line.startswith('"') and line.count('"') % 2 == 0:
@@ -520,7 +520,7 @@ def multi_record_fixtures(name: str) -> list[tuple[str, list[tuple[int, int, str
     return out
 
 
-SPLIT_FORMATS = ["bibtex", "medline", "pubmed_csv", "pubmed_xml", "ris", "wos"]
+SPLIT_FORMATS = ["bibtex", "medline", "pubmed_csv", "pubmed_xml", "ris", "scopus_csv", "wos"]
 MULTI = {name: multi_record_fixtures(name) for name in SPLIT_FORMATS}
 # A comment, CDATA section or processing instruction opened and not closed changes how
 # the whole XML document must be read (it is then parsed whole, and is not well-formed):
@@ -545,7 +545,7 @@ def test_a_damaged_record_never_loses_the_others(name, data):
     body = mutate_text(text[start:end], data.draw(st.lists(text_operation, min_size=1, max_size=3)))
     if name == "pubmed_xml" and any(mark in body for mark in XML_FILE_MARKS):
         return
-    if name == "pubmed_csv" and body.count('"') % 2:
+    if name in ("pubmed_csv", "scopus_csv") and body.count('"') % 2:
         return  # a quote left open: by the CSV grammar the field runs on to the next quote, rows below
     others = [r for j, (_, _, piece) in enumerate(records) if j != k for r in records_of(name, piece)]
     assert others
@@ -638,6 +638,7 @@ REJECTIONS = re.compile("|".join([
     r"BibTeX could not be read: .+",
     r"no BibTeX entry in the file",
     r"not a PubMed CSV export: no (header row|.+ columns? in the header)",
+    r"not a Scopus CSV export: no (header row|.+ columns? in the header)",
     r"not a PMC article page: no citation line like .+ above the abstract",
     r"not a PubMed page: no title and no identifier \(no citation line like .+\)",
     r"no title after the citation line",
@@ -806,7 +807,7 @@ def with_link_in_every_value(name: str, data: bytes, link: str) -> bytes:
         return re.sub(r">([^<\s][^<]* [^<]*)<", lambda m: f">{m.group(1)} {link}<", text).encode()
     if name == "bibtex":
         return re.sub(r"(=\s*[{\"])(?=[^}\"\n]* )", lambda m: f"{m.group(1)}{link} ", text).encode()
-    if name == "pubmed_csv":
+    if name in ("pubmed_csv", "scopus_csv"):
         table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
         out = io.StringIO()
         csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(

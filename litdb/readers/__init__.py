@@ -5,7 +5,8 @@ Each reader module declares, at its top:
     NAME = "medline"            # its name, stored in sources.format and records' format
     TRUST = 0                   # which source wins a merge: 0 curated bibliographic records
                                 # (PubMed), 1 publisher records (JATS, Crossref, PMC pages),
-                                # 2 indexes (OpenAlex, Semantic Scholar, Web of Science),
+                                # 2 indexes (OpenAlex, Semantic Scholar, Web of Science,
+                                # Scopus),
                                 # 3 the aggregator and citation-manager exports (RIS,
                                 # BibTeX, CSL-JSON)
     def looks_like(text) -> bool            # cheap; claims only its own format
@@ -31,13 +32,13 @@ import codecs
 from ..normalize import strip_controls
 from .common import local_name, parse_json, parse_xml
 from . import (aggregator_json, bibtex, crossref, csl_json, jats, medline, openalex, pmc_page, pubmed_csv,
-               pubmed_page, pubmed_xml, ris, semantic_scholar, wos)
+               pubmed_page, pubmed_xml, ris, scopus_csv, semantic_scholar, wos)
 
 # Checked in this order; the first whose looks_like() accepts the text reads it.
 READERS = [
     crossref, openalex, semantic_scholar, csl_json, aggregator_json,  # JSON
     pubmed_xml, jats,  # XML
-    medline, ris, wos, bibtex, pubmed_csv,  # exports
+    medline, ris, wos, bibtex, pubmed_csv, scopus_csv,  # exports (the two CSV headers share no first column)
     pmc_page, pubmed_page,  # pages copied as text
 ]
 BY_NAME = {reader.NAME: reader for reader in READERS}
@@ -77,8 +78,8 @@ def _windows_1252(data: bytes) -> str | None:
 
 
 UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed or PMC page, MEDLINE, PubMed XML or "
-                  "CSV, RIS, Web of Science, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic Scholar, JATS, "
-                  "aggregator JSON)")
+                  "CSV, RIS, Web of Science, Scopus CSV, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic Scholar, "
+                  "JATS, aggregator JSON)")
 
 
 def detect(text: str) -> str | None:
