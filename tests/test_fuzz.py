@@ -520,7 +520,7 @@ def multi_record_fixtures(name: str) -> list[tuple[str, list[tuple[int, int, str
     return out
 
 
-SPLIT_FORMATS = ["bibtex", "medline", "pubmed_csv", "pubmed_xml", "ris", "scopus_csv", "wos"]
+SPLIT_FORMATS = ["bibtex", "medline", "pubmed_csv", "pubmed_page", "pubmed_xml", "ris", "scopus_csv", "wos"]
 MULTI = {name: multi_record_fixtures(name) for name in SPLIT_FORMATS}
 # A comment, CDATA section or processing instruction opened and not closed changes how
 # the whole XML document must be read (it is then parsed whole, and is not well-formed):
@@ -813,6 +813,9 @@ def with_link_in_every_value(name: str, data: bytes, link: str) -> bytes:
         csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
             [table[0]] + [[f"{cell} {link}" if " " in cell else cell for cell in row] for row in table[1:]])
         return out.getvalue().encode()
+    if name == "wos" and text.startswith("PT\t"):  # the tab-delimited export: every cell of words
+        return "\n".join("\t".join(f"{cell} {link}" if " " in cell else cell for cell in line.split("\t"))
+                         if number else line for number, line in enumerate(text.split("\n"))).encode()
     # tagged exports: every value of words; pages: every sentence of a paragraph (a title line
     # with a link pasted to it would be no title any more)
     def free_text(line):
