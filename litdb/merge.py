@@ -79,7 +79,7 @@ def paper_rows(group: list[SourceRecord], topics: Vocabulary, salt: str | None =
             "disagreement_fields": chosen["disagreements"],
             "journal_mentions": [{"paper_id": paper["id"], **journal}]}
     for position, person in enumerate(chosen["authors"], 1):
-        author_id = stable_id("author", name_key(person.name))
+        author_id = stable_id("author", author_key(person))
         rows["paper_authors"].append({
             "paper_id": paper["id"], "author_id": author_id, "position": position, "name": person.name,
             "family": person.family, "given": person.given, "orcid": person.orcid,
@@ -291,6 +291,19 @@ def name_key(name: str) -> str:
     """A name's words, folded: 'Lehéricy S' -> 'lehericy s', 'Łukasz' -> 'lukasz',
     'Søren' -> 'soren'; names in any script keep their letters."""
     return re.sub(r"[\W\d_]+", " ", fold(name.translate(LATIN_LETTERS) if not name.isascii() else name)).strip()
+
+
+GLUED_INITIALS = re.compile(r"\b[A-Z]{2,4}\b(?= )")
+
+
+def author_key(person: Author) -> str:
+    """Who an author is across papers: the name's words, folded, initials apart ("VG
+    Shakkottai", as MEDLINE, PubMed's CSV and Web of Science give initials, is "V G
+    Shakkottai", as PubMed's pages do); a group's whole name. A name in capitals only
+    ("ANN MARSDEN") says nothing of which words are initials: kept as it is."""
+    if person.group or person.name.isupper():
+        return name_key(person.name)
+    return name_key(GLUED_INITIALS.sub(lambda m: " ".join(m.group(0)), person.name))
 
 
 def same_person(a: Author, b: Author) -> bool:

@@ -285,3 +285,21 @@ def test_names_in_capitals_are_shown_as_a_source_prints_them_in_mixed_case(tmp_p
     assert shown == [("CEREBELLAR OUTFLOW IN DYSTONIA", "MOVEMENT DISORDERS"),
                      ("Gait in dystonia", "NEUROBIOLOGY OF DISEASE"), ("Gait in dystonia", "Neurobiology of Disease"),
                      ("Tremor and the cerebellum", "NEUROBIOLOGY OF DISEASE")]
+
+
+def test_one_author_however_initials_are_written(tmp_path):
+    """Web of Science (and MEDLINE, PubMed's CSV) glue initials ("Shakkottai, VG"), RIS
+    and PubMed's pages space or dot them ("Shakkottai, V. G."): one person, one authors
+    row across the two papers; a full name is another spelling's author."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "savedrecs.txt").write_text(
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Shakkottai, VG\n   Hess, EJ\n"
+        "TI Cerebellar outflow in dystonia\nSO MOVEMENT DISORDERS\nPY 2020\nER\nEF\n", encoding="utf-8")
+    (seeds / "zotero.ris").write_text(
+        "TY  - JOUR\nAU  - Shakkottai, V. G.\nAU  - Hess, Ellen J.\nTI  - Purkinje cells in dystonia\n"
+        "PY  - 2021\nER  - \n", encoding="utf-8")
+    assert build_quietly(seeds, tmp_path / "literature.db") == 0
+    db = sqlite_utils.Database(tmp_path / "literature.db")
+    assert db.execute("select name, paper_count from authors order by name").fetchall() == [
+        ("EJ Hess", 1), ("Ellen J. Hess", 1), ("V. G. Shakkottai", 2)]

@@ -139,3 +139,27 @@ def test_tab_delimited_export_every_field():
     text = fixture_text("wos", "savedrecs-tab-delimited.txt")
     assert wos.split_records(text) == [(1, text)]
     assert detect("PT\tAU\tBA\tBE\tGP\tAF\tBF\tCA\tTI\tSO\nJ\tHass, C\t\t\t\t\t\t\tGait\tBRAIN\n") == "wos"
+
+
+def test_early_access_anonymous_groups_and_orcids_spelled_otherwise():
+    """No PY yet (early access): the year is EY's, else EA's. OI may spell a name otherwise
+    than AF. "[Anonymous]" is nobody; a group in AF and CA is one author. SU: a supplement."""
+    text = ("FN Clarivate Analytics Web of Science\nVR 1.0\n"
+            "PT J\nAU Shakkottai, VG\n   Koch, G\n   Dystonia Study Grp\nAF Shakkottai, Vikram G.\n   Koch, Giacomo\n"
+            "   Dystonia Study Grp\nCA Dystonia Study Grp\nTI Cerebellar stimulation in dystonia\nSO MOVEMENT DISORDERS\n"
+            "DT Article; Early Access\nOI Shakkottai, Vikram/0000-0001-5398-5539\nEA OCT 2024\nEY 2024\nER\n\n"
+            "PT J\nAU [Anonymous]\nTI Abstracts of the congress\nSO MOVEMENT DISORDERS\nDT Meeting Abstract\nPD SEP\n"
+            "PY 2019\nVL 34\nSU 2\nBP S1\nEP S900\nER\n\n"
+            "PT J\nAU Roe, J\nTI Early access without EY\nSO BRAIN\nEA JAN 2025\nER\nEF\n")
+    first, second, third = wos.read(text)
+    assert dataclasses.asdict(first) == expected("wos",
+        line=3, title="Cerebellar stimulation in dystonia", journal_title="MOVEMENT DISORDERS",
+        year=2024, publication_date="2024", epub_date="2024-10",
+        authors=[Author("Vikram G. Shakkottai", "Shakkottai", "Vikram G.", orcid="0000-0001-5398-5539"),
+                 Author("Giacomo Koch", "Koch", "Giacomo"), Author("Dystonia Study Grp", group=True)],
+        publication_types=["Journal Article"], claims=[Claim("status", "Early Access", "DT Article; Early Access")])
+    assert dataclasses.asdict(second) == expected("wos",
+        line=19, title="Abstracts of the congress", journal_title="MOVEMENT DISORDERS", year=2019,
+        publication_date="2019-09", volume="34", issue="Suppl 2", pages="S1-S900",
+        publication_types=["Journal Article", "Meeting Abstract"])
+    assert (third.year, third.publication_date, third.epub_date) == (2025, "2025", "2025-01")

@@ -202,23 +202,25 @@ def record_of(tags: dict[str, list[str]], line: int | None = None) -> PaperRecor
     record.journal_title = joined("SO")
     record.journal_abbreviation = joined("JI")
     record.volume = joined("VL")
-    record.issue = joined("IS")
+    record.issue = joined("IS") or (f"Suppl {joined('SU')}" if joined("SU") else None)  # MEDLINE's "Suppl 2"
     record.pages = _pages(joined("BP"), joined("EP"), joined("AR"))
     record.issns = issns(joined("SN") or "", joined("EI") or "")
 
-    year, _, _ = parse_date(joined("PY"))
+    early = joined("EA")
+    e_year = None
+    if early:
+        e_year, e_month, e_day = parse_date(early if parse_date(early)[0] else " ".join(reversed(early.split())))
+        record.epub_date = iso_date(e_year, e_month, e_day)
+    # an early access paper has no PY until its issue: its year is EY's, else EA's
+    year = parse_date(joined("PY"))[0] or parse_date(joined("EY"))[0] or e_year
     month = day = None
     pd = joined("PD")
-    if year is not None and pd:
+    if joined("PY") and pd:
         pd_year, month, day = parse_date(pd if parse_date(pd)[0] else f"{year} {pd}")
         if pd_year != year:
             month = day = None
     record.year = year
     record.publication_date = iso_date(year, month, day)
-    early = joined("EA")
-    if early:
-        e_year, e_month, e_day = parse_date(early if parse_date(early)[0] else " ".join(reversed(early.split())))
-        record.epub_date = iso_date(e_year, e_month, e_day)
 
     record.authors = _authors(tags)
     cited = digits(joined("TC"))
@@ -240,9 +242,11 @@ def record_of(tags: dict[str, list[str]], line: int | None = None) -> PaperRecor
 
 
 def _authors(tags: dict[str, list[str]]):
-    """AF (else AU) in order, with the addresses C1 gives each and the ORCIDs of OI; then
-    the group authors (CA)."""
-    names = tags.get("AF") or tags.get("AU") or []
+    """AF (else AU) in order, with the addresses C1 gives each and the ORCIDs of OI (its
+    name may be spelled otherwise: "Shakkottai, Vikram" for AF "Shakkottai, Vikram G.";
+    the same family name and first initial, when one author only has them); then the
+    group authors of CA not already among them. "[Anonymous]" is nobody."""
+    names = [n for n in (tags.get("AF") or tags.get("AU") or []) if n.strip() != "[Anonymous]"]
     addresses: dict[str, list[str]] = {}
     for value in tags.get("C1", []):
         m = C1_AUTHORS.match(value)
@@ -264,7 +268,15 @@ def _authors(tags: dict[str, list[str]]):
             person = author_from_inverted(name, affiliations=addresses.get(key, []), orcid_id=orcids.get(key))
         if person:
             people.append(person)
-    people += [a for a in (author(name=group, group=True) for group in tags.get("CA", [])) if a]
+    for name, identifier in orcids.items():
+        if identifier not in {p.orcid for p in people}:
+            family, _, given = name.partition(",")
+            alike = [p for p in people if not p.group and _key(p.family or "") == family.strip()
+                     and (p.given or "")[:1].lower() == given.strip()[:1]]
+            if len(alike) == 1 and alike[0].orcid is None:
+                alike[0].orcid = identifier
+    known = {_key(p.name) for p in people}
+    people += [a for a in (author(name=group, group=True) for group in tags.get("CA", [])) if a and _key(a.name) not in known]
     return people
 
 
