@@ -39,7 +39,7 @@ def test_current_export_every_field():
                  person("Chris Hass", "Hass", "Chris", affiliations=[
                      "Department of Neurology, University of Florida, Gainesville, FL, United States, Department of "
                      "Applied Physiology and Kinesiology, University of Florida, Gainesville, FL, United States"])],
-        publication_types=["Review"],
+        publication_types=["Journal Article", "Review"],
         keywords=["Basal ganglia", "Cerebellum", "Dystonia", "human", "Review"],
         grants=[Grant("R01NS088528 (National Institute of Neurological Disorders and Stroke)", "R01NS088528", "NINDS",
                       NINDS),
@@ -84,7 +84,7 @@ def test_current_export_every_field():
         authors=[person("Mark Hallett", "Hallett", "Mark", affiliations=[
             "Human Motor Control Section, National Institute of Neurological Disorders and Stroke, Bethesda, MD, "
             "United States"])],
-        publication_types=["Letter"],
+        publication_types=["Journal Article", "Letter"],
         claims=[Claim("status", "Article in press", "Publication Stage"),
                 Claim("accession_number", "2-s2.0-85182345678", "Scopus"), Claim("language", "English"),
                 Claim("publisher", "John Wiley and Sons Inc")],
@@ -94,7 +94,7 @@ def test_current_export_every_field():
         line=6, title="Erratum: Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0630-z",
         journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2015, publication_date="2015",
         volume="14", issue="1", pages="92", citation_count=0, issns=["1473-4222"],
-        publication_types=["Erratum"],
+        publication_types=["Journal Article", "Erratum"],
         claims=[Claim("accession_number", "2-s2.0-84922345678", "Scopus"), Claim("language", "English")],
     )
 
@@ -115,7 +115,7 @@ def test_older_export_every_field():
                  person("A. Berardelli", "Berardelli", "A.", affiliations=[
                      "Department of Human Neurosciences, Sapienza University of Rome, Viale dell'Università 30, Rome, "
                      "00185, Italy, IRCCS Neuromed, Pozzilli, IS, Italy"])],
-        publication_types=["Review"],
+        publication_types=["Journal Article", "Review"],
         keywords=["Cerebellum", "Dystonia", "basal ganglia", "human", "review"],
         grants=[Grant("RF-2010-2319877 (Ministero della Salute)", "RF-2010-2319877", "MS", "Ministero della Salute")],
         references=[

@@ -36,8 +36,9 @@ What the columns give:
 - "Author Keywords" then "Index Keywords", each kept once.
 - "Cited by" (times cited in Scopus) is the citation count.
 - "Document Type" ("Article", "Review", "Conference paper", "Book chapter", "Letter"):
-  "Article" is a "Journal Article"; the others in the RIS reader's words for Scopus's
-  types (ris.document_types). "Article in Press" (a type in older exports) and
+  "Article", "Review", "Letter", "Editorial", "Note"... are a "Journal Article" (of that
+  kind), as Web of Science's records are; the kinds in the RIS reader's words for
+  Scopus's types (ris.document_types). "Article in Press" (a type in older exports) and
   "Publication Stage" "Article in press" are a status.
 - "Open Access" ("All Open Access; Gold Open Access") marks the paper open access; an
   empty cell says nothing (Scopus leaves it empty when it knows of no free copy).
@@ -67,6 +68,12 @@ from ..records import Claim, Grant, PaperRecord, RecordError, Reference
 from .common import GROUP_WORDS, author, author_from_inverted, digits, integer
 from .pubmed_csv import _rows
 from .ris import COPYRIGHT, ISSN, TYPE_WORDS, _issn_ok, _pages, document_types
+
+# Scopus's document types of items in journals: a "Journal Article" as Web of Science's
+# PT J and RIS's TY JOUR say, then the kind ("Review"); conference papers, books and
+# chapters are not.
+JOURNAL_ITEMS = {"article", "review", "letter", "editorial", "note", "erratum", "short survey", "retracted",
+                 "data paper"}
 
 NAME = "scopus_csv"
 TRUST = 2  # an index, as OpenAlex and Web of Science
@@ -186,7 +193,8 @@ def _record(row: dict[str, str], line: int) -> PaperRecord:
     record.references = [_reference(k, citation) for k, citation in enumerate(citations, 1)]
 
     kind = value("Document Type")
-    types = [TYPE_WORDS["JOUR"]] if (kind or "").lower() == "article" else []
+    # Scopus's journal items: an article, and the kinds it files apart (a review, a letter...)
+    types = [TYPE_WORDS["JOUR"]] if (kind or "").lower() in JOURNAL_ITEMS else []
     statuses = []
     if (kind or "").lower() == "article in press":  # older exports: a type then, a stage now
         statuses.append("Article in Press")
