@@ -47,11 +47,18 @@ def test_current_export_every_field():
                       NINDS)],
         references=[
             Reference(1, "Bologna M., Berardelli A., Cerebellum: An explanation for dystonia?, Cerebellum and Ataxias, "
-                         "4, 1, (2017)", year=2017),
+                         "4, 1, (2017)", authors="Bologna M., Berardelli A.",
+                      title="Cerebellum: An explanation for dystonia?", journal="Cerebellum and Ataxias", year=2017,
+                      volume="4", issue="1"),
             Reference(2, "Prudente C.N., Hess E.J., Jinnah H.A., Dystonia as a network disorder: What is the role of "
-                         "the cerebellum?, Neuroscience, 260, pp. 23-35, (2014)", year=2014, pages="23-35"),
+                         "the cerebellum?, Neuroscience, 260, pp. 23-35, (2014)",
+                      authors="Prudente C.N., Hess E.J., Jinnah H.A.",
+                      title="Dystonia as a network disorder: What is the role of the cerebellum?", journal="Neuroscience",
+                      year=2014, volume="260", pages="23-35"),
             Reference(3, "Jinnah H.A., Hess E.J., A new twist on the anatomy of dystonia: The basal ganglia and the "
-                         "cerebellum?, Neurology, 67, 10, pp. 1740-1741, (2006)", year=2006, pages="1740-1741"),
+                         "cerebellum?, Neurology, 67, 10, pp. 1740-1741, (2006)", authors="Jinnah H.A., Hess E.J.",
+                      title="A new twist on the anatomy of dystonia: The basal ganglia and the cerebellum?",
+                      journal="Neurology", year=2006, volume="67", issue="10", pages="1740-1741"),
         ],
         claims=[Claim("accession_number", "2-s2.0-84911865938", "Scopus"), Claim("language", "English"),
                 Claim("publisher", "Springer New York LLC")],
@@ -119,10 +126,13 @@ def test_older_export_every_field():
         keywords=["Cerebellum", "Dystonia", "basal ganglia", "human", "review"],
         grants=[Grant("RF-2010-2319877 (Ministero della Salute)", "RF-2010-2319877", "MS", "Ministero della Salute")],
         references=[
-            Reference(1, "Kalé, L., Skeel, R., Bhandarkar, M., (1999) J Comp Phys, 151, p. 283", year=1999,
+            Reference(1, "Kalé, L., Skeel, R., Bhandarkar, M., (1999) J Comp Phys, 151, p. 283",
+                      authors="Kalé L., Skeel R., Bhandarkar M.", journal="J Comp Phys", year=1999, volume="151",
                       pages="283"),
             Reference(2, "Prudente, C.N., Hess, E.J., Jinnah, H.A., Dystonia as a network disorder: What is the role "
-                         "of the cerebellum? (2014) Neuroscience, 260, pp. 23-35", year=2014, pages="23-35"),
+                         "of the cerebellum? (2014) Neuroscience, 260, pp. 23-35", authors="Prudente C.N., Hess E.J., Jinnah H.A.",
+                      title="Dystonia as a network disorder: What is the role of the cerebellum?", journal="Neuroscience",
+                      year=2014, volume="260", pages="23-35"),
         ],
         claims=[Claim("accession_number", "2-s2.0-85019112233", "Scopus"), Claim("language", "English"),
                 Claim("publisher", "BioMed Central Ltd.")],

@@ -45,8 +45,9 @@ What the columns give:
 - "Funding Details": "Agency, ACRONYM, (id1, id2)" (current) or "Agency, ACRONYM: id"
   (older), entries joined by "; ": a grant each id; an agency again without an id is
   the same funder said twice.
-- References: the "; "-joined citations, as printed, with their year and pages where
-  the layout shows them (Scopus prints no DOI there). A citation that itself holds "; "
+- References: the "; "-joined citations, as printed, with their authors, title, journal,
+  volume, issue, pages and year where the layout shows them (Scopus prints no DOI there:
+  a cited paper in the dataset is found by its journal, volume and first page). A citation that itself holds "; "
   (an editors' list in an old export) is cut there: Scopus's own separator cannot tell.
 - Claims: the EID (accession number, Scopus), the language and the publisher.
   "Correspondence Address" (an e-mail address) is left out.
@@ -94,6 +95,7 @@ FUNDING = re.compile(r"(?P<agency>.+?)(?:,\s*(?P<acronym>[A-Z][A-Za-z0-9&-]{1,15
 REFERENCE_YEAR_END = re.compile(r"\(((?:1[5-9]|20)\d\d)\)$")  # current: "..., (2016)"
 REFERENCE_YEAR = re.compile(r"\(((?:1[5-9]|20)\d\d)\)")  # older: "..., (1999) J Comp Phys, ..."
 REFERENCE_PAGES = re.compile(r"\bpp?\.\s*([A-Za-z]?\d+(?:-[A-Za-z]?\d+)?)\b")
+CURRENT_AUTHOR = re.compile(r"[^\W\d][\w'’ -]*? (?:[A-Z]\.-?)+")  # "Koch G.", "Siu K.-C.", "van der Berg J.C."
 
 
 def looks_like(text: str) -> bool:
@@ -295,11 +297,41 @@ def _grants(value: str | None) -> list[Grant]:
 
 
 def _reference(position: int, citation: str) -> Reference:
-    """A citation with its year: the last "(2016)" (current) or the first "(1999) J Comp
-    Phys" (older), and its pages ("pp. 23-35", "p. 283")."""
+    """A citation and its parts, where the layout shows them: the year, the last "(2016)"
+    (current) or the first "(1999) J Comp Phys" (older); the pages ("pp. 23-35", "p.
+    283"); the authors, title, journal and volume (and issue) around them:
+        current: "Koch G., Porrazzini F., A title, Movement Disorders, 36, 8, pp. 1800-1810, (2021)"
+        older:   "Prudente, C.N., Hess, E.J., A title (2014) Neuroscience, 260, pp. 23-35"
+    A part the layout leaves in doubt is left out (a title with ", " in it is whole only
+    when the journal and volume after it are found)."""
     reference = Reference(position=position, citation=citation)
-    m = REFERENCE_YEAR_END.search(citation) or REFERENCE_YEAR.search(citation)
+    end = REFERENCE_YEAR_END.search(citation)
+    m = end or REFERENCE_YEAR.search(citation)
     reference.year = int(m.group(1)) if m else None
-    m = REFERENCE_PAGES.search(citation)
-    reference.pages = expand_pages(m.group(1)) if m else None
+    pages = REFERENCE_PAGES.search(citation)
+    reference.pages = expand_pages(pages.group(1)) if pages else None
+    if end:  # current layout: authors, title, journal, volume[, issue][, pages], (year)
+        parts = citation[:end.start()].rstrip(", ").split(", ")
+        if parts and pages and REFERENCE_PAGES.fullmatch(parts[-1]):
+            parts.pop()
+        numbers = []
+        while parts and re.fullmatch(r"[A-Za-z]?\d+[A-Za-z]?", parts[-1]) and len(numbers) < 2:
+            numbers.insert(0, parts.pop())
+        authors = []
+        while parts and (CURRENT_AUTHOR.fullmatch(parts[0]) or parts[0] == "et al."):
+            authors.append(parts.pop(0))
+        if numbers and len(parts) >= 2:
+            reference.volume, reference.issue = numbers[0], (numbers[1] if len(numbers) > 1 else None)
+            reference.journal, reference.title = parts[-1], ", ".join(parts[:-1])
+        reference.authors = ", ".join(authors) or None
+    elif m:  # older layout: "Family, I., Family, I., title (year) journal, volume, pages"
+        before, after = citation[:m.start()].rstrip(" ,"), citation[m.end():].strip()
+        pairs = re.match(r"((?:[^,()]+, (?:[A-Z]\.-?)+(?:, |$))*)(.*)", before)
+        names = [f"{family} {initials}" for family, initials in re.findall(r"([^,()]+), ((?:[A-Z]\.-?)+)", pairs.group(1))]
+        reference.authors = ", ".join(n.strip() for n in names) or None
+        reference.title = clean_space(pairs.group(2)) or None
+        rest = after.split(", ")
+        reference.journal = rest[0] or None if rest and not REFERENCE_PAGES.fullmatch(rest[0]) else None
+        if len(rest) > 1 and re.fullmatch(r"[A-Za-z]?\d+[A-Za-z]?", rest[1]):
+            reference.volume = rest[1]
     return reference
