@@ -200,6 +200,13 @@ def test_name_and_journal_matching():
                               "Proceedings of the National Academy of Sciences of the United States of America")
     assert not is_abbreviation_of("Cerebellum", "Cerebellum and Ataxias")
     assert not is_abbreviation_of("J Neurol", "Journal of Neuroscience")
+    from litdb.merge import journal_matches
+    # Web of Science's 29-character abbreviation in a cited reference, a journal known by
+    # its NLM abbreviation only (a PubMed page): the same journal
+    assert journal_matches("MOVEMENT DISORD", None, "Mov Disord")
+    assert journal_matches("NEUROBIOL DIS", "Neurobiology of disease", "Neurobiol Dis")
+    assert not journal_matches("MOVEMENT DISORD", None, "Mov Disord Clin Pract")
+    assert not journal_matches("J NEUROL", None, "J Neurosci")
 
 
 def test_a_paper_with_one_record_states_each_field_once():
