@@ -412,6 +412,14 @@ def test_abstract_text_save_of_one_record_has_no_identifier_in_its_abstract():
         "Some text.", "10.1007/s12311-014-0601-4", "PMC1", "25146823")
 
 
+def test_abstract_text_save_no_authors_listed_is_no_author_and_no_abstract():
+    text = ("1. Mov Disord. 2019 Mar;34(3):345.\n\nCorrection to: Cerebellar outflow.\n\n[No authors listed]\n\n"
+            "DOI: 10.1002/mds.27700\nPMID: 30900001\n")
+    [record] = pubmed_page.read(text)
+    assert (record.title, record.authors, record.abstract, record.pmid) == (
+        "Correction to: Cerebellar outflow", [], None, "30900001")
+
+
 @pytest.mark.parametrize("damage, reason", [
     # the citation line of record 2 broken: no date after the journal
     (("2. Rev Neurol (Paris). 2018 Oct;174(8):560-561.", "2. Rev Neurol (Paris) Oct"),

@@ -433,7 +433,9 @@ def parse_abstract_record(text: str) -> PaperRecord:
         claims.append(Claim("language", m.group(1), "printed beside the title"))
         k += 1
     people = []
-    if k < len(body) and _looks_like_author_line(line := AFFILIATION_NUMBERS.sub(",", _joined(body[k])), record.title):
+    if k < len(body) and _joined(body[k]).strip() == "[No authors listed]":
+        k += 1  # PubMed's words for a record without authors (an editorial, a notice)
+    elif k < len(body) and _looks_like_author_line(line := AFFILIATION_NUMBERS.sub(",", _joined(body[k])), record.title):
         people, k = [line], k + 1
     affiliations, paragraphs, relations = [], [], {}
     for block in body[k:]:
