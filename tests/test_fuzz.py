@@ -640,7 +640,7 @@ REJECTIONS = re.compile("|".join([
     r"not a MEDLINE file: its first line is not a tag line such as 'PMID- 25146823'",
     r"not a RIS file: no tag line such as 'TY  - JOUR'",
     r"RIS file without a record",
-    r"Web of Science file with no record \(no PT line\)",
+    r"Web of Science file with no record \((no PT line|a header row and no row)\)",
     r"BibTeX could not be read: .+",
     r"no BibTeX entry in the file",
     r"not a PubMed CSV export: no (header row|.+ columns? in the header)",
