@@ -3,7 +3,9 @@ sources print them, JSON and XML parsed safely with one-line errors."""
 
 from __future__ import annotations
 
+import csv
 import html.entities
+import io
 import json
 import re
 import unicodedata
@@ -660,3 +662,77 @@ def publication_type(kind: str | None) -> list[str]:
 # Identifiers as the PubMed and PMC pages label them: "PMID: 23649720", "PMCID: PMC3770208".
 PAGE_PMID = re.compile(r"PMID:\s*(\d+)")
 PAGE_PMCID = re.compile(r"PMCID:\s*(PMC\d+)")
+
+
+def read_csv_export(text: str, kind: str, required: list[str], row_cuts, record_of):
+    """The records of a CSV export of `kind` ("PubMed CSV", "Scopus CSV"): a header row,
+    then a record a row, each a PaperRecord (record_of(row as a dict, its line)) or, when
+    it cannot be read, a RecordError (its position among the rows, its line) in its
+    place. row_cuts(body, header): where the rows may be cut apart before the csv module
+    reads them, so that a quote left open in one row runs to the end of that row only."""
+    text = text.lstrip("\ufeff")
+    first_line, _, body = text.partition("\n")
+    try:
+        header = [clean_space(name) or "" for name in next(csv.reader([first_line], strict=True))]
+    except (StopIteration, csv.Error):
+        header = []
+    if not any(header):
+        raise ValueError(f"not a {kind} export: no header row")
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ValueError(f"not a {kind} export: no {', '.join(missing)} column in the header")
+    position, line, at = 0, 2, 0
+    for cut in row_cuts(body, header) + [len(body)]:
+        chunk = body[at:cut]
+        for row_line, row in _csv_rows(chunk, line):
+            if isinstance(row, str):  # the csv module's reason
+                position += 1
+                yield RecordError(position, row_line, f"invalid CSV: {row}")
+                continue
+            if not row or _is_header(row, header):  # a blank line; two exports concatenated: the second header
+                continue
+            position += 1
+            if len(row) != len(header):
+                yield RecordError(position, row_line, f"a row of {len(row)} fields under a header of {len(header)}")
+                continue
+            try:
+                yield record_of(dict(zip(header, row)), row_line)
+            except ValueError as e:
+                yield RecordError(position, row_line, str(e))
+        line += chunk.count("\n")
+        at = cut
+    if position == 0:  # a header alone is no export of anything, as an empty JSON list
+        raise ValueError("no records: the CSV export has a header and no row")
+
+
+def _csv_rows(chunk: str, first_line: int):
+    """(line, row or the csv module's error) of each row of a piece of the file."""
+    reader = csv.reader(io.StringIO(chunk), strict=True)
+    while True:
+        line = first_line + reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield line, str(e)
+            continue
+        yield line, row
+
+
+def _is_header(row: list[str], header: list[str]) -> bool:
+    """The header row again, its byte order mark (then outside the quotes) included."""
+    return row[0][:1] in ("\ufeff", '"', header[0][:1]) and \
+        [(clean_space(c) or "").lstrip("\ufeff").strip('"') for c in row] == header
+
+
+def keywords_once(values: list[str | None]) -> list[str]:
+    """Keywords from values of "a; b; c" (several fields, or a field's lines joined), each
+    kept once, case aside, in order."""
+    seen, words = set(), []
+    for word in ";".join(v for v in values if v).split(";"):
+        word = clean_space(word)
+        if word and word.lower() not in seen:
+            seen.add(word.lower())
+            words.append(word)
+    return words

@@ -30,12 +30,11 @@ a second (scripts/bench_readers.py: 5,000 rows in 0.3 s, whole).
 from __future__ import annotations
 
 import csv
-import io
 import re
 
 from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
-from ..records import Claim, PaperRecord, RecordError
-from .common import VIP, author, digits, parse_date
+from ..records import Claim, PaperRecord
+from .common import VIP, author, digits, parse_date, read_csv_export
 from .medline import SUFFIXES, author_from_initials
 
 NAME = "pubmed_csv"
@@ -72,59 +71,8 @@ ROW_START = re.compile(r'\n(?="[0-9]{1,9}",)')
 def read(text: str):
     """Every row as a PaperRecord in file order; a row that cannot be read is a
     RecordError (its position among the rows, the line it starts on) in its place."""
-    text = text.lstrip("\ufeff")
-    first_line, _, body = text.partition("\n")
-    try:
-        header = [clean_space(name) or "" for name in next(csv.reader([first_line], strict=True))]
-    except (StopIteration, csv.Error):
-        header = []
-    if not any(header):
-        raise ValueError("not a PubMed CSV export: no header row")
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise ValueError(f"not a PubMed CSV export: no {', '.join(missing)} column in the header")
-    position, line, at = 0, 2, 0
-    for cut in [m.start() + 1 for m in ROW_START.finditer(body)] + [len(body)]:
-        chunk = body[at:cut]
-        for row_line, row in _rows(chunk, line):
-            if isinstance(row, str):  # the csv module's reason
-                position += 1
-                yield RecordError(position, row_line, f"invalid CSV: {row}")
-                continue
-            if not row or _is_header(row, header):  # a blank line; two saves concatenated: the second header
-                continue
-            position += 1
-            if len(row) != len(header):
-                yield RecordError(position, row_line, f"a row of {len(row)} fields under a header of {len(header)}")
-                continue
-            try:
-                yield _record(dict(zip(header, row)), row_line)
-            except ValueError as e:
-                yield RecordError(position, row_line, str(e))
-        line += chunk.count("\n")
-        at = cut
-    if position == 0:  # a header alone is no export of anything, as an empty JSON list
-        raise ValueError("no records: the CSV export has a header and no row")
-
-
-def _rows(chunk: str, first_line: int):
-    """(line, row or the csv module's error) of each row of a piece of the file."""
-    reader = csv.reader(io.StringIO(chunk), strict=True)
-    while True:
-        line = first_line + reader.line_num
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            yield line, str(e)
-            continue
-        yield line, row
-
-
-def _is_header(row: list[str], header: list[str]) -> bool:
-    """The header row again, its byte order mark (then outside the quotes) included."""
-    return row[0][:1] in ("\ufeff", "P") and [(clean_space(c) or "").lstrip("\ufeff").strip('"') for c in row] == header
+    return read_csv_export(text, "PubMed CSV", REQUIRED,
+                           lambda body, header: [m.start() + 1 for m in ROW_START.finditer(body)], _record)
 
 
 def _record(row: dict[str, str], line: int) -> PaperRecord:

@@ -65,9 +65,8 @@ import csv
 import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
-from ..records import Claim, Grant, PaperRecord, RecordError, Reference
-from .common import GROUP_WORDS, author, author_from_inverted, digits, integer
-from .pubmed_csv import _rows
+from ..records import Claim, Grant, PaperRecord, Reference
+from .common import GROUP_WORDS, author, author_from_inverted, digits, integer, keywords_once, read_csv_export
 from .ris import COPYRIGHT, ISSN, TYPE_WORDS, _issn_ok, _pages, document_types
 
 # Scopus's document types of items in journals: a "Journal Article" as Web of Science's
@@ -116,45 +115,12 @@ def looks_like(text: str) -> bool:
 def read(text: str):
     """Every row as a PaperRecord in file order; a row that cannot be read is a
     RecordError (its position among the rows, the line it starts on) in its place."""
-    text = text.lstrip("\ufeff")
-    first_line, _, body = text.partition("\n")
-    try:
-        header = [clean_space(name) or "" for name in next(csv.reader([first_line], strict=True))]
-    except (StopIteration, csv.Error):
-        header = []
-    if not any(header):
-        raise ValueError("not a Scopus CSV export: no header row")
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise ValueError(f"not a Scopus CSV export: no {', '.join(missing)} column in the header")
-    cuts = [m.end() for m in ROW_END.finditer(body)] if header[-1] == "EID" else []
-    position, line, at = 0, 2, 0
-    for cut in cuts + [len(body)]:
-        chunk = body[at:cut]
-        for row_line, row in _rows(chunk, line):
-            if isinstance(row, str):  # the csv module's reason
-                position += 1
-                yield RecordError(position, row_line, f"invalid CSV: {row}")
-                continue
-            if not row or _is_header(row, header):  # a blank line; two exports concatenated
-                continue
-            position += 1
-            if len(row) != len(header):
-                yield RecordError(position, row_line, f"a row of {len(row)} fields under a header of {len(header)}")
-                continue
-            try:
-                yield _record(dict(zip(header, row)), row_line)
-            except ValueError as e:
-                yield RecordError(position, row_line, str(e))
-        line += chunk.count("\n")
-        at = cut
-    if position == 0:  # a header alone is no export of anything
-        raise ValueError("no records: the CSV export has a header and no row")
+    return read_csv_export(text, "Scopus CSV", REQUIRED, _row_ends, _record)
 
 
-def _is_header(row: list[str], header: list[str]) -> bool:
-    """The header row again, its byte order mark (then outside the quotes) included."""
-    return [(clean_space(c) or "").lstrip("\ufeff").strip('"') for c in row] == header
+def _row_ends(body: str, header: list[str]) -> list[int]:
+    """Where rows end: after the EID, when it is the last column."""
+    return [m.end() for m in ROW_END.finditer(body)] if header[-1] == "EID" else []
 
 
 def _record(row: dict[str, str], line: int) -> PaperRecord:
@@ -189,7 +155,7 @@ def _record(row: dict[str, str], line: int) -> PaperRecord:
     if abstract and (m := COPYRIGHT.search(abstract)) and m.start() > 0:
         abstract, record.copyright = abstract[:m.start()].rstrip(), m.group(1)
     record.abstract = abstract
-    record.keywords = _keywords([value("Author Keywords"), value("Index Keywords")])
+    record.keywords = keywords_once([value("Author Keywords"), value("Index Keywords")])
     record.grants = _grants(value("Funding Details"))
     citations = [c for c in (clean_space(x) for x in (value("References") or "").split("; ")) if c]
     record.references = [_reference(k, citation) for k, citation in enumerate(citations, 1)]
@@ -266,14 +232,6 @@ def _affiliation(entry: str, short_name: str) -> str | None:
     return None
 
 
-def _keywords(values: list[str | None]) -> list[str]:
-    seen, words = set(), []
-    for word in ";".join(v for v in values if v).split(";"):
-        word = clean_space(word)
-        if word and word.lower() not in seen:
-            seen.add(word.lower())
-            words.append(word)
-    return words
 
 
 def _grants(value: str | None) -> list[Grant]:

@@ -47,7 +47,7 @@ import re
 
 from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError, Reference
-from .common import GROUP_WORDS, author, author_from_inverted, digits, issns, orcid, parse_date
+from .common import GROUP_WORDS, author, author_from_inverted, digits, issns, keywords_once, orcid, parse_date
 from .ris import TYPE_WORDS, document_types
 
 NAME = "wos"
@@ -225,7 +225,7 @@ def record_of(tags: dict[str, list[str]], line: int | None = None) -> PaperRecor
     record.authors = _authors(tags)
     cited = digits(joined("TC"))
     record.citation_count = int(cited) if cited else None
-    record.keywords = _keywords([joined("DE"), joined("ID")])
+    record.keywords = keywords_once([joined("DE"), joined("ID")])  # each with its lines joined: a keyword may wrap
     record.references = [_reference(i, c) for i, c in enumerate(tags.get("CR", []), 1)]
 
     types = [PUBLICATION_TYPES[kind]] if (kind := joined("PT")) in PUBLICATION_TYPES else []
@@ -290,16 +290,6 @@ def _pages(bp: str | None, ep: str | None, article: str | None) -> str | None:
     return expand_pages(bp or ep) or clean_space(article)
 
 
-def _keywords(values: list[str | None]) -> list[str]:
-    """DE and ID (each with its lines joined: a keyword may wrap), split on ";", each
-    kept once."""
-    seen, words = set(), []
-    for word in ";".join(v for v in values if v).split(";"):
-        word = clean_space(word)
-        if word and word.lower() not in seen:
-            seen.add(word.lower())
-            words.append(word)
-    return words
 
 
 def _reference(position: int, citation: str) -> Reference:
