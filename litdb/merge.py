@@ -114,16 +114,16 @@ def _trusted(values):
     return values[0] if values else None
 
 
-def _trusted_in_mixed_case(values):
+def _trusted_in_mixed_case(values, key=None):
     """The most trusted value; printed in capitals only ("NEUROBIOLOGY OF DISEASE"), the
     same value as another source prints it in mixed case, if one does: the same fact,
-    not shouted."""
+    not shouted. key: what makes two values the same (value_key; a journal's words for a
+    journal, "CEREBELLUM & ATAXIAS" being "Cerebellum and Ataxias")."""
     if not values:
         return None
-    first = values[0]
+    first, key = values[0], key or value_key
     if first.isupper():
-        key = value_key(first)
-        return next((v for v in values[1:] if not v.isupper() and value_key(v) == key), first)
+        return next((v for v in values[1:] if not v.isupper() and key(v) == key(first)), first)
     return first
 
 
@@ -156,7 +156,7 @@ def _union(lists) -> list[str]:
 # lists these fields (and the counts of references, MeSH terms, grants) for every source.
 FIELDS = {
     "title": _trusted_in_mixed_case, "doi": _trusted, "pmid": _trusted, "pmcid": _trusted, "abstract": _trusted,
-    "journal_title": _trusted_in_mixed_case, "journal_abbreviation": _trusted, "issn_l": None, "issns": None,  # journal_issns
+    "journal_title": lambda vs: _trusted_in_mixed_case(vs, _journal_words), "journal_abbreviation": _trusted, "issn_l": None, "issns": None,  # journal_issns
     "year": _trusted, "publication_date": _most_precise_date,
     "epub_date": _most_precise_date, "volume": _trusted, "issue": _trusted, "pages": _trusted,
     "citation_count": lambda vs: max(vs) if vs else None,

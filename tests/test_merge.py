@@ -310,3 +310,14 @@ def test_one_author_however_initials_are_written(tmp_path):
     db = sqlite_utils.Database(tmp_path / "literature.db")
     assert db.execute("select name, paper_count from authors order by name").fetchall() == [
         ("EJ Hess", 1), ("Ellen J. Hess", 1), ("V. G. Shakkottai", 2)]
+
+
+def test_the_mixed_case_spelling_is_of_the_same_value_only():
+    from litdb.merge import FIELDS
+    journal, title = FIELDS["journal_title"], FIELDS["title"]
+    assert journal(["CEREBELLUM & ATAXIAS", "Cerebellum and Ataxias"]) == "Cerebellum and Ataxias"  # a journal's words
+    assert journal(["BRAIN", "Brain Research", "Brain"]) == "Brain"
+    assert journal(["BRAIN", "Brain Research"]) == "BRAIN"  # another journal: the capitals stay
+    assert title(["CEREBELLAR OUTFLOW IN DYSTONIA", "Cerebellar outflow in dystonia."]) == "Cerebellar outflow in dystonia."
+    assert title(["CEREBELLAR OUTFLOW", "Cerebellar outflow in dystonia"]) == "CEREBELLAR OUTFLOW"
+    assert title(["Gait in dystonia", "GAIT IN DYSTONIA"]) == "Gait in dystonia"
