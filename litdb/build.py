@@ -127,15 +127,16 @@ def read_part(path: Path, name: str, part: int, parts: int, stat: tuple) -> File
                 source["status"], source["error"] = "rejected", OFFSET.sub(lambda m: f"{m[1]} {int(m[2]) + start}",
                                                                             _reason(e))
             return without_shadow_links(out)
-    pieces = reader.split_records(text)
-    for index, (line, piece) in enumerate(pieces):
+    position = 0  # a record a piece, mostly; a piece may hold many (a tab-delimited export is one)
+    for line, piece in reader.split_records(text):
         try:
-            items = list(reader.read(piece))  # one record a piece
+            items = list(reader.read(piece))
         except ValueError as e:  # a piece that cannot be read is one bad record
             items = [RecordError(1, 1, _reason(e))]
         for item in items:
-            _add(out, index, item, line - 1)
-    out.pieces, out.lines = len(pieces), text.count("\n")
+            _add(out, position, item, line - 1)
+            position += 1
+    out.pieces, out.lines = position, text.count("\n")
     return _counted(out)
 
 

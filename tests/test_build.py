@@ -238,6 +238,25 @@ def test_shadow_library_links_in_any_text_never_reach_the_database(tmp_path):
         ("[link removed]",)]
 
 
+def test_a_big_tab_delimited_export_read_in_parts_keeps_every_row_in_its_place(tmp_path, monkeypatch):
+    """A Web of Science tab-delimited export past the size at which big exports are shared
+    among workers: its rows are one piece (read in one pass), each still at its own
+    position; two bad rows are two rejected records, not one position twice."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    header = "PT\tAU\tAF\tTI\tSO\tPY\tUT\n"
+    rows = [f"J\tRoe, J\tRoe, Jane\t{'' if k in (2, 5) else f'Paper {k}'}\tBRAIN\t2020\tWOS:00000000000{k}\n"
+            for k in range(1, 8)]
+    (seeds / "savedrecs.txt").write_text(header + "".join(rows), encoding="utf-8")
+    monkeypatch.setattr(pipeline, "SLICE_BYTES", 100)  # read in parts
+    with open(os.devnull, "w") as null:
+        assert pipeline.build(seeds, tmp_path / "literature.db", out=null, err=null, workers=1) == 0
+    db = sqlite_utils.Database(tmp_path / "literature.db")
+    assert [(r["position"], r["line"], r["reason"]) for r in db["rejected_records"].rows_where(order_by="position")] == [
+        (2, 3, "record has no title (TI)"), (5, 6, "record has no title (TI)")]
+    assert sorted(r["title"] for r in db["papers"].rows) == ["Paper 1", "Paper 3", "Paper 4", "Paper 6", "Paper 7"]
+
+
 def test_a_seed_changed_during_the_build_stops_it(tmp_path):
     """A big export is read in parts, by several workers: a file that changed between
     the plan and the reading of a part is an error, never a silent mix of two versions."""
