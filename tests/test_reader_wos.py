@@ -163,3 +163,15 @@ def test_early_access_anonymous_groups_and_orcids_spelled_otherwise():
         publication_date="2019-09", volume="34", issue="Suppl 2", pages="S1-S900",
         publication_types=["Journal Article", "Meeting Abstract"])
     assert (third.year, third.publication_date, third.epub_date) == (2025, "2025", "2025-01")
+
+
+def test_cited_references_of_journals_named_with_p_or_v():
+    """A journal's name may start like a volume (V15) or a page (P80): PLOS ONE, PAIN,
+    VISION RES; a page may be an article number (Pe0151234)."""
+    assert wos._reference(1, "Bologna M, 2016, PLOS ONE, V11, Pe0151234") == Reference(
+        1, "Bologna M, 2016, PLOS ONE, V11, Pe0151234", authors="Bologna M", journal="PLOS ONE", year=2016,
+        volume="11", pages="e0151234")
+    assert wos._reference(2, "Roe J, 2001, PAIN") == Reference(2, "Roe J, 2001, PAIN", authors="Roe J", journal="PAIN",
+                                                              year=2001)
+    assert wos._reference(3, "Smith A, 1999, V12, P5") == Reference(3, "Smith A, 1999, V12, P5", authors="Smith A",
+                                                                   year=1999, volume="12", pages="5")

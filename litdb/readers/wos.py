@@ -66,6 +66,7 @@ C1_AUTHORS = re.compile(r"^\[([^\]]*)\]\s*(.*)$")
 # first comma; "[Anonymous]" authors; DOIs may come as "DOI [10.1/a, 10.1/b]".
 REFERENCE_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 REFERENCE_DOI = re.compile(r"\bDOI \[?(10\.[^\s,\]]+)", re.IGNORECASE)
+REFERENCE_PART = re.compile(r"V\d\S*|P[A-Za-z]?\d\S*|DOI .*")  # "V15", "P80", "Pe0151234", "DOI 10..."
 
 
 # The tab-delimited export's header row starts so (then BA, BE, GP, AF, ... TI, SO, ...).
@@ -302,12 +303,13 @@ def _reference(position: int, citation: str) -> Reference:
     if parts and REFERENCE_YEAR.fullmatch(parts[0]):
         reference.year = int(parts[0])
         parts = parts[1:]
-    if parts and not re.match(r"(?:V|P|DOI )", parts[0]):
+    if parts and not REFERENCE_PART.fullmatch(parts[0]):  # "PLOS ONE", "PAIN", "VISION RES" are journals
         reference.journal = parts[0] or None
+        parts = parts[1:]
     for part in parts:
-        if re.fullmatch(r"V\w+", part):
+        if re.fullmatch(r"V\d\S*", part):
             reference.volume = part[1:]
-        elif re.fullmatch(r"P\w+", part):
+        elif re.fullmatch(r"P[A-Za-z]?\d\S*", part):
             reference.pages = part[1:]
     m = REFERENCE_DOI.search(citation)
     reference.doi = normalize_doi(m.group(1)) if m else None
