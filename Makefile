@@ -12,18 +12,25 @@ INSPECT := inspect-data.json
 CHROMIUM := /usr/bin/chromium-headless-shell
 NGINX := /usr/sbin/nginx
 
-.PHONY: serve build test screenshots clean chromium nginx bench loadtest release serve-cluster
+.PHONY: serve build test screenshots clean FORCE chromium nginx bench loadtest release serve-cluster
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# The seeds folder and its subfolders are prerequisites too: adding or removing a file
-# changes its folder. Hidden files and folders are not seeds (litdb/build.py seed_files).
 # Every input of the build: its code (readers included), the topic vocabulary, the seeds.
-SEED_PATHS := $(shell find seeds -name '.*' -prune -o -print)
-$(DB): $(VENV)/.installed build.py $(wildcard litdb/*.py litdb/readers/*.py) litdb/topics.yml $(SEED_PATHS)
+# The seeds as a listing (every file below seeds/, its size and time; hidden ones are not
+# seeds: litdb/build.py seed_files), rewritten only when it changes: a file added,
+# removed or changed in any subfolder rebuilds, and names with spaces ("savedrecs
+# (1).txt", a browser's second download) are no make prerequisites of their own.
+SEEDS_LISTING := .seeds-listing
+$(SEEDS_LISTING): FORCE
+	@find seeds -name '.*' -prune -o -type f -printf '%p\t%s\t%T@\n' | LC_ALL=C sort > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+FORCE:
+
+$(DB): $(VENV)/.installed build.py $(wildcard litdb/*.py litdb/readers/*.py) litdb/topics.yml $(SEEDS_LISTING)
 	$(PY) build.py --seeds seeds --db $(DB)
 
 $(INSPECT): $(DB)
@@ -80,7 +87,7 @@ nginx:
 	  else echo "nginx is missing and cannot be installed (not root): cluster tests will skip"; fi; }
 
 clean:
-	rm -f $(DB) $(INSPECT)
+	rm -f $(DB) $(INSPECT) $(SEEDS_LISTING)
 
 # Build and serving benchmark: make bench N=10000; add RECORD=docs/benchmarks.md to keep the table.
 N ?= 100000
