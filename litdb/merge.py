@@ -463,12 +463,18 @@ def _issns(issn_l: str | None, issns: str | None) -> list[str]:
 @functools.lru_cache(maxsize=65536)
 def journal_matches(printed: str, title: str | None, abbreviation: str | None) -> bool:
     """Does a journal as printed in a reference name this journal? The same words, or an
-    abbreviation of its title, or one abbreviation of the other (Web of Science's
-    "MOVEMENT DISORD" and NLM's "Mov Disord": a journal known by its NLM abbreviation
-    only). (A reference links by journal with its volume and first page too.)"""
+    abbreviation of its title; a journal known by its abbreviation only (a PubMed page
+    names no title), another abbreviation of the same words, each word of one the start
+    of the other's (Web of Science's "MOVEMENT DISORD" and NLM's "Mov Disord"; not "J
+    NEUROPHYSIOL" and "J Neurol"). (A reference links by journal with its volume and
+    first page too.)"""
     words = _journal_words(printed)
     return bool(words) and (
         any(words == _journal_words(n) for n in (abbreviation, title) if n)
         or bool(title and is_abbreviation_of(printed, title))
-        or bool(abbreviation and (is_abbreviation_of(abbreviation, printed) or is_abbreviation_of(printed, abbreviation)))
+        or bool(not title and abbreviation and _word_starts_alike(words, _journal_words(abbreviation)))
     )
+
+
+def _word_starts_alike(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return len(a) == len(b) and all(x.startswith(y) or y.startswith(x) for x, y in zip(a, b))

@@ -207,6 +207,8 @@ def test_name_and_journal_matching():
     assert journal_matches("NEUROBIOL DIS", "Neurobiology of disease", "Neurobiol Dis")
     assert not journal_matches("MOVEMENT DISORD", None, "Mov Disord Clin Pract")
     assert not journal_matches("J NEUROL", None, "J Neurosci")
+    assert not journal_matches("J NEUROPHYSIOL", "Journal of neurology", "J Neurol")  # letters in order are not enough
+    assert not journal_matches("J NEUROL", None, "J Neurophysiol")
 
 
 def test_a_paper_with_one_record_states_each_field_once():
