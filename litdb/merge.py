@@ -293,17 +293,17 @@ def name_key(name: str) -> str:
     return re.sub(r"[\W\d_]+", " ", fold(name.translate(LATIN_LETTERS) if not name.isascii() else name)).strip()
 
 
-GLUED_INITIALS = re.compile(r"\b[A-Z]{2,4}\b(?= )")
-
-
 def author_key(person: Author) -> str:
     """Who an author is across papers: the name's words, folded, initials apart ("VG
     Shakkottai", as MEDLINE, PubMed's CSV and Web of Science give initials, is "V G
-    Shakkottai", as PubMed's pages do); a group's whole name. A name in capitals only
-    ("ANN MARSDEN") says nothing of which words are initials: kept as it is."""
-    if person.group or person.name.isupper():
+    Shakkottai", as PubMed's pages do); a group's whole name. Initials are a given name
+    of two or three capitals ("ÅK" too); beside a family name in capitals ("SMITH, ANN"
+    of old records) only two: "ANN" may be a name."""
+    given = person.given or ""
+    longest = 2 if (person.family or "").isupper() else 3
+    if person.group or not (given.isalpha() and given.isupper() and 2 <= len(given) <= longest):
         return name_key(person.name)
-    return name_key(GLUED_INITIALS.sub(lambda m: " ".join(m.group(0)), person.name))
+    return name_key(person.name.replace(given, " ".join(given), 1))
 
 
 def same_person(a: Author, b: Author) -> bool:

@@ -323,3 +323,18 @@ def test_the_mixed_case_spelling_is_of_the_same_value_only():
     assert title(["CEREBELLAR OUTFLOW IN DYSTONIA", "Cerebellar outflow in dystonia."]) == "Cerebellar outflow in dystonia."
     assert title(["CEREBELLAR OUTFLOW", "Cerebellar outflow in dystonia"]) == "CEREBELLAR OUTFLOW"
     assert title(["Gait in dystonia", "GAIT IN DYSTONIA"]) == "Gait in dystonia"
+
+
+def test_author_key_sets_initials_apart_and_nothing_else():
+    from litdb.merge import author_key
+
+    def key(name, family, given):
+        return author_key(Author(name, family, given))
+
+    assert key("VG Shakkottai", "Shakkottai", "VG") == key("V G Shakkottai", "Shakkottai", "V G") == "v g shakkottai"
+    assert key("JA SMITH", "SMITH", "JA") == key("JA Smith", "Smith", "JA") == "j a smith"
+    assert key("ANN SMITH", "SMITH", "ANN") == "ann smith"  # beside capitals, three letters may be a name
+    assert key("ÅK Berg", "Berg", "ÅK") == "a k berg"
+    assert key("Juan DE LA Cruz", "Cruz", "Juan DE LA") == "juan de la cruz"
+    assert key("Jean-MARC Dupont", "Dupont", "Jean-MARC") == "jean marc dupont"
+    assert author_key(Author("Dystonia Coalition", group=True)) == "dystonia coalition"
