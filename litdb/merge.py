@@ -122,7 +122,7 @@ def _trusted_in_mixed_case(values, key=None):
     if not values:
         return None
     first, key = values[0], key or value_key
-    if first.isupper():
+    if first.isupper() and (len(first.split()) > 1 or len(first) >= 5):  # not an acronym: "JAMA", "BMJ", "DYT1"
         return next((v for v in values[1:] if not v.isupper() and key(v) == key(first)), first)
     return first
 

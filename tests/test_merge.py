@@ -323,6 +323,8 @@ def test_the_mixed_case_spelling_is_of_the_same_value_only():
     assert title(["CEREBELLAR OUTFLOW IN DYSTONIA", "Cerebellar outflow in dystonia."]) == "Cerebellar outflow in dystonia."
     assert title(["CEREBELLAR OUTFLOW", "Cerebellar outflow in dystonia"]) == "CEREBELLAR OUTFLOW"
     assert title(["Gait in dystonia", "GAIT IN DYSTONIA"]) == "Gait in dystonia"
+    assert journal(["JAMA", "Jama"]) == "JAMA"  # an acronym is printed in capitals
+    assert journal(["NEUROLOGY", "Neurology"]) == "Neurology"
 
 
 def test_author_key_sets_initials_apart_and_nothing_else():
