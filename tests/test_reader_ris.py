@@ -431,3 +431,14 @@ def test_endnote_from_pubmed_mesh_headings_are_mesh_terms():
             authors=[person("M. Hallett", "Hallett", "M.")], publication_types=["Journal Article"],
             keywords=["Cerebellum/physiopathology", "surround inhibition"], line=57),
     ]
+
+
+def test_an_author_keyword_with_a_slash_is_no_mesh_heading():
+    """Only MeSH's own qualifiers make a keyword a heading: "dystonia/parkinsonism" and
+    "motor learning/adaptation" are an author's words, even in a record from PubMed."""
+    assert ris.is_mesh_heading("Cerebellum/*physiopathology") and ris.is_mesh_heading("*Dystonia")
+    assert ris.is_mesh_heading("Brain/pathology/physiopathology")
+    assert ris.is_mesh_heading("Levodopa/administration & dosage")
+    assert not ris.is_mesh_heading("dystonia/parkinsonism")
+    assert not ris.is_mesh_heading("motor learning/adaptation")
+    assert not ris.is_mesh_heading("Animals")

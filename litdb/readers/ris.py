@@ -106,7 +106,29 @@ STATUS_TYPES = {"early access": "Early Access"}
 # A MeSH heading as MEDLINE's MH writes it, EndNote keeping it as a keyword: a descriptor,
 # then qualifiers (always lower case) after "/", a star on a major one
 # ("Cerebellum/*physiopathology", "*Dystonia", "Brain/pathology/physiopathology").
-MESH_HEADING = re.compile(r"\*[^/*]+|\*?[^/*]+(?:/\*?[a-z][a-z ,-]*)+")
+MESH_HEADING = re.compile(r"\*[^/*]+|\*?[^/*]+(?:/\*?[a-z][a-z ,&-]*)+")
+# ... whose qualifiers are MeSH's own (NLM's list of topical qualifiers): an author's
+# keyword "dystonia/parkinsonism" or "motor learning/adaptation" is no heading.
+MESH_QUALIFIERS = {
+    "abnormalities", "administration & dosage", "adverse effects", "agonists", "analogs & derivatives", "analysis",
+    "anatomy & histology", "antagonists & inhibitors", "biosynthesis", "blood", "blood supply", "cerebrospinal fluid",
+    "chemical synthesis", "chemically induced", "chemistry", "classification", "complications", "congenital",
+    "cytology", "deficiency", "diagnosis", "diagnostic imaging", "diet therapy", "drug effects", "drug therapy",
+    "economics", "education", "embryology", "enzymology", "epidemiology", "ethics", "ethnology", "etiology",
+    "genetics", "growth & development", "history", "immunology", "injuries", "innervation", "instrumentation",
+    "isolation & purification", "legislation & jurisprudence", "manpower", "metabolism", "methods", "microbiology",
+    "mortality", "nursing", "organization & administration", "parasitology", "pathogenicity", "pathology",
+    "pharmacokinetics", "pharmacology", "physiology", "physiopathology", "poisoning", "prevention & control",
+    "psychology", "radiation effects", "radiotherapy", "rehabilitation", "secondary", "standards",
+    "statistics & numerical data", "supply & distribution", "surgery", "therapeutic use", "therapy", "toxicity",
+    "transmission", "transplantation", "trends", "ultrastructure", "urine", "utilization", "veterinary", "virology",
+}
+
+
+def is_mesh_heading(keyword: str) -> bool:
+    """'Cerebellum/*physiopathology', '*Dystonia': a MeSH heading as MEDLINE's MH writes it."""
+    return MESH_HEADING.fullmatch(keyword) is not None and all(
+        q.strip().lstrip("*") in MESH_QUALIFIERS for q in keyword.split("/")[1:])
 
 
 def looks_like(text: str) -> bool:
@@ -294,8 +316,8 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     record.authors = authors
     keywords = every("KW")
     if re.search(r"pubmed|medline|nlm", database, re.I):  # EndNote's records from PubMed
-        record.mesh_terms = [term for k in keywords if MESH_HEADING.fullmatch(k) for term in mesh_terms(k)]
-        keywords = [k for k in keywords if not MESH_HEADING.fullmatch(k)]
+        record.mesh_terms = [term for k in keywords if is_mesh_heading(k) for term in mesh_terms(k)]
+        keywords = [k for k in keywords if not is_mesh_heading(k)]
     record.keywords = _keywords(keywords)
     record.abstract, record.copyright = _abstract(fields.get("AB") or fields.get("N2") or [])
     types = [TYPE_WORDS[ris_type]] if ris_type in TYPE_WORDS else []
