@@ -412,6 +412,15 @@ def test_abstract_text_save_of_one_record_has_no_identifier_in_its_abstract():
         "Some text.", "10.1007/s12311-014-0601-4", "PMC1", "25146823")
 
 
+def test_abstract_text_save_a_label_starts_a_paragraph_only_after_a_sentence():
+    text = ("1. Mov Disord. 2019 Mar;34(3):345.\n\nA title.\n\nRoe J.\n\nBACKGROUND: Patients were split in 2\n"
+            "groups by imaging:\nMRI: scans were done at 3 T.\nRESULTS: Both groups improved.\n\n"
+            "DOI: 10.1002/mds.27700\nPMID: 30900001\n")
+    [record] = pubmed_page.read(text)
+    assert record.abstract == ("BACKGROUND: Patients were split in 2 groups by imaging: MRI: scans were done at 3 T."
+                               "\n\nRESULTS: Both groups improved.")
+
+
 def test_abstract_text_save_no_authors_listed_is_no_author_and_no_abstract():
     text = ("1. Mov Disord. 2019 Mar;34(3):345.\n\nCorrection to: Cerebellar outflow.\n\n[No authors listed]\n\n"
             "DOI: 10.1002/mds.27700\nPMID: 30900001\n")

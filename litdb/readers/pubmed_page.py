@@ -502,7 +502,9 @@ def _export_paragraphs(block: list[str]) -> list[str]:
         line = clean_space(line)
         if not line:
             continue
-        if not out or EXPORT_LABEL.match(line):
+        # a label starts a paragraph after a sentence's end: "...in 2 groups:" then a line
+        # "MRI: scans were..." is the same sentence going on
+        if not out or (EXPORT_LABEL.match(line) and out[-1].rstrip().endswith((".", "?", "!"))):
             out.append(line)
         else:
             out[-1] += " " + line
