@@ -252,18 +252,23 @@ def in_shards(db, results, copy):
     take_in(db, waiting, copy)
 
 
-def seed_files(seeds_dir: Path) -> list[tuple[Path, str]]:
+def seed_files(seeds_dir: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, OSError]]]:
     """Every seed file in seeds_dir and in its subfolders, as (path, name in the folder:
-    "scopus/export.ris"), in name order. Hidden files and folders (".git", ".DS_Store",
-    "._x" of macOS) are not seeds and are passed over."""
-    found = []
-    for folder, subfolders, names in os.walk(seeds_dir):
+    "scopus/export.ris"), in name order; and the folders that cannot be read, as (name,
+    why), so that none is passed over in silence. Hidden files and folders (".git",
+    ".DS_Store", "._x" of macOS) are not seeds and are passed over."""
+    found, unreadable = [], []
+
+    def name_of(path) -> str:
+        return Path(path).relative_to(seeds_dir).as_posix()
+
+    for folder, subfolders, names in os.walk(seeds_dir, onerror=lambda e: unreadable.append((name_of(e.filename), e))):
         subfolders[:] = [d for d in subfolders if not d.startswith(".")]
         for n in names:
             path = Path(folder) / n
             if not n.startswith(".") and path.is_file():
-                found.append((path.relative_to(seeds_dir).as_posix(), path))
-    return [(path, name) for name, path in sorted(found)]
+                found.append((name_of(path), path))
+    return [(path, name) for name, path in sorted(found)], sorted(unreadable, key=lambda u: u[0])
 
 
 def reading_units(files: list[tuple[Path, str]], workers: int) -> list[list[tuple]]:
@@ -398,7 +403,9 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
     if not seeds_dir.is_dir():
         print(f"{seeds_dir}: not a folder of seed files", file=err)
         return 2
-    files = seed_files(seeds_dir)
+    files, folders = seed_files(seeds_dir)
+    for name, e in folders:
+        print(f"{seeds_dir / name}/: rejected: a folder that cannot be read ({e.strerror or e})", file=err)
     target = db_path.resolve()
     if not target.parent.is_dir():
         print(f"{db_path}: its folder {target.parent.name or target.parent} does not exist", file=err)
@@ -480,10 +487,11 @@ def build(seeds_dir: Path, db_path: Path, strict: bool = False, out=sys.stdout, 
             path.unlink(missing_ok=True)
     print(
         f"{db_path}: {len(files) - rejected} files loaded, {rejected} rejected"
+        f"{f', {len(folders)} folders that cannot be read' if folders else ''}"
         f"{f', {bad:,} bad records left out' if (bad := counts['rejected_records']) else ''}; "
         f"{counts['papers']} papers, {counts['paper_references']} references, "
         f"{counts['authors']} authors, {counts['journals']} journals",
         file=out,
     )
     steps.show()
-    return 1 if strict and (rejected or counts["rejected_records"]) else 0
+    return 1 if strict and (rejected or folders or counts["rejected_records"]) else 0

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pytest
 import sqlite_utils
 
@@ -90,6 +92,29 @@ def test_seeds_in_subfolders_are_read_and_hidden_ones_passed_over(tmp_path):
     assert [r["filename"] for r in db.query("select distinct filename from provenance join sources "
                                             "on sources.id = source_id order by filename")] == [
         "other/a.txt", "pubmed/2014/a.txt"]
+
+
+def test_a_folder_of_seeds_that_cannot_be_read_is_said_and_fails_strict(tmp_path, monkeypatch):
+    """A subfolder os.walk cannot list (its permissions; this suite may run as root, whom
+    none stop, so the walk's error is made here) is one line naming it, and --strict fails."""
+    seeds = copy_seeds(tmp_path)
+    (seeds / "locked").mkdir()
+    walk = os.walk
+
+    def walk_failing_on_locked(top, onerror=None, **kw):
+        for folder, subfolders, names in walk(top, onerror=onerror, **kw):
+            if "locked" in subfolders:
+                subfolders.remove("locked")
+                onerror(PermissionError(13, "Permission denied", str(Path(folder) / "locked")))
+            yield folder, subfolders, names
+
+    monkeypatch.setattr(pipeline.os, "walk", walk_failing_on_locked)
+    out, err, db = tmp_path / "out.txt", tmp_path / "err.txt", tmp_path / "literature.db"
+    with open(out, "w") as o, open(err, "w") as e:
+        assert pipeline.build(seeds, db, strict=True, out=o, err=e) == 1
+    assert err.read_text() == f"{seeds / 'locked'}/: rejected: a folder that cannot be read (Permission denied)\n"
+    assert out.read_text().endswith(": 2 files loaded, 0 rejected, 1 folders that cannot be read; 2 papers, 5 references, "
+                                    "3 authors, 2 journals\n")
 
 
 def test_strict_exits_non_zero_when_a_seed_is_rejected(tmp_path):
