@@ -51,8 +51,8 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
-from .common import GROUP_WORDS, author, digits, parse_date
-from .ris import COPYRIGHT, ISSN, MARKUP, SCOPUS_CITED_BY, _issn_ok, document_types
+from .common import GROUP_WORDS, author, digits, parse_date, valid_issn
+from .ris import COPYRIGHT, ISSN, MARKUP, SCOPUS_CITED_BY, document_types
 
 NAME = "bibtex"
 TRUST = 3
@@ -188,7 +188,7 @@ def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRec
     issns = []
     for m in ISSN.finditer(" ".join(filter(None, (literal("issn"), literal("eissn"))))):
         issn = f"{m.group(1)}-{m.group(2).upper()}"
-        if _issn_ok(issn) and issn not in issns:
+        if valid_issn(issn) and issn not in issns:
             issns.append(issn)
     record.issns = issns
 

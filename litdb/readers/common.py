@@ -12,7 +12,8 @@ import unicodedata
 
 from lxml import etree
 
-from ..normalize import MONTHS, clean_paragraphs, clean_space, html_to_text, is_shadow_library_url, strip_controls
+from ..normalize import (MONTHS, clean_paragraphs, clean_space, expand_pages, html_to_text, is_shadow_library_url,
+                         strip_controls)
 from ..records import Author, Claim, Grant, RecordError
 
 # Hyphens optional: PubMed and MEDLINE sometimes write an ORCID as 16 characters without them.
@@ -736,3 +737,23 @@ def keywords_once(values: list[str | None]) -> list[str]:
             seen.add(word.lower())
             words.append(word)
     return words
+
+
+def valid_issn(issn: str) -> bool:
+    """An ISSN ("1473-4222") whose check digit is right: a number of eight digits that
+    is not one (a misprint, an article id) is not taken for one."""
+    digits = issn.replace("-", "")
+    total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1)))
+    check = (11 - total % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
+
+
+def page_range(first: str | None, last: str | None, article_number: str | None = None) -> str | None:
+    """Pages from a first and a last page ("666", "668" -> "666-668"; a first page that
+    holds the range, EndNote's "666-8"; one page twice, Mendeley's), else the article
+    number (Scopus and Web of Science: "e12292")."""
+    if first and last and last != first and not re.search(r"[-\u2013]", first):
+        return expand_pages(f"{first}-{last}")
+    if first or last:
+        return expand_pages(first or last)
+    return clean_space(article_number)

@@ -46,9 +46,9 @@ from __future__ import annotations
 
 import re
 
-from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
+from ..normalize import clean_paragraphs, clean_space, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
-from .common import GROUP_WORDS, author, author_from_display, digits, parse_date
+from .common import GROUP_WORDS, author, author_from_display, digits, page_range, parse_date, valid_issn
 from .medline import mesh_terms
 
 NAME = "ris"
@@ -275,12 +275,12 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     record.journal_abbreviation = _plain(abbreviation)
     record.volume = first("VL")
     record.issue = first("IS")
-    record.pages = _pages(first("SP"), first("EP"), first("C7") if ris_type in JOURNAL_TYPES else None)
+    record.pages = page_range(first("SP"), first("EP"), first("C7") if ris_type in JOURNAL_TYPES else None)
     issns, issn_l = [], None
     for value in every("SN"):
         for m in ISSN.finditer(value):
             issn = f"{m.group(1)}-{m.group(2).upper()}"
-            if not _issn_ok(issn):
+            if not valid_issn(issn):
                 continue
             if "linking" in value.lower():
                 issn_l = issn
@@ -369,21 +369,6 @@ def _agreed(values):
     """The one value all these give, or None (none, or they disagree)."""
     found = {v for v in values if v is not None}
     return found.pop() if len(found) == 1 else None
-
-
-def _issn_ok(issn: str) -> bool:
-    digits = issn.replace("-", "")
-    total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1)))
-    check = (11 - total % 11) % 11
-    return digits[7] == ("X" if check == 10 else str(check))
-
-
-def _pages(sp: str | None, ep: str | None, article_number: str | None) -> str | None:
-    if sp and ep and ep != sp and not re.search(r"[-\u2013]", sp):
-        return expand_pages(f"{sp}-{ep}")
-    if sp or ep:
-        return expand_pages(sp or ep)  # EndNote's "666-8" in SP; Mendeley's SP = EP for one page
-    return clean_space(article_number)  # Scopus and Web of Science: C7 "e12292"
 
 
 def _author(value: str | None):

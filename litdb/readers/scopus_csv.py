@@ -66,17 +66,19 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, PaperRecord, Reference
-from .common import GROUP_WORDS, author, author_from_inverted, digits, integer, keywords_once, read_csv_export
-from .ris import COPYRIGHT, ISSN, TYPE_WORDS, _issn_ok, _pages, document_types
+from .common import (GROUP_WORDS, author, author_from_inverted, digits, integer, keywords_once, page_range,
+                     read_csv_export, valid_issn)
+from .ris import COPYRIGHT, ISSN, TYPE_WORDS, document_types
+
+
+NAME = "scopus_csv"
+TRUST = 2  # an index, as OpenAlex and Web of Science
 
 # Scopus's document types of items in journals: a "Journal Article" as Web of Science's
 # PT J and RIS's TY JOUR say, then the kind ("Review"); conference papers, books and
 # chapters are not.
 JOURNAL_ITEMS = {"article", "review", "letter", "editorial", "note", "erratum", "short survey", "retracted",
                  "data paper"}
-
-NAME = "scopus_csv"
-TRUST = 2  # an index, as OpenAlex and Web of Science
 
 REQUIRED = ["Title"]
 # The end of a row whose last column is the EID: "...","Scopus","2-s2.0-85136453267"
@@ -140,11 +142,11 @@ def _record(row: dict[str, str], line: int) -> PaperRecord:
     record.publication_date = iso_date(record.year)
     record.volume = value("Volume")
     record.issue = value("Issue")
-    record.pages = _pages(value("Page start"), value("Page end"), value("Art. No."))
+    record.pages = page_range(value("Page start"), value("Page end"), value("Art. No."))
     record.issns = []
     for m in ISSN.finditer(value("ISSN") or ""):
         issn = f"{m.group(1)}-{m.group(2).upper()}"
-        if _issn_ok(issn) and issn not in record.issns:
+        if valid_issn(issn) and issn not in record.issns:
             record.issns.append(issn)
     record.citation_count = integer(value("Cited by"))
 
@@ -230,8 +232,6 @@ def _affiliation(entry: str, short_name: str) -> str | None:
         if entry.startswith(prefix):
             return clean_space(entry[len(prefix):])
     return None
-
-
 
 
 def _grants(value: str | None) -> list[Grant]:

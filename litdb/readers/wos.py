@@ -45,9 +45,10 @@ from __future__ import annotations
 
 import re
 
-from ..normalize import clean_space, expand_pages, iso_date, normalize_doi
+from ..normalize import clean_space, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError, Reference
-from .common import GROUP_WORDS, author, author_from_inverted, digits, issns, keywords_once, orcid, parse_date
+from .common import (GROUP_WORDS, author, author_from_inverted, digits, issns, keywords_once, orcid, page_range,
+                     parse_date, valid_issn)
 from .ris import TYPE_WORDS, document_types
 
 NAME = "wos"
@@ -204,8 +205,8 @@ def record_of(tags: dict[str, list[str]], line: int | None = None) -> PaperRecor
     record.journal_abbreviation = joined("JI")
     record.volume = joined("VL")
     record.issue = joined("IS") or (f"Suppl {joined('SU')}" if joined("SU") else None)  # MEDLINE's "Suppl 2"
-    record.pages = _pages(joined("BP"), joined("EP"), joined("AR"))
-    record.issns = issns(joined("SN") or "", joined("EI") or "")
+    record.pages = page_range(joined("BP"), joined("EP"), joined("AR"))
+    record.issns = [i for i in issns(joined("SN") or "", joined("EI") or "") if valid_issn(i)]
 
     early = joined("EA")
     e_year = None
@@ -283,14 +284,6 @@ def _authors(tags: dict[str, list[str]]):
 
 def _key(name: str) -> str:
     return " ".join(name.lower().replace(".", " ").split())
-
-
-def _pages(bp: str | None, ep: str | None, article: str | None) -> str | None:
-    if bp and ep and bp != ep:
-        return expand_pages(f"{bp}-{ep}")
-    return expand_pages(bp or ep) or clean_space(article)
-
-
 
 
 def _reference(position: int, citation: str) -> Reference:
