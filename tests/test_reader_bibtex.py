@@ -367,3 +367,11 @@ def test_web_of_science_bibtex_document_types_joined_by_semicolons():
             claims=[Claim("status", "Early Access", "type = {Review; Early Access}"),
                     Claim("accession_number", "WOS:000289391300010", "Web of Science")], line=25),
     ]
+
+
+def test_greek_letters_as_zotero_writes_them_in_text():
+    """Zotero writes a Greek letter in a title or abstract as textgreek's {\\textalpha}:
+    kept as the letter (pylatexenc alone dropped it: "the 3 isoform")."""
+    [record] = bibtex.read("@article{k,\n  title = {The {\\textalpha}3 isoform and {\\textbeta}-amyloid},\n"
+                           "  abstract = {Mutations of the {\\textalpha}3 subunit; 5 {\\textmu}m; $\\gamma$ band.},\n}\n")
+    assert (record.title, record.abstract) == ("The α3 isoform and β-amyloid", "Mutations of the α3 subunit; 5 µm; γ band.")

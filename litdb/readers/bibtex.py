@@ -301,11 +301,25 @@ def _simple_latex(text: str) -> str | None:
     return _SIMPLE.sub(_simple, text).replace("{", "").replace("}", "")
 
 
+# textgreek's letters, as Zotero writes Greek in text ("{\textalpha}3 isoform"): pylatexenc
+# knows the math ones ($\alpha$) and \textmu (the micro sign) but not these, and drops them.
+TEXT_GREEK = re.compile(r"\\text(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|nu|xi|omicron|pi|"
+                        r"rho|sigma|tau|upsilon|phi|chi|psi|omega|Alpha|Beta|Gamma|Delta|Epsilon|Zeta|Eta|Theta|Iota|"
+                        r"Kappa|Lambda|Mu|Nu|Xi|Omicron|Pi|Rho|Sigma|Tau|Upsilon|Phi|Chi|Psi|Omega)(?![A-Za-z])\s*")
+
+
+def _greek(m: re.Match) -> str:
+    name = m.group(1)
+    return unicodedata.lookup(f"GREEK {'CAPITAL' if name[0].isupper() else 'SMALL'} LETTER {name.upper()}")
+
+
 @functools.lru_cache(maxsize=8192)  # pylatexenc takes ~1 ms a value; journals and names recur
 def _latex(text: str | None) -> str | None:
     """Plain Unicode from a LaTeX value."""
     if text is None:
         return None
+    if "\\text" in text:
+        text = TEXT_GREEK.sub(_greek, text)
     if not NEEDS_LATEX.search(text):
         return clean_space(text) if "\n\n" not in text else clean_paragraphs(text)
     try:
