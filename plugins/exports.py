@@ -298,6 +298,13 @@ async def _table_filters(datasette, db, request, table):
     """The WHERE clauses and parameters of the table page, as TableView builds them."""
     filter_args = [(key, value) for key in request.args if not (key.startswith("_") and "__" not in key)
                    for value in request.args.getlist(key)]
+    # A filter on no column (?utm_source=x) would match nothing (SQLite reads "utm_source"
+    # as a string) and give an empty file: said instead.
+    columns = set(await db.table_columns(table))
+    unknown = sorted({key for key, _ in filter_args if key.rsplit("__", 1)[0] not in columns})
+    if unknown:
+        raise ExportError(f"no column {unknown[0]!r} in {table}: a filter on it would leave nothing to download "
+                          f"(remove ?{unknown[0]}= from the address)")
     units = datasette.table_metadata(db.name, table).get("units", {})
     try:
         where, params = Filters(sorted(filter_args), units, ureg).build_where_clauses(table)

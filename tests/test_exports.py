@@ -192,6 +192,11 @@ def test_bad_requests_get_a_one_line_reason(site):
         ("/literature.bib", {"sql": "select nonsense"}, "Invalid SQL: no such column: nonsense"),
         ("/literature.bib", {"sql": "select 1 as x"}, "the query has no paper_id"),
         ("/-/export/literature/nothing.ris", {}, "no table, view or query named nothing"),
+        # a filter on no column (a tracking parameter) would give an empty file: said instead
+        ("/-/export/literature/papers.bib", {"utm_source": "x"},
+         "no column 'utm_source' in papers: a filter on it would leave nothing to download "
+         "(remove ?utm_source= from the address)"),
+        ("/literature/papers.ris", {"foo__gte": "1"}, "no column 'foo__gte' in papers"),
     ]:
         status, _, body = get(url, path, **params)
         assert status in (400, 404) and message in body, (path, body)
