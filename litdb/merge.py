@@ -33,7 +33,8 @@ then order in the file (each reader's TRUST, litdb/readers). Field by field (FIE
   share an ISSN are one journal, so a source naming another journal adds none;
 - references, MeSH terms, grants: the source that lists the most (ties to trust).
 Every source's value of every field goes to ``provenance``, with ``chosen`` = 1 when
-it is (normalised) the value the paper shows; a field whose sources give different
+it is (normalised) the value the paper shows (keywords: always, each source's being part
+of the union); a field whose sources give different
 normalised values is a disagreement.
 """
 
@@ -214,7 +215,8 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
                 keys_by_field.setdefault(field, set()).add(key)
             provenance.append({
                 "paper_id": paper_id, "source_id": s.source_id, "field": field, "value": value,
-                "chosen": None if is_claim else int(key == value_key(shown)), "note": note,
+                # (keywords are every source's together: each source's list is part of what is shown)
+                "chosen": None if is_claim else int(field == "keywords" or key == value_key(shown)), "note": note,
             })
     disagreements = [{"paper_id": paper_id, "field": field, "value_count": len(keys)}
                      for field, keys in sorted(keys_by_field.items()) if len(keys) > 1]

@@ -393,8 +393,8 @@ WHY = {
     "is_open_access": "free to read when any source says so",
     "authors": "the most trusted complete list (else the longest)",
     "authors_complete": "complete when any source gives the complete list",
-    "issns": "every source's values together",
-    "publication_types": "every source's values together",
+    "issns": "those of the most trusted source naming the journal, and of the sources that agree with it",
+    "publication_types": "the most trusted source's list (sources name types in vocabularies of their own)",
     "keywords": "every source's values together",
     "references": "the source that lists the most",
     "mesh_terms": "the source that lists the most",
@@ -404,10 +404,11 @@ WHY_DEFAULT = "the value of the most trusted source that gives one"
 EMPTY_CLAIMS = {None, "", "0", "0.0", "[]", "{}", "null"}
 
 
-def provenance_view(rows: list[dict]) -> dict:
+def provenance_view(rows: list[dict], paper: dict | None = None) -> dict:
     """Provenance of one paper for reading: grouped by source (most trusted first),
-    the fields on which sources disagree with the value shown and why, and the
-    aggregator's claims without content (0, 0.0, empty) left out."""
+    the fields on which sources disagree with the value shown and why (the keywords
+    shown are every source's together: the paper's own list), and the aggregator's
+    claims without content (0, 0.0, empty) left out."""
     sources, hidden = {}, 0
     for p in rows:
         if p["field"].startswith("aggregator:") and p["value"] in EMPTY_CLAIMS:
@@ -431,7 +432,12 @@ def provenance_view(rows: list[dict]) -> dict:
                 continue
             d = disagreements.setdefault(r["field"], {"field": r["field"], "shown": None, "others": [],
                                                       "why": WHY.get(r["field"], WHY_DEFAULT)})
-            if r["chosen"] and d["shown"] is None:
+            if r["field"] == "keywords" and paper is not None:
+                keywords = paper.get("keywords") or []
+                d["shown"] = {"value": keywords if isinstance(keywords, str) else json.dumps(keywords, ensure_ascii=False),
+                              "source": {"filename": "every source", "kind": "together"}}
+                d["others"].append({"value": r["value"], "source": s, "chosen": r["chosen"]})
+            elif r["chosen"] and d["shown"] is None:
                 d["shown"] = {"value": r["value"], "source": s}
             else:
                 d["others"].append({"value": r["value"], "source": s, "chosen": r["chosen"]})
@@ -511,7 +517,7 @@ async def paper_page(datasette, paper_id):
         "mesh": mesh,
         "grants": grants,
         "paper_topics": topics,
-        "provenance": provenance_view(provenance),
+        "provenance": provenance_view(provenance, paper),
         "page_description": description,
         "canonical_url": url,
         "highwire": meta_tags(highwire_tags(paper, authors, url)),

@@ -545,3 +545,26 @@ def test_the_papers_list_rows_escape_every_value():
         '<td data-label="Open access">Unknown</td>\n'
         '<td data-label="Topics"><ul class="chips"><li><a href="/literature/topics/tremor">Tremor</a></li>'
         '<li>A&amp;B</li></ul></td>\n</tr>\n')
+
+
+def test_disagreements_say_what_is_shown_and_why_for_lists():
+    """Keywords are every source's together: the list shown is the paper's own, each
+    source's among the others; publication types are the most trusted source's list."""
+    pages = load_pages_plugin()
+
+    def row(source, filename, fmt, field, value, chosen):
+        return {"source_id": source, "filename": filename, "format": fmt, "field": field, "value": value,
+                "chosen": chosen, "disagrees": 1, "note": None}
+
+    rows = [row(1, "wos/savedrecs.txt", "wos", "keywords", '["Cerebellum", "ANIMAL-MODEL"]', 1),
+            row(2, "zotero.bib", "bibtex", "keywords", '["Cerebellum", "Purkinje cells"]', 1),
+            row(1, "wos/savedrecs.txt", "wos", "publication_types", '["Journal Article", "Review"]', 1),
+            row(2, "zotero.bib", "bibtex", "publication_types", '["Journal Article"]', 0)]
+    view = pages.provenance_view(rows, {"keywords": '["Cerebellum", "ANIMAL-MODEL", "Purkinje cells"]'})
+    keywords, types = view["disagreements"]
+    assert keywords["field"] == "keywords" and keywords["why"] == "every source's values together"
+    assert keywords["shown"]["value"] == '["Cerebellum", "ANIMAL-MODEL", "Purkinje cells"]'
+    assert [o["value"] for o in keywords["others"]] == ['["Cerebellum", "ANIMAL-MODEL"]', '["Cerebellum", "Purkinje cells"]']
+    assert types["why"] == "the most trusted source's list (sources name types in vocabularies of their own)"
+    assert types["shown"]["value"] == '["Journal Article", "Review"]' and types["shown"]["source"]["filename"] == \
+        "wos/savedrecs.txt"
