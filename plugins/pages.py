@@ -177,11 +177,12 @@ def _pinned_item_class():
 
 
 def styled_reference(item: dict, style: str) -> str:
-    """One CSL-JSON item as plain text in a CSL style. Three repairs of citeproc-py's
+    """One CSL-JSON item as plain text in a CSL style. Four repairs of citeproc-py's
     output: the citation number of numbered styles ("1.") is dropped; punctuation is
     collapsed as the CSL specification says (a title ending in "?" takes no "." after
     it; citeproc-py prints "dystonia?."); an incomplete author list, given to the
-    processor as a last literal author "et al.", is not joined with "&" (APA)."""
+    processor as a last literal author "et al.", is not joined with "&" (APA); a work
+    with no author has its title once (_title_once)."""
     from citeproc import Citation, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -196,7 +197,20 @@ def styled_reference(item: dict, style: str) -> str:
     text = re.sub(r"^\d+\.\s*", "", text)
     text = re.sub(r"([?!.])\.", r"\1", text)
     text = text.replace(", & et al.", ", et al.").replace(" & et al.", ", et al.")
+    if not item.get("author") and not item.get("editor"):
+        text = _title_once(text, (item.get("title") or "").rstrip("."))
     return " ".join(text.split())
+
+
+def _title_once(text: str, title: str) -> str:
+    """A work with no author is cited by its title in the author's place; CSL says the
+    title is then left out where it would come again, and citeproc-py prints it twice
+    ("Erratum: .... Erratum: .... Cerebellum. 2015")."""
+    first = text.find(title) if title else -1
+    again = text.find(title, first + len(title)) if first >= 0 else -1
+    if again < 0:
+        return text
+    return text[:again] + text[again + len(title):].lstrip(".?! ")
 
 
 def citations(paper: dict) -> dict[str, str]:
@@ -578,8 +592,8 @@ def papers_table_rows(datasette, database: str, table: str, papers: list[dict]) 
             abstract = ('<details class="abstract"><summary>Abstract</summary>'
                         f'<p>{escape(do_truncate(datasette.jinja_env, p["abstract"], 1200))}</p></details>')
         authors = ", ".join(link("authors", a["id"], a["name"]) for a in p["author_links"][:3])
-        if len(p["author_links"]) > 3 or not p.get("authors_complete"):
-            authors += " et al."
+        if p["author_links"] and (len(p["author_links"]) > 3 or not p.get("authors_complete")):
+            authors += " et al."  # (a paper no source names an author of has none, not "et al.")
         journal = link("journals", p["journal_id"], p["journal"]) if p.get("journal_id") else ""
         access = "Yes" if p["is_open_access"] else ("No" if p["is_open_access"] is not None else "Unknown")
         topics = "".join(f"<li>{link('topics', t['id'], t['label'])}</li>" for t in p["topic_links"])

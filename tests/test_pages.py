@@ -516,6 +516,11 @@ def test_citation_punctuation_repairs():
             "issued": {"date-parts": [[2020]]}, "container-title": "Mov Disord", "volume": "35", "page": "1-9"}
     assert pages.styled_reference(item, "AMA") == "Doe J, et al. Is the cerebellum involved in dystonia? Mov Disord. 2020;35:1-9."
     assert pages.styled_reference(item, "APA") == "Doe, J., et al. (2020). Is the cerebellum involved in dystonia? Mov Disord, 35, 1–9."
+    # no author: the title in the author's place, and not again after it
+    erratum = {"id": "e", "type": "article-journal", "title": "Erratum: Dissecting the links",
+               "issued": {"date-parts": [[2015]]}, "container-title": "Cerebellum", "volume": "14", "page": "92"}
+    assert pages.styled_reference(erratum, "AMA") == "Erratum: Dissecting the links. Cerebellum. 2015;14:92."
+    assert pages.styled_reference(erratum, "APA") == "Erratum: Dissecting the links. (2015). Cerebellum, 14, 92."
 
 
 def test_the_papers_list_rows_escape_every_value():
