@@ -68,8 +68,17 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180, link: st
         f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" font-size="13">{top}</text>',
         f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" font-size="13">0</text>',
     ]
-    # labels never closer than 70 units: room for the larger labels of phones (site.css)
+    # labels never closer than 70 units: room for the larger labels of phones (site.css);
+    # the last year always labelled, the regular label before it left out when too close
+    # ("2023" over "2024")
     label_every = max(1, -(-len(years) * 70 // (width - left)))
+    labelled = set(range(0, len(years), label_every))
+    last = len(years) - 1
+    if last not in labelled:
+        before = max(labelled)
+        if (last - before) * slot < 70 and before:
+            labelled.discard(before)
+        labelled.add(last)
     for i, year in enumerate(years):
         x = left + i * slot + (slot - bar) / 2
         n = by_year.get(year, 0)
@@ -80,7 +89,7 @@ def year_chart(counts: list[dict], width: int = 640, height: int = 180, link: st
                 f'width="{bar:.1f}" height="{h:.1f}" fill="#276890"><title>{year}: {n} paper{"s" if n != 1 else ""}'
                 f"</title></rect></a>"
             )
-        if i % label_every == 0 or i == len(years) - 1:
+        if i in labelled:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 6}" text-anchor="middle" font-size="13">{year}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -573,3 +573,18 @@ def test_disagreements_say_what_is_shown_and_why_for_lists():
     assert types["why"] == "the most trusted source's list (sources name types in vocabularies of their own)"
     assert types["shown"]["value"] == '["Journal Article", "Review"]' and types["shown"]["source"]["filename"] == \
         "wos/savedrecs.txt"
+
+
+def test_year_chart_labels_never_run_into_each_other():
+    pages = load_pages_plugin()
+
+    def labels(first, last):
+        svg = str(pages.year_chart([{"year": first, "n": 1}, {"year": last, "n": 2}]))
+        return [int(y) for y in re.findall(r'font-size="13">(\d{4})</text>', svg)]
+
+    # 26 years: a label every 4; the last year's one slot after 2023 would overlap it
+    # ("2023024"): the newest year is labelled, 2023 is not
+    assert labels(1999, 2024) == [1999, 2003, 2007, 2011, 2015, 2019, 2024]
+    assert labels(1999, 2023) == [1999, 2002, 2005, 2008, 2011, 2014, 2017, 2020, 2023]  # 25 slots: every third
+    assert labels(2014, 2017) == [2014, 2015, 2016, 2017]
+    assert labels(2016, 2016) == [2016]
