@@ -44,6 +44,9 @@ BAD_SEEDS = {
                    "aggregator records)"),
     "page.xml": (b"<html><body>A saved web page</body></html>",
                  "unknown format: XML with root <html>, neither PubMed XML nor JATS"),
+    "scopus-excel.csv": (b"Authors;Title;Year;Source title;DOI;EID\nBologna M.;Cerebellum;2017;Cerebellum;;2-s2.0-1\n",
+                         "unknown format: a CSV export saved again by a spreadsheet with ';' between the fields; "
+                         "export it again, or save it as CSV with commas"),
 }
 
 
@@ -53,7 +56,7 @@ def test_bad_seeds_are_rejected_and_good_ones_kept(tmp_path):
         (seeds / name).write_bytes(data)
     result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")
     assert result.returncode == 0
-    assert result.stdout.endswith(": 2 files loaded, 10 rejected; 2 papers, 5 references, 3 authors, 2 journals\n")
+    assert result.stdout.endswith(": 2 files loaded, 11 rejected; 2 papers, 5 references, 3 authors, 2 journals\n")
     db = sqlite_utils.Database(tmp_path / "out.db")
     rows = {r["filename"]: r for r in db["sources"].rows}
     assert sorted(rows) == sorted([*BAD_SEEDS, "000_a766678b1bddf855.txt", "001_51f3e96b9982b093.txt"])

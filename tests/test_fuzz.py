@@ -618,6 +618,8 @@ REJECTIONS = re.compile("|".join([
     r"binary file: NUL byte at offset \d+",
     r"unknown format: (not a format|JSON of no kind) this build reads \(.+\)",
     r"unknown format: XML with root <.+>, neither PubMed XML nor JATS",
+    r"unknown format: a CSV export saved again by a spreadsheet with ';' between the fields; export it again, "
+    r"or save it as CSV with commas",
     r"invalid JSON( at line \d+, column \d+: .+| ?:? ?nested (more than \d+ levels deep|too deeply)"
     r"|: a number with thousands of digits|: extra data after the array)?",
     r"JSON is an? \w+, expected an object or a list of objects",

@@ -104,6 +104,12 @@ def unknown_format(text: str) -> str:
             return f"unknown format: XML with root <{local_name(root)}>, neither PubMed XML nor JATS"
     except ValueError as e:
         return str(e)
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    if ";" in first and "," not in first.replace('","', "") and any(
+            name in first for name in ("Source title", "PMID;", "Title;")):
+        # Excel, in many languages, saves a CSV again with ";" between the fields
+        return ("unknown format: a CSV export saved again by a spreadsheet with ';' between the fields; "
+                "export it again, or save it as CSV with commas")
     return UNKNOWN_FORMAT
 
 
