@@ -202,6 +202,13 @@ def parse(query: str) -> tuple[object | None, list[str]]:
     return tree, notes
 
 
+# An untagged family name with its capital, then initials in capitals ("Hallett M",
+# "Jinnah HA", "O'Brien C"), as an author is written; "vitamin D" is not one ("Hepatitis
+# B" is, and only adds what an author of that name wrote).
+AUTHOR_WORD = re.compile(r"[^\W\d_a-z][^\W\d_'-]*(?:['-][^\W\d_]+)*")
+INITIALS = re.compile(r"[A-Z]{1,3}")
+
+
 class _Parser:
     def __init__(self, stream, length, notes):
         self.stream, self.length, self.notes = stream, length, notes
@@ -227,7 +234,19 @@ class _Parser:
         out, words = [], []  # words: untagged words waiting for a tag or for the next item
 
         def flush():
-            out.extend(("item", self.term(w, None, p), p) for w, p in words)
+            k = 0
+            while k < len(words):
+                (w, p), following = words[k], words[k + 1][0] if k + 1 < len(words) else ""
+                if AUTHOR_WORD.fullmatch(w) and INITIALS.fullmatch(following):
+                    # "Hallett M": PubMed searches a name and its initials as an author too
+                    name = f"{w} {following}"
+                    text = Op("AND", self.term(w, None, p), self.term(following, None, words[k + 1][1]))
+                    out.append(("item", Op("OR", text, self.term(name, ("au", p), p)), p))
+                    self.notes.append(f"searched {name} as words and as an author ({name}[au])")
+                    k += 2
+                    continue
+                out.append(("item", self.term(w, None, p), p))
+                k += 1
             words.clear()
 
         while self.i < len(self.stream):

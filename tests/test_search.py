@@ -104,6 +104,14 @@ QUERIES = [
     ("Ferreira-Lima T[au]", {"p10"}),
     ("Wei C[au]", {"p10", "p12"}),
     ("Bologna M[au] AND Wei C[au]", {"p12"}),
+    # untagged, a family name and initials in capitals are searched as an author too, as
+    # PubMed does ("Malone A" finds the papers of Malone A[au]); words that only look so
+    # ("type A", "vitamin D") add no paper by an author of that name
+    ("Malone A", {"p01", "p02", "p08"}),
+    ("Malone A dystonia", {"p01", "p02", "p08"}),
+    ("Bologna M Wei C", {"p12"}),
+    ("malone a", set()),  # in lower case: words only, as typed
+    ("malone A", set()),
     # journals: name, title or abbreviation
     ("Mov Disord[ta]", {"p01", "p03", "p08", "p12"}),
     ("movement disorders[journal]", {"p01", "p03", "p08", "p12"}),
@@ -256,6 +264,8 @@ def test_malformed_and_hostile_queries_say_what_and_where(query, message):
 
 def test_forgiven_mistakes_get_a_note():
     assert pubmed.translate("dystonia AND").notes == ["ignored the AND at the end (character 10)"]
+    assert pubmed.translate("Hallett M dystonia").notes == ["searched Hallett M as words and as an author (Hallett M[au])"]
+    assert pubmed.translate("vitamin D deficiency").notes == []
     assert pubmed.translate("dystonia + ataxia").notes == ["ignored '+' at character 10 (no letters or digits)"]
     assert pubmed.translate("dystonia \"\"").notes == ["ignored the empty phrase at character 10"]
     unclosed = pubmed.translate("dystonia \"writer's cramp")
