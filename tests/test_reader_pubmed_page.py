@@ -366,7 +366,7 @@ SAVE_RECORDS = [
         "pubmed_page", line=68,
         title="DYT-TOR1A Dystonia", pmid="99992004",
         abstract="CLINICAL CHARACTERISTICS: DYT-TOR1A dystonia typically starts in childhood or adolescence in a limb.",
-        journal_title="GeneReviews®", year=1999, publication_date="1999-08-16",
+        journal_title="GeneReviews®", year=1999, publication_date="1999-08-16", publication_types=["Book Chapter"],
         authors=[person("L Ozelius", "Ozelius", "L",
                         affiliations=["Department of Neurology, Massachusetts General Hospital, Boston, Massachusetts."]),
                  person("N Lubarr", "Lubarr", "N", affiliations=["Department of Neurology, Mount Sinai, New York, New York."])],

@@ -400,7 +400,8 @@ def parse_abstract_record(text: str) -> PaperRecord:
     record = PaperRecord(format=FORMAT, title="")
     claims: list[Claim] = []
     head = _citation_text(blocks[0])
-    if head.startswith("In: "):  # a book chapter: its book is the journal
+    if head.startswith("In: "):  # a book chapter: its book is the journal, as MEDLINE's reader has it
+        record.publication_types = ["Book Chapter"]
         if (m := BOOK_TITLE.match(head)):
             record.journal_title = m.group("book")
         if (m := BOOK_DATE.search(head)):
