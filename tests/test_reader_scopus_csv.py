@@ -101,7 +101,7 @@ def test_current_export_every_field():
         line=6, title="Erratum: Dissecting the links between cerebellum and dystonia", doi="10.1007/s12311-014-0630-z",
         journal_title="Cerebellum", journal_abbreviation="Cerebellum", year=2015, publication_date="2015",
         volume="14", issue="1", pages="92", citation_count=0, issns=["1473-4222"],
-        publication_types=["Journal Article", "Erratum"],
+        publication_types=["Erratum"],
         claims=[Claim("accession_number", "2-s2.0-84922345678", "Scopus"), Claim("language", "English")],
     )
 

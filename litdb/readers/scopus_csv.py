@@ -77,8 +77,8 @@ TRUST = 2  # an index, as OpenAlex and Web of Science
 # Scopus's document types of items in journals: a "Journal Article" as Web of Science's
 # PT J and RIS's TY JOUR say, then the kind ("Review"); conference papers, books and
 # chapters are not.
-JOURNAL_ITEMS = {"article", "review", "letter", "editorial", "note", "erratum", "short survey", "retracted",
-                 "data paper"}
+# (an erratum is not: PubMed files a correction as "Published Erratum", never as a journal article)
+JOURNAL_ITEMS = {"article", "review", "letter", "editorial", "note", "short survey", "retracted", "data paper"}
 
 REQUIRED = ["Title"]
 # The end of a row whose last column is the EID: "...","Scopus","2-s2.0-85136453267"
