@@ -761,9 +761,14 @@ FACET_TITLES = {"year": "Year", "journal_id": "Journal", "publication_types": "P
 
 
 def ordered_facets(facet_results: dict) -> list[dict]:
-    """The configured facets in the order of FACET_TITLES, then any the visitor added."""
+    """The configured facets in the order of FACET_TITLES, then any the visitor added;
+    each once (Datasette gives a configured facet again, as "year_2", when the address
+    asks for it too: ?_facet=year)."""
     order = list(FACET_TITLES)
-    return sorted(facet_results.values(), key=lambda f: order.index(f["name"]) if f["name"] in order else len(order))
+    once = {}
+    for key, facet in facet_results.items():
+        once.setdefault((facet["name"], facet.get("type")), facet)
+    return sorted(once.values(), key=lambda f: order.index(f["name"]) if f["name"] in order else len(order))
 
 
 def facet_label(facet: str, value) -> str:

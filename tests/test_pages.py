@@ -398,6 +398,10 @@ def test_papers_list_one_readable_row_per_paper(rich_server, rich_db):
     assert facets["Open access"] == ["No 1"]
     assert facets["Journal"] == ["Cerebellum 1", "Cerebellum & Ataxias 1", "Frontiers in Neurology 1"]
     assert list(facets) == ["Year", "Journal", "Publication type", "Author", "Topic", "Open access"]
+    # a configured facet asked for again in the address is shown once (Datasette gives it twice)
+    again = page(rich_server, "/literature/papers?_facet=year&_facet=journal_id&_facet_array=authors")
+    assert [" ".join(h.text_content().split()) for h in again.xpath("//aside[@class='papers-facets']/div/h3")] == [
+        "Year", "Journal", "Publication type", "Author", "Topic", "Open access"]
     # every column one click away, and Datasette's JSON unchanged
     all_columns = page(rich_server, "/literature/papers?_view=columns")
     assert "abstract" in all_columns.xpath("//table[@class='rows-and-columns']/thead/tr/th/@data-column")
