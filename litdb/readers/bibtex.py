@@ -51,7 +51,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
-from .common import GROUP_WORDS, author, digits, parse_date, valid_issn
+from .common import GROUP_WORDS, author, digits, keywords_once, parse_date, valid_issn
 from .ris import COPYRIGHT, ISSN, MARKUP, SCOPUS_CITED_BY, document_types
 
 NAME = "bibtex"
@@ -365,9 +365,4 @@ def _keywords(raw: str | None) -> list[str]:
     if not raw:
         return []
     words = raw.split(";") if ";" in raw else raw.split(",")
-    seen, result = set(), []
-    for word in (_latex(w) for w in words):
-        if word and word.lower() not in seen:
-            seen.add(word.lower())
-            result.append(word)
-    return result
+    return keywords_once([_latex(w) for w in words])

@@ -48,7 +48,7 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
-from .common import GROUP_WORDS, author, author_from_display, digits, page_range, parse_date, valid_issn
+from .common import GROUP_WORDS, author, author_from_display, digits, keywords_once, page_range, parse_date, valid_issn
 from .medline import mesh_terms
 
 NAME = "ris"
@@ -397,12 +397,7 @@ def _keywords(values: list[str]) -> list[str]:
     words = [w.strip() for value in values for w in value.split(";")]
     if len(words) == 1 and "," in words[0]:
         words = words[0].split(",")
-    seen, result = set(), []
-    for word in (clean_space(w) for w in words):
-        if word and word.lower() not in seen:
-            seen.add(word.lower())
-            result.append(word)
-    return result
+    return keywords_once(words)
 
 
 def _abstract(values: list[list[str]]) -> str | None:
