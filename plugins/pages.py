@@ -766,7 +766,7 @@ def ordered_facets(facet_results: dict) -> list[dict]:
     asks for it too: ?_facet=year)."""
     order = list(FACET_TITLES)
     once = {}
-    for key, facet in facet_results.items():
+    for facet in facet_results.values():
         once.setdefault((facet["name"], facet.get("type")), facet)
     return sorted(once.values(), key=lambda f: order.index(f["name"]) if f["name"] in order else len(order))
 
