@@ -259,3 +259,11 @@ def test_a_windows_export_read_by_the_build(tmp_path):
     [(position, record)] = read.records
     assert (position, record.title, record.journal_title, record.year, record.authors) == (
         0, "Gait in dystonia", "Movement Disorders", 2021, [person("Chris Hass", "Hass", "Chris")])
+
+
+def test_an_older_export_files_article_in_press_as_a_type_it_is_a_status():
+    text = ('Authors,Title,Year,Source title,Document Type,Source,EID\n'
+            'Roe J.,Cerebellum in press,2019,Brain,Article in Press,Scopus,2-s2.0-85000000009\n')
+    [record] = scopus_csv.read(text)
+    assert (record.publication_types, record.claims[0]) == (
+        [], Claim("status", "Article in Press", "Document Type Article in Press"))

@@ -100,9 +100,9 @@ DOCUMENT_TYPES = {
     "article": None, "journal article": None, "proceedings paper": "Conference Paper",
     "conference paper": "Conference Paper", "book chapter": "Book Chapter",
 }
-# Web of Science's "Early Access" among the types: published online before its issue, a
-# status, not a kind of paper.
-STATUS_TYPES = {"early access": "Early Access"}
+# Web of Science's "Early Access" and Scopus's "Article in Press" (older exports) among
+# the types: published online before its issue, a status, not a kind of paper.
+STATUS_TYPES = {"early access": "Early Access", "article in press": "Article in Press"}
 # A MeSH heading as MEDLINE's MH writes it, EndNote keeping it as a keyword: a descriptor,
 # then qualifiers (always lower case) after "/", a star on a major one
 # ("Cerebellum/*physiopathology", "*Dystonia", "Brain/pathology/physiopathology").

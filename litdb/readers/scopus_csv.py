@@ -165,11 +165,7 @@ def _record(row: dict[str, str], line: int) -> PaperRecord:
     kind = value("Document Type")
     # Scopus's journal items: an article, and the kinds it files apart (a review, a letter...)
     types = [TYPE_WORDS["JOUR"]] if (kind or "").lower() in JOURNAL_ITEMS else []
-    statuses = []
-    if (kind or "").lower() == "article in press":  # older exports: a type then, a stage now
-        statuses.append("Article in Press")
-    else:
-        statuses = document_types(types, kind)
+    statuses = document_types(types, kind)  # "Article in Press" (older exports: a type then, a stage now)
     record.publication_types = types
     record.claims = [Claim("status", status, f"Document Type {kind}") for status in statuses]
     stage = value("Publication Stage")
