@@ -79,7 +79,8 @@ from litdb.records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordErr
 # Written out by hand: a reader added to READERS without being named here fails
 # test_every_reader_is_fuzzed, so that none is left out of the fuzz.
 READER_NAMES = ["aggregator_json", "bibtex", "crossref", "csl_json", "jats", "medline", "openalex", "pmc_page",
-                "pubmed_csv", "pubmed_page", "pubmed_xml", "ris", "scopus_csv", "semantic_scholar", "wos"]
+                "pubmed_csv", "pubmed_page", "pubmed_summary", "pubmed_xml", "ris", "scopus_csv", "semantic_scholar",
+                "wos"]
 
 
 def fixtures_of(name: str) -> list[Path]:
@@ -520,7 +521,8 @@ def multi_record_fixtures(name: str) -> list[tuple[str, list[tuple[int, int, str
     return out
 
 
-SPLIT_FORMATS = ["bibtex", "medline", "pubmed_csv", "pubmed_page", "pubmed_xml", "ris", "scopus_csv", "wos"]
+SPLIT_FORMATS = ["bibtex", "medline", "pubmed_csv", "pubmed_page", "pubmed_summary", "pubmed_xml", "ris", "scopus_csv",
+                 "wos"]
 MULTI = {name: multi_record_fixtures(name) for name in SPLIT_FORMATS}
 # A comment, CDATA section or processing instruction opened and not closed changes how
 # the whole XML document must be read (it is then parsed whole, and is not well-formed):
@@ -827,7 +829,7 @@ def with_link_in_every_value(name: str, data: bytes, link: str) -> bytes:
     # tagged exports: every value of words; pages: every sentence of a paragraph (a title line
     # with a link pasted to it would be no title any more)
     def free_text(line):
-        return len(line) > 100 and line.endswith(".") if name.endswith("_page") else len(line.split()) > 2
+        return len(line) > 100 and line.endswith(".") if name.endswith(("_page", "_summary")) else len(line.split()) > 2
     return "\n".join(f"{line} {link}" if free_text(line) else line for line in text.split("\n")).encode()
 
 

@@ -32,14 +32,14 @@ import codecs
 from ..normalize import strip_controls
 from .common import local_name, parse_json, parse_xml
 from . import (aggregator_json, bibtex, crossref, csl_json, jats, medline, openalex, pmc_page, pubmed_csv,
-               pubmed_page, pubmed_xml, ris, scopus_csv, semantic_scholar, wos)
+               pubmed_page, pubmed_summary, pubmed_xml, ris, scopus_csv, semantic_scholar, wos)
 
 # Checked in this order; the first whose looks_like() accepts the text reads it.
 READERS = [
     crossref, openalex, semantic_scholar, csl_json, aggregator_json,  # JSON
     pubmed_xml, jats,  # XML
     medline, ris, wos, bibtex, pubmed_csv, scopus_csv,  # exports (the two CSV headers share no first column)
-    pmc_page, pubmed_page,  # pages copied as text
+    pubmed_summary, pmc_page, pubmed_page,  # PubMed's Summary (text) save; pages copied as text
 ]
 BY_NAME = {reader.NAME: reader for reader in READERS}
 TRUST = {reader.NAME: reader.TRUST for reader in READERS}
@@ -77,8 +77,8 @@ def _windows_1252(data: bytes) -> str | None:
     return None if any(c < " " and c not in "\t\n\r\f" for c in text) else text
 
 
-UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed or PMC page, MEDLINE, PubMed XML or "
-                  "CSV, RIS, Web of Science, Scopus CSV, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic Scholar, "
+UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed or PMC page, PubMed Summary (text), "
+                  "MEDLINE, PubMed XML or CSV, RIS, Web of Science, Scopus CSV, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic Scholar, "
                   "JATS, aggregator JSON)")
 
 

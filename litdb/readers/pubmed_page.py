@@ -220,7 +220,8 @@ def looks_like(text: str) -> bool:
     banner, a "- PubMed" link label or an Abstract heading, whole lines as the parser
     will see them -- and its citation line, or failing that a DOI beside its PMID, or
     failing both a marker only PubMed prints (its disclaimer heading, the NCBI banner).
-    A PMC article page has most of these too and is refused. (Cheap tests first: every
+    A PMC article page has most of these too and is refused, as is a page of search
+    results (pubmed_summary's). (Cheap tests first: every
     line either pattern accepts holds these words, white space aside.)"""
     if TAGGED_EXPORT.match(text.lstrip()):  # RIS and MEDLINE exports quote page lines ("DB  - PubMed")
         return False
@@ -231,6 +232,9 @@ def looks_like(text: str) -> bool:
     ):
         return False
     if pmc_page.looks_like(text):
+        return False
+    from . import pubmed_summary  # here: that module reads citations with this one's patterns
+    if pubmed_summary.looks_like(text):  # a results page or a Summary (text) save
         return False
     return any(CITATION_LINE.match(clean_space(line) or "") for line in lines if "." in line and YEAR.search(line)) \
         or any(_is_doi_line(clean_space(line) or "") for line in lines if "DOI:" in line) \
