@@ -171,6 +171,11 @@ def test_results_page_copied_every_field():
                  doi="10.1212/wnl.0000000000002560", pmid="27164716", journal_abbreviation="Neurology", year=2016,
                  publication_date="2016-05-10", volume="86", issue="19", pages="1818-1826",
                  publication_types=["Practice Guideline"]),
+        # a GeneReviews chapter: "In: …" for its citation, the book its journal, free to read
+        expected("pubmed_summary", line=96, title="DYT-TOR1A Dystonia", pmid="20301665", journal_title="GeneReviews®",
+                 year=1999, publication_date="1999-04-14", is_open_access=True,
+                 publication_types=["Book Chapter", "Review"],
+                 authors=[initials("Ozelius", "L"), initials("Lubarr", "N")]),
     ]
 
 

@@ -48,7 +48,7 @@ import re
 from ..normalize import clean_space, iso_date
 from ..records import Claim, PaperRecord, RecordError
 from .common import parse_date
-from .pubmed_page import CITATION_LINE, YEAR, _author, _citation_facts, _tail_facts
+from .pubmed_page import BOOK_DATE, BOOK_TITLE, CITATION_LINE, YEAR, _author, _citation_facts, _tail_facts
 
 NAME = FORMAT = "pubmed_summary"
 # PubMed's own values, but a digest of its record: initials only, "Review" its only
@@ -263,6 +263,8 @@ def _first_result_before_headings(lines: list[str]) -> bool:
 
 
 def _is_citation(line: str) -> bool:
+    if line.startswith("In: "):  # a chapter's: "In: Adam MP, …, editors. GeneReviews® [Internet]. …; 1993-2025. 2003 Oct 28."
+        return bool(BOOK_DATE.search(line))
     return "." in line and bool(YEAR.search(line)) and not line.startswith(".") and bool(CITATION_LINE.match(line))
 
 
@@ -311,16 +313,24 @@ def _page_result(seen: list[str], title_at: int, at: int, authors: str | None) -
     pmid = PMID_LINE.match(seen[at])
     record = PaperRecord(format=FORMAT, title=title, pmid=pmid.group("pmid"), line=title_at + 1)
     claims: list[Claim] = []
-    cite = CITATION_LINE.match(seen[at - 1])
-    record.journal_abbreviation = clean_space(cite.group("journal"))
-    _citation_facts(record, claims, cite)
-    tail = cite.group("rest") or ""
-    _tail_facts(record, claims, tail)
+    tail = ""
+    if seen[at - 1].startswith("In: "):  # a book chapter: its book is the journal, as in the MEDLINE reader
+        record.publication_types = ["Book Chapter"]
+        if (book := BOOK_TITLE.match(seen[at - 1])):
+            record.journal_title = book.group("book")
+        year, month, day = parse_date(BOOK_DATE.search(seen[at - 1]).group("date"))
+        record.year, record.publication_date = year, iso_date(year, month, day)
+    else:
+        cite = CITATION_LINE.match(seen[at - 1])
+        record.journal_abbreviation = clean_space(cite.group("journal"))
+        _citation_facts(record, claims, cite)
+        tail = cite.group("rest") or ""
+        _tail_facts(record, claims, tail)
     printed = pmid.group("flags") + " " + tail
     flags = [f.strip() for f in FLAG.findall(printed + ".")]
-    if re.search(r"\bFree (?:PMC )?[Aa]rticle\b", printed):
+    if re.search(r"\bFree (?:PMC )?[Aa]rticle\b|\bFree Books & Documents\b", printed):
         record.is_open_access = True
-    record.publication_types = [f for f in flags if f in PAGE_TYPES]
+    record.publication_types += [f for f in flags if f in PAGE_TYPES]
     claims.extend(Claim("language", f, "printed beside the PMID") for f in flags if f in LANGUAGES)
     if authors and authors != "[No authors listed]":
         _add_authors(record, authors[:-1] if authors.endswith(".") else authors)
