@@ -214,6 +214,16 @@ def test_a_result_whose_author_line_cannot_be_read_is_an_error_in_its_place():
                                                                 "above its citation: 'Hallett, Mark & Popa, Traian'")
 
 
+def test_a_result_whose_citation_cannot_be_read_is_an_error_in_its_place():
+    text = RESULT + RESULT.replace("Brain. 2020 Jan;143(1):1-10.", "Brain, twenty twenty.").replace("31000001", "31000002") \
+        + RESULT.replace("31000001", "31000003")
+    records = list(pubmed_summary.read(text))
+    assert [getattr(r, "pmid", None) for r in records] == ["31000001", None, "31000003"]
+    assert records[1] == RecordError(position=2, line=9, reason="result 2: no citation line ('Cerebellum. 2017 "
+                                                                "Apr;16(2):577-594.') above its PMID line: 'Brain, "
+                                                                "twenty twenty. doi: 10.1093/brain/awz001.'")
+
+
 def test_an_abstract_page_with_similar_articles_stays_a_page():
     # its own identifiers and headings come first; the similar articles' entries, below
     # "Similar articles", have the results' form

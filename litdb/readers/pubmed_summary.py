@@ -32,7 +32,8 @@ title, its authors (NLM style), its citation and its PMID line, each on a line o
     Cite
     Share
 
-A result is found by its PMID line under a citation line under an author line; the
+A result is found by its PMID line under a citation line under an author line (a PMID
+line under no citation it can read is a RecordError in its place); the
 title is the line above. The snippet is a few sentences of the abstract cut with "…":
 never read as the abstract. "Free PMC article" makes the paper free to read and the
 publication types the page prints (Review, Clinical Trial, …) are its types. A page is
@@ -278,10 +279,18 @@ def read_results_page(text: str):
     authors) is a RecordError in its place."""
     lines = text.split("\n")
     seen = [clean_space(line) or "" for line in lines]
-    results = _results(lines)
+    results = set(_results(lines))
     if not results:
         raise ValueError("no results: no 'PMID: 27734238' line under a citation line and an author line")
-    for position, at in enumerate(results, 1):
+    # every PMID line of a results page is a result's: one whose citation is not read is
+    # an error in its place, not a result left out without a word
+    pmid_lines = [i for i, line in enumerate(seen) if line.startswith("PMID:") and PMID_LINE.match(line)]
+    for position, at in enumerate(pmid_lines, 1):
+        if at not in results:
+            yield RecordError(position=position, line=at + 1,
+                              reason=f"result {position}: no citation line ('Cerebellum. 2017 Apr;16(2):577-594.') "
+                                     f"above its PMID line: {seen[at - 1][:60]!r}")
+            continue
         above = seen[at - 2]
         if above == "[No authors listed]" or _is_author_line(above):
             title_at = next((k for k in range(at - 3, max(at - 6, -1), -1) if seen[k] and not _is_separator(seen[k])),
