@@ -37,9 +37,10 @@ line under no citation it can read is a RecordError in its place); the
 title is the line above. The snippet is a few sentences of the abstract cut with "…":
 never read as the abstract. "Free PMC article" makes the paper free to read and the
 publication types the page prints (Review, Clinical Trial, …) are its types. A page is
-a results page when two results come before any heading of an abstract page ("PubMed
-Disclaimer", "Affiliations", "Similar articles", …): an abstract page lists similar
-articles in the same form, under such a heading, and stays pubmed_page's.
+a results page when it has two results or more and the first comes before any heading of
+an abstract page ("PubMed Disclaimer", "Affiliations", "Similar articles", …): an
+abstract page lists similar articles in the same form, under such a heading, and stays
+pubmed_page's. (A results page of one result is read as a page, by pubmed_page.)
 """
 
 from __future__ import annotations
