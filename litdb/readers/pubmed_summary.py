@@ -73,7 +73,10 @@ AUTHORS_END = re.compile(r"\. ")
 _NAME = (r"(?:(?:[a-z]{1,3}|[Tt]er|[Vv]an|[Vv]on|[Dd]ella|[Dd]os|[Dd]as) )*(?:[a-z]{1,2}['\u2019])?"
          r"[A-Z\u00C0-\u024F][\w'\u2019-]*(?: [A-Za-z\u00C0-\u024F][\w'\u2019-]*)* [A-Z]{1,4}"
          r"(?: (?:Jr|Sr|2nd|3rd|II|III|IV))?")
-AUTHOR_LIST = re.compile(rf"{_NAME}(?:, {_NAME})*(?:(?:,| ;|;) [^.;]+?)*(?:,? et al)?")
+# a group author: "Dystonia Coalition Investigators", "DYT1 Study Group", "Writing Committee"
+_GROUP = (r"[A-Z0-9][^.;,]*?\b(?:[Gg]roup|[Cc]onsortium|[Ii]nvestigators|[Cc]ommittee|[Cc]ollaborat\w*|[Nn]etwork|"
+          r"[Ss]ociety|[Ss]tudy|[Tt]eam|[Cc]ouncil|[Ff]oundation|[Ii]nitiative|[Aa]ssociation|[Tt]ask [Ff]orce)\b[^.;,]*")
+AUTHOR_LIST = re.compile(rf"(?:{_NAME}|{_GROUP})(?:(?:, |; ?)(?:{_NAME}|{_GROUP}))*(?:,? et al)?")
 BOOK = re.compile(
     r"^(?P<title>.+?)\. (?P<date>(?:1[89]|20)\d\d(?: [A-Z][a-z]{2}(?: \d{1,2})?)?)(?: \[[^\]]*\])?\. "
     r"In: (?:.*?\beditors?\. )?(?P<book>.+?)(?: \[Internet\])?\. "
