@@ -52,7 +52,7 @@ def test_pre_2023_shape_every_field():
     assert dataclasses.asdict(record) == expected("openalex",
         title="Cerebellar output and dystonic posture in the tottering mouse",
         doi="10.1007/s12311-011-0301-x", pmid="21647566",
-        journal_title="The Cerebellum", year=2012, publication_date="2012-02-01",
+        journal_title="The Cerebellum", year=2012, publication_date="2012-02",
         volume="11", issue="1", pages="45-52", citation_count=9, is_open_access=False,
         issns=["1473-4230", "1473-4222"], issn_l="1473-4222",
         authors=[
@@ -122,7 +122,7 @@ def test_results_page_with_a_bad_work():
     assert dataclasses.asdict(third) == expected("openalex",
         title="Olivary hypertrophy and cerebellar dystonia: a clinicopathological series",
         doi="10.1093/brain/awy095", pmid="29701787", pmcid="PMC6001234", abstract="We describe six patients.",
-        journal_title="Brain", year=2018, publication_date="2018-06-01", volume="141", issue="6",
+        journal_title="Brain", year=2018, publication_date="2018-06", volume="141", issue="6",
         pages="1620-1634", citation_count=33, is_open_access=False,
         issns=["0006-8950", "1460-2156"], issn_l="0006-8950",
         authors=[person("Priya Natarajan", "Natarajan", "Priya"), person("Owen Walsh", "Walsh", "Owen")],
@@ -227,3 +227,16 @@ def test_an_open_access_link_to_a_shadow_library_is_suppressed():
         claim("open_access_url", None, "suppressed: open_access.oa_url pointed to a shadow library (unauthorised "
               "copy), never published; the record itself says the paper is not open access"),
         claim("openalex", "W3", "OpenAlex work id")]
+
+
+def test_a_padded_date_keeps_only_what_it_knows():
+    # OpenAlex writes every date whole: a first day is an unknown day, a first of January
+    # an unknown month and day (Crossref's [[2020]] becomes "2020-01-01")
+    def date_of(published):
+        work = {"id": "https://openalex.org/W1", "title": "One", "publication_date": published}
+        [record] = openalex.read(json.dumps(work))
+        return record.year, record.publication_date
+    assert date_of("2020-01-01") == (2020, "2020")
+    assert date_of("2017-04-01") == (2017, "2017-04")
+    assert date_of("2017-04-12") == (2017, "2017-04-12")
+    assert date_of("2017-01-12") == (2017, "2017-01-12")

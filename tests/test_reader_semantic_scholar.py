@@ -203,7 +203,7 @@ def test_a_preprint_server_is_no_journal():
     arxiv, biorxiv, conference = fixture_records(semantic_scholar, "preprints_batch.json")
     assert dataclasses.asdict(arxiv) == expected("semantic_scholar",
         title="A cerebellar network model of dystonic tremor", doi="10.48550/arxiv.2101.00001",
-        year=2021, publication_date="2021-01-01", citation_count=3, is_open_access=False,
+        year=2021, publication_date="2021", citation_count=3, is_open_access=False,
         authors=[person("Kim van Dijk", "van Dijk", "Kim"), person("Tomás Ruiz", "Ruiz", "Tomás")],
         claims=[s2("7d1e2f3a4b5c6d7e8f9012a3b4c5d6e7f8091a2b"),
                 dict(field="arxiv", value="2101.00001", note="arXiv identifier")],

@@ -78,6 +78,20 @@ def parse_date(text: str | None) -> tuple[int | None, int | None, int | None]:
 
 # "13(6):666-8" after a citation's date: volume, issue, pages. An issue may hold one level of
 # parentheses itself ("41(2 ( Pt 1)):234-7", a part of an issue as MEDLINE prints it).
+def unpadded(year: int | None, month: int | None, day: int | None) -> tuple[int | None, int | None, int | None]:
+    """A date as OpenAlex and Semantic Scholar write it, its padding taken off: they write
+    every date whole, an unknown month or day as 01 (Crossref's [[2017, 4]] becomes
+    "2017-04-01", [[2020]] "2020-01-01"), so a first day stands for an unknown day and a
+    first of January for an unknown month. A real first of the month is lost here, but
+    the sources that print it (MEDLINE's "2020 Jan 1") give it back in the merge, which
+    keeps the most precise date that agrees."""
+    if day == 1:
+        day = None
+        if month == 1:
+            month = None
+    return year, month, day
+
+
 VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^()]*(?:\([^()]*\)[^()]*)*)\))?(?::\s*(?P<pages>.+))?$")
 
 

@@ -18,7 +18,7 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord
-from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, read_lines
+from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, read_lines, unpadded
 from .common import (publication_type, boolean, has_any, open_access_link, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
@@ -66,7 +66,7 @@ def parse_work(work: dict) -> PaperRecord:
         what = record.doi or record.pmid or (openalex_id and openalex_id.group(1))
         raise ValueError(f"work {what} has no title" if what else "work has no title and no identifier")
 
-    year, month, day = parse_date(text_of(work.get("publication_date")))
+    year, month, day = unpadded(*parse_date(text_of(work.get("publication_date"))))
     record.year = year or _year(work.get("publication_year"))
     record.publication_date = iso_date(year, month, day) if year else iso_date(record.year)
 

@@ -19,7 +19,7 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError, Reference
-from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, publication_types, read_lines
+from .common import as_list, author_from_display, json_head, ndjson_items, parse_date, publication_types, read_lines, unpadded
 from .common import (boolean, has_any, open_access_link, integer, issns, paragraphs, plain, pmcid_of, pmid_of,
                        read_items, text_of)
 
@@ -106,7 +106,7 @@ def parse_paper(paper: dict) -> PaperRecord:
     record.pages = expand_pages(text_of(journal.get("pages")))
     record.issns = issns(venue.get("issn"), venue.get("alternate_issns"))
 
-    year, month, day = parse_date(text_of(paper.get("publicationDate")))
+    year, month, day = unpadded(*parse_date(text_of(paper.get("publicationDate"))))
     record.year = year or _year(paper.get("year"))
     record.publication_date = iso_date(year, month, day) if year else iso_date(record.year)
 
