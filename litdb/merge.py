@@ -242,16 +242,17 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
 
 def journal_issns(records: list[PaperRecord]) -> tuple[str | None, list[str]]:
     """The ISSN-L and ISSNs of the paper's journal: those of the most trusted source that
-    names a journal, and of the sources that agree with it (same journal name, or an ISSN
-    in common). A source that names another journal adds none: journals sharing an ISSN
+    names a journal, and of the sources that agree with it (the same journal name, its
+    significant words compared, or an ISSN in common). A source that names another journal adds none: journals sharing an ISSN
     are one journal, so one wrong source would otherwise join two journals."""
     named = [r for r in records if r.journal_title or r.journal_abbreviation or r.issns or r.issn_l]
     if not named:
         return None, []
     first = named[0]
-    names = {value_key(n) for n in (first.journal_title, first.journal_abbreviation) if n}
+    # the same significant words: "The Journal of Neuroscience" and "JOURNAL OF NEUROSCIENCE"
+    names = {_journal_words(n) for n in (first.journal_title, first.journal_abbreviation) if n} - {()}
     issns = {*first.issns, *([first.issn_l] if first.issn_l else [])}
-    agreeing = [first] + [r for r in named[1:] if names & {value_key(n) for n in (r.journal_title, r.journal_abbreviation) if n}
+    agreeing = [first] + [r for r in named[1:] if names & {_journal_words(n) for n in (r.journal_title, r.journal_abbreviation) if n}
                           or issns & {*r.issns, *([r.issn_l] if r.issn_l else [])}]
     linking = next((r.issn_l for r in agreeing if r.issn_l), None)
     return linking, _union(r.issns for r in agreeing)

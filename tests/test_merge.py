@@ -243,6 +243,12 @@ def test_a_source_naming_another_journal_adds_no_issn():
     assert journal_issns([medline, crossref, wrong, same_name]) == ("0885-3185", ["1531-8257", "0885-3185", "9999-9999"])
     assert journal_issns([wrong, medline]) == (None, ["1473-4222", "1473-4230"])
     assert journal_issns([PaperRecord("ris", "T")]) == (None, [])
+    # the same journal's name with "The", in capitals: its ISSNs agree (before, the most
+    # trusted source's "The Journal of Neuroscience" with no ISSN kept them all out)
+    s2 = PaperRecord("semantic_scholar", "T", journal_title="The Journal of Neuroscience")
+    wos = PaperRecord("wos", "T", journal_title="JOURNAL OF NEUROSCIENCE", issns=["0270-6474", "1529-2401"])
+    neurology = PaperRecord("wos", "T", journal_title="JOURNAL OF NEUROLOGY", issns=["0340-5354"])
+    assert journal_issns([s2, wos, neurology]) == (None, ["0270-6474", "1529-2401"])
 
 
 def test_every_record_field_has_a_merge_rule():
