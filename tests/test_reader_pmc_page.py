@@ -139,3 +139,12 @@ def test_the_abstract_stops_at_the_body_and_keywords_on_their_own_line():
     text = text.replace("Keywords:\nataxia; tremor, gait\n", "")
     [record] = pmc_page.read(text)
     assert (record.abstract, record.keywords) == ("First paragraph.", [])
+
+
+def test_a_group_after_a_semicolon_is_an_author_and_the_person_before_it_too():
+    # PubMed's separator for a group; before, "Müller-Vahl 6; Dystonia Coalition
+    # Investigators" was one token that read as no name: both were left out
+    names, numbers = pmc_page._author_line(
+        "Egidio D'Angelo 5, Kirsten R Müller-Vahl 6; Dystonia Coalition Investigators")
+    assert names == ["Egidio D'Angelo", "Kirsten R Müller-Vahl", "Dystonia Coalition Investigators"]
+    assert numbers == [[5], [6], []]

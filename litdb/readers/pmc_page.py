@@ -172,10 +172,11 @@ def _is_front_line(line: str) -> bool:
 
 def _author_line(line: str) -> tuple[list[str], list[list[int]]]:
     """'Jane Doe,1,2 John Roe,3,* and Mary Major1' or 'Jennifer E Fugate 1, Samuel A Moore 1,*'
-    -> the names and each one's affiliation numbers."""
+    -> the names and each one's affiliation numbers. A group comes after "; ", as PubMed
+    separates it: "Kirsten R Müller-Vahl 6; Dystonia Coalition Investigators"."""
     names: list[str] = []
     numbers_of: list[list[int]] = []
-    for token in AUTHOR_MARKS.sub(" ", line.replace(" and ", ", ")).split(","):
+    for token in re.split(r"[,;]", AUTHOR_MARKS.sub(" ", line.replace(" and ", ", "))):
         m = AUTHOR_TOKEN.match(token.strip())
         if not m:
             continue
