@@ -357,3 +357,15 @@ def test_a_mixed_citation_without_punctuation_is_printed_from_its_parts():
         Reference(2, "World Health Organization. Neurological disorders. Geneva: WHO; 2006.",
                   authors="World Health Organization", journal="Neurological disorders", year=2006),
     ]
+
+
+def test_a_string_name_with_its_parts_gives_family_and_given_names():
+    """<string-name> holding <surname> and <given-names> (some publishers' JATS) is a
+    structured name; a bare string-name stays a display name."""
+    text = ('<article><front><article-meta><title-group><article-title>A title</article-title></title-group>'
+            '<contrib-group><contrib contrib-type="author"><string-name><given-names>Ana</given-names> '
+            '<surname>da Silva</surname></string-name></contrib>'
+            '<contrib contrib-type="author"><string-name>Mark Hallett</string-name></contrib>'
+            '</contrib-group></article-meta></front></article>')
+    got, = jats.read(text)
+    assert got.authors == [Author("Ana da Silva", "da Silva", "Ana"), Author("Mark Hallett", "Hallett", "Mark")]

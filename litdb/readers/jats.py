@@ -15,7 +15,8 @@ import re
 
 from ..normalize import clean_paragraphs, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, PaperRecord, RecordError, Reference
-from .common import publication_type, author, digits, element_text, only_prolog, parse_date, parse_xml, pmcid_of
+from .common import (publication_type, author, author_from_display, author_from_inverted, digits, element_text, only_prolog,
+                     parse_date, parse_xml, pmcid_of)
 
 NAME = FORMAT = "jats"
 TRUST = 1
@@ -223,6 +224,9 @@ def _authors(meta) -> list:
             found = author(name=element_text(collab, skip=("contrib-group", "xref", "sup")), group=True)
         else:
             name = contrib.find("name")
+            string_name = contrib.find("string-name")
+            if name is None and string_name is not None and string_name.find("surname") is not None:
+                name = string_name  # "<string-name><given-names>Ana</given-names> <surname>da Silva</surname>"
             if name is None and contrib.find("name-alternatives") is not None:
                 options = contrib.findall("name-alternatives/name")
                 name = next((n for n in options if n.get("name-style") in (None, "western")),
@@ -233,7 +237,10 @@ def _authors(meta) -> list:
                 display = " ".join(p for p in (given, family, suffix) if p) if suffix else None
                 found = author(family=family, given=given, name=display, orcid_id=orcid_id, affiliations=texts)
             else:
-                found = author(name=_text_at(contrib, "string-name"), orcid_id=orcid_id, affiliations=texts)
+                # a bare string-name is a display name: "Mark Hallett" (or "Hallett, Mark")
+                printed = _text_at(contrib, "string-name") or ""
+                split = author_from_inverted if "," in printed else author_from_display
+                found = split(printed, orcid_id=orcid_id, affiliations=texts)
         if found:
             authors.append(found)
     return authors
