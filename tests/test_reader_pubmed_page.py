@@ -469,3 +469,13 @@ def test_a_numbered_paragraph_inside_an_abstract_starts_no_record():
     first, second = pubmed_page.read(text)
     assert first.abstract == "1. First point.\n\n2. Second point, 2014 too."
     assert (second.title, second.pmid, second.line) == ("B title", "25146824", 14)
+
+
+def test_actions_beside_each_mesh_term_is_a_menu_label_not_a_heading():
+    """Copied with its menu buttons, each MeSH term is followed by "Actions": the terms
+    are all kept; the Actions box (Cite, Collections) is still furniture."""
+    lines = ["MeSH terms", "", "Animals", "Actions", "Cerebellum / physiopathology*", "Actions", "Humans", "Actions",
+             "", "Actions", "Cite", "Collections", "Grants and funding", "R01 NS088528/NS/NINDS NIH HHS/United States"]
+    header, sections = pubmed_page.split_sections(lines)
+    assert sections["mesh"] == ["", "Animals", "Cerebellum / physiopathology*", "Humans", ""]
+    assert sections["grants"] == ["R01 NS088528/NS/NINDS NIH HHS/United States"]

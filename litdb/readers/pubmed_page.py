@@ -263,8 +263,10 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     header: list[str] = []
     sections: dict[str, list[str]] = {}
     current = header
-    for line in lines:
+    for k, line in enumerate(lines):
         key = HEADINGS.get(line)
+        if key == "furniture" and line == "Actions" and not _actions_section(lines, k):
+            continue  # the label of a term's menu button ("Animals", "Actions", "Humans", "Actions")
         if key is None and len(line) < 60:
             if line.startswith(COUNTED_HEADINGS) and HEADING_WITH_COUNT.match(line):
                 key = "references" if line.startswith("References") else "furniture"
@@ -277,6 +279,16 @@ def split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
             continue
         current.append(line)
     return header, sections
+
+
+ACTIONS_SECTION = {"Cite", "Collections", "Add to Collections", "Permalink", "Share", "Copy"}
+
+
+def _actions_section(lines: list[str], at: int) -> bool:
+    """Whether the "Actions" line at ``at`` heads the page's Actions box (Cite,
+    Collections, Permalink follow), rather than labelling a MeSH term's menu."""
+    following = next((line for line in lines[at + 1 : at + 4] if line), None)
+    return following in ACTIONS_SECTION
 
 
 def read(text: str):
