@@ -1150,7 +1150,7 @@ def test_json_arrays_of_records(workdir, reference_papers):
     batch.add("array_1000.json", json.dumps([aggregator_record(k) for k in range(100, 1100)]), status="loaded",
               title=aggregator_record(1099)["title"])
     batch.add("array_empty.json", "[]", status="rejected", error="unknown format: JSON of no kind this build reads "
-              "(CSL-JSON, OpenAlex, Crossref, Semantic Scholar, aggregator records)")
+              "(CSL-JSON, OpenAlex, Crossref, Semantic Scholar, Europe PMC, aggregator records)")
     # a bad record inside a good export is left out on its own (README, "Building")
     batch.add("array_mixed.json", json.dumps([aggregator_record(9), 1]), status="loaded",
               title=aggregator_record(9)["title"])
