@@ -4,9 +4,12 @@ resultType=lite or core), the answer of /article/{source}/{id} ({"version", "hit
 "request", "result": {...}}), a list of results, or one result alone.
 
 Cursor-paged searches are saved one page after another (`curl ... >> epmc.json`): a
-file of several JSON documents, pretty-printed or one a line (NDJSON), is read as the
-records of each in order; a document that is no JSON is a RecordError at its line, and
-reading goes on at the next line that opens an object.
+file of several JSON documents, pretty-printed, one a line (NDJSON) or glued together,
+is read as the records of each in order (the openalex and semantic_scholar readers read
+one record a line so; here a line may as well hold a page). A document that is no JSON
+is a RecordError at its line, and reading goes on at the next line that opens an object
+or an array in its first column (inside a pretty-printed document lines are indented);
+a single document that is no JSON is the file's ValueError.
 
 TRUST 2: Europe PMC is an index. Its MED records are PubMed's data, but re-served
 (the lite result's journal is the NLM abbreviation alone, dates come padded to a day
@@ -34,10 +37,12 @@ Which result is what:
   bookOrReportDetails.comprisingTitle, the book: it is the journal_title of a chapter,
   as the PubMed readers have it; the publisher is a claim, bookid the Bookshelf
   accession.
-- isOpenAccess "Y"/"N"; a full text free to read (fullTextUrlList, availability "Open
-  access" or "Free") makes it open access too, and gives the link (Europe PMC's or
-  PMC's article page before a PDF); a link is never published to a shadow library
-  (common.open_access_link). The licence ("cc by") is a claim.
+- is_open_access says "free to read", as the merge reads it: true when isOpenAccess is
+  "Y", when the full text is in Europe PMC or PMC (inEPMC, inPMC) or when
+  fullTextUrlList has a link "Open access" or "Free"; false when isOpenAccess is "N"
+  and nothing says it is free. The link: the open access ones before the free ones, an
+  article page before a PDF; never one to a shadow library (common.open_access_link).
+  The licence ("cc by") is a claim.
 - HTML in titles and abstracts (<i>, <sup>, <h4>Background</h4>) is taken out, a
   heading becoming the label of its paragraph ("Background: ...") as PubMed prints
   the labels of a structured abstract.
@@ -85,9 +90,10 @@ NEXT_DOCUMENT = re.compile(r"\n(?=[\[{])")
 
 
 def _json_error(e) -> str:
-    """A decoding error in parse_json's words (one line, its place in the file)."""
+    """A decoding error in common.parse_json's words (one line, its place in the file)."""
     if isinstance(e, json.JSONDecodeError):
-        return f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+        return (f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+                f"{' line %d, column %d' % (e.lineno, e.colno) if e.msg.endswith(' at') else ''}")
     if isinstance(e, RecursionError):
         return "invalid JSON: nested too deeply"
     return "invalid JSON: a number with thousands of digits"
@@ -96,8 +102,9 @@ def _json_error(e) -> str:
 def _documents(text: str) -> list[tuple[int, int, object]]:
     """(start, end, value or the ValueError it is not) of each JSON document of the
     text, one after the other. After a broken one, the next line opening an object or
-    an array starts the next; a broken first document with none after it, or text
-    after the documents that is no JSON, is a ValueError of the whole file."""
+    an array starts the next; a broken first document with none after it is a
+    ValueError of the whole file (text that is no JSON after good documents is one
+    broken document more)."""
     documents, pos = [], _SPACE.match(text, 0).end()
     while pos < len(text):
         try:
@@ -115,37 +122,49 @@ def _documents(text: str) -> list[tuple[int, int, object]]:
     return documents
 
 
-def _line(text: str, at: int) -> int:
-    return text.count("\n", 0, at) + 1
+class _Lines:
+    """The line of an offset of the text, counted on from the last one asked (offsets
+    come in order: a page of 1,000 results is not counted from its start 1,000 times)."""
+
+    def __init__(self, text: str):
+        self.text, self.at, self.line = text, 0, 1
+
+    def __call__(self, at: int) -> int:
+        if at < self.at:
+            self.at, self.line = 0, 1
+        self.line += self.text.count("\n", self.at, at)
+        self.at = at
+        return self.line
 
 
 RESULTS = re.compile(r'"resultList"\s*:\s*\{\s*"result"\s*:\s*\[')
 ITEM_END = re.compile(r"[ \t\n\r]*(,|\])")
 
 
-def _items(text: str, start: int, end: int, value) -> tuple[bool, list[tuple[int | None, object]]]:
+def _items(text: str, lines: _Lines, start: int, end: int, value) -> tuple[bool, list[tuple[int | None, object]]]:
     """(is it a list, [(line, item)]) of one document: a search page's results, the
     result of an /article/ answer, a list of results, or a result alone."""
     if isinstance(value, list):
-        return True, _located(text, start, value)
+        return True, _located(text, lines, start, value)
     if not isinstance(value, dict):
-        return False, [(_line(text, start), value)]
+        return False, [(lines(start), value)]
     results = value.get("resultList")
     if isinstance(results, dict) and isinstance(results.get("result"), list):
         m = RESULTS.search(text, start, end)
-        return True, _located(text, m.end() - 1, results["result"]) if m else [(None, r) for r in results["result"]]
+        return True, (_located(text, lines, m.end() - 1, results["result"]) if m
+                      else [(None, r) for r in results["result"]])
     if "result" in value and "title" not in value:  # /article/{source}/{id}
-        return False, [(_line(text, start), value["result"])]
+        return False, [(lines(start), value["result"])]
     if "resultList" in value or ("hitCount" in value and "title" not in value):
         return True, []  # a page of nothing, an /article/ answer that found nothing
-    return False, [(_line(text, start), value)]
+    return False, [(lines(start), value)]
 
 
-def _located(text: str, start: int, items: list) -> list[tuple[int | None, object]]:
+def _located(text: str, lines: _Lines, start: int, items: list) -> list[tuple[int | None, object]]:
     """The items of the array that opens at text[start], each with the line it starts on."""
     out, pos = [], _SPACE.match(text, start + 1).end()
     for item in items:
-        out.append((_line(text, pos), item))
+        out.append((lines(pos), item))
         try:
             _, end = _DECODER.raw_decode(text, pos)
         except (ValueError, RecursionError):
@@ -158,13 +177,13 @@ def _located(text: str, start: int, items: list) -> list[tuple[int | None, objec
 
 
 def read(text: str):
-    documents = _documents(text)
+    documents, lines = _documents(text), _Lines(text)
     parts = []  # (is it a list, [(line, item or ValueError)])
     for start, end, value in documents:
         if isinstance(value, ValueError):
-            parts.append((True, [(_line(text, start), value)]))
+            parts.append((True, [(lines(start), value)]))
         else:
-            parts.append(_items(text, start, end, value))
+            parts.append(_items(text, lines, start, end, value))
     if len(parts) == 1 and not parts[0][0]:  # one result alone: it is the file
         [(line, item)] = parts[0][1]
         if not isinstance(item, dict):
