@@ -41,7 +41,7 @@ BAD_SEEDS = {
     "untitled.json": (b'{"title": "", "doi": "10.1000/x", "PeriodicalId": null}', "record has no title"),
     "other.json": (b'{"name": "not a paper", "doi": "10.1000/x"}',
                    "unknown format: JSON of no kind this build reads (CSL-JSON, OpenAlex, Crossref, Semantic Scholar, "
-                   "aggregator records)"),
+                   "Europe PMC, aggregator records)"),
     "page.xml": (b"<html><body>A saved web page</body></html>",
                  "unknown format: XML with root <html>, neither PubMed XML nor JATS"),
     "scopus-excel.csv": (b"Authors;Title;Year;Source title;DOI;EID\nBologna M.;Cerebellum;2017;Cerebellum;;2-s2.0-1\n",

@@ -78,9 +78,9 @@ from litdb.records import Author, Claim, Grant, MeshTerm, PaperRecord, RecordErr
 
 # Written out by hand: a reader added to READERS without being named here fails
 # test_every_reader_is_fuzzed, so that none is left out of the fuzz.
-READER_NAMES = ["aggregator_json", "bibtex", "crossref", "csl_json", "jats", "medline", "openalex", "pmc_page",
-                "pubmed_csv", "pubmed_page", "pubmed_summary", "pubmed_xml", "ris", "scopus_csv", "semantic_scholar",
-                "wos"]
+READER_NAMES = ["aggregator_json", "bibtex", "crossref", "csl_json", "europepmc", "jats", "medline", "openalex",
+                "pmc_page", "pubmed_csv", "pubmed_page", "pubmed_summary", "pubmed_xml", "ris", "scopus_csv",
+                "semantic_scholar", "wos"]
 
 
 def fixtures_of(name: str) -> list[Path]:
@@ -94,7 +94,7 @@ def fixtures_of(name: str) -> list[Path]:
 
 
 FIXTURE_BYTES = {name: [p.read_bytes() for p in fixtures_of(name)] for name in READER_NAMES}
-JSON_READERS = ["aggregator_json", "crossref", "csl_json", "openalex", "semantic_scholar"]
+JSON_READERS = ["aggregator_json", "crossref", "csl_json", "europepmc", "openalex", "semantic_scholar"]
 
 
 def test_every_reader_is_fuzzed():
@@ -450,6 +450,8 @@ FOUND = {
     "Crossref ISSN types a bool": b'{"message-type": "work", "message": {"title": ["T"], "DOI": "10.1/x", "issn-type": true}}',
     "OpenAlex authorships a number": b'{"id": "https://openalex.org/W1", "display_name": "T", "authorships": 1.5}',
     "Semantic Scholar authors a number": b'{"paperId": "a", "title": "T", "externalIds": {}, "authors": -1}',
+    "Europe PMC author list a number": b'{"id": "1", "source": "MED", "title": "T", "pubYear": "2020", '
+                                       b'"authorList": {"author": 1.5}, "meshHeadingList": []}',
     "CSL-JSON author a number": b'{"id": "x", "type": "article-journal", "title": "T", "author": -1}',
     "PubMed CSV header only": b'"PMID","Title","Authors","Citation","First Author","Journal/Book","Publication Year",'
                               b'"Create Date","PMCID","NIHMS ID","DOI"\n',
@@ -566,6 +568,8 @@ def test_a_damaged_record_never_loses_the_others(name, data):
 JSON_LISTS = {("crossref", "work_list.json"): ("message", "items"), ("openalex", "results_page.json"): ("results",),
               ("semantic_scholar", "search.json"): ("data",), ("semantic_scholar", "batch.json"): (),
               ("csl_json", "zotero_export.json"): (), ("csl_json", "bad_items.json"): (),
+              ("europepmc", "core_search.json"): ("resultList", "result"),
+              ("europepmc", "lite_search.json"): ("resultList", "result"),
               ("aggregator_json", "a05_array_with_trailer.txt"): ()}
 
 
@@ -626,6 +630,7 @@ REJECTIONS = re.compile("|".join([
     r"|: a number with thousands of digits|: extra data after the array)?",
     r"JSON is an? \w+, expected an object or a list of objects",
     r"no records: the JSON list is empty",
+    r"no records: the Europe PMC answer holds no result",
     r"no records: the CSV export has a header and no row",
     r"record has no title",
     r"a Crossref .+ response inside a list",
@@ -1152,7 +1157,7 @@ def test_json_arrays_of_records(workdir, reference_papers):
     batch.add("array_1000.json", json.dumps([aggregator_record(k) for k in range(100, 1100)]), status="loaded",
               title=aggregator_record(1099)["title"])
     batch.add("array_empty.json", "[]", status="rejected", error="unknown format: JSON of no kind this build reads "
-              "(CSL-JSON, OpenAlex, Crossref, Semantic Scholar, aggregator records)")
+              "(CSL-JSON, OpenAlex, Crossref, Semantic Scholar, Europe PMC, aggregator records)")
     # a bad record inside a good export is left out on its own (README, "Building")
     batch.add("array_mixed.json", json.dumps([aggregator_record(9), 1]), status="loaded",
               title=aggregator_record(9)["title"])

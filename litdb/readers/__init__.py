@@ -6,7 +6,7 @@ Each reader module declares, at its top:
     TRUST = 0                   # which source wins a merge: 0 curated bibliographic records
                                 # (PubMed), 1 publisher records (JATS, Crossref, PMC pages),
                                 # 2 indexes (OpenAlex, Semantic Scholar, Web of Science,
-                                # Scopus),
+                                # Scopus, Europe PMC),
                                 # 3 the aggregator and citation-manager exports (RIS,
                                 # BibTeX, CSL-JSON)
     def looks_like(text) -> bool            # cheap; claims only its own format
@@ -31,12 +31,12 @@ import codecs
 
 from ..normalize import strip_controls
 from .common import local_name, parse_json, parse_xml
-from . import (aggregator_json, bibtex, crossref, csl_json, jats, medline, openalex, pmc_page, pubmed_csv,
-               pubmed_page, pubmed_summary, pubmed_xml, ris, scopus_csv, semantic_scholar, wos)
+from . import (aggregator_json, bibtex, crossref, csl_json, europepmc, jats, medline, openalex, pmc_page,
+               pubmed_csv, pubmed_page, pubmed_summary, pubmed_xml, ris, scopus_csv, semantic_scholar, wos)
 
 # Checked in this order; the first whose looks_like() accepts the text reads it.
 READERS = [
-    crossref, openalex, semantic_scholar, csl_json, aggregator_json,  # JSON
+    crossref, openalex, semantic_scholar, europepmc, csl_json, aggregator_json,  # JSON
     pubmed_xml, jats,  # XML
     medline, ris, wos, bibtex, pubmed_csv, scopus_csv,  # exports (the two CSV headers share no first column)
     pubmed_summary, pmc_page, pubmed_page,  # PubMed's Summary (text) save; pages copied as text
@@ -77,9 +77,9 @@ def _windows_1252(data: bytes) -> str | None:
     return None if any(c < " " and c not in "\t\n\r\f" for c in text) else text
 
 
-UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed or PMC page, PubMed Summary (text), "
-                  "MEDLINE, PubMed XML or CSV, RIS, Web of Science, Scopus CSV, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic Scholar, "
-                  "JATS, aggregator JSON)")
+UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed and PMC pages, PubMed saves, MEDLINE, PubMed "
+                  "XML or CSV, RIS, Web of Science, Scopus CSV, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic "
+                  "Scholar, Europe PMC, JATS, aggregator JSON)")
 
 
 def detect(text: str) -> str | None:
@@ -98,7 +98,7 @@ def unknown_format(text: str) -> str:
         if start in ("{", "["):
             parse_json(text)
             return ("unknown format: JSON of no kind this build reads (CSL-JSON, OpenAlex, Crossref, "
-                    "Semantic Scholar, aggregator records)")
+                    "Semantic Scholar, Europe PMC, aggregator records)")
         if start == "<":
             root = parse_xml(text)
             return f"unknown format: XML with root <{local_name(root)}>, neither PubMed XML nor JATS"

@@ -95,11 +95,14 @@ def looks_like(text: str) -> bool:
 
 def is_aggregator(text: str, head: str) -> bool:
     """The aggregator's own keys, or its trailer lines, or Semantic Scholar's field names
-    with a top-level "doi" and none of the Graph API's own ids."""
+    with a top-level "doi" and none of the Graph API's own ids (nor Europe PMC's keys:
+    its results have a "doi" and an "isOpenAccess" too)."""
+    from .europepmc import is_europepmc
     from .semantic_scholar import S2_KEYS
     if has_any(head, OWN_KEYS) or TRAILER_LINE.search(text):
         return True
-    return '"doi"' in head and has_any(head, S2_STYLE_KEYS) and not has_any(head, S2_KEYS)
+    return ('"doi"' in head and has_any(head, S2_STYLE_KEYS) and not has_any(head, S2_KEYS)
+            and not is_europepmc(head))
 
 
 # A line opening another JSON record ends the trailer of the one before. Found by

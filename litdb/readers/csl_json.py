@@ -43,9 +43,9 @@ def looks_like(text: str) -> bool:
     head = json_head(text)
     if head is None:
         return False
-    from . import aggregator_json, crossref, openalex, semantic_scholar  # the other JSON shapes
+    from . import aggregator_json, crossref, europepmc, openalex, semantic_scholar  # the other JSON shapes
     if (crossref.is_crossref(head) or openalex.is_openalex(head) or semantic_scholar.is_semantic_scholar(head)
-            or aggregator_json.is_aggregator(text, head)):
+            or europepmc.is_europepmc(head) or aggregator_json.is_aggregator(text, head)):
         return False
     return has_any(head, CSL_KEYS) or any(f'"type":{t}' in "".join(head[:4096].split()) for t in CSL_TYPES)
 
