@@ -479,3 +479,21 @@ def test_actions_beside_each_mesh_term_is_a_menu_label_not_a_heading():
     header, sections = pubmed_page.split_sections(lines)
     assert sections["mesh"] == ["", "Animals", "Cerebellum / physiopathology*", "Humans", ""]
     assert sections["grants"] == ["R01 NS088528/NS/NINDS NIH HHS/United States"]
+
+
+def test_a_copy_of_several_articles_gives_each_one():
+    """A results page shown as abstracts, or pages pasted one after another, holds several
+    articles, each under its own header (journal, then ". 2015 Mar;…"): each is read;
+    before, only the first was, and the others were lost without a word."""
+    pages = [decode((FIXTURES / "variants" / name).read_bytes()) for name in
+             ("p04_new_review_single_affiliation_refs.txt", "p06_new_ahead_of_print_with_similar.txt",
+              "p08_new_glued_ids.txt")]
+    text = pages[0] + "\n2\n" + pages[1] + "\n" + pages[2]
+    records = list(pubmed_page.read(text))
+    assert [(r.pmid, r.doi, len(r.authors), len(r.references)) for r in records] == [
+        ("25612345", "10.1016/j.jns.2015.01.012", 1, 7),
+        ("37950001", "10.1016/j.jns.2023.122800", 2, 0),
+        ("29701234", "10.1093/brain/awy095", 2, 0),
+    ]
+    assert records[0].title == "The cerebellum in dystonia: help or hindrance?"
+    assert [r.line for r in records][0] == 1 and all(r.line > 1 for r in records[1:])

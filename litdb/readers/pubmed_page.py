@@ -23,6 +23,9 @@ Layouts seen in the wild, all read here:
   no RECORD_START: where a record starts cannot be told from bytes alone (it takes the
   numbering, the blank line before it, and the last record's PMID line or a citation),
   and PubMed saves at most 10,000 records a file, read whole in about 3 s.
+- several of today's pages in one copy (a results page shown as abstracts, or pages pasted
+  one after another): each article under its own header (". 2014 Dec;…" under its
+  journal), read as a page of its own, one that cannot be read a RecordError in its place.
 Mirrors and proxies that add a line or two at the top change none of this.
 
 The page is cut into sections at its headings; page furniture (banner, sidebars,
@@ -296,12 +299,14 @@ def read(text: str):
     entry, a record that cannot be read being a RecordError in its place."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     pieces = split_records(text)
-    if len(pieces) == 1 and not _record_starts(text.split("\n")):
-        yield parse_pubmed_page(text)
-        return
+    if len(pieces) == 1:
+        if not _record_starts(text.split("\n")):
+            yield parse_pubmed_page(text)
+            return
+    parse = parse_abstract_record if _record_starts(text.split("\n")) else parse_pubmed_page
     for position, (line, piece) in enumerate(pieces, 1):
         try:
-            record = parse_abstract_record(piece)
+            record = parse(piece)
         except ValueError as e:
             yield RecordError(position=position, line=line, reason=str(e))
             continue
@@ -340,14 +345,40 @@ CITATION_LINES = 8  # a wrapped citation (a chapter's) takes four lines at most
 
 
 def split_records(text: str) -> list[tuple[int, str]]:
-    """(first line, text) of each numbered record of an "Abstract (text)" save, cut where
+    """(first line, text) of each numbered record of an "Abstract (text)" save, or of each
+    article of a copy holding several (a results page shown as abstracts), cut where
     read() cuts them; a page is one piece, the whole text."""
     lines = text.split("\n")
-    starts = _record_starts(lines)
+    starts = _record_starts(lines) or _article_starts(lines)
     if not starts:
         return [(1, text)]
     return [(start + 1, "\n".join(lines[start:end]))
             for start, end in zip(starts, starts[1:] + [len(lines)])]
+
+
+# Today's article header: the journal on a line of its own, then ". 2014 Dec;13(6):666-8.";
+# a page prints it once (similar articles print the journal inline).
+ARTICLE_HEADER = re.compile(r"^\s*\.\s+(?:1[89]|20)\d\d\b")
+
+
+def _article_starts(lines: list[str]) -> list[int]:
+    """Where each article starts in a copy of several: at the line before each header (its
+    journal), with the article's number above it ("2") when there is one; the first at the
+    top of the text (the page's banner is the first article's furniture). Empty for one."""
+    headers = [i for i, line in enumerate(lines)
+               if line[:3].strip()[:1] == "." and ARTICLE_HEADER.match(line) and CITATION_LINE.match(line.strip())]
+    if len(headers) < 2:
+        return []
+    starts = [0]
+    for header in headers[1:]:
+        start = header
+        for _ in range(2):  # the journal's line, then the article's number
+            above = next((k for k in range(start - 1, max(start - 4, -1), -1) if lines[k].strip()), None)
+            if above is None or above <= starts[-1] or not (start == header or lines[above].strip().isdigit()):
+                break
+            start = above
+        starts.append(start)
+    return starts
 
 
 def _record_starts(lines: list[str]) -> list[int]:
