@@ -366,7 +366,8 @@ def _article_starts(lines: list[str]) -> list[int]:
     journal), with the article's number above it ("2") when there is one; the first at the
     top of the text (the page's banner is the first article's furniture). Empty for one."""
     headers = [i for i, line in enumerate(lines)
-               if line[:3].strip()[:1] == "." and ARTICLE_HEADER.match(line) and CITATION_LINE.match(line.strip())]
+               if line[:3].strip()[:1] == "." and len(line) < 300 and ARTICLE_HEADER.match(line)
+               and CITATION_LINE.match(line.strip())]
     if len(headers) < 2:
         return []
     starts = [0]
