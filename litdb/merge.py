@@ -7,7 +7,8 @@ different DOIs.
 
 Merge rule. Sources are trusted by kind, not by length: curated bibliographic records
 (PubMed page, MEDLINE, PubMed XML, PubMed CSV) first, then publisher records (JATS,
-Crossref, PMC pages), then indexes (OpenAlex, Semantic Scholar, Web of Science), then the aggregator
+Crossref, PMC pages) and PubMed's lists of results, then indexes (OpenAlex, Semantic
+Scholar, Europe PMC, Web of Science, Scopus), then the aggregator
 and citation-manager exports (RIS, BibTeX, CSL-JSON); within a kind, file name order,
 then order in the file (each reader's TRUST, litdb/readers). Field by field (FIELDS):
 - most fields: the value of the most trusted source that gives one. Values are
