@@ -55,7 +55,11 @@ def test_work_every_field():
                       journal="Nat Rev Neurosci", year=2004, volume="8", pages="1031"),
             reference(3, "TeoJT van de WarrenburgBP SchneiderSA RothwellJC BhatiaKP. Neurophysiological evidence "
                          "for cerebellar dysfunction in primary focal dystonia. J Neurol Neurosurg Psychiatry "
-                         "2009;80:80\u201383.", doi="10.1136/jnnp.2008.144626"),
+                         "2009;80:80\u201383.", doi="10.1136/jnnp.2008.144626",
+                      # the deposited text's parts, as its shape allows (its authors glued as deposited)
+                      authors="TeoJT van de WarrenburgBP SchneiderSA RothwellJC BhatiaKP",
+                      title="Neurophysiological evidence for cerebellar dysfunction in primary focal dystonia",
+                      journal="J Neurol Neurosurg Psychiatry", year=2009, volume="80", pages="80-83"),
         ],
         # the version of record's licence, not the text-mining one
         claims=[CC_BY, dict(field="publisher", value="Wiley", note=None), dict(field="language", value="en", note=None)],
@@ -176,7 +180,8 @@ def test_a_text_mining_licence_alone_is_no_licence_of_the_article():
             reference(1, "M Hallett. Neurobiol Dis. 2011;42:177.", authors="M Hallett", journal="Neurobiol Dis",
                       year=2011, volume="42", pages="177", doi="10.1016/j.nbd.2010.08.025"),
             reference(2, "Filip P, Lungu OV, Bares M. Dystonia and the cerebellum. Clin Neurophysiol. "
-                         "2013;124:1269-76."),
+                         "2013;124:1269-76.", authors="Filip P, Lungu OV, Bares M", title="Dystonia and the cerebellum",
+                      journal="Clin Neurophysiol", year=2013, volume="124", pages="1269-1276"),
         ],
         claims=[dict(field="publisher", value="Springer Science and Business Media LLC", note=None),
                 dict(field="language", value="en", note=None)],

@@ -69,10 +69,16 @@ MOV_DISORD = PaperRecord(
     ],
     copyright="© 2019 International Parkinson and Movement Disorder Society.",
     references=[
+        # each Citation's parts, as its shape allows; its ArticleIds for DOI and PMID
         Reference(1, "Hallett M. Neurophysiology of dystonia: the role of inhibition. Neurobiol Dis. 2011 May;42(2):177-84.",
+                  authors="Hallett M", title="Neurophysiology of dystonia: the role of inhibition",
+                  journal="Neurobiol Dis", year=2011, month=5, volume="42", issue="2", pages="177-184",
                   doi="10.1016/j.nbd.2010.08.025", pmid="20817092"),
         Reference(2, "Neychev VK, Fan X, Mitev VI, Hess EJ, Jinnah HA. The basal ganglia and cerebellum interact in the "
-                     "expression of dystonic movement. Brain. 2008;131(Pt 9):2499-509."),
+                     "expression of dystonic movement. Brain. 2008;131(Pt 9):2499-509.",
+                  authors="Neychev VK, Fan X, Mitev VI, Hess EJ, Jinnah HA",
+                  title="The basal ganglia and cerebellum interact in the expression of dystonic movement",
+                  journal="Brain", year=2008, volume="131", issue="Pt 9", pages="2499-2509"),
     ],
     claims=[
         Claim("language", "eng", "PubMed Language"),

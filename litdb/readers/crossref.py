@@ -15,6 +15,7 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi, strip_controls
 from ..records import Author, Claim, Grant, PaperRecord, Reference
+from .pubmed_page import reference_from_text
 from .common import publication_type, as_list, author, jats_abstract, json_head
 from .common import date_parts, has_any, integer, issns, plain, read_items, text_of
 
@@ -143,6 +144,10 @@ def _reference(position: int, ref: dict) -> Reference | None:
         citation = ". ".join(b.rstrip(".") for b in bits if b) + "." if any(bits) else (f"doi:{doi}" if doi else None)
     if not citation:
         return None
+    if ref.get("unstructured") and not any(parts.values()):  # the deposited text alone: its parts where its shape allows
+        found = reference_from_text(position, citation)
+        found.doi, found.year = doi or found.doi, year or found.year
+        return found
     return Reference(position=position, citation=citation, year=year, doi=doi, **parts)
 
 

@@ -637,7 +637,7 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     _identifiers(record, claims, front + after_abstract)
 
     record.references = [
-        _reference(position, line)
+        reference_from_text(position, line)
         for position, line in enumerate(_list_lines(sections.get("references")), 1)
     ]
     for line in _list_lines(sections.get("publication_types")):
@@ -973,8 +973,10 @@ def _list_lines(lines: list[str] | None) -> list[str]:
     return items
 
 
-def _reference(position: int, line: str) -> Reference:
-    """One reference line, split into authors, title and source where the shape allows."""
+def reference_from_text(position: int, line: str) -> Reference:
+    """One reference as printed, split into authors, title and source where the shape
+    allows (NLM's "Authors. Title. Journal. 2011 May;42(2):177-84." and its kin); the
+    PubMed XML and Crossref readers split their references' texts with it too."""
     citation = LINK_LABELS.sub("", line).strip()
     ref = Reference(position=position, citation=citation)
     # "doi: 10.…", "https://doi.org/10.…" or a bare "10.…" (Frontiers style).

@@ -16,6 +16,7 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord, RecordError, Reference
+from .pubmed_page import reference_from_text
 from .common import (
     ENTITIES_REFUSED, author, digits, element_text, only_prolog, orcid, parse_date, parse_xml, pmcid_of,
 )
@@ -390,13 +391,15 @@ def _references(data, citation) -> list[Reference]:
         text = _text(reference, "Citation")
         if not text:
             continue
-        ref = Reference(position=len(references) + 1, citation=text)
+        ref = reference_from_text(len(references) + 1, text)  # the parts the text's shape allows
+        ids = {}  # the first id of each kind, which the text's own (if any) gives way to
         for article_id in reference.iterfind("ArticleIdList/ArticleId"):
             kind, value = article_id.get("IdType"), element_text(article_id)
-            if kind == "doi" and ref.doi is None:
-                ref.doi = normalize_doi(value)
-            elif kind == "pubmed" and ref.pmid is None and digits(value):
-                ref.pmid = digits(value)
+            if kind == "doi" and "doi" not in ids and normalize_doi(value):
+                ids["doi"] = normalize_doi(value)
+            elif kind == "pubmed" and "pubmed" not in ids and digits(value):
+                ids["pubmed"] = digits(value)
+        ref.doi, ref.pmid = ids.get("doi", ref.doi), ids.get("pubmed", ref.pmid)
         references.append(ref)
     if not references and citation is not None:
         for item in citation.iterfind("CommentsCorrectionsList/CommentsCorrections"):
