@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from golden import expected, fixture_records, person
+from golden import expected, fixture_records, fixture_text, person
 from litdb.readers import bibtex, decode, detect
 from litdb.records import Author, Claim, PaperRecord, RecordError
 
@@ -375,3 +375,137 @@ def test_greek_letters_as_zotero_writes_them_in_text():
     [record] = bibtex.read("@article{k,\n  title = {The {\\textalpha}3 isoform and {\\textbeta}-amyloid},\n"
                            "  abstract = {Mutations of the {\\textalpha}3 subunit; 5 {\\textmu}m; $\\gamma$ band.},\n}\n")
     assert (record.title, record.abstract) == ("The α3 isoform and β-amyloid", "Mutations of the α3 subunit; 5 µm; γ band.")
+
+
+def test_mendeley_desktop_header_is_a_comment():
+    # Mendeley Desktop opens its .bib with three lines of free text (no "%"), which BibTeX
+    # reads as a comment; the file was an unknown format. Mendeley writes the fields in
+    # alphabetical order, the title in double braces, `month = {may}`, PubMed's short page
+    # ranges, keywords joined by "," and its own file and mendeley-groups fields.
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "mendeley.bib")]
+    assert records == [
+        expected("bibtex",
+            title="Neurophysiology of dystonia: The role of inhibition.", doi="10.1016/j.nbd.2010.08.025",
+            abstract="The pathophysiology of dystonia has been best studied in focal hand dystonia.",
+            journal_title="Neurobiology of disease", year=2011, publication_date="2011-05", volume="42", issue="2",
+            pages="177-184", issns=["1095-953X"], authors=[person("Mark Hallett", "Hallett", "Mark")],
+            publication_types=["Journal Article"], keywords=["Dystonia", "Inhibition", "Surround inhibition"],
+            line=6),
+        expected("bibtex",
+            title="Cerebellum: An explanation for dystonia?", doi="10.1186/s40673-017-0064-8",
+            journal_title="Cerebellum & Ataxias", year=2017, publication_date="2017", volume="4", pages="6",
+            issns=["2053-8871"], authors=[person("Matteo Bologna", "Bologna", "Matteo"),
+                                          person("Alfredo Berardelli", "Berardelli", "Alfredo")],
+            publication_types=["Journal Article"], line=22),
+    ]
+    assert [line for line, _ in bibtex.split_records(fixture_text("bibtex", "mendeley.bib"))] == [6, 22]
+
+
+@pytest.mark.parametrize("header", [
+    # the headers other tools write above the first entry (as found in public .bib files)
+    "This file was created with JabRef 2.1 beta 2.\nEncoding: Cp1252\n\n",  # JabRef 2: free text
+    "% This file was created with JabRef 2.7b.\n% Encoding: UTF-8\n\n",
+    "% Encoding: UTF-8\n\n",  # JabRef 5
+    "%% This BibTeX bibliography file was created using BibDesk.\n%% http://bibdesk.sourceforge.net/\n\n\n"
+    "%% Created for Rob Managan at 2006-11-15 12:53:16 -0800 \n\n\n"
+    "%% Saved with string encoding Unicode (UTF-8) \n\n\n\n",
+    "%% Created using Papers on Thu, 11 Aug 2016.\n%% http://papersapp.com/papers/\n\n",
+    "Scopus\nEXPORT DATE: 01 March 2024\n\n",
+    "\n",  # Zotero
+])
+def test_tools_headers_before_the_first_entry(header):
+    text = header + ("@article{Estrada2010,\nauthor = {Estrada, Ernesto},\n"
+                     "title = {{Quantifying network heterogeneity}},\n}\n")
+    assert detect(text) == "bibtex"
+    assert [(r.title, r.authors[0].name) for r in bibtex.read(text)] == [("Quantifying network heterogeneity",
+                                                                          "Ernesto Estrada")]
+
+
+def test_more_than_a_header_of_text_before_an_entry_is_not_bibtex():
+    # a page copied as text that quotes a BibTeX entry (a "Cite" box) is no BibTeX file:
+    # six lines of text before the first "@" are more than any tool's header
+    page = ("Dissecting the links between cerebellum and dystonia\n\nAilish Malone, Mario Manto, Chris Hass\n"
+            "Cerebellum. 2014 Dec;13(6):666-8.\ndoi: 10.1007/s12311-014-0601-4.\nPMID: 25146823\nCite\n"
+            "@article{malone2014,\n  title = {Dissecting the links between cerebellum and dystonia},\n}\n")
+    assert not bibtex.looks_like(page)
+    assert bibtex.looks_like(page.split("\n", 2)[2])  # five lines of text: a header
+    # an "@" inside a line (an e-mail address) opens no entry
+    assert not bibtex.looks_like("Corresponding author\nmmanto@ulb.ac.be {Brussels}\n")
+
+
+def test_crossref_entries_inherit_from_their_parent_which_is_no_paper():
+    # A chapter (or a conference paper) cross-references its book (or proceedings): it takes
+    # the fields it lacks from it (Hallett2008 its year and month, its language), never the
+    # parent's own identity (its title, DOI, link, keywords). The parents have editors and no
+    # authors: they are no papers of their own.
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "crossref.bib")]
+    assert records == [
+        expected("bibtex",
+            title="Early-Onset Isolated Dystonia Overview", year=2016, publication_date="2016",
+            authors=[person("Laurie Ozelius", "Ozelius", "Laurie"), person("Naomi Lubarr", "Lubarr", "Naomi")],
+            publication_types=["Book Chapter"], line=3),
+        expected("bibtex",
+            title="Surround inhibition in dystonia", year=2008, publication_date="2008-06", pages="12-14",
+            authors=[person("Mark Hallett", "Hallett", "Mark")], publication_types=["Conference Paper"],
+            claims=[Claim("language", "English")], line=11),
+    ]
+    # read in pieces, a chapter would not find its book: a file with crossref stays whole
+    text = fixture_text("bibtex", "crossref.bib")
+    assert bibtex.split_records(text) == [(1, text)]
+
+
+def test_crossref_book_title_and_what_is_not_inherited():
+    # the parent's title is the child's booktitle; its author, title, identifiers, links,
+    # abstract and keywords are its own
+    parent = {"title": "GeneReviews{\\textregistered}", "editor": "Adam, Margaret P.", "author": "Pagon, Roberta",
+              "publisher": "University of Washington, Seattle", "year": "1993", "doi": "10.5555/x",
+              "url": "https://www.ncbi.nlm.nih.gov/books/NBK1116/", "abstract": "About the book.", "keywords": "a, b"}
+    child = {"title": "Early-Onset Isolated Dystonia Overview", "crossref": "GeneReviews", "year": "2016"}
+    assert bibtex._inherit(child, parent) == {
+        "title": "Early-Onset Isolated Dystonia Overview", "crossref": "GeneReviews", "year": "2016",
+        "booktitle": "GeneReviews{\\textregistered}", "editor": "Adam, Margaret P.",
+        "publisher": "University of Washington, Seattle"}
+
+
+def test_a_cross_referenced_entry_with_authors_is_a_paper():
+    # a monograph with authors whose chapter is listed too is two papers; the parent may come
+    # first, keys match whatever their case, an unknown key is no parent
+    text = ("@book{Jankovic2007,\n  author = {Jankovic, Joseph and Tolosa, Eduardo},\n"
+            "  title = {Parkinson's Disease and Movement Disorders},\n  year = {2007},\n}\n"
+            "@incollection{ch,\n  author = {Hallett, Mark},\n  title = {Dystonia},\n"
+            "  crossref = {jankovic2007},\n}\n"
+            "@incollection{lost,\n  title = {Its book is elsewhere},\n  crossref = {nowhere},\n}\n")
+    assert [(r.title, r.year, r.publication_types) for r in bibtex.read(text)] == [
+        ("Parkinson's Disease and Movement Disorders", 2007, ["Book"]), ("Dystonia", 2007, ["Book Chapter"]),
+        ("Its book is elsewhere", None, ["Book Chapter"])]
+
+
+def test_scopus_math_and_copyright_macro_in_an_abstract():
+    # Scopus writes the copyright sign as {\copyright} and ions as Na$^{+}$: the abstract read
+    # "... Na^+/K^+ ATPase ... dystonia-parkinsonism. 2014 the authors." with no copyright
+    records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "scopus_math.bib")]
+    assert records == [
+        expected("bibtex",
+            title="Abnormal high-frequency burst firing of cerebellar neurons in rapid-onset dystonia-parkinsonism",
+            doi="10.1523/jneurosci.1409-14.2014",
+            abstract="Loss-of-function mutations in the α3 isoform of the Na+/K+ ATPase cause rapid-onset "
+            "dystonia-parkinsonism.", copyright="© 2014 the authors.", journal_title="Journal of Neuroscience",
+            year=2014, publication_date="2014", volume="34", issue="35", pages="11723-11732", issns=["0270-6474"],
+            authors=[person("Rachel Fremont", "Fremont", "Rachel"),
+                     person("D. Paola Calderon", "Calderon", "D. Paola"), person("Sara Maleki", "Maleki", "Sara"),
+                     person("Kamran Khodakhah", "Khodakhah", "Kamran")],
+            publication_types=["Journal Article"], line=4),
+    ]
+
+
+def test_sub_and_superscripts_in_math_are_their_text():
+    # as <sup> and <sub> are dropped from HTML: Ca$^{2+}$ -> Ca2+, CO$_{2}$ -> CO2; a
+    # superscript circle is the degree sign; \copyright and \textcopyright are ©
+    [record] = bibtex.read("@article{k,\n  title = {Ca$^{2+}$ waves, CO$_2$ and H$_{2}$O$_{2}$ at 37$^{\\circ}$C "
+                           "in $\\alpha$-motor neurons of $x^2$ mice},\n"
+                           "  abstract = {Purkinje cells fire. Copyright {\\copyright} 2015 Elsevier Inc.},\n}\n")
+    assert (record.title, record.abstract, record.copyright) == (
+        "Ca2+ waves, CO2 and H2O2 at 37°C in α-motor neurons of x2 mice", "Purkinje cells fire.",
+        "Copyright © 2015 Elsevier Inc.")
+    # an escaped dollar is no math: its ^ and _ are left to the LaTeX decoding
+    assert bibtex._latex.__wrapped__("\\$5 and \\$6") == "$5 and $6"

@@ -8,17 +8,33 @@ removing the braces first would lose what marks a group author ({Dystonia Coalit
 So values are evaluated here (braces and quotes, `#` joins, @string macros, month macros),
 names are split with bibtexparser's BibTeX name grammar ("Malone, Ailish", "Ailish Malone",
 "van den Berg, Johanna", "Smith, Jr, John"), and LaTeX is decoded ({\\"o} -> ö, \\c{c} -> ç,
-{\\o} -> ø, -- -> en dash, ~ -> space, {DNA} -> DNA, $\\alpha$ -> α): a value holding only the
-common escapes (an accent on one letter, {\\o} {\\ss}..., \\% \\& \\_ \\# \\$, grouping braces) by a
-table, any other by pylatexenc, which gives the same text ~20 times slower.
+{\\o} -> ø, -- -> en dash, ~ -> space, {DNA} -> DNA, $\\alpha$ -> α, Na$^{+}$ -> Na+,
+CO$_{2}$ -> CO2, {\\copyright} -> ©): a value holding only the common escapes (an accent on
+one letter, {\\o} {\\ss}..., \\% \\& \\_ \\# \\$, grouping braces) by a table, any other by
+pylatexenc, which gives the same text ~20 times slower.
 Identifiers and links (doi, url, eprint, pmid) are never LaTeX-decoded: % and _ are
 literal there.
+
+Text outside an entry is a comment, as BibTeX reads it: tools head their files with a few
+lines of it (Mendeley Desktop, JabRef 2, Scopus) or with % comments (JabRef, BibDesk,
+Papers); see looks_like.
+
+crossref: an entry with `crossref = {key}` (a chapter of a book, a paper of proceedings)
+takes each field it lacks from the entry of that key, as BibTeX and biber do, one level
+deep: the parent's title becomes its booktitle; the parent's author, title, abstract,
+keywords, identifiers and links (NOT_INHERITED) stay the parent's own. A cross-referenced
+entry without an author of its own (a book with editors) only holds what its children
+share, and is no paper. A paper keeps of the inherited fields what it reads of its own
+(year, month, volume, ISSN, language...): a book title, publisher or editor has no field
+of a paper (a chapter's booktitle is not its journal, as T2 in RIS).
 
 What the writers do: Zotero (BibTeX) writes UTF-8 text, capitals protected in braces,
 `month = dec`, `journal`, `pmid`/`pmcid` from its Extra field, keywords joined by ", ";
 Zotero (BibLaTeX) `journaltitle`, `shortjournal`, `date = {2014-12}`, `langid`,
 `eprinttype = {pubmed}` with `eprint`; JabRef `@Article{`, aligned fields, names given
-first or family first, LaTeX accents, @string macros, `and others`, @Comment{jabref-meta}.
+first or family first, LaTeX accents, @string macros, `and others`, @Comment{jabref-meta};
+Mendeley Desktop three lines of text above the entries, fields in alphabetical order, titles
+in double braces, `month = {may}`, its own `file` and `mendeley-groups`.
 Scopus opens the file with "Scopus" and "EXPORT DATE: ..." lines, writes `pubmed_id`,
 `abbrev_source_title`, `art_number`, `author_keywords`, ISSNs without their hyphen,
 `source = {Scopus}` and its document type: older exports `note = {cited By 45}` and
@@ -73,36 +89,56 @@ TYPE_WORDS = {
     "techreport": "Report", "report": "Report", "online": "Web Page", "electronic": "Web Page",
     "www": "Web Page", "dataset": "Dataset", "patent": "Patent",
 }
-# Scopus's export header, above the first entry
-SCOPUS_HEADER = re.compile(r"Scopus|EXPORT DATE:.*")
+# Lines of free text a tool writes above the first entry (Mendeley Desktop three, JabRef 2 and
+# Scopus two): more before the first "@" is some other text that quotes an entry
+HEADER_LINES = 5
+# What is the cross-referenced entry's own, never a child's (its title is the child's booktitle)
+NOT_INHERITED = {"author", "title", "subtitle", "booktitle", "abstract", "keywords", "author_keywords", "doi", "url",
+                 "eprint", "eprinttype", "pmid", "pmcid", "pubmed_id", "unique-id", "crossref"}
+# A file where an entry cross-references another is read whole (see split_records)
+CROSSREF = re.compile(r"\bcrossref\s*=", re.I)
 MONTH_MACROS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
 
 _context = get_default_latex_context_db()
 # \url{..} as its text (not "<..>"); Zotero writes the HTML tags it could not turn into
-# LaTeX as {\textless}sup{\textgreater}: back to tags, then dropped like any markup
+# LaTeX as {\textless}sup{\textgreater}: back to tags, then dropped like any markup; Scopus
+# writes the copyright sign as {\copyright}, which pylatexenc does not know (it knows \textcopyright)
 _context.add_context_category("litdb", prepend=True, macros=[
     MacroTextSpec("url", simplify_repl="%s"), MacroTextSpec("textless", simplify_repl="<"),
-    MacroTextSpec("textgreater", simplify_repl=">")])
+    MacroTextSpec("textgreater", simplify_repl=">"), MacroTextSpec("copyright", simplify_repl="©")])
 _LATEX = LatexNodes2Text(latex_context=_context, math_mode="text")
 NEEDS_LATEX = re.compile(r"[\\{}$~%&^_]|--|``|''")
 
 
 def looks_like(text: str) -> bool:
-    """The first line that is not blank, a % comment or Scopus's export header opens an @ block."""
+    """A line in the first 4096 characters opens an @ block, with nothing above it but blank
+    lines, % comments and at most HEADER_LINES lines of other text. BibTeX reads text outside
+    an entry as a comment, and tools head their files with some: Mendeley Desktop
+    ("Automatically generated by Mendeley Desktop 1.19.8" and two more lines), JabRef 2 ("This
+    file was created with JabRef 2.1." and "Encoding: Cp1252"), Scopus ("Scopus", "EXPORT
+    DATE: ..."); JabRef ("% Encoding: UTF-8"), BibDesk and Papers ("%% ...") in % comments.
+    A page or record that quotes an entry has more text above it, and an "@" inside a line
+    (an e-mail address) opens no block."""
+    free = 0
     for line in text[:4096].lstrip("\ufeff").split("\n"):
         stripped = line.strip()
-        if stripped and not stripped.startswith("%") and not SCOPUS_HEADER.fullmatch(stripped):
-            return bool(BLOCK_START.match(stripped))
+        if BLOCK_START.match(stripped):
+            return True
+        if stripped and not stripped.startswith("%"):
+            free += 1
+            if free > HEADER_LINES:
+                return False
     return False
 
 
 def split_records(text: str) -> list[tuple[int, str]]:
     """The file cut at each line that opens an @ block (bibtexparser starts a new block
     there too, even inside a broken entry); @comment and @preamble pieces left out. A file
-    with @string macros stays whole: its entries need the macros read before them."""
+    with @string macros or a crossref field stays whole: its entries need the macros read
+    before them, a cross-referencing entry the entry it names."""
     lines = text.lstrip("\ufeff").split("\n")
     starts = [(n, m.group(1).lower()) for n, line in enumerate(lines) if (m := BLOCK_START.match(line))]
-    if any(kind == "string" for _, kind in starts):
+    if any(kind == "string" for _, kind in starts) or CROSSREF.search(text):
         return [(1, text)]
     pieces = []
     for i, (n, kind) in enumerate(starts):
@@ -118,18 +154,33 @@ def read(text: str):
     except Exception as e:  # the splitter's own state errors: the file as a whole cannot be read
         raise ValueError(f"BibTeX could not be read: {clean_space(str(e)) or type(e).__name__}") from None
     strings = dict(MONTH_MACROS)
-    results, position = [], 0
+    blocks = []  # (block, its fields' values for an entry), values read with the macros above it
     for block in library.blocks:
         if isinstance(block, String):
             strings[block.key.lower()] = _value(block.value, strings)
             continue
         if isinstance(block, DuplicateBlockKeyBlock):  # a key used twice is still a paper of its own
             block = block.ignore_error_block
+        blocks.append((block, _values(block, strings) if isinstance(block, Entry) else None))
+    # crossref: the entries by key (BibTeX matches keys whatever their case), and those another names
+    by_key, parents = {}, set()
+    for block, values in blocks:
+        if values is not None:
+            by_key.setdefault(block.key.lower(), values)
+            parent = _crossref(values)
+            if parent and parent != block.key.lower():
+                parents.add(parent)
+    results, position = [], 0
+    for block, values in blocks:
         line = block.start_line + 1 if block.start_line is not None else None
         if isinstance(block, Entry):
+            key = block.key.lower()
+            if key in parents and not clean_space(values.get("author")):
+                continue  # a book that only holds its chapters' common fields
+            parent = by_key.get(_crossref(values))
             position += 1
             try:
-                results.append(_record(block, strings, line))
+                results.append(_record(block, _inherit(values, parent) if parent else values, line))
             except ValueError as e:
                 results.append(RecordError(position=position, line=line, reason=str(e)))
         elif isinstance(block, ParsingFailedBlock):
@@ -145,12 +196,32 @@ def read(text: str):
     return results
 
 
-def _record(entry: Entry, strings: dict[str, str], line: int | None) -> PaperRecord:
+def _values(entry: Entry, strings: dict[str, str]) -> dict[str, str]:
+    """An entry's fields by their lower-case names (the first of a name twice), evaluated."""
     raw = {}
     for f in entry.fields:
         raw.setdefault(f.key.lower(), f.value if isinstance(f.value, str) else str(f.value))
-    value = {key: _value(v, strings) for key, v in raw.items()}
+    return {key: _value(v, strings) for key, v in raw.items()}
 
+
+def _crossref(values: dict[str, str]) -> str:
+    """The key an entry cross-references, in lower case ("" for none)."""
+    return (clean_space(values.get("crossref", "").replace("{", "").replace("}", "")) or "").lower()
+
+
+def _inherit(values: dict[str, str], parent: dict[str, str]) -> dict[str, str]:
+    """An entry's fields with those it lacks taken from the entry it cross-references: the
+    parent's title as booktitle, none of NOT_INHERITED."""
+    out = dict(values)
+    if not clean_space(out.get("booktitle")) and (book := parent.get("booktitle") or parent.get("title")):
+        out["booktitle"] = book
+    for key, value in parent.items():
+        if key not in NOT_INHERITED and not clean_space(out.get(key)):
+            out[key] = value
+    return out
+
+
+def _record(entry: Entry, value: dict[str, str], line: int | None) -> PaperRecord:
     def text(*keys):
         for key in keys:
             if clean_space(value.get(key)):
@@ -313,6 +384,18 @@ def _greek(m: re.Match) -> str:
     return unicodedata.lookup(f"GREEK {'CAPITAL' if name[0].isupper() else 'SMALL'} LETTER {name.upper()}")
 
 
+# Sub- and superscripts in math (Na$^{+}$, CO$_{2}$, Ca$^{2+}$, $x^2$) are their text, as <sup> and
+# <sub> are dropped from HTML: pylatexenc kept the marks ("Na^+"). A superscript circle
+# ($^{\circ}$C) is the degree sign. A math span opens at a "$" that is not escaped (\$5).
+MATH = re.compile(r"(?<!\\)\$((?:\\.|[^$\\])+)\$")
+SCRIPT = re.compile(r"([\^_])\s*(?:\{([^{}]*)\}|(\\[A-Za-z]+|[^\s\\{}]))")
+
+
+def _script(m: re.Match) -> str:
+    body = m.group(2) if m.group(2) is not None else m.group(3)
+    return "°" if m.group(1) == "^" and body.strip() == "\\circ" else body
+
+
 @functools.lru_cache(maxsize=8192)  # pylatexenc takes ~1 ms a value; journals and names recur
 def _latex(text: str | None) -> str | None:
     """Plain Unicode from a LaTeX value."""
@@ -320,6 +403,8 @@ def _latex(text: str | None) -> str | None:
         return None
     if "\\text" in text:
         text = TEXT_GREEK.sub(_greek, text)
+    if "$" in text:
+        text = MATH.sub(lambda m: "$" + SCRIPT.sub(_script, m.group(1)) + "$", text)
     if not NEEDS_LATEX.search(text):
         return clean_space(text) if "\n\n" not in text else clean_paragraphs(text)
     try:
