@@ -38,9 +38,10 @@ def test_zotero_bibtex():
                      person("Alfredo Berardelli", "Berardelli", "Alfredo")],
             publication_types=["Journal Article"], line=21),
         # {Dystonia Coalition} in braces is one group author; the editor is no author,
-        # the book title no journal, the ISBN no ISSN
+        # the book title the chapter's journal (as MEDLINE has it), the ISBN no ISSN
         expected("bibtex",
-            title="The role of the cerebellum in DYT1 dystonia", year=2019, publication_date="2019",
+            title="The role of the cerebellum in DYT1 dystonia", journal_title="Dystonia: a handbook",
+            year=2019, publication_date="2019",
             pages="101-120", authors=[Author(name="Dystonia Coalition", group=True)],
             publication_types=["Book Chapter"], line=37),
     ]
@@ -441,11 +442,14 @@ def test_crossref_entries_inherit_from_their_parent_which_is_no_paper():
     records = [dataclasses.asdict(r) for r in fixture_records(bibtex, "crossref.bib")]
     assert records == [
         expected("bibtex",
-            title="Early-Onset Isolated Dystonia Overview", year=2016, publication_date="2016",
+            title="Early-Onset Isolated Dystonia Overview", journal_title="GeneReviews®", year=2016,
+            publication_date="2016",
             authors=[person("Laurie Ozelius", "Ozelius", "Laurie"), person("Naomi Lubarr", "Lubarr", "Naomi")],
             publication_types=["Book Chapter"], line=3),
-        expected("bibtex",
-            title="Surround inhibition in dystonia", year=2008, publication_date="2008-06", pages="12-14",
+        expected("bibtex",  # the proceedings' title, inherited as booktitle: its journal
+            title="Surround inhibition in dystonia",
+            journal_title="Abstracts of the 12th International Congress of Parkinson's Disease and Movement Disorders",
+            year=2008, publication_date="2008-06", pages="12-14",
             authors=[person("Mark Hallett", "Hallett", "Mark")], publication_types=["Conference Paper"],
             claims=[Claim("language", "English")], line=11),
     ]

@@ -43,9 +43,11 @@ def test_zotero():
             authors=[person("Matteo Bologna", "Bologna", "Matteo"),
                      person("Alfredo Berardelli", "Berardelli", "Alfredo")],
             publication_types=["Journal Article"], keywords=["Basal ganglia", "Dystonia"], line=28),
-        # a chapter: T2 is the book, A2 the editor, SN an ISBN; the <i> markup is dropped
+        # a chapter: T2 is the book (its journal, as MEDLINE has a chapter's book), A2 the
+        # editor, SN an ISBN; the <i> markup is dropped
         expected("ris",
-            title="The role of the cerebellum in DYT1 dystonia", year=2019, publication_date="2019",
+            title="The role of the cerebellum in DYT1 dystonia", journal_title="Dystonia: a handbook",
+            year=2019, publication_date="2019",
             pages="101-120", authors=[Author(name="Dystonia Coalition", group=True)],
             publication_types=["Book Chapter"], line=48),
     ]
@@ -389,8 +391,10 @@ def test_web_of_science_document_types_joined_by_semicolons():
             claims=[Claim("status", "Early Access", "M3  - Review; Early Access"), Claim("language", "English"),
                     Claim("accession_number", "WOS:000289391300010", "Web of Science")],
             line=31),
-        expected("ris",
-            title="Surround inhibition in dystonia", year=2008, publication_date="2008", citation_count=3,
+        expected("ris",  # a proceedings paper: T2, the conference, is its journal
+            title="Surround inhibition in dystonia",
+            journal_title="12th International Congress of Parkinson's Disease and Movement Disorders", year=2008,
+            publication_date="2008", citation_count=3,
             authors=[person("M Hallett", "Hallett", "M")], publication_types=["Conference Paper"],
             claims=[Claim("accession_number", "WOS:000258000000001", "Web of Science")], line=58),
     ]

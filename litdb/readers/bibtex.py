@@ -26,7 +26,8 @@ keywords, identifiers and links (NOT_INHERITED) stay the parent's own. A cross-r
 entry without an author of its own (a book with editors) only holds what its children
 share, and is no paper. A paper keeps of the inherited fields what it reads of its own
 (year, month, volume, ISSN, language...): a book title, publisher or editor has no field
-of a paper (a chapter's booktitle is not its journal, as T2 in RIS).
+of a paper but the booktitle, which is a chapter's or a conference paper's journal, as
+MEDLINE has a chapter's book.
 
 What the writers do: Zotero (BibTeX) writes UTF-8 text, capitals protected in braces,
 `month = dec`, `journal`, `pmid`/`pmcid` from its Extra field, keywords joined by ", ";
@@ -92,6 +93,7 @@ TYPE_WORDS = {
 # Lines of free text a tool writes above the first entry (Mendeley Desktop three, JabRef 2 and
 # Scopus two): more before the first "@" is some other text that quotes an entry
 HEADER_LINES = 5
+CONTAINED_IN_BOOKS = {"incollection", "inbook", "inproceedings", "conference"}
 # What is the cross-referenced entry's own, never a child's (its title is the child's booktitle)
 NOT_INHERITED = {"author", "title", "subtitle", "booktitle", "abstract", "keywords", "author_keywords", "doi", "url",
                  "eprint", "eprinttype", "pmid", "pmcid", "pubmed_id", "unique-id", "crossref"}
@@ -249,6 +251,10 @@ def _record(entry: Entry, value: dict[str, str], line: int | None) -> PaperRecor
         raise ValueError(f"BibTeX entry {key or 'without a key'} has no title, DOI, PMID or PMCID")
 
     record.journal_title = text("journal", "journaltitle")
+    if not record.journal_title and kind in CONTAINED_IN_BOOKS:
+        # a chapter's book, a conference paper's proceedings: its journal, as the MEDLINE and
+        # PubMed XML readers have a chapter's book (and the exports give it back as booktitle)
+        record.journal_title = text("booktitle")
     # Zotero's shortjournal, Web of Science's Journal-ISO, Scopus's abbrev_source_title
     record.journal_abbreviation = text("shortjournal", "journal-iso", "abbrev_source_title")
     record.volume = literal("volume")

@@ -65,6 +65,7 @@ ANY_TAG = re.compile(r"^[A-Z][A-Z0-9] {1,2}-(?: |$)", re.M)
 # TY values whose T2 is the journal, and the publication type each stands for. The words
 # are those PubMed uses, so that types from every source read alike.
 JOURNAL_TYPES = {"JOUR", "EJOUR", "JFULL", "ABST", "INPR", "MGZN", "NEWS"}
+CONTAINED_IN_BOOKS = {"CHAP", "ECHAP", "CONF", "CPAPER"}
 TYPE_WORDS = {
     "JOUR": "Journal Article", "EJOUR": "Journal Article", "JFULL": "Journal Article",
     "MGZN": "Magazine Article", "NEWS": "Newspaper Article",
@@ -261,7 +262,10 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
         raise ValueError("RIS record without a title, DOI, PMID or PMCID")
 
     # Journal
-    full = first("JF") or (first("T2") if ris_type in JOURNAL_TYPES else None)
+    # a chapter's book (T2, or BT), a conference paper's proceedings: its journal, as the
+    # MEDLINE reader has a chapter's book
+    full = first("JF") or (first("T2") if ris_type in JOURNAL_TYPES else None) or (
+        first("T2", "BT") if ris_type in CONTAINED_IN_BOOKS else None)
     abbreviation = first("J2", "JA", "JI", "J1")
     if full:
         abbreviation = abbreviation or first("JO")
