@@ -443,7 +443,7 @@ def test_crossref_entries_inherit_from_their_parent_which_is_no_paper():
     assert records == [
         expected("bibtex",
             title="Early-Onset Isolated Dystonia Overview", journal_title="GeneReviews®", year=2016,
-            publication_date="2016",
+            publication_date="2016", pmid="20301665",  # from its note
             authors=[person("Laurie Ozelius", "Ozelius", "Laurie"), person("Naomi Lubarr", "Lubarr", "Naomi")],
             publication_types=["Book Chapter"], line=3),
         expected("bibtex",  # the proceedings' title, inherited as booktitle: its journal
@@ -513,3 +513,10 @@ def test_sub_and_superscripts_in_math_are_their_text():
         "Copyright © 2015 Elsevier Inc.")
     # an escaped dollar is no math: its ^ and _ are left to the LaTeX decoding
     assert bibtex._latex.__wrapped__("\\$5 and \\$6") == "$5 and $6"
+
+
+def test_pubmed_ids_in_a_note():
+    text = ("@incollection{ozelius2016,\n  title = {Early-Onset Isolated Dystonia Overview},\n"
+            "  author = {Ozelius, Laurie},\n  note = {PMID: 20301665 PMCID: PMC1234567},\n}\n")
+    [record] = bibtex.read(text)
+    assert (record.pmid, record.pmcid) == ("20301665", "PMC1234567")

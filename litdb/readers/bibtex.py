@@ -69,7 +69,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from ..normalize import clean_paragraphs, clean_space, expand_pages, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
 from .common import GROUP_WORDS, author, digits, keywords_once, parse_date, valid_issn
-from .ris import COPYRIGHT, ISSN, MARKUP, SCOPUS_CITED_BY, document_types
+from .ris import COPYRIGHT, ISSN, LABELLED_PMCID, LABELLED_PMID, MARKUP, SCOPUS_CITED_BY, document_types
 
 NAME = "bibtex"
 TRUST = 3
@@ -242,8 +242,11 @@ def _record(entry: Entry, value: dict[str, str], line: int | None) -> PaperRecor
     eprint_type = (literal("eprinttype") or "").lower()
     record.doi = normalize_doi(literal("doi")) or normalize_doi(literal("url"))
     pmid = literal("pmid") or literal("pubmed_id") or (literal("eprint") if eprint_type in ("pubmed", "pmid") else None)
-    record.pmid = digits(pmid)
-    pmcid = literal("pmcid") or (literal("eprint") if eprint_type in ("pmc", "pmcid") else None)
+    # Zotero and JabRef users keep PubMed's ids in a note: "PMID: 20301665", "PMCID: PMC5815386"
+    note = literal("note") or ""
+    record.pmid = digits(pmid) or (m.group(1) if (m := LABELLED_PMID.search(note)) else None)
+    pmcid = literal("pmcid") or (literal("eprint") if eprint_type in ("pmc", "pmcid") else None) or (
+        m.group(1) if (m := LABELLED_PMCID.search(note)) else None)
     record.pmcid = pmcid.upper() if pmcid and re.fullmatch(r"PMC\d{1,9}", pmcid, re.I) else None
     if not record.title and not (record.doi or record.pmid or record.pmcid):
         # (a key may run across lines in a broken file: the reason stays on one line)
