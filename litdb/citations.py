@@ -12,6 +12,12 @@ BibTeX is written by bibtexparser 2 and RIS by rispy, the libraries the tests re
 back with, so that what we write is what they read. Two things stay here: LaTeX
 escaping of special characters (bibtexparser writes values as given) and folding white
 space in RIS values (RIS is one value per line; rispy writes values as given).
+
+What kind of work a paper is (a journal article, a book chapter, a book, a conference
+paper...) comes from its publication types, by KINDS and TYPE_KINDS below, the one
+mapping every writer uses: the entry type, RIS TY and CSL type, and the field that
+holds where the paper appeared (papers name it their journal: for a chapter it is the
+book, as PubMed's book records and Scopus give it).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import json
 import re
 import threading
 import unicodedata
+from typing import NamedTuple
 
 import bibtexparser
 import rispy
@@ -122,6 +129,88 @@ def _pages(paper: dict) -> tuple[str | None, str | None]:
 
 def _journal(paper: dict) -> str | None:
     return paper.get("journal_title") or paper.get("journal_abbreviation")
+
+
+# --- what kind of work a paper is -------------------------------------------------
+
+
+class Kind(NamedTuple):
+    """How one kind of work is written: its BibTeX entry type and the field holding
+    where it appeared (the paper's "journal"), its RIS TY (where it appeared is T2, the
+    secondary title, in every type), its CSL type and the CSL variable of where it
+    appeared."""
+    bibtex: str
+    bibtex_container: str
+    ris: str
+    csl: str
+    csl_container: str
+
+
+# BibTeX's entry types (btxdoc; @misc where classic BibTeX has none: biblatex's @online
+# and @dataset are not BibTeX's), RIS's TY (the RIS specification, rispy's
+# TYPE_OF_REFERENCE_MAPPING) and CSL 1.0.2's item types. Where BibTeX has no field for
+# where the work appeared, howpublished; a thesis of no known degree is @phdthesis, as
+# Zotero writes one. CSL's book and report have a series (collection-title), a preprint
+# and a dataset a repository (publisher: bioRxiv, Zenodo; Zotero's mapping). RIS has no
+# type for a preprint (UNPB is an unpublished work): JOUR, the server in T2.
+# In order of precedence: a paper with types of two kinds is of the first.
+KINDS: dict[str, Kind] = {
+    "journal article": Kind("article", "journal", "JOUR", "article-journal", "container-title"),
+    "magazine article": Kind("article", "journal", "MGZN", "article-magazine", "container-title"),
+    "newspaper article": Kind("article", "journal", "NEWS", "article-newspaper", "container-title"),
+    "book chapter": Kind("incollection", "booktitle", "CHAP", "chapter", "container-title"),
+    "conference paper": Kind("inproceedings", "booktitle", "CPAPER", "paper-conference", "container-title"),
+    "book": Kind("book", "series", "BOOK", "book", "collection-title"),
+    "thesis": Kind("phdthesis", "howpublished", "THES", "thesis", "container-title"),
+    "report": Kind("techreport", "howpublished", "RPRT", "report", "collection-title"),
+    "preprint": Kind("misc", "howpublished", "JOUR", "article", "publisher"),
+    "dataset": Kind("misc", "howpublished", "DATA", "dataset", "publisher"),
+    "web page": Kind("misc", "howpublished", "ELEC", "webpage", "container-title"),
+}
+JOURNAL_ARTICLE = KINDS["journal article"]
+# The publication types the readers write, case aside, and the kind each names: PubMed's
+# words, and the words the readers give other sources' types (readers/common.py,
+# ris.py and bibtex.py TYPE_WORDS: "Book Chapter" for @incollection, CHAP and Crossref's
+# book-chapter), Semantic Scholar's spelled out ("Book Section", "Conference"), the
+# Crossref types they keep as given ("book-section", "book-part"). Any other type
+# ("Review", "Editorial", "Case Reports") says nothing of the kind: such a paper is a
+# journal article. Not PubMed's "Congress", "Consensus Development Conference" or
+# "Monograph": PubMed indexes these as a journal printed them, and the journal is where
+# they appeared.
+TYPE_KINDS = {
+    "journal article": "journal article",
+    "magazine article": "magazine article",
+    "newspaper article": "newspaper article",
+    "book chapter": "book chapter", "book section": "book chapter", "book-section": "book chapter",
+    "book-part": "book chapter",
+    "conference paper": "conference paper", "conference": "conference paper",
+    "book": "book",
+    "thesis": "thesis", "dissertation": "thesis", "academic dissertation": "thesis",
+    "report": "report",
+    "preprint": "preprint",
+    "dataset": "dataset",
+    "web page": "web page",
+}
+
+
+def publication_types(paper: dict) -> list[str]:
+    """The paper's publication types (papers.publication_types, a JSON array as text)."""
+    value = paper.get("publication_types")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+
+
+def work_kind(paper: dict) -> Kind:
+    """The kind of work of the paper, by its publication types: a journal article when a
+    type says so (a source that files a paper in a journal and as a conference paper or a
+    chapter, as Web of Science's "Article; Proceedings Paper", names where it appeared:
+    the journal), else the first of KINDS that a type names, else a journal article."""
+    named = {TYPE_KINDS.get(" ".join(t.split()).lower()) for t in publication_types(paper)}
+    return next((kind for name, kind in KINDS.items() if name in named), JOURNAL_ARTICLE)
 
 
 def display_date(iso: str | None) -> str:
@@ -251,9 +340,12 @@ _BIBTEX_FORMAT.block_separator = "\n"
 
 
 def to_bibtex(papers: list[dict], keys: list[str] | None = None) -> str:
-    """@article entries, one per paper, each followed by a blank line."""
+    """One entry per paper (@article, @incollection, @book… as work_kind says), each
+    followed by a blank line."""
     entries = []
     for key, paper in zip(keys or citation_keys(papers), papers):
+        kind = work_kind(paper)
+        periodical = kind.bibtex_container == "journal"
         names = _names(paper)
         authors = " and ".join(_bibtex_name(n) for n in names)
         if names and not paper.get("authors_complete"):
@@ -263,8 +355,8 @@ def to_bibtex(papers: list[dict], keys: list[str] | None = None) -> str:
         fields = [
             ("title", paper.get("title")),
             ("author", authors or None),
-            ("journal", _journal(paper)),
-            ("shortjournal", paper.get("journal_abbreviation") if paper.get("journal_title") else None),
+            (kind.bibtex_container, _journal(paper)),
+            ("shortjournal", paper.get("journal_abbreviation") if periodical and paper.get("journal_title") else None),
             ("year", str(parts[0]) if parts else None),
             ("month", MONTH_NAMES[parts[1] - 1] if len(parts) > 1 else None),
             ("volume", paper.get("volume")),
@@ -278,7 +370,7 @@ def to_bibtex(papers: list[dict], keys: list[str] | None = None) -> str:
             ("keywords", ", ".join(_keywords(paper)) or None),
             ("abstract", paper.get("abstract")),
         ]
-        entries.append(Entry("article", key, [
+        entries.append(Entry(kind.bibtex, key, [
             # month = dec, the BibTeX macro, unbraced; the author list is escaped name by name
             Field(name, value, enclosing="no-enclosing") if name == "month"
             else Field(name, value if name == "author" else _bibtex_escape(value))
@@ -307,14 +399,21 @@ def _ris_value(value: str) -> str:
     return " ".join(value.split())
 
 
+# The TY whose SN is an ISSN and whose J2 is the journal's abbreviation (for the others
+# SN is an ISBN: the RIS specification; Zotero reads them so)
+RIS_PERIODICALS = {"JOUR", "MGZN", "NEWS"}
+
+
 def to_ris(papers: list[dict]) -> str:
-    """One TY … ER record per paper, each followed by a blank line."""
+    """One TY … ER record per paper (TY as work_kind says), each followed by a blank line."""
     records = []
     for paper in papers:
+        kind = work_kind(paper)
+        periodical = kind.ris in RIS_PERIODICALS
         parts = _date_parts(paper)
         first, last = _pages(paper)
         record = {
-            "type_of_reference": "JOUR",
+            "type_of_reference": kind.ris,
             "title": paper.get("title"),
             "authors": [n["literal"] if "literal" in n else
                         ", ".join(p for p in (n["family"], n.get("given"), n.get("suffix")) if p)
@@ -323,13 +422,13 @@ def to_ris(papers: list[dict]) -> str:
             # YYYY/MM/DD/other, every slash written, as the RIS specification and Zotero have it
             "date": ("/".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]] + [""] * (4 - len(parts)))
                      if parts else None),
-            "secondary_title": _journal(paper),
-            "alternate_title1": paper.get("journal_abbreviation"),
+            "secondary_title": _journal(paper),  # T2: the journal, the book of a chapter, a book's series
+            "alternate_title1": paper.get("journal_abbreviation") if periodical else None,
             "volume": paper.get("volume"),
             "number": paper.get("issue"),
             "start_page": first,
             "end_page": last,
-            "issn": paper.get("journal_issn"),
+            "issn": paper.get("journal_issn") if periodical else None,
             "doi": paper.get("doi"),
             "urls": [doi_url(paper)] if paper.get("doi") else [],
             "abstract": paper.get("abstract"),
@@ -351,7 +450,8 @@ def ris_comment(text: str) -> str:
 def to_csl_json(papers: list[dict], keys: list[str] | None = None) -> list[dict]:
     items = []
     for key, paper in zip(keys or citation_keys(papers), papers):
-        item = {"id": key, "type": "article-journal", "title": paper.get("title")}
+        kind = work_kind(paper)
+        item = {"id": key, "type": kind.csl, "title": paper.get("title")}
         names = _names(paper)
         if names:
             item["author"] = [n if "given" in n or "literal" in n else {"literal": n["family"]} for n in names]
@@ -359,8 +459,9 @@ def to_csl_json(papers: list[dict], keys: list[str] | None = None) -> list[dict]
         if parts:
             item["issued"] = {"date-parts": [parts]}
         optional = {
-            "container-title": _journal(paper),
-            "container-title-short": paper.get("journal_abbreviation"),
+            kind.csl_container: _journal(paper),
+            "container-title-short": (paper.get("journal_abbreviation")
+                                      if kind.csl_container == "container-title" else None),
             "volume": paper.get("volume"),
             "issue": paper.get("issue"),
             "page": paper.get("pages"),
