@@ -16,6 +16,11 @@ What people paste is read as PubMed reads it: curly quotes are quotes; a PMID, a
 "a NOT b"; author names compare without accents (Lehericy S[au] finds Lehéricy, and the
 other way round) and without a Jr/Sr suffix.
 
+MeSH as PubMed reads it: dystonia[mh], a heading with one subheading (dystonia/physiopathology[mh],
+dystonia/pp[mh], "Dystonia / physiopathology"[mh] as the paper pages print it), [majr] for a
+major topic, physiopathology[sh] for a subheading on any heading. Headings are not exploded
+(there is no MeSH tree here): a note says so, except after [mh:noexp], [majr:noexp], [sh:noexp].
+
 Untagged words are searched one by one (ANDed) in title, abstract and keywords; the words
 of a tagged term or a phrase are searched together. Every value the user typed reaches
 SQLite as a bound parameter (":p0", ":p1", ...), never as SQL text; text searches are
@@ -57,6 +62,7 @@ TAGS = {
     "ta": "journal", "journal": "journal", "jour": "journal", "jt": "journal",
     "mh": "mesh", "mesh": "mesh", "mesh terms": "mesh",
     "majr": "mesh_major", "mesh major topic": "mesh_major",
+    "sh": "subheading", "subheading": "subheading", "mesh subheading": "subheading",
     "kw": "keyword", "ot": "keyword", "keyword": "keyword", "keywords": "keyword", "other term": "keyword",
     "cn": "author", "corporate author": "author", "fau": "author", "full author name": "author",
     "pt": "type", "publication type": "type",
@@ -66,8 +72,46 @@ TAGS = {
 }
 FTS_COLUMNS = {"title": "{title}", "abstract": "{abstract}", "tiab": "{title abstract}",
                "keyword": "{keywords}", "text": None}
-KNOWN_TAGS = ("[ti] [ab] [tiab] [tw] [au] [cn] [ta] [journal] [mh] [majr] [kw] [ot] [pt] [topic] [dp] [pdat] "
+KNOWN_TAGS = ("[ti] [ab] [tiab] [tw] [au] [cn] [ta] [journal] [mh] [majr] [sh] [kw] [ot] [pt] [topic] [dp] [pdat] "
               "[pmid] [doi] [pmc]")
+MESH_FIELDS = ("mesh", "mesh_major", "subheading")  # the fields that may take ":noexp" ([mh:noexp])
+
+# MeSH's topical subheadings (qualifiers), as MEDLINE and PubMed's XML write them, and
+# the two-letter abbreviations PubMed reads in their place (dystonia/pp[mh]). The last
+# three were replaced by "diagnostic imaging" in 2016 and are still on older records.
+SUBHEADINGS = {
+    "ab": "abnormalities", "ad": "administration & dosage", "ae": "adverse effects", "ag": "agonists",
+    "aa": "analogs & derivatives", "an": "analysis", "ah": "anatomy & histology", "ai": "antagonists & inhibitors",
+    "bi": "biosynthesis", "bl": "blood", "bs": "blood supply", "cf": "cerebrospinal fluid",
+    "cs": "chemical synthesis", "ci": "chemically induced", "ch": "chemistry", "cl": "classification",
+    "co": "complications", "cn": "congenital", "ct": "contraindications", "cy": "cytology", "df": "deficiency",
+    "di": "diagnosis", "dg": "diagnostic imaging", "du": "diagnostic use", "dh": "diet therapy",
+    "de": "drug effects", "dt": "drug therapy", "ec": "economics", "ed": "education", "em": "embryology",
+    "en": "enzymology", "ep": "epidemiology", "es": "ethics", "eh": "ethnology", "et": "etiology",
+    "ge": "genetics", "gd": "growth & development", "hi": "history", "im": "immunology", "in": "injuries",
+    "ir": "innervation", "is": "instrumentation", "ip": "isolation & purification",
+    "lj": "legislation & jurisprudence", "ma": "manpower", "me": "metabolism", "mt": "methods",
+    "mi": "microbiology", "mo": "mortality", "nu": "nursing", "og": "organization & administration",
+    "ps": "parasitology", "py": "pathogenicity", "pa": "pathology", "pk": "pharmacokinetics",
+    "pd": "pharmacology", "ph": "physiology", "pp": "physiopathology", "po": "poisoning",
+    "pc": "prevention & control", "px": "psychology", "re": "radiation effects", "rt": "radiotherapy",
+    "rh": "rehabilitation", "sc": "secondary", "se": "secretion", "st": "standards",
+    "sn": "statistics & numerical data", "sd": "supply & distribution", "su": "surgery",
+    "tu": "therapeutic use", "th": "therapy", "to": "toxicity", "tm": "transmission", "tr": "transplantation",
+    "td": "trends", "ul": "ultrastructure", "ur": "urine", "ut": "utilization", "ve": "veterinary",
+    "vi": "virology", "ra": "radiography", "ri": "radionuclide imaging", "us": "ultrasonography",
+}
+SUBHEADING_NAMES = set(SUBHEADINGS.values())
+
+
+def subheading_name(typed: str) -> str | None:
+    """The MeSH subheading a user typed, as records store it: its name in any case, with
+    "and" for "&" (prevention and control), or its two-letter abbreviation (PC); None
+    when it is none of MeSH's."""
+    key = " ".join(typed.casefold().replace("&", " & ").split()).replace(" and ", " & ")
+    if key in SUBHEADING_NAMES:
+        return key
+    return SUBHEADINGS.get(key)
 
 OPERATORS = {"AND", "OR", "NOT"}
 
@@ -88,6 +132,8 @@ class Term:
     text: str  # the words as typed, '*' included
     field: str  # a value of TAGS, or "text" when untagged
     position: int
+    tag: str = ""  # the field tag as typed, without its brackets ("mh", "MeSH Terms:NoExp")
+    noexp: bool = False  # [mh:noexp], [majr:noexp], [sh:noexp]: the MeSH tree asked not to be followed
 
 
 @dataclass
@@ -176,6 +222,8 @@ def tokens(query: str, notes: list[str]):
             word = _WORD.match(query, i).group()
             if word.upper() in OPERATORS:
                 yield "op", word.upper(), i
+            elif word in ("/", "&"):  # "Dystonia / physiopathology[mh]", "prevention & control[sh]": the parser decides
+                yield "slash" if word == "/" else "amp", word, i
             elif not _has_letters(word):
                 notes.append(f"ignored '{word}' at character {i + 1} (no letters or digits)")
             else:
@@ -209,6 +257,15 @@ AUTHOR_WORD = re.compile(r"[^\W\d_a-z][^\W\d_'-]*(?:['-][^\W\d_]+)*")
 INITIALS = re.compile(r"[A-Z]{1,3}")
 
 
+def tag_field(name: str) -> tuple[str | None, bool]:
+    """(the field a tag searches, or None when unknown; whether it is a MeSH tag with
+    ":noexp"): "MeSH Terms" -> ("mesh", False), "Majr:NoExp" -> ("mesh_major", True)."""
+    key = re.sub(r"\s*:\s*", ":", " ".join(name.lower().split()))
+    base, noexp = (key[:-len(":noexp")], True) if key.endswith(":noexp") else (key, False)
+    field = TAGS.get(base)
+    return (None, False) if noexp and field not in MESH_FIELDS else (field, noexp)
+
+
 class _Parser:
     def __init__(self, stream, length, notes):
         self.stream, self.length, self.notes = stream, length, notes
@@ -223,17 +280,23 @@ class _Parser:
             # PMC1234567 pasted alone or among words: that paper
             return Term(text, "pmcid" if _PMCID.fullmatch(text) else "text", position)
         name, tag_position = tag
-        key = " ".join(name.lower().split())
-        if key not in TAGS:
+        field, noexp = tag_field(name)
+        if field is None:
             raise QueryError(f"unknown field tag [{name}]; known tags: {KNOWN_TAGS}", tag_position)
-        return Term(text, TAGS[key], position)
+        return Term(text, field, position, name, noexp)
 
     def items(self):
         """The items of one level, as (kind, node or operator, position): terms and
         parenthesised groups ("item") and operators ("op"); stops before a ')'."""
         out, words = [], []  # words: untagged words waiting for a tag or for the next item
 
+        def ignore_slashes():
+            for w, p in [(w, p) for w, p in words if w == "/"]:
+                self.notes.append(f"ignored '/' at character {p + 1} (no letters or digits)")
+            words[:] = [(w, p) for w, p in words if w != "/"]
+
         def flush():
+            ignore_slashes()
             k = 0
             while k < len(words):
                 (w, p), following = words[k], words[k + 1][0] if k + 1 < len(words) else ""
@@ -256,10 +319,21 @@ class _Parser:
             self.i += 1
             if kind == "word":
                 words.append((text, position))
+            elif kind in ("amp", "op") and text in ("&", "AND") and self.subheading_goes_on(words):
+                words.append(("&", position))  # Stroke/prevention and control[mh]: a subheading's "and"
+            elif kind == "amp":
+                self.notes.append(f"ignored '&' at character {position + 1} (no letters or digits)")
+            elif kind == "slash":  # kept for a MeSH heading/subheading; else ignored, as any punctuation
+                if words:
+                    words.append((text, position))
+                else:
+                    self.notes.append(f"ignored '/' at character {position + 1} (no letters or digits)")
             elif kind == "tag" and out and out[-1][0] == "doi" and not words:
                 if TAGS.get(" ".join(text.lower().split())) != "doi":
                     raise QueryError(f"the field tag [{text}] follows a DOI: a DOI is searched as a DOI", position)
             elif kind == "tag":
+                if words and tag_field(text)[0] not in MESH_FIELDS:
+                    ignore_slashes()
                 if words:  # the tag takes every word since the last operator, phrase or group
                     out.append(("item", self.term(" ".join(w for w, _ in words), (text, position), words[0][1]), words[0][1]))
                     words.clear()
@@ -284,6 +358,27 @@ class _Parser:
                     out.append(("group", node, position))
         flush()
         return [("item" if k in ("phrase", "group", "doi") else k, v, p) for k, v, p in out]
+
+    def subheading_goes_on(self, words) -> bool:
+        """Whether the 'and' or '&' just read is inside a subheading's name, as in
+        "thromboembolism/prevention and control[mh]" or "growth and development[sh]":
+        the words before it (after the '/') and the words after it, up to a MeSH tag, name
+        one of MeSH's subheadings."""
+        j, following = self.i, []
+        while j < len(self.stream) and self.stream[j][0] == "word":
+            following.append(self.stream[j][1])
+            j += 1
+        if not words or not following or j >= len(self.stream) or self.stream[j][0] != "tag":
+            return False
+        field = tag_field(self.stream[j][1])[0]
+        typed = " ".join(w for w, _ in words)
+        if field == "subheading":
+            before = typed
+        elif field in MESH_FIELDS and "/" in typed:
+            before = typed.rsplit("/", 1)[1]
+        else:
+            return False
+        return subheading_name(f"{before.lstrip('*')} & {' '.join(following)}") is not None
 
     def group(self, opened_at):
         depth = getattr(self, "_depth", 0) + 1
@@ -517,6 +612,7 @@ class Search:
 class _Translator:
     def __init__(self):
         self.params: dict[str, object] = {}
+        self.notes: list[str] = []  # what the search does otherwise than PubMed would
 
     def bind(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -573,10 +669,8 @@ class _Translator:
         if term.field == "journal":
             return ("p.journal_id IN (SELECT id FROM journals "
                     f"WHERE pubmed_journal(name, title, abbreviation, {self.bind(text)}))")
-        if term.field in ("mesh", "mesh_major"):
-            major = " AND major = 1" if term.field == "mesh_major" else ""
-            return (f"p.id IN (SELECT paper_id FROM mesh_terms WHERE term LIKE "
-                    f"{self.bind(_like_pattern(text, at))} ESCAPE '\\'{major})")
+        if term.field in MESH_FIELDS:
+            return self.mesh_sql(term)
         if term.field == "type":
             return (f"EXISTS (SELECT 1 FROM json_each(p.publication_types) WHERE value LIKE "
                     f"{self.bind(_like_pattern(text, at))} ESCAPE '\\')")
@@ -602,6 +696,67 @@ class _Translator:
                 raise QueryError(f"'{text}' is not a PMC id (PMC1234567)", at)
             return f"upper(p.pmcid) = {self.bind(pmcid if pmcid.startswith('PMC') else 'PMC' + pmcid)}"
         raise AssertionError(term.field)
+
+    def mesh_sql(self, term: Term) -> str:
+        """[mh], [majr], [sh], as PubMed reads them: a heading (Dystonia[mh]), a heading
+        with one subheading (Dystonia/physiopathology[mh], Dystonia/pp[mh]: papers indexed
+        with that heading under that subheading; as a major topic with [majr]), or a
+        subheading alone on any heading (physiopathology[sh]). A '*' before a heading or a
+        subheading (MEDLINE's "Dystonia/*physiopathology", pasted) marks a major topic.
+        mesh_terms holds one row for each heading and subheading, major when either is."""
+        at = term.position
+        text = " ".join(term.text.split())
+        parts = [part.strip() for part in text.split("/")]
+        if term.field == "subheading":
+            if len(parts) > 1:
+                raise QueryError(f"'{text}' has a '/': [{term.tag}] takes a subheading alone "
+                                 f"(a heading with its subheading is {text}[mh])", at)
+            heading, subheading = None, parts[0]
+        else:
+            if len(parts) > 2:
+                raise QueryError(f"'{text}': one subheading at a time after a MeSH heading, as on PubMed: "
+                                 f"{parts[0]}/{parts[1]}[{term.tag}] OR {parts[0]}/{parts[2]}[{term.tag}]", at)
+            heading, subheading = parts[0], parts[1] if len(parts) == 2 else None
+            if not heading.lstrip("*"):
+                raise QueryError(f"'{text}': no MeSH heading before the '/' (a subheading on any heading "
+                                 f"is {subheading or 'physiopathology'}[sh])", at)
+            if subheading is not None and not subheading.lstrip("*"):
+                raise QueryError(f"'{text}': no subheading after the '/'", at)
+        major = term.field == "mesh_major"
+        for part in (heading, subheading):
+            if part and part.startswith("*"):
+                major = True
+                self.note(f"read the '*' before '{part.lstrip('*')}' as MEDLINE's mark of a major topic "
+                          f"(searched as [majr])")
+        heading, subheading = heading and heading.lstrip("*").strip(), subheading and subheading.lstrip("*").strip()
+        conditions = []
+        if heading:
+            conditions.append(f"term LIKE {self.bind(_like_pattern(heading, at))} ESCAPE '\\'")
+        if subheading:
+            slash = term.text.rfind("/")
+            conditions.append(self.subheading_sql(subheading, at + slash + 1 if slash >= 0 else at))
+        if major:
+            conditions.append("major = 1")
+        if not term.noexp:
+            self.note("MeSH terms are not exploded as on PubMed: a heading or subheading finds the papers "
+                      "indexed with it, not those indexed only with the narrower ones under it in the MeSH tree "
+                      "(add them with OR)")
+        return f"p.id IN (SELECT paper_id FROM mesh_terms WHERE {' AND '.join(conditions)})"
+
+    def subheading_sql(self, typed: str, at: int) -> str:
+        if typed.endswith("*"):  # physio*: the beginning of a subheading's name
+            return f"qualifier LIKE {self.bind(_like_pattern(typed, at))} ESCAPE '\\'"
+        name = subheading_name(typed)
+        if name is None:
+            self.note(f"'{typed}' at character {at + 1} is not one of MeSH's subheadings: searched as written "
+                      "(a subheading is its name, as physiopathology, or its two letters, as pp)")
+            name = " ".join(typed.split())
+        names = sorted({name, name.replace(" & ", " and ")})  # records write "&"; a few sources "and"
+        return "(" + " OR ".join(f"qualifier LIKE {self.bind(_like_escape(n))} ESCAPE '\\'" for n in names) + ")"
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     def author_narrowing(self, stem: str, typed: str) -> str:
         """A cheap LIKE before the Python function (pubmed_author), or "". LIKE folds
@@ -651,7 +806,7 @@ def translate(query: str) -> Search | None:
         where = t.sql(tree)
         positive = t.positive(tree)
         rank, pure = (" OR ".join(positive) if positive else None), False
-    search = Search(query, where, rank, pure, t.params, notes)
+    search = Search(query, where, rank, pure, t.params, notes + [n for n in t.notes if n not in notes])
     if rank:
         search.params["rank"] = rank
     return search

@@ -126,6 +126,42 @@ QUERIES = [
     ("dystoni*[mh]", {"p01", "p02", "p03", "p10"}),
     ("cerebellum[mh]", {"p01", "p02", "p03"}),
     ("cerebellum[majr]", {"p02", "p03"}),
+    # a heading with one subheading, as PubMed reads it (the fixtures' MeSH lists, by hand:
+    # p01 Basal Ganglia/physiopathology*, Cerebellum/pathology, Dystonia/genetics*,
+    # Molecular Chaperones/genetics; p02 Dystonic Disorders/therapy*, Cerebellum/physiology*,
+    # Transcranial Magnetic Stimulation/methods*; p03 Basal Ganglia, Cerebellum and
+    # Dystonia, each /physiopathology*; p10 Cerebellar Nuclei/diagnostic imaging*,
+    # Dystonic Disorders/diagnostic imaging)
+    ("dystonia/physiopathology[mh]", {"p03"}),
+    ("Dystonia/pp[mh]", {"p03"}),  # the two-letter abbreviation
+    ("Dystonia / physiopathology[mh]", {"p03"}),  # as the paper pages print it
+    ('"Dystonia/physiopathology"[Mesh]', {"p03"}),  # as PubMed's search builder writes it
+    ("dystonia/genetics[mh]", {"p01"}),
+    ("basal ganglia/physiopathology[mh]", {"p01", "p03"}),
+    ("cerebellum/pathology[mh]", {"p01"}),
+    ("cerebellum/pathology[majr]", set()),  # p01's Cerebellum/pathology is no major topic
+    ("cerebellum/physiopathology[majr]", {"p03"}),
+    ("Cerebellar Nuclei/diagnostic imaging[majr]", {"p10"}),
+    ("dystonic disorders/dg[mh]", {"p10"}),
+    ("dystonic disorders/dg[majr]", set()),
+    ("dystoni*/physiopathology[mh]", {"p03"}),
+    ("dystonia/physio*[mh]", {"p03"}),
+    ("Dystonia/*physiopathology[mh]", {"p03"}),  # MEDLINE's MH line pasted: '*' is a major topic
+    ("*Cerebellum[mh]", {"p02", "p03"}),
+    # a subheading on any heading, free-floating; not the same as heading/subheading
+    ("physiopathology[sh]", {"p01", "p03"}),
+    ("pp[sh]", {"p01", "p03"}),
+    ("Physiopathology[Subheading]", {"p01", "p03"}),
+    ("genetics[sh]", {"p01"}),
+    ("diagnostic imaging[sh]", {"p10"}),
+    ("methods[sh]", {"p02"}),
+    ("cerebellum[mh] AND physiopathology[sh]", {"p01", "p03"}),  # p01: Basal Ganglia's physiopathology
+    ("physiopathology[sh] NOT cerebellum/physiopathology[mh]", {"p01"}),
+    ("cerebellum[sh]", set()),  # no subheading: searched as written, with a note (below)
+    # [mh:noexp], [majr:noexp]: what [mh] and [majr] do here
+    ("dystonia[mh:noexp]", {"p01", "p03"}),
+    ("cerebellum[Majr:NoExp]", {"p02", "p03"}),
+    ("physiopathology[sh:noexp]", {"p01", "p03"}),
     # publication types
     ("review[pt]", {"p03", "p06"}),
     ("randomized controlled trial[pt]", {"p02"}),
@@ -238,7 +274,17 @@ ERRORS = [
     ("AND dystonia", "AND has no term before it (at character 1)"),
     ("dystonia ()", "empty parentheses (at character 10)"),
     ("dystonia[xx]", "unknown field tag [xx]; known tags: [ti] [ab] [tiab] [tw] [au] [cn] [ta] [journal] [mh] [majr] "
-                     "[kw] [ot] [pt] [topic] [dp] [pdat] [pmid] [doi] [pmc] (at character 9)"),
+                     "[sh] [kw] [ot] [pt] [topic] [dp] [pdat] [pmid] [doi] [pmc] (at character 9)"),
+    ("dystonia[ti:noexp]", "unknown field tag [ti:noexp]; known tags: [ti] [ab] [tiab] [tw] [au] [cn] [ta] [journal] "
+                           "[mh] [majr] [sh] [kw] [ot] [pt] [topic] [dp] [pdat] [pmid] [doi] [pmc] (at character 9)"),
+    ("Brain/pathology/physiopathology[mh]", "'Brain/pathology/physiopathology': one subheading at a time after a MeSH "
+                                            "heading, as on PubMed: Brain/pathology[mh] OR Brain/physiopathology[mh] "
+                                            "(at character 1)"),
+    ("/physiopathology[mh]", "'/physiopathology': no MeSH heading before the '/' (a subheading on any heading is "
+                             "physiopathology[sh]) (at character 1)"),
+    ("dystonia/[mh]", "'dystonia/': no subheading after the '/' (at character 1)"),
+    ("dystonia/pp[sh]", "'dystonia/pp' has a '/': [sh] takes a subheading alone (a heading with its subheading is "
+                        "dystonia/pp[mh]) (at character 1)"),
     ("[ti]", "the field tag [ti] has no term before it (at character 1)"),
     ("dystonia[ti", "a field tag '[' is opened and never closed (at character 9)"),
     ("dystonia]", "']' without a '[' before it (at character 9)"),
@@ -271,6 +317,100 @@ def test_forgiven_mistakes_get_a_note():
     unclosed = pubmed.translate("dystonia \"writer's cramp")
     assert unclosed.notes == ["the quote at character 10 is never closed: the phrase runs to the end"]
     assert unclosed.rank == '(("dystonia") AND ("writer\'s" + "cramp"))'
+
+
+NOT_EXPLODED = ("MeSH terms are not exploded as on PubMed: a heading or subheading finds the papers indexed with it, "
+                "not those indexed only with the narrower ones under it in the MeSH tree (add them with OR)")
+
+
+def test_mesh_searches_say_what_they_cannot_do():
+    # no MeSH tree here: every MeSH search says once that it is not exploded, unless :noexp asks for that
+    assert pubmed.translate("dystonia/physiopathology[mh]").notes == [NOT_EXPLODED]
+    assert pubmed.translate("dystonia[mh] OR physiopathology[sh] OR ataxia[majr]").notes == [NOT_EXPLODED]
+    assert pubmed.translate("dystonia/pp[mh:noexp] OR cerebellum[majr:noexp]").notes == []
+    # a subheading MeSH does not have is searched as written, and said so
+    assert pubmed.translate("dystonia/foo[mh:noexp]").notes == [
+        "'foo' at character 10 is not one of MeSH's subheadings: searched as written "
+        "(a subheading is its name, as physiopathology, or its two letters, as pp)"]
+    assert pubmed.translate("cerebellum[sh:noexp]").notes == [
+        "'cerebellum' at character 1 is not one of MeSH's subheadings: searched as written "
+        "(a subheading is its name, as physiopathology, or its two letters, as pp)"]
+    assert pubmed.translate("Dystonia/*physiopathology[mh:noexp]").notes == [
+        "read the '*' before 'physiopathology' as MEDLINE's mark of a major topic (searched as [majr])"]
+    # a '/' among words that are no MeSH term is ignored, as before
+    slash = pubmed.translate("dystonia / ataxia")
+    assert slash.notes == ["ignored '/' at character 10 (no letters or digits)"]
+    assert slash.rank == '(("dystonia") AND ("ataxia"))'
+    assert pubmed.translate("a / cerebellum[ti]").rank == '{title} : ("a" + "cerebellum")'  # the tag takes both words
+
+
+def test_subheadings_by_name_or_abbreviation():
+    assert pubmed.subheading_name("prevention and control") == "prevention & control"
+    assert pubmed.subheading_name("Prevention & Control") == "prevention & control"
+    assert pubmed.subheading_name("PC") == "prevention & control"
+    assert pubmed.subheading_name("dg") == "diagnostic imaging"
+    assert pubmed.subheading_name("Diagnostic  Imaging") == "diagnostic imaging"
+    assert pubmed.subheading_name("cerebellum") is None
+    # both spellings of '&' are asked for: the SQL is parameterised, nothing typed in it
+    search = pubmed.translate("stroke/prevention and control[mh]")
+    assert "prevention" not in search.where and "stroke" not in search.where
+    assert set(search.params.values()) == {"stroke", "prevention & control", "prevention and control"}
+    # the "and" of a subheading's name is no operator (as PubMed's own example,
+    # thromboembolism/prevention and control[mh]); '&' is read the same way
+    for query in ("stroke/prevention & control[mh]", "stroke / Prevention AND Control[mh]"):
+        assert pubmed.translate(query).params == search.params, query
+    assert set(pubmed.translate("growth and development[sh]").params.values()) == {
+        "growth & development", "growth and development"}
+    # elsewhere "and" is still AND, and a lone '&' still ignored
+    assert pubmed.translate("stroke/pc and dystonia[mh]").rank == '("stroke/pc")'
+    assert pubmed.translate("dystonia & ataxia").notes == ["ignored '&' at character 10 (no letters or digits)"]
+
+
+# The repro of the defect: a MEDLINE record (Dystonia/*physiopathology) found by nothing
+# but dystonia[mh]; dystonia/physiopathology[mh] gave 0 papers and no note.
+MEDLINE_RECORD = """PMID- 22078259
+STAT- MEDLINE
+DP  - 2012 Jan
+TI  - The cerebellum in dystonia - help or hindrance?
+PG  - 65-70
+VI  - 123
+IP  - 1
+FAU - Sadnicka, Anna
+AU  - Sadnicka A
+PT  - Journal Article
+PT  - Review
+TA  - Clin Neurophysiol
+JT  - Clinical neurophysiology
+MH  - Animals
+MH  - Basal Ganglia/physiopathology
+MH  - Cerebellum/*physiopathology
+MH  - Dystonia/*physiopathology
+MH  - Brain/pathology/*diagnostic imaging
+MH  - Humans
+SO  - Clin Neurophysiol. 2012 Jan;123(1):65-70.
+"""
+
+
+def test_subheadings_of_a_medline_record(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "sadnicka.nbib").write_text(MEDLINE_RECORD, encoding="utf-8")
+    assert build_quietly(tmp_path / "seeds", tmp_path / "literature.db") == 0
+    c = sqlite3.connect(tmp_path / "literature.db")
+    pubmed.register_functions(c)
+    pmids = dict(c.execute("select id, pmid from papers"))
+
+    def finds(query):
+        search = pubmed.translate(query)
+        return [pmids[row[0]] for row in c.execute(*pubmed.ids_sql(search))]
+
+    for query in ("dystonia/physiopathology[mh]", "dystonia/pp[majr]", "physiopathology[sh]", "Dystonia[mh]",
+                  "basal ganglia/physiopathology[mh]", "brain/diagnostic imaging[majr]", "brain/pathology[mh]",
+                  "diagnostic imaging[sh]"):
+        assert finds(query) == ["22078259"], query
+    for query in ("basal ganglia/physiopathology[majr]", "brain/pathology[majr]", "dystonia/genetics[mh]",
+                  "genetics[sh]", "humans/physiopathology[mh]"):
+        assert finds(query) == [], query
+    c.close()
 
 
 def test_empty_queries_search_nothing():
@@ -326,6 +466,20 @@ def test_endpoint_json(site, conn):
     status, rows = get_json(site, "/literature/search.json", q="purkinje", _shape="array")
     assert [r["title"] for r in rows] == ["Purkinje cell dysfunction in a mouse model of DYT1 dystonia"]
     assert "We recorded **Purkinje** cells" in rows[0]["snippet"]
+
+
+def test_endpoint_mesh_subheadings(site, conn):
+    status, data = get_json(site, "/literature/search.json", q="dystonia/physiopathology[mh]")
+    assert status == 200 and data["count"] == 1 and data["notes"] == [NOT_EXPLODED]
+    assert doi_labels(conn, [r["paper_id"] for r in data["rows"]]) == ["p03"]
+    status, data = get_json(site, "/literature/search.json", q="physiopathology[sh]")
+    assert status == 200 and set(doi_labels(conn, [r["paper_id"] for r in data["rows"]])) == {"p01", "p03"}
+    status, data = get_json(site, "/literature/search.json", q="dystonia/foo[mh]")
+    assert status == 200 and data["count"] == 0
+    assert data["notes"][0].startswith("'foo' at character 10 is not one of MeSH's subheadings")
+    status, _, body = get(site, "/literature/search", q="dystonia/pp[mh]")
+    assert status == 200 and "<strong>1</strong> paper found" in body
+    assert "Note: MeSH terms are not exploded as on PubMed" in body
 
 
 def test_endpoint_pages_through_every_result_once(site, conn):
