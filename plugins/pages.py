@@ -468,6 +468,109 @@ def provenance_view(rows: list[dict], paper: dict | None = None) -> dict:
             "disagreements": sorted(disagreements.values(), key=lambda d: d["field"])}
 
 
+# --- retractions, expressions of concern, errata: said next to the title, as PubMed does ---
+
+# Claims of the readers (pubmed_xml's CommentsCorrections, pubmed_page's "Retraction in"
+# ... sections) that a reader of the paper must see before its abstract, in this order.
+NOTICE_CLAIMS = {
+    "retraction_in": "Retraction in",
+    "expression_of_concern_in": "Expression of concern in",
+    "retraction_of": "Retraction of",
+    "erratum_in": "Erratum in",
+    "erratum_for": "Erratum for",
+    "update_in": "Update in",
+    "republished_in": "Republished in",
+}
+# The same relation seen from the other paper: a retraction notice in this dataset whose
+# "Retraction of" names this paper is this paper's "Retraction in".
+REVERSE_CLAIMS = {"retraction_of": "retraction_in", "erratum_for": "erratum_in", "retraction_in": "retraction_of",
+                  "erratum_in": "erratum_for"}
+# Publication types that say what the paper itself is, when no claim says what it is of.
+SELF_TYPES = {"Retraction of Publication": ("retraction_of", "This is a retraction notice"),
+              "Expression of Concern": ("expression_of_concern_for", "This is an expression of concern"),
+              "Published Erratum": ("erratum_for", "This is an erratum")}
+_CLAIM_PMID = re.compile(r"\s*\bPMID:\s*(\d{1,8})\b\.?", re.I)
+_CLAIM_DOI = re.compile(r"\bdoi:\s*(10\.\d{4,9}/\S+?)[.,;]?(?=\s|$)", re.I)
+
+
+def notice_item(field: str, value: str) -> dict:
+    """One claim as a line of the notices: its label, the citation as the source wrote it
+    (its "PMID: n" taken out: n is linked), the PMID and DOI it names."""
+    pmid = _CLAIM_PMID.search(value)
+    doi = _CLAIM_DOI.search(value)
+    citation = " ".join(_CLAIM_PMID.sub(" ", value).split()) if pmid else " ".join(value.split())
+    return {"field": field, "label": NOTICE_CLAIMS.get(field, ""), "citation": citation,
+            "pmid": (pmid.group(1).lstrip("0") or None) if pmid else None, "doi": doi.group(1).lower() if doi else None,
+            "paper_id": None}
+
+
+def paper_notices(publication_types: list[str], claims: list[tuple[str, str]],
+                  reverse: list[dict] | None = None) -> dict:
+    """What the page says next to the title: {"retracted": whether the paper has been
+    retracted (its type Retracted Publication, or a retraction notice cited by a source or
+    in this dataset), "retraction": the retraction notices ("Retraction in"), "others":
+    the smaller lines (expressions of concern, what a notice is of, errata, updates)}.
+    claims: (field, value) of the paper's sources; reverse: the papers of this dataset
+    whose own claims name this paper ({"field", "paper_id", "title", "citation", "pmid"}).
+    The same notice given by two sources (the same PMID, else the same text) is one line."""
+    items, seen = [], set()
+
+    def add(item):
+        key = (item["field"], item["pmid"] or item["doi"] or item["citation"].casefold())
+        if key not in seen:
+            seen.add(key)
+            items.append(item)
+
+    for field, value in claims:
+        if field in NOTICE_CLAIMS and value and value.strip():
+            add(notice_item(field, value))
+    for r in reverse or []:
+        field = REVERSE_CLAIMS.get(r["field"])
+        if field:
+            add({"field": field, "label": NOTICE_CLAIMS[field], "citation": r["citation"], "pmid": r["pmid"],
+                 "doi": r.get("doi"), "paper_id": r["paper_id"]})
+    order = list(NOTICE_CLAIMS)
+    items.sort(key=lambda i: order.index(i["field"]))
+    retraction = [i for i in items if i["field"] == "retraction_in"]
+    others = [i for i in items if i["field"] != "retraction_in"]
+    for kind, (field, text) in SELF_TYPES.items():
+        if kind in publication_types and not any(i["field"] == field for i in others):
+            others.insert(0, {"field": field, "label": text, "citation": "", "pmid": None, "doi": None,
+                              "paper_id": None})
+    return {"retracted": bool(retraction) or "Retracted Publication" in publication_types,
+            "retraction": retraction, "others": others}
+
+
+async def notice_links(datasette, paper: dict, notices: dict) -> None:
+    """Links the notices to their papers when this dataset holds them (by PMID, else DOI)."""
+    items = [i for i in notices["retraction"] + notices["others"] if not i["paper_id"] and (i["pmid"] or i["doi"])]
+    for i in items:
+        rows = await _rows(datasette, "select id from papers where pmid = ? and id != ? limit 1",
+                           [i["pmid"], paper["id"]]) if i["pmid"] else []
+        if not rows and i["doi"]:
+            rows = await _rows(datasette, "select id from papers where lower(doi) = ? and id != ? limit 1",
+                               [i["doi"], paper["id"]])
+        i["paper_id"] = rows[0]["id"] if rows else None
+
+
+async def reverse_notices(datasette, paper: dict) -> list[dict]:
+    """The papers of this dataset whose sources name this paper by its PMID in a claim
+    of REVERSE_CLAIMS (a retraction notice's "Retraction of: ... PMID: n")."""
+    if not paper.get("pmid"):
+        return []
+    rows = await _rows(datasette, f"""
+        select provenance.paper_id, provenance.field, provenance.value, papers.title, papers.pmid, papers.doi,
+               papers.year
+        from provenance join papers on papers.id = provenance.paper_id
+        where provenance.field in ({", ".join("?" * len(REVERSE_CLAIMS))})
+          and provenance.paper_id != ? and instr(provenance.value, ?)""",
+        [*REVERSE_CLAIMS, paper["id"], paper["pmid"]])
+    names = re.compile(rf"\bPMID:\s*0*{re.escape(paper['pmid'])}\b", re.I)
+    return [{"field": r["field"], "paper_id": r["paper_id"], "pmid": r["pmid"], "doi": r["doi"],
+             "citation": f"{r['title']} ({r['year']})" if r["year"] else r["title"]}
+            for r in rows if names.search(r["value"] or "")]
+
+
 def reference_links(ref: dict) -> dict:
     """Where a reference leads: the cited paper here, else its DOI, else PubMed."""
     if ref.get("cited_paper_id"):
@@ -521,6 +624,10 @@ async def paper_page(datasette, paper_id):
         from provenance join sources on sources.id = provenance.source_id
         where paper_id = ? order by provenance.field, sources.filename""",
         [paper_id, paper_id])
+    publication_types = _json_list(paper["publication_types"])
+    notices = paper_notices(publication_types, [(p["field"], p["value"]) for p in provenance],
+                            await reverse_notices(datasette, paper))
+    await notice_links(datasette, paper, notices)
     url = f"{site_url()}/{DB}/papers/{paper_id}"
     abstract = paper.get("abstract") or ""
     description = textwrap.shorten(abstract, 300, placeholder=" …") if abstract else paper["title"]
@@ -529,7 +636,8 @@ async def paper_page(datasette, paper_id):
         "paper_authors": authors,
         "has_affiliations": any(a["affiliations"] for a in authors),
         "keywords": _json_list(paper["keywords"]),
-        "publication_types": _json_list(paper["publication_types"]),
+        "publication_types": publication_types,
+        "notices": notices,
         "abstract": abstract_paragraphs(paper["abstract"]),
         "doi_url": doi_url(paper),
         "date": display_date(paper["publication_date"]),
