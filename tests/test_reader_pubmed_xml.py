@@ -158,7 +158,7 @@ def test_season_start_page_ahead_of_print_and_a_book_chapter():
         year=2025,
         publication_date="2025-01",
         authors=[Author("Jane Roe", "Roe", "Jane", None, ["Example Medical Center"])],
-        publication_types=["Review"],
+        publication_types=["Review", "Book Chapter"],  # the chapter's kind, as MEDLINE's PT says it
         copyright="Copyright © 2025, StatPearls Publishing LLC.",
         claims=[Claim("publisher", "StatPearls Publishing", "publisher of the book"),
                 Claim("bookaccession", "NBK599999", "NCBI Bookshelf accession")],

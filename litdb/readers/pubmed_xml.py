@@ -245,7 +245,10 @@ def read_book(element) -> PaperRecord:
     lists = [a for a in document.findall("AuthorList") + (book.findall("AuthorList") if book is not None else [])
              if a.get("Type", "authors") == "authors"]
     record.authors, record.authors_complete = _authors(lists[0] if lists else None)
-    record.publication_types = _unique(element_text(t) for t in document.iterfind("PublicationType"))
+    # the XML lists a book's PublicationType ("Review") but not what PubMed's MEDLINE export
+    # of the same record says it is: "Book Chapter" for a chapter, "Book" for a whole book
+    kind = "Book Chapter" if chapter else "Book"
+    record.publication_types = _unique([*(element_text(t) for t in document.iterfind("PublicationType")), kind])
     record.keywords = _unique(element_text(k) for k in document.iterfind("KeywordList/Keyword"))
     record.grants = [g for g in (_grant(g) for g in document.iterfind("GrantList/Grant")) if g.text]
     claims = []
