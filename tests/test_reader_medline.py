@@ -334,3 +334,19 @@ def test_orcids_bare_linked_and_compact(text, expected):
 def test_pmcids(text, expected):
     from litdb.readers.common import pmcid_of
     assert pmcid_of(text) == expected
+
+
+def test_retractions_errata_and_comments_are_claims():
+    """RIN, EIN, CIN ... lines: claims named and written as the PubMed XML reader has them
+    (the paper page's retraction notice reads retraction_in)."""
+    text = ("PMID- 33000001\nTI  - A retracted study of cerebellar stimulation.\nPT  - Journal Article\n"
+            "PT  - Retracted Publication\nRIN - Sci Rep. 2021 Mar 1;11(1):4839. PMID: 33640001\n"
+            "EIN - Sci Rep. 2020 Dec 2;10(1):21000. PMID: 33260001\nCIN - Mov Disord. 2021 Jan;36(1):1-2. PMID: 33300001\n"
+            "CIN - Brain. 2021 Feb;144(2):3. PMID: 33300002\n")
+    [record] = medline.read(text)
+    assert record.claims == [
+        Claim("retraction_in", "Sci Rep. 2021 Mar 1;11(1):4839 PMID: 33640001", "RIN"),
+        Claim("erratum_in", "Sci Rep. 2020 Dec 2;10(1):21000 PMID: 33260001", "EIN"),
+        Claim("comment_in", "Mov Disord. 2021 Jan;36(1):1-2 PMID: 33300001", "CIN"),
+        Claim("comment_in", "Brain. 2021 Feb;144(2):3 PMID: 33300002", "CIN"),
+    ]

@@ -29,7 +29,8 @@ Choices, where PubMed leaves one:
 - A book chapter (TI and BTI) has its book as journal_title, as PubMed's CSV export
   puts it under "Journal/Book"; a whole book (BTI alone) has it as its title.
 - Claims: language (LA), the title in its original language (TT), the NIH manuscript id
-  (MID), received and accepted dates (PHST) and "Online ahead of print" (PST).
+  (MID), received and accepted dates (PHST), "Online ahead of print" (PST), and comments,
+  errata, retractions and updates (CIN, CON, EIN, EFR, RIN, ROF, UIN, UOF, ECI, RPI, RPF).
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ ISSN = re.compile(r"(\d{4}-?\d{3}[\dXx])\s*(?:\((\w+)\))?")
 ABSTRACT_COPYRIGHT = re.compile(r"\s((?:Copyright\s*(?:\(c\)|©)?|©|\(c\))\s*(?:\d{4}(?:-\d{4})?)\b[^\n]{0,300})$",
                                 re.IGNORECASE)
 SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "II", "III", "IV"}
+# Comments, errata, retractions and updates: claims named as the PubMed XML and page
+# readers name them (their text "Source. PMID: n" written as the XML reader writes it)
+RELATIONS = {"CIN": "comment_in", "CON": "comment_on", "EIN": "erratum_in", "EFR": "erratum_for",
+             "RIN": "retraction_in", "ROF": "retraction_of", "UIN": "update_in", "UOF": "update_of",
+             "ECI": "expression_of_concern_in", "RPI": "republished_in", "RPF": "republished_from"}
 PHST_CLAIMS = {"received", "accepted"}  # of the history dates, the two that say something of the paper
 
 
@@ -140,7 +146,7 @@ def _record(fields: list[tuple[str, str]], line: int) -> PaperRecord:
     title = book_title = abstract = None
     current: Author | None = None  # the author the next AU/AUID/AD lines belong to
     after_fau = False  # the next AU is the short form of the FAU just read
-    languages, claims = [], {}
+    languages, claims, relations = [], {}, []
     for tag, value in fields:
         if tag in ("FAU", "AU"):
             if tag == "AU" and after_fau:
@@ -224,6 +230,8 @@ def _record(fields: list[tuple[str, str]], line: int) -> PaperRecord:
             kind = kind.rstrip("]")
             if kind in PHST_CLAIMS and kind not in claims:
                 claims[kind] = Claim(kind, iso_date(*parse_date(date)), f"PHST [{kind}]")
+        elif tag in RELATIONS:  # "RIN - Sci Rep. 2021 Mar 1;11(1):4839. PMID: 33640001"
+            relations.append(Claim(RELATIONS[tag], re.sub(r"\.\s+(?=PMID:)", " ", clean_space(value) or ""), tag))
         elif tag == "PST":
             if value == "aheadofprint":
                 claims["status"] = Claim("status", "Online ahead of print", "PST - aheadofprint")
@@ -238,6 +246,7 @@ def _record(fields: list[tuple[str, str]], line: int) -> PaperRecord:
     if languages:
         record.claims.append(Claim("language", "; ".join(languages), "LA"))
     record.claims.extend(claims.values())
+    record.claims.extend(c for c in relations if c.value)
     return record
 
 
