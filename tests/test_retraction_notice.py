@@ -14,6 +14,8 @@ The corpus, tests/fixtures/retraction/, by hand:
                   PMID 31000005, a journal article no source marks as retracted, and
                   PMID 31000006, "Retraction notice to ..." whose RetractionOf names 31000005
   type-only.nbib  PMID 31000004, MEDLINE, Retracted Publication as its only sign
+  medline-rin.nbib PMID 31000007, MEDLINE, Retracted Publication and RIN "Cerebellum. 2020
+                  Feb;19(1):150. PMID: 31990002"
 """
 
 from __future__ import annotations
@@ -103,6 +105,12 @@ def test_expression_of_concern_and_erratum_are_smaller_lines_escaped(site, ids):
         "Erratum in: Mov Disord. 2019 Aug;34(8):1250"]
     assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert doc.xpath("//article//script") == []
+
+
+def test_a_medline_retraction_line_gives_the_notice(site, ids):
+    _, doc = paper_page(site, ids["31000007"])
+    notice = doc.xpath("//section[contains(@class, 'retracted')]")[0]
+    assert text(notice) == "This paper has been retracted Retraction in: Cerebellum. 2020 Feb;19(1):150 PMID: 31990002"
 
 
 def test_the_type_alone_is_enough(site, ids):
