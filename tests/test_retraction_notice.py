@@ -164,3 +164,24 @@ def test_notices_in_chromium_visible_and_accessible(browser, site, ids, pmid, wi
         assert violations == []
         screenshot(page, f"paper-notice-{pmid}-{width}")
         assert page.console_errors == []
+
+
+def test_lists_say_retracted_before_the_title(site, ids):
+    """Search results and the paper lists of journal and author pages put the word
+    "Retracted" before a retracted paper's title; other papers carry none."""
+    status, _, body = get(site, "/literature/search?q=31000004")
+    assert status == 200
+    [item] = lxml.html.fromstring(body).xpath("//ol[@class='search-list']/li")
+    assert text(item).startswith("Retracted Eyeblink conditioning in DYT1 dystonia")
+    _, doc = paper_page(site, ids["31000007"])
+    journal = doc.xpath("//a[@class='journal' or contains(@href, '/literature/journals/')]/@href")[0]
+    status, _, body = get(site, journal)
+    items = {text(li.xpath("a[@class='title']")[0]): li.xpath("strong[@class='retracted-badge']/text()")
+             for li in lxml.html.fromstring(body).xpath("//ol[@class='paper-list']/li")}
+    assert items["Eyeblink conditioning in DYT1 dystonia."] == ["Retracted"]
+    assert items["Cerebellar volume in cervical dystonia."] == ["Retracted"]
+    assert items == {"Cerebellar volume in cervical dystonia.": ["Retracted"],
+                     "Eyeblink conditioning in DYT1 dystonia.": ["Retracted"]}
+    status, _, body = get(site, "/literature/search?q=31000003")  # an expression of concern: not retracted
+    [item] = lxml.html.fromstring(body).xpath("//ol[@class='search-list']/li")
+    assert item.xpath("strong[@class='retracted-badge']") == [] and "Retracted" not in text(item)
