@@ -78,6 +78,19 @@ def parse_date(text: str | None) -> tuple[int | None, int | None, int | None]:
 
 # "13(6):666-8" after a citation's date: volume, issue, pages. An issue may hold one level of
 # parentheses itself ("41(2 ( Pt 1)):234-7", a part of an issue as MEDLINE prints it).
+def read_pieces(pieces: list[tuple[int, str]], parse):
+    """parse() of each (first line, text) piece of a file, in order: the record with its
+    line, or a RecordError in its place for a piece that cannot be read (ValueError)."""
+    for position, (line, piece) in enumerate(pieces, 1):
+        try:
+            record = parse(piece)
+        except ValueError as e:
+            yield RecordError(position=position, line=line, reason=str(e))
+            continue
+        record.line = line
+        yield record
+
+
 def unpadded(year: int | None, month: int | None, day: int | None) -> tuple[int | None, int | None, int | None]:
     """A date as OpenAlex and Semantic Scholar write it, its padding taken off: they write
     every date whole, an unknown month or day as 01 (Crossref's [[2017, 4]] becomes

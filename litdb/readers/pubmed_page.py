@@ -44,10 +44,10 @@ from ..normalize import (
     iso_date,
     normalize_doi,
 )
-from ..records import Claim, MeshTerm, PaperRecord, RecordError, Reference
+from ..records import Claim, MeshTerm, PaperRecord, Reference
 from . import pmc_page
 from .common import PAGE_PMCID as PMCID, PAGE_PMID as PMID
-from .common import VIP, nlm_grant, GROUP_WORDS, author, author_from_display, digits, parse_date
+from .common import VIP, nlm_grant, GROUP_WORDS, author, author_from_display, digits, parse_date, read_pieces
 
 NAME = FORMAT = "pubmed_page"
 TRUST = 0
@@ -303,15 +303,7 @@ def read(text: str):
         if not _record_starts(text.split("\n")):
             yield parse_pubmed_page(text)
             return
-    parse = parse_abstract_record if _record_starts(text.split("\n")) else parse_pubmed_page
-    for position, (line, piece) in enumerate(pieces, 1):
-        try:
-            record = parse(piece)
-        except ValueError as e:
-            yield RecordError(position=position, line=line, reason=str(e))
-            continue
-        record.line = line
-        yield record
+    yield from read_pieces(pieces, parse_abstract_record if _record_starts(text.split("\n")) else parse_pubmed_page)
 
 
 # --- PubMed "Save, Format: Abstract (text)" ("Send to: File, Abstract"; efetch rettype=abstract) ---

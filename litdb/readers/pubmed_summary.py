@@ -49,7 +49,7 @@ import re
 
 from ..normalize import clean_space, iso_date
 from ..records import Claim, PaperRecord, RecordError
-from .common import parse_date
+from .common import parse_date, read_pieces
 from .pubmed_page import BOOK_DATE, BOOK_TITLE, CITATION_LINE, YEAR, _author, _citation_facts, _tail_facts
 
 NAME = FORMAT = "pubmed_summary"
@@ -144,14 +144,7 @@ def read(text: str):
     if not _is_summary_save(text):
         yield from read_results_page(text)
         return
-    for position, (line, entry) in enumerate(split_records(text), 1):
-        try:
-            record = parse_entry(entry)
-        except ValueError as e:
-            yield RecordError(position=position, line=line, reason=str(e))
-            continue
-        record.line = line
-        yield record
+    yield from read_pieces(split_records(text), parse_entry)
 
 
 def parse_entry(entry: str) -> PaperRecord:
