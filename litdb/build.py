@@ -110,7 +110,7 @@ def read_part(path: Path, name: str, part: int, parts: int, stat: tuple) -> File
     out = FileRead(source, parts=parts)
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         reader = _cut_by_bytes(mm[:HEAD_BYTES])
-        if reader is None:
+        if reader is None or not getattr(reader, "byte_parts_allowed", lambda _: True)(mm):
             return read_seed_file(path, name=name) if part == 0 else out
         if part == 0:
             source["sha256"] = hashlib.sha256(mm).hexdigest()

@@ -114,3 +114,42 @@ def test_a_big_export_broken_in_one_part_is_refused_whole(tmp_path, monkeypatch)
     assert (source["status"], source["error"], source["records"]) == (
         "rejected", f"not UTF-8 text: invalid byte 0x81 at offset {at}", 0)
     assert db["papers"].count == 0
+
+
+def pubmed_xml_set(count: int, extra_prolog: str = "") -> str:
+    records = "".join(
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{40000000 + k}</PMID>'
+        f"<Article><Journal><Title>Cerebellum</Title></Journal><ArticleTitle>Cerebellar paper {k}.</ArticleTitle>"
+        f"</Article></MedlineCitation><PubmedData><ArticleIdList><ArticleId IdType=\"doi\">10.5555/x.{k}</ArticleId>"
+        f"</ArticleIdList></PubmedData></PubmedArticle>\n" for k in range(count))
+    return (f'<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+            f'"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n{extra_prolog}<PubmedArticleSet>\n'
+            f"{records}</PubmedArticleSet>\n")
+
+
+def test_a_big_pubmed_xml_set_is_read_in_parts_with_the_same_result(tmp_path, monkeypatch):
+    """A PubMed XML set bigger than a part is cut at its records' bytes, as MEDLINE is
+    (before, the build stopped with a TypeError on any PubMed XML file over 4 MB); one
+    with a comment past its declaration is read whole by one part."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "pubmed.xml").write_text(pubmed_xml_set(300), encoding="utf-8")
+    (seeds / "commented.xml").write_text(pubmed_xml_set(40, "<!-- saved from efetch -->\n").replace(
+        "Cerebellar paper", "Commented paper").replace("4000", "5000").replace("10.5555/x.", "10.5555/c."),
+        encoding="utf-8")
+    # entities declared in its doctype: refused whole, as a file read whole is, never in parts
+    (seeds / "entities.xml").write_text(pubmed_xml_set(60).replace(
+        '.dtd">', '.dtd" [<!ENTITY x "y">]>').replace("4000", "6000").replace("10.5555/x.", "10.5555/e."),
+        encoding="utf-8")
+    with open(os.devnull, "w") as null:
+        assert pipeline.build(seeds, tmp_path / "one.db", out=null, err=null, workers=1) == 0
+        monkeypatch.setattr(pipeline, "SLICE_BYTES", 2000)  # every file is read in parts
+        assert pipeline.build(seeds, tmp_path / "two.db", out=null, err=null, workers=2) == 0
+    assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
+    db = sqlite_utils.Database(tmp_path / "two.db")
+    assert {r["filename"]: (r["status"], r["records"]) for r in db["sources"].rows} == {
+        "pubmed.xml": ("loaded", 300), "commented.xml": ("loaded", 40), "entities.xml": ("rejected", 0)}
+    assert db.execute("select error from sources where filename = 'entities.xml'").fetchone() == (
+        "XML with an internal DTD or entity declarations is refused (entities are never expanded)",)
+    assert db["papers"].count == 340
+    assert db.execute("select title from papers where pmid = '40000299'").fetchone() == ("Cerebellar paper 299.",)

@@ -26,7 +26,10 @@ TRUST = 0
 
 ROOTS = ("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle")
 FIRST_TAG = re.compile(r"<([A-Za-z_][\w.-]*)")
-RECORD_START = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
+RECORD_TAG = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
+# Where a record starts in the file's bytes, for the build to cut a big file in parts
+# (only when byte_parts_allowed says the file may be cut so)
+RECORD_START = re.compile(rb"(?=<(?:PubmedArticle|PubmedBookArticle)[\s>])")
 # what a record's text can never hold but a comment, CDATA section or PI can
 UNCUTTABLE = ("<!--", "<![CDATA[", "<?")
 # Where one efetch page ends and the next begins, in pages saved one after the other:
@@ -57,10 +60,34 @@ def split_records(text: str) -> list[tuple[int, str]]:
     if pieces is None:
         return [(1, text)]
     try:
-        _check_prolog(text[: RECORD_START.search(text).start()])
+        _check_prolog(text[: RECORD_TAG.search(text).start()])
     except ValueError:
         return [(1, text)]
     return pieces
+
+
+def byte_parts_allowed(data) -> bool:
+    """Whether the file's bytes (a big file, mapped) may be read in parts cut at its
+    records, each part alone: as split_records would cut the whole text. Not when its
+    prolog is refused (entities declared) or declares namespaces, nor when a comment,
+    CDATA section or processing instruction lies past its XML declaration (the file is
+    then parsed whole, and refused whole if it must be)."""
+    first = RECORD_START.search(data)
+    if first is None:
+        return False
+    try:
+        prolog = data[: first.start()].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    if "xmlns" in prolog.split("<PubmedArticleSet", 1)[-1]:
+        return False
+    try:
+        _check_prolog(prolog)
+    except ValueError:
+        return False
+    after_declaration = prolog.find("?>") + 2 if prolog.lstrip().startswith("<?xml") else 0
+    return not any(data.find(mark.encode(), after_declaration) >= 0 for mark in UNCUTTABLE) \
+        and data.find(b"<PubmedArticleSet", data.find(b"<PubmedArticleSet") + 1) < 0  # pages saved one after another
 
 
 def _check_prolog(prolog: str) -> None:
@@ -75,7 +102,7 @@ def _pieces(text: str) -> list[tuple[int, str]] | None:
     """The records' texts with the line each starts on, or None when the file must be
     parsed whole (a comment, CDATA or PI after the XML declaration; namespaces declared
     on the set, which the records would need)."""
-    first = RECORD_START.search(text)
+    first = RECORD_TAG.search(text)
     if first is None:
         return None
     prolog = text[: first.start()]
@@ -90,11 +117,11 @@ def _pieces(text: str) -> list[tuple[int, str]] | None:
     if uncuttable or "xmlns" in prolog.split("<PubmedArticleSet", 1)[-1]:
         return None
     pieces, line, at = [], prolog.count("\n") + 1, first.start()
-    while (m := RECORD_START.search(text, at)) is not None:
+    while (m := RECORD_TAG.search(text, at)) is not None:
         line += text.count("\n", at, m.start())
         end_tag = f"</{m.group(1)}>"
         end = text.find(end_tag, m.end())
-        following = RECORD_START.search(text, m.end())
+        following = RECORD_TAG.search(text, m.end())
         if end < 0 or (following is not None and following.start() < end):
             end = following.start() if following else len(text)  # unclosed: parsing it says why
         else:
@@ -106,7 +133,7 @@ def _pieces(text: str) -> list[tuple[int, str]] | None:
 
 
 def read(text: str):
-    first = RECORD_START.search(text)
+    first = RECORD_TAG.search(text)
     prolog = text[: first.start()] if first else text
     if "<!ENTITY" in prolog:
         raise ValueError(ENTITIES_REFUSED)
