@@ -125,7 +125,7 @@ UNCUTTABLE = ("<!--", "<![CDATA[", "<?")
 # Where one export ends and the next begins, in files saved one after the other: the end
 # of the records, the next file's byte order mark, XML declaration and doctype (no internal
 # subset: one that declares entities leaves the file uncuttable, and refused whole).
-JOINT = re.compile(r"</records>\s*</xml>\s*\ufeff?\s*(?:<\?xml[^?>]*\?>\s*)?(?:<!DOCTYPE[^>\[]*>\s*)?"
+JOINT = re.compile(r"</records>\s*</xml>\s*(?:\ufeff\s*)?(?:<\?xml[^?>]*\?>\s*)?(?:<!DOCTYPE[^>\[]*>\s*)?"
                    r"<xml(?:\s[^<>]*)?>\s*<records\s*>")
 OPEN_OR_CLOSE = re.compile(r"<(/?)([A-Za-z_][\w.-]*)[^<>]*?(/?)>")
 XML_PLACE = re.compile(r"\bline (\d+)(?:, column (\d+))?")
@@ -172,7 +172,7 @@ def split_records(text: str) -> list[tuple[int, str]]:
     except ValueError:
         return [(1, text)]
     out: list[tuple[int, int, int]] = []  # line, start, end
-    for line, start, piece in pieces:
+    for line, start, _, piece in pieces:
         if out and out[-1][0] == line:
             out[-1] = (line, out[-1][1], start + len(piece))
         else:
@@ -190,20 +190,19 @@ def read(text: str) -> list:
         return _read_whole(text)
     _check_prolog(prolog)
     out = []
-    for position, (line, start, piece) in enumerate(pieces, 1):
+    for position, (line, _, column, piece) in enumerate(pieces, 1):
         try:
             element = parse_xml(piece)
         except ValueError as e:
-            column = start - (text.rfind("\n", 0, start) + 1)
             out.append(RecordError(position, line, _shifted(str(e), line - 1, column)))
             continue
         out.append(_record_or_error(element, position, line))
     return out
 
 
-def _pieces(text: str) -> list[tuple[int, int, str]] | None:
-    """(line, offset, text) of each record: where its start tag is (its line, and its
-    place in the text) and its text, to its end tag (or, left open, to the next record); None when
+def _pieces(text: str) -> list[tuple[int, int, int, str]] | None:
+    """(line, offset, column, text) of each record: where its start tag is (its line, its
+    place in the text, its column counted from 0) and its text, to its end tag (or, left open, to the next record); None when
     the file must be parsed whole (a comment, CDATA or PI past the XML declaration and the
     joints of files saved one after the other; namespaces declared before the records)."""
     first = RECORD_TAG.search(text)
@@ -215,10 +214,12 @@ def _pieces(text: str) -> list[tuple[int, int, str]] | None:
         rest = JOINT.sub("", rest)
     if any(mark in rest for mark in UNCUTTABLE) or "xmlns" in text[:first.start()]:
         return None
-    pieces, line, at = [], text.count("\n", 0, first.start()) + 1, first.start()
+    pieces, line, at = [], 1, 0
+    line_start = 0  # where the line of `at` starts
     end = 0  # where the next end tag is (-1: there is none further on)
     while (m := RECORD_TAG.search(text, at)) is not None:
         line += text.count("\n", at, m.start())
+        line_start = max(line_start, text.rfind("\n", at, m.start()) + 1)
         if 0 <= end < m.end():
             end = text.find(END_TAG, m.end())
         following = RECORD_TAG.search(text, m.end())
@@ -226,8 +227,9 @@ def _pieces(text: str) -> list[tuple[int, int, str]] | None:
             stop = following.start() if following else len(text)  # left open: parsing it says why
         else:
             stop = end + len(END_TAG)
-        pieces.append((line, m.start(), text[m.start():stop]))
+        pieces.append((line, m.start(), m.start() - line_start, text[m.start():stop]))
         line += text.count("\n", m.start(), stop)
+        line_start = max(line_start, text.rfind("\n", m.start(), stop) + 1)
         at = stop
     return pieces
 
