@@ -399,3 +399,35 @@ def test_a_big_export_read_in_parts_by_the_workers_gives_the_same(tmp_path, monk
     assert whole[0] == [("endnote_xml", "loaded", 59 * 4, 1)]
     assert whole[1] == [(4 * 30 + 1, 1, "EndNote XML record without a title (<titles><title>)")]
     assert len(whole[2]) == 59 * 4
+
+
+# Hostile documents (tests/test_hostile_xml.py gives them to every XML reader), in this format.
+HEAD = '<?xml version="1.0" encoding="UTF-8" ?>'
+
+
+def library(title: str) -> str:
+    return ('<xml><records><record><ref-type name="Journal Article">17</ref-type><titles><title><style face="normal" '
+            f'font="default" size="100%">{title}</style></title></titles></record></records></xml>\n')
+
+
+LAUGHS = (HEAD + '\n<!DOCTYPE xml [\n<!ENTITY lol "lol">\n'
+          + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">\n' for i in range(1, 10))
+          + "]>\n" + library("&lol9;"))
+EXTERNAL = HEAD + '\n<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n' + library("&xxe;")
+PARAMETER = HEAD + '\n<!DOCTYPE xml [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>\n' + library("Title.")
+XINCLUDE = HEAD + library('Title <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd" '
+                          'parse="text"/>.')
+EXTERNAL_DTD = HEAD + '\n<!DOCTYPE xml SYSTEM "file:///etc/passwd">\n' + library("Title.")
+HIDDEN = EXTERNAL.replace("?>\n", "?>\n<!--" + "x" * 70000 + "-->\n", 1)  # the doctype past where parse_xml looks
+
+
+@pytest.mark.parametrize("text", [LAUGHS, EXTERNAL, PARAMETER, EXTERNAL_DTD])
+def test_a_hostile_library_is_claimed_so_the_build_says_why_it_is_refused(text):
+    assert detect(text) == "endnote_xml"
+
+
+def test_a_doctype_hidden_past_the_head_is_refused_all_the_same():
+    # no reader looks 70 kB in for the root: the build's reason comes from parse_xml
+    assert detect(HIDDEN) is None
+    assert unknown_format(HIDDEN) == "XML with an internal DTD or entity declarations is refused (entities are never " \
+        "expanded)"
