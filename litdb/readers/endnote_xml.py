@@ -5,11 +5,12 @@ of EndNote's DTD.
 Studied on real exports in public repositories and on the importers of Zotero (Endnote
 XML.js) and JabRef (EndnoteXmlImporter):
 
-- EndNote writes the whole file on one line after its XML declaration (UTF-8; EndNote 20 on
-  Windows with a byte order mark), one <record> after the other; other writers indent.
+- EndNote writes the whole file on one line after its XML declaration (UTF-8, EndNote 20's
+  with a byte order mark), one <record> after the other; other writers indent.
 - Every value is wrapped in <style face="normal" font="default" size="100%">; a value with
-  italics or superscripts in it is several such runs, joined as they are ("Loss of " +
-  <style face="italic">Atcay</style> + " causes ..."). Some writers give the text bare.
+  italics or superscripts in it is several such runs, joined as they are ("Cerebellum: An
+  explanation for " + <style face="italic">dystonia</style> + "?"). Some writers give the
+  text bare.
 - Several values of one field are lines of it, parted by a carriage return (&#xD;): the
   ISSNs in <isbn> ("1473-4222 (Electronic)&#xD;1473-4222 (Linking)"), the addresses in
   <auth-address>, the types in <work-type>, an abstract's paragraphs.
@@ -43,9 +44,10 @@ What the elements give:
   custom7 (the article number) of a journal item; a book's or thesis's pages are its
   number of pages, left out.
 - dates/year and dates/pub-dates/date: "Dec", "Apr 12", "12 Apr", "2017 Apr 12",
-  "April 12, 2017", "Dec 2016", "2017/04/12"; "04/12/2017" is read when one of the two numbers is
-  more than 12, else only its year is (month and day cannot be told apart); a date of
-  another year than <year> is left out, as the RIS reader leaves out a DA that disagrees.
+  "April 12, 2017", "Dec 2016", "2017/04/12"; "04/12/2017" is read when one of the two
+  numbers is more than 12, else only its year is (month and day cannot be told apart); a
+  date of another year than <year> is left out, as the RIS reader leaves out a DA that
+  disagrees.
 - isbn: ISSNs (print, electronic, linking) as the RIS reader reads SN; an ISBN is none.
 - electronic-resource-num: the DOI, also as a link, "doi:10..." or "DOI 10..." (Web of
   Science's imports); else a doi.org link the URLs agree on.
@@ -60,8 +62,8 @@ What the elements give:
   Elsevier Inc. ...") is the paper's copyright, split off as the RIS reader does.
 Left out: the library's own fields (database, rec-number, foreign-keys, label, notes but
 for the ids in them, research-notes, call-num, pdf-urls and the other attachments), the
-Epub Date (edition, a date PubMed's import fills from its Entrez date) as the RIS reader
-leaves out ET, times cited written in notes, places and editions of books.
+Epub Date (edition), as the RIS reader leaves out ET, times cited written in notes, the
+editors, places and editions of books.
 
 A record is cut from the text at its <record> start tag, and parsed on its own
 (common.parse_xml: entities never expanded, nothing fetched), as the PubMed XML reader
@@ -202,9 +204,10 @@ def read(text: str) -> list:
 
 def _pieces(text: str) -> list[tuple[int, int, int, str]] | None:
     """(line, offset, column, text) of each record: where its start tag is (its line, its
-    place in the text, its column counted from 0) and its text, to its end tag (or, left open, to the next record); None when
-    the file must be parsed whole (a comment, CDATA or PI past the XML declaration and the
-    joints of files saved one after the other; namespaces declared before the records)."""
+    place in the text, its column counted from 0) and its text, to its end tag (or, left
+    open, to the next record); None when the file must be parsed whole (a comment, CDATA
+    or PI past the XML declaration and the joints of files saved one after the other;
+    namespaces declared before the records)."""
     first = RECORD_TAG.search(text)
     if first is None:
         return None
