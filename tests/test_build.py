@@ -43,7 +43,7 @@ BAD_SEEDS = {
                    "unknown format: JSON of no kind this build reads (CSL-JSON, OpenAlex, Crossref, Semantic Scholar, "
                    "Europe PMC, aggregator records)"),
     "page.xml": (b"<html><body>A saved web page</body></html>",
-                 "unknown format: XML with root <html>, neither PubMed XML nor JATS"),
+                 "unknown format: XML with root <html>, not PubMed XML, JATS or EndNote XML"),
     "scopus-excel.csv": (b"Authors;Title;Year;Source title;DOI;EID\nBologna M.;Cerebellum;2017;Cerebellum;;2-s2.0-1\n",
                          "unknown format: a CSV export saved again by a spreadsheet with ';' between the fields; "
                          "export it again, or save it as CSV with commas"),

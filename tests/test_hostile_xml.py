@@ -8,9 +8,10 @@ from dataclasses import asdict
 
 import pytest
 
+import test_reader_endnote_xml as endnote_xml_documents
 import test_reader_jats as jats_documents
 import test_reader_pubmed_xml as pubmed_xml_documents
-from litdb.readers import jats, pubmed_xml
+from litdb.readers import endnote_xml, jats, pubmed_xml
 
 
 def passwd_words() -> list[str]:
@@ -32,8 +33,10 @@ CASES = [
     (pubmed_xml, "LAUGHS", REFUSED), (pubmed_xml, "EXTERNAL", REFUSED), (pubmed_xml, "PARAMETER", REFUSED),
     (pubmed_xml, "XINCLUDE", "Title ."),  # 'Title <xi:include .../>.': the element's place left empty
     (pubmed_xml, "EXTERNAL_DTD", "Title."), (pubmed_xml, "HIDDEN", REFUSED),
+    (endnote_xml, "LAUGHS", REFUSED), (endnote_xml, "EXTERNAL", REFUSED), (endnote_xml, "PARAMETER", REFUSED),
+    (endnote_xml, "XINCLUDE", "Title ."), (endnote_xml, "EXTERNAL_DTD", "Title."), (endnote_xml, "HIDDEN", REFUSED),
 ]
-DOCUMENTS = {jats: jats_documents, pubmed_xml: pubmed_xml_documents}
+DOCUMENTS = {jats: jats_documents, pubmed_xml: pubmed_xml_documents, endnote_xml: endnote_xml_documents}
 
 
 @pytest.mark.parametrize("reader, name, outcome", CASES, ids=[f"{r.NAME}-{n.lower()}" for r, n, _ in CASES])

@@ -8,7 +8,7 @@ Each reader module declares, at its top:
                                 # 2 indexes (OpenAlex, Semantic Scholar, Web of Science,
                                 # Scopus, Europe PMC),
                                 # 3 the aggregator and citation-manager exports (RIS,
-                                # BibTeX, CSL-JSON)
+                                # BibTeX, CSL-JSON, EndNote XML)
     def looks_like(text) -> bool            # cheap; claims only its own format
     def read(text) -> Iterator[PaperRecord | RecordError]
 and, when a file holds many records that can be cut apart cheaply,
@@ -31,13 +31,13 @@ import codecs
 
 from ..normalize import strip_controls
 from .common import local_name, parse_json, parse_xml
-from . import (aggregator_json, bibtex, crossref, csl_json, europepmc, jats, medline, openalex, pmc_page,
-               pubmed_csv, pubmed_page, pubmed_summary, pubmed_xml, ris, scopus_csv, semantic_scholar, wos)
+from . import (aggregator_json, bibtex, crossref, csl_json, endnote_xml, europepmc, jats, medline, openalex,
+               pmc_page, pubmed_csv, pubmed_page, pubmed_summary, pubmed_xml, ris, scopus_csv, semantic_scholar, wos)
 
 # Checked in this order; the first whose looks_like() accepts the text reads it.
 READERS = [
     crossref, openalex, semantic_scholar, europepmc, csl_json, aggregator_json,  # JSON
-    pubmed_xml, jats,  # XML
+    pubmed_xml, jats, endnote_xml,  # XML (each known by its root element: PubmedArticleSet, article, xml)
     medline, ris, wos, bibtex, pubmed_csv, scopus_csv,  # exports (the two CSV headers share no first column)
     pubmed_summary, pmc_page, pubmed_page,  # PubMed's Summary (text) save; pages copied as text
 ]
@@ -77,9 +77,9 @@ def _windows_1252(data: bytes) -> str | None:
     return None if any(c < " " and c not in "\t\n\r\f" for c in text) else text
 
 
-UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed and PMC pages, PubMed saves, MEDLINE, PubMed "
-                  "XML or CSV, RIS, Web of Science, Scopus CSV, BibTeX, CSL-JSON, OpenAlex, Crossref, Semantic "
-                  "Scholar, Europe PMC, JATS, aggregator JSON)")
+UNKNOWN_FORMAT = ("unknown format: not a format this build reads (PubMed or PMC pages and saves, MEDLINE, PubMed "
+                  "XML/CSV, RIS, EndNote XML, Web of Science, Scopus CSV, BibTeX, CSL-JSON, OpenAlex, Crossref, "
+                  "Semantic Scholar, Europe PMC, JATS, aggregator JSON)")
 
 
 def detect(text: str) -> str | None:
@@ -101,7 +101,7 @@ def unknown_format(text: str) -> str:
                     "Semantic Scholar, Europe PMC, aggregator records)")
         if start == "<":
             root = parse_xml(text)
-            return f"unknown format: XML with root <{local_name(root)}>, neither PubMed XML nor JATS"
+            return f"unknown format: XML with root <{local_name(root)}>, not PubMed XML, JATS or EndNote XML"
     except ValueError as e:
         return str(e)
     first = text.lstrip("\ufeff").split("\n", 1)[0]

@@ -81,6 +81,9 @@ PUBMED_LINK = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/p
                          r"|europepmc\.org/article/MED/)(\d{1,9})(?!\d)", re.I)
 PMC_LINK = re.compile(r"(?:ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/"
                       r"|europepmc\.org/articles?/(?:PMC/)?)(PMC\d{1,9})(?!\d)", re.I)
+# DB/DP of a record that came from PubMed ("NLM", "PubMed", "Ovid MEDLINE(R)"): its accession
+# number is the PMID, its keywords hold MeSH headings.
+PUBMED_DATABASE = re.compile(r"pubmed|medline|nlm", re.I)
 LABELLED_PMID = re.compile(r"\bPMID:\s*(\d{1,9})\b")
 LABELLED_PMCID = re.compile(r"\bPMCID:\s*(PMC\d{1,9})\b")
 # "Cited By: 2", "Cited By :45", "Cited by: 3" (RIS), "cited By 45" (older BibTeX)
@@ -243,21 +246,21 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     if not record.doi and first("M3") and normalize_doi(first("M3")):  # PLOS wrote "M3  - doi:10..."
         record.doi = normalize_doi(first("M3"))
     if not record.doi:
-        record.doi = _agreed(normalize_doi(link) for link in links)
+        record.doi = agreed(normalize_doi(link) for link in links)
     notes = every("N1") + every("M2")
     accession = first("AN")
     pmid = None
-    if digits(accession) and re.search(r"pubmed|medline|nlm", database, re.I):
+    if digits(accession) and PUBMED_DATABASE.search(database):
         pmid = accession
         accession = None
     c2 = first("C2")
     if digits(c2) and "scopus" in database.lower():  # Scopus puts the PubMed ID in C2
         pmid = pmid or c2
-    record.pmid = pmid or _agreed(m.group(1) for note in notes for m in LABELLED_PMID.finditer(note)) or \
-        _agreed(m.group(1) for link in links for m in PUBMED_LINK.finditer(link))
+    record.pmid = pmid or agreed(m.group(1) for note in notes for m in LABELLED_PMID.finditer(note)) or \
+        agreed(m.group(1) for link in links for m in PUBMED_LINK.finditer(link))
     pmcid = c2 if c2 and re.fullmatch(r"PMC\d{1,9}", c2) else None  # EndNote puts the PMCID in C2
-    record.pmcid = pmcid or _agreed(m.group(1) for note in notes for m in LABELLED_PMCID.finditer(note)) or \
-        _agreed(m.group(1).upper() for link in links for m in PMC_LINK.finditer(link))
+    record.pmcid = pmcid or agreed(m.group(1) for note in notes for m in LABELLED_PMCID.finditer(note)) or \
+        agreed(m.group(1).upper() for link in links for m in PMC_LINK.finditer(link))
     if not record.title and not (record.doi or record.pmid or record.pmcid):
         raise ValueError("RIS record without a title, DOI, PMID or PMCID")
 
@@ -280,17 +283,7 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     record.volume = first("VL")
     record.issue = first("IS")
     record.pages = page_range(first("SP"), first("EP"), first("C7") if ris_type in JOURNAL_TYPES else None)
-    issns, issn_l = [], None
-    for value in every("SN"):
-        for m in ISSN.finditer(value):
-            issn = f"{m.group(1)}-{m.group(2).upper()}"
-            if not valid_issn(issn):
-                continue
-            if "linking" in value.lower():
-                issn_l = issn
-            if issn not in issns:
-                issns.append(issn)
-    record.issns, record.issn_l = issns, issn_l
+    record.issns, record.issn_l = issn_lines(every("SN"))
 
     # Dates: PY (or Y1) gives the year, DA the month and day when it agrees with it
     year, month, day = parse_date(first("PY", "Y1"))
@@ -314,12 +307,12 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
             if value and re.fullmatch(r"(?:et al\.?|others)", value, re.I):
                 record.authors_complete = False
                 continue
-            person = _author(value)
+            person = author_of(value)
             if person:
                 authors.append(person)
     record.authors = authors
     keywords = every("KW")
-    if re.search(r"pubmed|medline|nlm", database, re.I):  # EndNote's records from PubMed
+    if PUBMED_DATABASE.search(database):  # EndNote's records from PubMed
         record.mesh_terms = [term for k in keywords if is_mesh_heading(k) for term in mesh_terms(k)]
         keywords = [k for k in keywords if not is_mesh_heading(k)]
     record.keywords = _keywords(keywords)
@@ -331,7 +324,7 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     cited_by = WOS_CITED_BY if accession and accession.upper().startswith("WOS:") else \
         SCOPUS_CITED_BY if "scopus" in database.lower() else None
     if cited_by:
-        record.citation_count = _agreed(int(m.group(1)) for note in notes for m in [cited_by.search(note)] if m)
+        record.citation_count = agreed(int(m.group(1)) for note in notes for m in [cited_by.search(note)] if m)
     claims = [Claim("status", status, f"M3  - {'; '.join(m3)}") for status in statuses]
     if first("LA"):
         claims.append(Claim("language", first("LA")))
@@ -341,6 +334,23 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     record.claims = claims
     record.line = line
     return record
+
+
+def issn_lines(values: list[str]) -> tuple[list[str], str | None]:
+    """The ISSNs of SN lines as EndNote and Scopus write them ("1473-4222 (Electronic)",
+    "1473-4222 (Linking)", "20411723 (ISSN)"), each once, those whose check digit is
+    wrong left out; and the linking one (issn_l), the line that says "Linking"."""
+    issns, issn_l = [], None
+    for value in values:
+        for m in ISSN.finditer(value):
+            issn = f"{m.group(1)}-{m.group(2).upper()}"
+            if not valid_issn(issn):
+                continue
+            if "linking" in value.lower():
+                issn_l = issn
+            if issn not in issns:
+                issns.append(issn)
+    return issns, issn_l
 
 
 def document_types(types: list[str], value: str | None) -> list[str]:
@@ -369,13 +379,13 @@ def _plain(text: str | None) -> str | None:
     return clean_space(text)
 
 
-def _agreed(values):
+def agreed(values):
     """The one value all these give, or None (none, or they disagree)."""
     found = {v for v in values if v is not None}
     return found.pop() if len(found) == 1 else None
 
 
-def _author(value: str | None):
+def author_of(value: str | None):
     """'Malone, Ailish', 'Sampson, SD', 'Wilson, L.N.', 'Lastname, Firstname, Jr.' (the
     spec's form); 'Malone A' (MEDLINE style); 'Ailish Malone'; 'Dystonia Coalition'."""
     if not value:
