@@ -42,3 +42,11 @@ def test_type_names_of_crossref_openalex_csl_and_jats_in_pubmeds_wording():
         ["Journal Article"], ["Journal Article"], ["Journal Article"], ["Journal Article"], ["Review"],
         ["Book Chapter"], ["Preprint"], ["Editorial"]]
     assert publication_type("peer-review") == ["peer-review"] and publication_type(None) == []
+
+
+def test_the_unknown_format_message_is_whole_in_a_sources_row():
+    """The build cuts a reason to 240 characters (litdb/build.py one_line): the message that
+    names every format must fit, or its end is cut off as the readers grow."""
+    from litdb.build import one_line
+    from litdb.readers import UNKNOWN_FORMAT
+    assert one_line(UNKNOWN_FORMAT) == UNKNOWN_FORMAT
