@@ -497,3 +497,14 @@ def test_a_copy_of_several_articles_gives_each_one():
     ]
     assert records[0].title == "The cerebellum in dystonia: help or hindrance?"
     assert [r.line for r in records][0] == 1 and all(r.line > 1 for r in records[1:])
+
+
+def test_results_shown_as_abstracts_keep_each_articles_type_label():
+    """A results page in Abstract format (tests/fixtures/pubmed_page_multi/, written by a
+    tester in today's layout): each article's type label stands above its journal, and
+    stays with its own article."""
+    text = decode((FIXTURES / "pubmed_page_multi" / "results_shown_as_abstracts.txt").read_bytes())
+    assert detect(text) == "pubmed_page"
+    records = list(pubmed_page.read(text))
+    assert [(r.pmid, r.publication_types) for r in records] == [
+        ("28949046", ["Review"]), ("28515949", ["Review"]), ("24881805", ["Clinical Trial"])]

@@ -257,3 +257,57 @@ def test_a_save_read_by_the_build(tmp_path):
     assert read.source["format"] == "pubmed_summary" and read.source["status"] == "loaded"
     [(_, record)] = read.records
     assert dataclasses.asdict(record) == expected("pubmed_summary", line=1, pmcid="PMC5815386", **TEWARI)
+
+
+def test_hard_cases_every_field():
+    """Real entries a tester found read wrong (summary_hard_cases.txt): people after a group
+    in mid-list, "van 't Veer", entries pasted without their blank lines, "Erratum in:" and
+    "Retraction in:" (their doi is the other paper's), a paper without authors whose title
+    ends like a name ("… type A"), "Smith J Jr", a name of one word and a plural group."""
+    records = fixture_records(pubmed_summary, "summary_hard_cases.txt")
+    assert [dataclasses.asdict(r) for r in records] == [
+        expected("pubmed_summary", line=1,
+                 title="Projecting contact matrices in 177 geographical regions: An update and comparison with "
+                       "empirical data for the COVID-19 era",
+                 doi="10.1371/journal.pcbi.1009098", pmid="34310590", pmcid="PMC8354454",
+                 journal_abbreviation="PLoS Comput Biol", year=2021, publication_date="2021-07-26", volume="17",
+                 issue="7", pages="e1009098",
+                 authors=[initials("Prem", "K"), initials("Zandvoort", "K V"), initials("Klepac", "P"),
+                          initials("Eggo", "R M"), initials("Davies", "N G"),
+                          person("Centre for the Mathematical Modelling of Infectious Diseases COVID-19 Working Group",
+                                 group=True),
+                          initials("Cook", "A R"), initials("Jit", "M")],
+                 claims=[Claim("erratum_in", "PLoS Comput Biol. 2024 Sep 18;20(9):e1012454. doi: "
+                                             "10.1371/journal.pcbi.1012454", "Erratum in: after the citation")]),
+        expected("pubmed_summary", line=10,
+                 title="N-ras mutations in human cutaneous melanoma from sun-exposed body sites", pmid="2674680",
+                 pmcid="PMC362785", journal_abbreviation="Mol Cell Biol", year=1989, publication_date="1989-07",
+                 volume="9", issue="7", pages="3114-3116",
+                 authors=[initials("van 't Veer", "L J"), initials("Burgering", "B M"), initials("Versteeg", "R"),
+                          initials("Boot", "A J"), initials("Ruiter", "D J"), initials("Osanto", "S"),
+                          initials("Schrier", "P I"), initials("Bos", "J L")]),
+        # retracted: the relation a claim, and the type PubMed gives such a paper
+        expected("pubmed_summary", line=16,
+                 title="Influence of Multiple Music Styles and Composition Styles on College Students' Mental Health",
+                 doi="10.1155/2022/6167197", pmid="35936831", pmcid="PMC9296337", journal_abbreviation="Occup Ther Int",
+                 year=2022, publication_date="2022-07-12", volume="2022", pages="6167197",
+                 authors=[initials("Zheng", "Q"), initials("Lam", "V")], publication_types=["Retracted Publication"],
+                 claims=[Claim("retraction_in", "Occup Ther Int. 2023 Oct 4;2023:9763538. doi: 10.1155/2023/9763538",
+                               "Retraction in: after the citation")]),
+        # no doi of its own: the erratum's is not taken
+        expected("pubmed_summary", line=20,
+                 title="Image reconstruction in SNR units: a general method for SNR measurement", pmid="16261576",
+                 pmcid="PMC2570032", journal_abbreviation="Magn Reson Med", year=2005, publication_date="2005-12",
+                 volume="54", issue="6", pages="1439-1447",
+                 authors=[initials("Kellman", "P"), initials("McVeigh", "E R")],
+                 claims=[Claim("erratum_in", "Magn Reson Med. 2007 Jul;58(1):211-2. doi: 10.1002/mrm.21293",
+                               "Erratum in: after the citation")]),
+        expected("pubmed_summary", line=24, title="Cervical dystonia and botulinum toxin type A", pmid="30000011",
+                 journal_abbreviation="Toxicon", year=2001, publication_date="2001-01", volume="39", issue="1",
+                 pages="1-5"),
+        expected("pubmed_summary", line=28, title="Tremor", pmid="30000006", journal_abbreviation="Brain", year=2019,
+                 publication_date="2019-03-01", volume="142", issue="3", pages="600-610",
+                 authors=[person("J Smith Jr", "Smith", "J"), initials("O'Sullivan", "J D"),
+                          person("Sutarni", "Sutarni"),
+                          person("European Federation of Neurological Societies", group=True)]),
+    ]

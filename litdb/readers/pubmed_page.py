@@ -365,9 +365,12 @@ def _article_starts(lines: list[str]) -> list[int]:
     starts = [0]
     for header in headers[1:]:
         start = header
-        for _ in range(2):  # the journal's line, then the article's number
+        for step in range(3):  # the journal's line, its type label ("Review"), the article's number
             above = next((k for k in range(start - 1, max(start - 4, -1), -1) if lines[k].strip()), None)
-            if above is None or above <= starts[-1] or not (start == header or lines[above].strip().isdigit()):
+            if above is None or above <= starts[-1]:
+                break
+            line = lines[above].strip()
+            if not (step == 0 or line.isdigit() or (step == 1 and line in HEADER_PUBLICATION_TYPES)):
                 break
             start = above
         starts.append(start)
@@ -856,10 +859,14 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
 def _author(name: str):
     """'Mei-Ling Zhou' (today's page) or 'Neychev VK' (legacy: family name, then initials)."""
     words = name.split()
+    suffix = words.pop() if len(words) >= 3 and words[-1] in NAME_SUFFIXES else None  # "Smith J Jr"
     if len(words) >= 2 and INITIALS.fullmatch(words[-1]) and not GROUP_WORDS.search(name):
-        given = " ".join(words[-1])  # "VK" -> "V K"
-        return author(family=" ".join(words[:-1]), given=given)
+        given, family = " ".join(words[-1]), " ".join(words[:-1])  # "VK" -> "V K"
+        return author(family=family, given=given, name=f"{given} {family} {suffix}" if suffix else None)
     return author_from_display(name)
+
+
+NAME_SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "II", "III", "IV"}
 
 
 def _affiliation_number(line: str, cited: set[int]) -> int | None:

@@ -49,7 +49,7 @@ import re
 
 from ..normalize import clean_space, iso_date
 from ..records import Claim, PaperRecord, RecordError
-from .common import parse_date, read_pieces
+from .common import author, parse_date, read_pieces
 from .pubmed_page import BOOK_DATE, BOOK_TITLE, CITATION_LINE, YEAR, _author, _citation_facts, _tail_facts
 
 NAME = FORMAT = "pubmed_summary"
@@ -59,24 +59,45 @@ TRUST = 1
 
 ENTRY_START = re.compile(r"^(\d{1,5})[.:] +(?=\S)")
 # The identifiers that end an entry: "PMID: 28949046; PMCID: PMC5815386." (today),
-# "PubMed PMID: 27734238; PubMed Central PMCID: PMC5336511." (legacy)
+# "PubMed PMID: 27734238; PubMed Central PMCID: PMC5336511." (legacy); the last PMID of
+# the entry is its own
 IDENTIFIERS = re.compile(
     r"\s(?:PubMed )?PMID: *(?P<pmid>\d+)\b(?:[;,]? *(?:PubMed Central )?PMCID: *(?P<pmcid>PMC\d+))?"
-    r"(?:[;,]? *NIHMSID: *\S+?)?(?P<after>[;.].*)?$"
+    r"(?:[;,]? *NIHMSID: *\S+?)?(?P<after>[;.][^;.]*(?:[;.][^;.]*)?)?$"
 )
+PMID_MARK = re.compile(r"\s(?:PubMed )?PMID: *\d")
+# What a citation's tail may name after the paper's own facts: each to the next, a claim
+# (named as the PubMed XML and page readers name them); its doi is the other paper's.
+RELATION = re.compile(
+    r"(?:^|(?<=\. ))(Erratum in|Erratum for|Retraction in|Retraction of|Comment in|Comment on|Update in|Update of|"
+    r"Expression of concern in|Expression of Concern in|Republished in|Republished from|"
+    r"Corrected and republished in|Corrected and republished from): ")
+RELATION_FIELDS = {"erratum in": "erratum_in", "erratum for": "erratum_for", "retraction in": "retraction_in",
+                   "retraction of": "retraction_of", "comment in": "comment_in", "comment on": "comment_on",
+                   "update in": "update_in", "update of": "update_of",
+                   "expression of concern in": "expression_of_concern_in", "republished in": "republished_in",
+                   "republished from": "republished_from", "corrected and republished in": "republished_in",
+                   "corrected and republished from": "republished_from"}
 # Where the journal starts: after the end of the title's sentence. Journal
 # abbreviations have no full stops (NLM writes none), so the first ". " after a
 # capitalised run that is followed by a date ends the journal.
 SOURCE = re.compile(r"(?<=[.?!\]]) (?=[A-Z(\[])")
 AUTHORS_END = re.compile(r"\. ")
-# "Shakkottai VG", "van de Warrenburg BP", "d'Alessandro P", "O'Sullivan JD", "Smith J Jr"
-_NAME = (r"(?:(?:[a-z]{1,3}|[Tt]er|[Vv]an|[Vv]on|[Dd]ella|[Dd]os|[Dd]as) )*(?:[a-z]{1,2}['\u2019])?"
-         r"[A-Z\u00C0-\u024F][\w'\u2019-]*(?: [A-Za-z\u00C0-\u024F][\w'\u2019-]*)* [A-Z]{1,4}"
+# "Shakkottai VG", "van de Warrenburg BP", "van 't Veer LJ", "dela Cruz E", "d'Alessandro P",
+# "O'Sullivan JD", "Smith J Jr", "Morillo Cox Á"
+_NAME = (r"(?:(?:[a-z]{1,4}|'t|[Tt]er|[Vv]an|[Vv]on|[Dd]ella|[Dd]os|[Dd]as) )*(?:[a-z]{1,2}['\u2019])?"
+         r"[A-Z\u00C0-\u024F][\w'\u2019-]*(?: [A-Za-z\u00C0-\u024F'][\w'\u2019-]*){0,4} [A-Z\u00C0-\u00DE]{1,4}"
          r"(?: (?:Jr|Sr|2nd|3rd|II|III|IV))?")
-# a group author: "Dystonia Coalition Investigators", "DYT1 Study Group", "Writing Committee"
-_GROUP = (r"[A-Z0-9][^.;,]*?\b(?:[Gg]roup|[Cc]onsortium|[Ii]nvestigators|[Cc]ommittee|[Cc]ollaborat\w*|[Nn]etwork|"
-          r"[Ss]ociety|[Ss]tudy|[Tt]eam|[Cc]ouncil|[Ff]oundation|[Ii]nitiative|[Aa]ssociation|[Tt]ask [Ff]orce)\b[^.;,]*")
-AUTHOR_LIST = re.compile(rf"(?:{_NAME}|{_GROUP})(?:(?:, |; ?)(?:{_NAME}|{_GROUP}))*(?:,? et al)?")
+PERSON = re.compile(_NAME)
+MONONYM = re.compile(r"[A-Z\u00C0-\u024F][\w'\u2019-]+")  # "Sutarni": one name, no initials
+# a group author: "Dystonia Coalition Investigators", "DYT1 Study Group", "European
+# Federation of Neurological Societies"
+GROUP = re.compile(
+    r"[A-Z0-9][^.;,]*?\b(?:[Gg]roups?|[Cc]onsorti(?:um|a)|[Ii]nvestigators|[Cc]ommittees?|[Cc]ollaborat\w*|"
+    r"[Nn]etworks?|[Ss]ociet(?:y|ies)|[Ss]tudy|[Tt]eams?|[Cc]ouncils?|[Ff]oundations?|[Ii]nitiatives?|"
+    r"[Aa]ssociations?|[Tt]ask [Ff]orce|[Cc]oalition|[Ff]ederations?|[Oo]rgani[sz]ations?|[Aa]cadem(?:y|ies)|"
+    r"[Cc]ollege|[Pp]anel|[Bb]oard|[Aa]lliance|[Ii]nstitutes?|[Cc]ent(?:er|re)|[Pp]rogram(?:me)?|[Rr]egistry)\b"
+    r"[^.;,]*")
 BOOK = re.compile(
     r"^(?P<title>.+?)\. (?P<date>(?:1[89]|20)\d\d(?: [A-Z][a-z]{2}(?: \d{1,2})?)?)(?: \[[^\]]*\])?\. "
     r"In: (?:.*?\beditors?\. )?(?P<book>.+?)(?: \[Internet\])?\. "
@@ -110,11 +131,22 @@ def looks_like(text: str) -> bool:
 
 def split_records(text: str) -> list[tuple[int, str]]:
     """(first line, text) of each entry of a Summary (text) save: every paragraph (a run of
-    non-blank lines). A results page is one piece, the whole text: its results are found
-    by reading lines around each PMID line."""
-    if _is_summary_save(text):
-        return _paragraphs(text)
-    return [(1, text)]
+    non-blank lines), and within one, a line starting with the next number after a line
+    ending with a full stop (a save pasted without its blank lines). A results page is one piece, the whole text: its
+    results are found by reading lines around each PMID line."""
+    if not _is_summary_save(text):
+        return [(1, text)]
+    entries = []
+    for first, paragraph in _paragraphs(text):
+        lines = paragraph.split("\n")
+        starts = [0]
+        for k in range(1, len(lines)):
+            # the next number, after a line that ends an entry with its full stop
+            if lines[k - 1].rstrip().endswith(".") and (m := ENTRY_START.match(lines[k].lstrip())) \
+                    and (last := ENTRY_START.match(lines[starts[-1]].lstrip())) and int(m[1]) == int(last[1]) + 1:
+                starts.append(k)
+        entries += [(first + a, "\n".join(lines[a:b])) for a, b in zip(starts, starts[1:] + [len(lines)])]
+    return entries
 
 
 def _is_summary_save(text: str) -> bool:
@@ -154,13 +186,27 @@ def parse_entry(entry: str) -> PaperRecord:
     if not m:
         raise ValueError(f"not a numbered entry ('1: Authors. Title. Journal. Date.'): {entry[:60]!r}")
     body = entry[m.end():]
-    ids = IDENTIFIERS.search(body)
+    marks = list(PMID_MARK.finditer(body))
+    ids = IDENTIFIERS.match(body, marks[-1].start()) if marks else None
     if not ids:
         raise ValueError(f"no 'PMID: 28949046' at the end of entry {m.group(1)}: cut short?")
-    record = PaperRecord(format=FORMAT, title="", pmid=ids.group("pmid"), pmcid=ids.group("pmcid"))
-    claims: list[Claim] = []
     body = body[: ids.start()].strip()
     authors, rest = _split_authors(body)
+    try:
+        record = _cited(rest, m.group(1))
+    except ValueError:
+        if authors is None:
+            raise
+        authors, record = None, _cited(body, m.group(1))  # what read as authors was the title's start
+    record.pmid, record.pmcid = ids.group("pmid"), ids.group("pmcid")
+    _add_authors(record, authors)
+    return record
+
+
+def _cited(rest: str, number: str) -> PaperRecord:
+    """The record of an entry's title and citation (its authors taken off)."""
+    record = PaperRecord(format=FORMAT, title="")
+    claims: list[Claim] = []
     if (book := BOOK.match(rest)):
         record.title = book.group("title")
         record.journal_title = book.group("book")
@@ -170,29 +216,65 @@ def parse_entry(entry: str) -> PaperRecord:
     else:
         title, cite = _title_and_citation(rest)
         if cite is None:
-            raise ValueError(f"no citation like 'Mov Disord. 2017 Nov;32(11):1537-1545.' in entry {m.group(1)}")
+            raise ValueError(f"no citation like 'Mov Disord. 2017 Nov;32(11):1537-1545.' in entry {number}")
         record.title = title
         record.journal_abbreviation = clean_space(cite.group("journal"))
         _citation_facts(record, claims, cite)
-        tail = cite.group("rest") or ""
+        tail, relations = _relations(cite.group("rest") or "")
         _tail_facts(record, claims, tail)
         words = TAIL_WORDS.findall(tail)
         record.publication_types = [TAIL_TYPES[word] for word in words if word in TAIL_TYPES]
         claims.extend(Claim("language", word, "printed after the citation") for word in words if word in LANGUAGES)
+        claims.extend(relations)
+        if any(c.field == "retraction_in" for c in relations) and "Retracted Publication" not in record.publication_types:
+            record.publication_types.append("Retracted Publication")
     if not record.title:
-        raise ValueError(f"no title in entry {m.group(1)}")
-    _add_authors(record, authors)
+        raise ValueError(f"no title in entry {number}")
     record.claims = claims
     return record
 
 
+def _relations(tail: str) -> tuple[str, list[Claim]]:
+    """The paper's own tail ("doi: …. Epub …."), and a claim for each "Erratum in: …",
+    "Retraction in: …" that follows it."""
+    marks = list(RELATION.finditer(tail))
+    if not marks:
+        return tail, []
+    claims = []
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(tail)
+        value = tail[mark.end():end].strip().rstrip(".")
+        if value:
+            claims.append(Claim(RELATION_FIELDS[mark.group(1).lower()], value, f"{mark.group(1)}: after the citation"))
+    return tail[: marks[0].start()], claims
+
+
 def _split_authors(body: str) -> tuple[str | None, str]:
     """("Tewari A, Fremont R, Khodakhah K", the rest) -- or (None, body) when the entry
-    starts with its title (a paper without authors)."""
+    starts with its title (a paper without authors). (parse_entry tries again without
+    authors when the rest then holds no citation.)"""
     end = AUTHORS_END.search(body)
-    if end and AUTHOR_LIST.fullmatch(body[: end.start()]):
+    if end and _is_author_list(body[: end.start()]):
         return body[: end.start()], body[end.end():]
     return None, body
+
+
+def _is_author_list(text: str) -> bool:
+    """NLM's authors: names ("Bologna M"), groups after "; " and the odd name of one word,
+    "et al." at the end; a list of one only when that one is a name or a group."""
+    parts = [p.strip() for p in re.split(r"[;,] ", re.sub(r",? et al$", "", text)) if p.strip()]
+    kinds = [_kind_of(p) for p in parts]
+    if not parts or None in kinds:
+        return False
+    return "name" in kinds or "group" in kinds if len(parts) > 1 else kinds[0] in ("name", "group")
+
+
+def _kind_of(part: str) -> str | None:
+    if PERSON.fullmatch(part):
+        return "name"
+    if GROUP.fullmatch(part):
+        return "group"
+    return "mononym" if MONONYM.fullmatch(part) else None
 
 
 def _title_and_citation(rest: str):
@@ -209,16 +291,17 @@ def _title_and_citation(rest: str):
 
 
 def _add_authors(record: PaperRecord, authors: str | None) -> None:
+    """People apart by ", ", groups and runs of people apart by "; " ("… Davies NG; Centre
+    for … Working Group; Cook AR, Jit M"), in the order printed."""
     if not authors:
         return
     record.authors_complete = not re.search(r",? et al$", authors)
     authors = re.sub(r",? et al$", "", authors)
-    people, _, groups = authors.partition(";")
-    for name in [n.strip() for n in people.split(",") if n.strip()]:
-        if (person := _author(name)):
-            record.authors.append(person)
-    for group in [g.strip() for g in groups.split(";") if g.strip()]:
-        if (person := _author(group)):
+    for segment in [g.strip() for g in authors.split(";") if g.strip()]:
+        names = [n.strip() for n in segment.split(",") if n.strip()]
+        if not GROUP.fullmatch(segment) and all(_kind_of(n) in ("name", "mononym") for n in names):
+            record.authors.extend(person for person in map(_author, names) if person)
+        elif (person := author(name=segment, group=True)):  # a group: its name as printed
             record.authors.append(person)
 
 
@@ -268,7 +351,7 @@ def _is_citation(line: str) -> bool:
 
 def _is_author_line(line: str) -> bool:
     line = line[:-1] if line.endswith(".") else line
-    return bool(AUTHOR_LIST.fullmatch(line))
+    return _is_author_list(line)
 
 
 def read_results_page(text: str):
