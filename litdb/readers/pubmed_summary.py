@@ -115,7 +115,8 @@ def looks_like(text: str) -> bool:
     """A Summary (text) save: the first paragraph is a numbered citation ending with its
     PMID ("1: … PMID: 28949046; PMCID: PMC5815386.") and does not start with a journal
     and its date (that is an "Abstract (text)" save, whose PMID comes later:
-    pubmed_page's). A results page: two results before any heading of an abstract page."""
+    pubmed_page's). A results page: two results or more, the first before any heading of
+    an abstract page."""
     entries = _paragraphs(text[:20000], limit=1)
     if not entries:
         return False
@@ -132,7 +133,8 @@ def looks_like(text: str) -> bool:
 def split_records(text: str) -> list[tuple[int, str]]:
     """(first line, text) of each entry of a Summary (text) save: every paragraph (a run of
     non-blank lines), and within one, a line starting with the next number after a line
-    ending with a full stop (a save pasted without its blank lines). A results page is one piece, the whole text: its
+    ending with a full stop (a save pasted without its blank lines). A results page is
+    one piece, the whole text: its
     results are found by reading lines around each PMID line."""
     if not _is_summary_save(text):
         return [(1, text)]
