@@ -134,8 +134,8 @@ def split_records(text: str) -> list[tuple[int, str]]:
     """(first line, text) of each entry of a Summary (text) save: every paragraph (a run of
     non-blank lines), and within one, a line starting with the next number after a line
     ending with a full stop (a save pasted without its blank lines). A results page is
-    one piece, the whole text: its
-    results are found by reading lines around each PMID line."""
+    one piece, the whole text: its results are found by reading lines around each PMID
+    line."""
     if not _is_summary_save(text):
         return [(1, text)]
     entries = []
