@@ -99,12 +99,13 @@ def test_endnote_20_records_from_pubmed_every_field():
 
 def test_endnote_x9_chapter_abstract_web_of_science_and_guideline_every_field():
     chapter, abstract, hallett, guideline = fixture_records(endnote_xml, "endnote_x9_mixed.xml")
-    # a Book Section: its secondary-title and periodical are the book, no journal; the
+    # a Book Section: its secondary-title, the book, is its journal (as RIS's T2); the
     # editors are no authors; the one author's address is their affiliation; the DOI as a
     # link; "2123-45" expanded; the ISBN is no ISSN
     assert dataclasses.asdict(chapter) == expected("endnote_xml",
         line=1, title="The cerebellum and dystonia", doi="10.1007/978-3-030-23810-0_84", year=2022,
-        publication_date="2022", pages="2123-2145",
+        journal_title="Handbook of the Cerebellum and Cerebellar Disorders", publication_date="2022",
+        pages="2123-2145",
         authors=[person("Vikram G. Shakkottai", "Shakkottai", "Vikram G.", affiliations=[
             "Department of Neurology, University of Texas Southwestern Medical Center, Dallas, TX, USA"])],
         publication_types=["Book Chapter"], keywords=["Cerebellum", "Dystonia", "Purkinje cell"],
@@ -285,8 +286,8 @@ def test_journal_of_journal_items_only():
             "<periodical><full-title>Handbook of Clinical Neurology</full-title></periodical><number>3</number>")
     [chapter] = endnote_xml.read(f'<xml><records><record><ref-type name="Book Section">5</ref-type>{body}</record>'
                                  "</records></xml>")
-    assert (chapter.journal_title, chapter.issue, chapter.claims) == (
-        None, None, [Claim("number", "3", "EndNote's Number of a Book Section")])
+    assert (chapter.journal_title, chapter.issue, chapter.claims) == (  # the book, from secondary-title
+        "Handbook of Clinical Neurology", None, [Claim("number", "3", "EndNote's Number of a Book Section")])
     # an item of no type: the journal of <periodical> only
     [untyped] = endnote_xml.read(f"<xml><records><record>{body}</record></records></xml>")
     assert (untyped.journal_title, untyped.journal_abbreviation, untyped.issue) == (

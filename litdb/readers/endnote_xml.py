@@ -38,7 +38,7 @@ What the elements give:
   journal (alt-title, alt-periodical); the longer of the two is the name, as in the RIS
   reader (PubMed's imports have them the other way round). An item of no known type reads
   its journal from <periodical> only; a chapter's or a proceedings paper's
-  secondary-title is the book or the conference, no journal.
+  secondary-title, the book or the conference, is its journal, as RIS's T2 is.
 - volume; number (else issue): the issue of a journal item (of another kind, a report's
   number or a book's in its series, a "number" claim); pages ("666-8" expanded), else
   custom7 (the article number) of a journal item; a book's or thesis's pages are its
@@ -87,7 +87,7 @@ from ..records import Claim, PaperRecord, RecordError
 from .common import (ENTITIES_REFUSED, author, digits, keywords_once, local_name, only_prolog, page_range,
                      parse_date, parse_xml)
 from .medline import mesh_terms
-from .ris import (COPYRIGHT, JOURNAL_TYPES, LABELLED_PMCID, LABELLED_PMID, PMC_LINK, PUBMED_DATABASE, PUBMED_LINK,
+from .ris import (CONTAINED_IN_BOOKS, COPYRIGHT, JOURNAL_TYPES, LABELLED_PMCID, LABELLED_PMID, PMC_LINK, PUBMED_DATABASE, PUBMED_LINK,
                   TYPE_WORDS, agreed, author_of, document_types, is_mesh_heading, issn_lines)
 
 NAME = "endnote_xml"
@@ -370,6 +370,10 @@ def read_record(rec) -> PaperRecord:
 
     # Journal, volume, pages, ISSNs
     record.journal_title, record.journal_abbreviation = _journal(rec, journal_item, tag is None)
+    if not record.journal_title and tag in CONTAINED_IN_BOOKS:
+        # a chapter's book, a proceedings paper's conference: its journal, as the RIS,
+        # BibTeX and MEDLINE readers have them
+        record.journal_title = _value(_at(rec, "titles", "secondary-title"))
     record.volume = _value(_child(rec, "volume"))
     number = _value(_child(rec, "number")) or _value(_child(rec, "issue"))
     if journal_item or tag is None:
