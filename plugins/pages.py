@@ -507,8 +507,8 @@ def notice_item(field: str, value: str) -> dict:
 def paper_notices(publication_types: list[str], claims: list[tuple[str, str]],
                   reverse: list[dict] | None = None) -> dict:
     """What the page says next to the title: {"retracted": whether the paper has been
-    retracted (its type Retracted Publication, or a retraction notice cited by a source or
-    in this dataset), "retraction": the retraction notices ("Retraction in"), "others":
+    retracted (its type Retracted Publication, a source's "retracted" flag, or a retraction
+    notice cited by a source or in this dataset), "retraction": the retraction notices ("Retraction in"), "others":
     the smaller lines (expressions of concern, what a notice is of, errata, updates)}.
     claims: (field, value) of the paper's sources; reverse: the papers of this dataset
     whose own claims name this paper ({"field", "paper_id", "title", "citation", "pmid"}).
@@ -537,7 +537,9 @@ def paper_notices(publication_types: list[str], claims: list[tuple[str, str]],
         if kind in publication_types and not any(i["field"] == field for i in others):
             others.insert(0, {"field": field, "label": text, "citation": "", "pmid": None, "doi": None,
                               "paper_id": None})
-    return {"retracted": bool(retraction) or "Retracted Publication" in publication_types,
+    # an index's flag (OpenAlex's is_retracted) says so without citing the notice
+    flagged = any(field == "retracted" and (value or "").strip() == "true" for field, value in claims)
+    return {"retracted": bool(retraction) or flagged or "Retracted Publication" in publication_types,
             "retraction": retraction, "others": others}
 
 

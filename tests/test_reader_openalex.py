@@ -126,7 +126,8 @@ def test_results_page_with_a_bad_work():
         pages="1620-1634", citation_count=33, is_open_access=False,
         issns=["0006-8950", "1460-2156"], issn_l="0006-8950",
         authors=[person("Priya Natarajan", "Natarajan", "Priya"), person("Owen Walsh", "Walsh", "Owen")],
-        publication_types=["Journal Article"], keywords=["Hypertrophic Olivary Degeneration"],
+        # is_retracted: a claim, and PubMed's type for it, so that lists flag the paper
+        publication_types=["Journal Article", "Retracted Publication"], keywords=["Hypertrophic Olivary Degeneration"],
         grants=[dict(text="203139/Z/16/Z (Wellcome Trust)", grant_id="203139/Z/16/Z", acronym=None,
                      agency="Wellcome Trust", country=None)],
         claims=[claim("publisher", "Oxford University Press"), claim("openalex", "W2962541117", "OpenAlex work id"),

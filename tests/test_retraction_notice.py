@@ -136,6 +136,10 @@ def test_paper_notices_one_line_per_notice():
     assert page_only["retraction"][0]["doi"] == "10.1038/s41598-021-84001-0" and page_only["retraction"][0]["pmid"] is None
     assert pages.paper_notices(["Journal Article", "Review"], []) == {"retracted": False, "retraction": [], "others": []}
     assert pages.paper_notices(["Published Erratum"], [])["others"][0]["label"] == "This is an erratum"
+    # an index's flag alone (OpenAlex's is_retracted): retracted, no notice to cite
+    assert pages.paper_notices(["Journal Article"], [("retracted", "true")]) == {
+        "retracted": True, "retraction": [], "others": []}
+    assert pages.paper_notices(["Journal Article"], [("retracted", "false")])["retracted"] is False
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")

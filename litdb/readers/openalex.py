@@ -112,6 +112,8 @@ def parse_work(work: dict) -> PaperRecord:
         record.claims.append(Claim("language", language, None))
     if work.get("is_retracted") is True:
         record.claims.append(Claim("retracted", "true", "OpenAlex marks the work as retracted"))
+        if "Retracted Publication" not in record.publication_types:  # PubMed's word for it: lists flag it
+            record.publication_types.append("Retracted Publication")
     return record
 
 
