@@ -371,9 +371,11 @@ def to_bibtex(papers: list[dict], keys: list[str] | None = None) -> str:
             ("abstract", paper.get("abstract")),
         ]
         entries.append(Entry(kind.bibtex, key, [
-            # month = dec, the BibTeX macro, unbraced; the author list is escaped name by name
+            # month = dec, the BibTeX macro, unbraced; the author list is escaped name by name;
+            # doi and url are verbatim fields (biblatex, \url in the styles): an escaped "_"
+            # would put a backslash into the link
             Field(name, value, enclosing="no-enclosing") if name == "month"
-            else Field(name, value if name == "author" else _bibtex_escape(value))
+            else Field(name, value if name in ("author", "doi", "url") else _bibtex_escape(value))
             for name, value in fields if value]))
     if not entries:
         return ""

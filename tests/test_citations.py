@@ -145,3 +145,13 @@ def test_readable_reference():
     assert format_reference(PAPER) == (
         "Malone A, Manto M. A {curly} & 100% title_with $pecial #chars. Cerebellum. 2014 Dec;13(6):666-668. doi:10.1007/x")
     assert format_reference(dict(PAPER, authors_complete=0)).startswith("Malone A, Manto M, et al. ")
+
+
+def test_bibtex_doi_and_url_are_verbatim():
+    """A Springer chapter's DOI holds "_": doi and url are written as they are (verbatim
+    fields), the title escaped as before."""
+    paper = dict(PAPER, doi="10.1007/978-3-030-23810-0_84")
+    [entry] = bibtexparser.parse_string(to_bibtex([paper])).entries
+    assert entry["doi"] == "10.1007/978-3-030-23810-0_84"
+    assert entry["url"] == "https://doi.org/10.1007/978-3-030-23810-0_84"
+    assert entry["title"] == r"A \{curly\} \& 100\% title\_with \$pecial \#chars"
