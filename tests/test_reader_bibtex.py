@@ -520,3 +520,12 @@ def test_pubmed_ids_in_a_note():
             "  author = {Ozelius, Laurie},\n  note = {PMID: 20301665 PMCID: PMC1234567},\n}\n")
     [record] = bibtex.read(text)
     assert (record.pmid, record.pmcid) == ("20301665", "PMC1234567")
+
+
+def test_escaped_literals_and_negative_exponents_keep_their_meaning():
+    """Mendeley escapes a literal tilde, caret and bar ("{\\~{}}5 Hz", "2{\\^{}}3",
+    "{\\textbar}"): they stay; a negative exponent in math is NLM's "10(-8)", not "10-8"."""
+    text = ("@article{s2017,\n  title = {T},\n  abstract = {fell to {\\~{}}5 Hz; 2{\\^{}}3 design; a {\\textbar} b; "
+            "$p = 2 \\times 10^{-8}$; 1200 mm$^{3}$},\n}\n")
+    [record] = bibtex.read(text)
+    assert record.abstract == "fell to ~5 Hz; 2^3 design; a | b; p = 2 × 10(-8); 1200 mm3"

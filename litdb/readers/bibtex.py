@@ -402,7 +402,27 @@ SCRIPT = re.compile(r"([\^_])\s*(?:\{([^{}]*)\}|(\\[A-Za-z]+|[^\s\\{}]))")
 
 def _script(m: re.Match) -> str:
     body = m.group(2) if m.group(2) is not None else m.group(3)
-    return "°" if m.group(1) == "^" and body.strip() == "\\circ" else body
+    if m.group(1) == "^" and body.strip() == "\\circ":
+        return "°"
+    # a negative exponent in parentheses, as NLM writes it in PubMed's abstracts: 10$^{-8}$
+    # is "10(-8)", never "10-8" (ten minus eight); others as written (Ca2+, mm3)
+    if m.group(1) == "^" and body.strip()[:1] in "-−" and len(body.strip()) > 1:
+        return f"({body.strip()})"
+    return body
+
+
+# Escaped characters that stand for themselves (Mendeley writes "{\~{}}5 Hz", "2{\^{}}3"):
+# pylatexenc drops them.
+LITERALS = re.compile(r"\{\\~\{\}\}|\\~\{\}|\{\\\^\{\}\}|\\\^\{\}|\{?\\textbar\}?(?:\{\})?|"
+                      r"\{?\\textasciitilde\}?(?:\{\})?|\{?\\textasciicircum\}?(?:\{\})?")
+
+
+TILDE = "\ue000"  # a "~" that is no tie, kept from pylatexenc (which reads "~" as a space) until the end
+
+
+def _literal(m: re.Match) -> str:
+    text = m.group(0)
+    return "|" if "textbar" in text else TILDE if "~" in text or "tilde" in text else "^"
 
 
 @functools.lru_cache(maxsize=8192)  # pylatexenc takes ~1 ms a value; journals and names recur
@@ -412,17 +432,21 @@ def _latex(text: str | None) -> str | None:
         return None
     if "\\text" in text:
         text = TEXT_GREEK.sub(_greek, text)
+    if "{}" in text or "\\text" in text:
+        text = LITERALS.sub(_literal, text)
     if "$" in text:
         text = MATH.sub(lambda m: "$" + SCRIPT.sub(_script, m.group(1)) + "$", text)
     if not NEEDS_LATEX.search(text):
-        return clean_space(text) if "\n\n" not in text else clean_paragraphs(text)
+        plain = clean_space(text) if "\n\n" not in text else clean_paragraphs(text)
+        return plain.replace(TILDE, "~") if plain else plain
     try:
         decoded = _simple_latex(text)
         if decoded is None:
             decoded = _LATEX.latex_to_text(text)
     except Exception:  # pylatexenc on a value it cannot parse (deep nesting): braces and commands dropped
         decoded = re.sub(r"\\[A-Za-z]+|[{}\\]", "", text)
-    return html_to_text(decoded) if MARKUP.search(decoded) else clean_paragraphs(decoded)
+    decoded = html_to_text(decoded) if MARKUP.search(decoded) else clean_paragraphs(decoded)
+    return decoded.replace(TILDE, "~") if decoded else decoded
 
 
 def _author(name: str):
