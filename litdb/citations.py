@@ -213,6 +213,14 @@ def work_kind(paper: dict) -> Kind:
     return next((kind for name, kind in KINDS.items() if name in named), JOURNAL_ARTICLE)
 
 
+RETRACTED = "Retracted publication"  # what the downloads say of a retracted paper (BibTeX note, RIS N1)
+
+
+def is_retracted(paper: dict) -> bool:
+    """Its publication types say so, as PubMed's record does (the site's notice says more)."""
+    return "Retracted Publication" in publication_types(paper)
+
+
 def display_date(iso: str | None) -> str:
     """'2014-12' -> '2014 Dec', '2006-09-06' -> '2006 Sep 6', as PubMed prints dates."""
     parts = _numbers(iso)
@@ -368,6 +376,7 @@ def to_bibtex(papers: list[dict], keys: list[str] | None = None) -> str:
             ("pmcid", paper.get("pmcid")),
             ("url", doi_url(paper)),
             ("keywords", ", ".join(_keywords(paper)) or None),
+            ("note", RETRACTED if is_retracted(paper) else None),
             ("abstract", paper.get("abstract")),
         ]
         entries.append(Entry(kind.bibtex, key, [
@@ -436,6 +445,7 @@ def to_ris(papers: list[dict]) -> str:
             "abstract": paper.get("abstract"),
             "keywords": _keywords(paper),
             "accession_number": f"PMID:{paper['pmid']}" if paper.get("pmid") else None,
+            "notes": [RETRACTED] if is_retracted(paper) else [],
         }
         records.append({k: [_ris_value(v) for v in value] if isinstance(value, list) else _ris_value(value)
                         for k, value in record.items() if value})
@@ -474,6 +484,7 @@ def to_csl_json(papers: list[dict], keys: list[str] | None = None) -> list[dict]
             "URL": doi_url(paper),
             "abstract": paper.get("abstract"),
             "keyword": ", ".join(_keywords(paper)) or None,
+            "status": "retracted" if is_retracted(paper) else None,  # CSL's own variable for it
         }
         item.update({k: v for k, v in optional.items() if v})
         items.append(item)

@@ -9,7 +9,7 @@ import pytest
 import rispy
 
 from conftest import get
-from litdb.citations import format_reference, split_name, to_bibtex
+from litdb.citations import format_reference, split_name, to_bibtex, to_csl_json, to_ris
 
 OLD = "486bd29b069a"
 
@@ -155,3 +155,18 @@ def test_bibtex_doi_and_url_are_verbatim():
     assert entry["doi"] == "10.1007/978-3-030-23810-0_84"
     assert entry["url"] == "https://doi.org/10.1007/978-3-030-23810-0_84"
     assert entry["title"] == r"A \{curly\} \& 100\% title\_with \$pecial \#chars"
+
+
+def test_a_retracted_paper_says_so_in_every_download():
+    """BibTeX note, RIS N1 and CSL's status carry it, so a reference manager's copy keeps
+    what the site shows (PubMed's own export carries its type)."""
+    paper = dict(PAPER, publication_types='["Journal Article", "Retracted Publication"]')
+    [entry] = bibtexparser.parse_string(to_bibtex([paper])).entries
+    assert entry["note"] == "Retracted publication"
+    [record] = rispy.loads(to_ris([paper]))
+    assert record["notes"] == ["Retracted publication"]
+    [item] = to_csl_json([paper])
+    assert item["status"] == "retracted"
+    # and nothing of the kind for a paper that is not
+    assert "note" not in bibtexparser.parse_string(to_bibtex([PAPER])).entries[0].fields_dict
+    assert "notes" not in rispy.loads(to_ris([PAPER]))[0] and "status" not in to_csl_json([PAPER])[0]
