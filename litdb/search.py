@@ -42,6 +42,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from litdb.facets import top
+from litdb.readers.common import PARTICLES  # "van", "der", "de", ...: the readers split family names by them too
 
 # Bounds on what one query may ask of the database (see SECURITY.md).
 MAX_LENGTH = 1000  # characters
@@ -517,7 +518,7 @@ class AuthorQuery:
 @functools.lru_cache(maxsize=256)  # called once per author row by pubmed_author
 def parse_author(text: str) -> AuthorQuery:
     """PubMed's ways of naming an author: "Malone A", "Malone AB", "van der Berg J",
-    "Malone", "Malo*", "Malone, Ailish", "Ailish Malone"."""
+    "Malone", "van der Berg", "Malo*", "Malone, Ailish", "Ailish Malone"."""
     text = " ".join(_drop_suffix(fold(text).replace(".", " ").replace(",", ", ").split()))
     prefix = text.endswith("*")
     text = text.rstrip("*").strip()
@@ -530,6 +531,8 @@ def parse_author(text: str) -> AuthorQuery:
     words = text.split()
     if len(words) > 1 and _INITIALS.fullmatch(words[-1]):
         return AuthorQuery([w.casefold() for w in words[:-1]], words[-1].casefold(), [], prefix)
+    if len(words) > 1 and all(w.casefold() in PARTICLES for w in words[:-1]):
+        return AuthorQuery([w.casefold() for w in words], "", [], prefix)  # "van der Meer", "de Vries": a family name
     if len(words) > 1:  # a full name as printed, given names first: "Ailish Malone"
         given = _given_words(" ".join(words[:-1]))
         return AuthorQuery([words[-1].casefold()], "".join(w[0] for w in given), given, prefix)

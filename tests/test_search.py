@@ -594,3 +594,15 @@ def test_search_page_in_chromium(site, browser):
     screenshot(page, "search")
     assert errors == []
     context.close()
+
+
+def test_a_family_name_with_particles_alone_is_a_family_name():
+    """"van der Meer[au]", "de Vries[au]": PubMed reads particles and a name as the family
+    name (before, "van der" were taken for given names, and nothing was found)."""
+    from litdb.search import author_matches
+    assert author_matches("Johan N van der Meer", "van der Meer") == 1
+    assert author_matches("van der Meer, Johan N", "van der Meer") == 1
+    assert author_matches("Hugo de Vries", "de Vries") == 1
+    assert author_matches("Hugo de Vries", "De Vries") == 1
+    assert author_matches("Johan Meer", "van der Meer") == 0
+    assert author_matches("Ailish Malone", "Ailish Malone") == 1  # a full name, given names first, as before
