@@ -432,3 +432,10 @@ def test_a_doctype_hidden_past_the_head_is_refused_all_the_same():
     assert detect(HIDDEN) is None
     assert unknown_format(HIDDEN) == "XML with an internal DTD or entity declarations is refused (entities are never " \
         "expanded)"
+
+
+def test_a_thesis_work_type_is_its_degree_not_a_type():
+    [thesis] = endnote_xml.read('<xml><records><record><ref-type name="Thesis">32</ref-type><titles><title>T</title>'
+                                "</titles><work-type>Ph.D. thesis</work-type></record></records></xml>")
+    assert thesis.publication_types == ["Thesis"]
+    assert thesis.claims == [Claim("thesis_type", "Ph.D. thesis", "work-type of a Thesis")]

@@ -410,10 +410,14 @@ def read_record(rec) -> PaperRecord:
     record.abstract, record.copyright = _abstract(_raw(_child(rec, "abstract")))
     types = [TYPE_WORDS[tag]] if tag else ([kind] if kind and kind not in NO_TYPE else [])
     work_type = "; ".join(_lines(_child(rec, "work-type")))
-    statuses = document_types(types, work_type)
+    # a thesis's Type of Work is its degree ("Ph.D. thesis"), not a kind of document
+    thesis_degree = work_type if tag == "THES" and work_type else None
+    statuses = document_types(types, "" if thesis_degree else work_type)
     record.publication_types = types
 
     claims = [Claim("status", status, f"work-type: {work_type}") for status in statuses]
+    if thesis_degree:
+        claims.append(Claim("thesis_type", thesis_degree, "work-type of a Thesis"))
     if language := _value(_child(rec, "language")):
         claims.append(Claim("language", language))
     if number and not (journal_item or tag is None):  # a report's number, a book's in its series
