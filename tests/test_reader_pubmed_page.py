@@ -508,3 +508,16 @@ def test_results_shown_as_abstracts_keep_each_articles_type_label():
     records = list(pubmed_page.read(text))
     assert [(r.pmid, r.publication_types) for r in records] == [
         ("28949046", ["Review"]), ("28515949", ["Review"]), ("24881805", ["Clinical Trial"])]
+
+
+def test_link_labels_on_lines_of_their_own_are_no_references():
+    """A browser may copy each reference's links ("- DOI - PMC - PubMed", or one a line)
+    under it (tests/fixtures/pubmed_page_multi/link_labels_own_lines.txt, a tester's copy):
+    they are no references (before, each became one, and the source then listed the most
+    references and won the merge)."""
+    text = decode((FIXTURES / "pubmed_page_multi" / "link_labels_own_lines.txt").read_bytes())
+    for copy in (text, text.replace("    - DOI - PMC - PubMed", "    - DOI\n    - PMC\n    - PubMed")):
+        [record] = pubmed_page.read(copy)
+        assert [(r.position, r.journal, r.year, r.doi) for r in record.references] == [
+            (1, "Mov Disord", 2013, "10.1002/mds.25475"), (2, "Neurobiol Dis", 2011, "10.1016/j.nbd.2011.01.026"),
+            (3, "Nat Neurosci", 2011, "10.1038/nn.2753")]

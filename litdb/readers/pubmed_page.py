@@ -188,6 +188,8 @@ _LINK_LABEL = (
 # "(?:\s+-\s+LABEL)+\s*$" written to start with a plain \s: re then skips ahead to the
 # next white space instead of trying the pattern at every character (2.5x faster).
 LINK_LABELS = re.compile(rf"\s\s*-\s+{_LINK_LABEL}(?:\s+-\s+{_LINK_LABEL})*\s*$")
+# the same labels on a line of their own, as a browser may copy a list of links: no reference
+LINK_LABELS_LINE = re.compile(rf"^\s*-\s+{_LINK_LABEL}(?:\s+-\s+{_LINK_LABEL})*\s*$")
 # Compiled once: the module-level re functions look a pattern up in re's cache on
 # every call, and some of these run for every line or reference.
 DOI_IN_TAIL = re.compile(r"\bdoi:\s*(\S+?)\.?(?:\s|$)")
@@ -633,7 +635,8 @@ def parse_pubmed_page(text: str) -> PaperRecord:
 
     record.references = [
         reference_from_text(position, line)
-        for position, line in enumerate(_list_lines(sections.get("references")), 1)
+        for position, line in enumerate((line for line in _list_lines(sections.get("references"))
+                                         if not LINK_LABELS_LINE.match(line)), 1)
     ]
     for line in _list_lines(sections.get("publication_types")):
         if line not in record.publication_types:
