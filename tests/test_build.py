@@ -30,7 +30,11 @@ def test_cli_builds_and_prints_summary(tmp_path):
 BAD_SEEDS = {
     "empty.txt": (b"", "empty file"),
     "blank.txt": (b"  \n\n", "empty file"),
-    "binary.bin": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8 text: invalid byte 0x89 at offset 0"),
+    "binary.bin": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+                   "binary file: a PNG image, not a bibliographic export (save or export it as text)"),
+    "notes.docx": (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
+                   "binary file: a ZIP archive (a Word, Excel or other Office document is one), not a bibliographic "
+                   "export (save or export it as text)"),
     "nul.txt": (b"PMID: 1\x00\x00", "binary file: NUL byte at offset 7"),
     "truncated.json": (b'{"title": "Cerebellum", "authors": "A B", "doi": "10.1',
                        "invalid JSON at line 1, column 50: Unterminated string starting at line 1, column 50"),
@@ -56,7 +60,7 @@ def test_bad_seeds_are_rejected_and_good_ones_kept(tmp_path):
         (seeds / name).write_bytes(data)
     result = run_build("--seeds", seeds, "--db", tmp_path / "out.db")
     assert result.returncode == 0
-    assert result.stdout.endswith(": 2 files loaded, 11 rejected; 2 papers, 5 references, 3 authors, 2 journals\n")
+    assert result.stdout.endswith(": 2 files loaded, 12 rejected; 2 papers, 5 references, 3 authors, 2 journals\n")
     db = sqlite_utils.Database(tmp_path / "out.db")
     rows = {r["filename"]: r for r in db["sources"].rows}
     assert sorted(rows) == sorted([*BAD_SEEDS, "000_a766678b1bddf855.txt", "001_51f3e96b9982b093.txt"])

@@ -625,6 +625,7 @@ REJECTIONS = re.compile("|".join([
     r"not UTF-8 text: invalid byte 0x[0-9a-f]{2} at offset \d+",
     r"invalid UTF-16 at byte \d+: .+",
     r"binary file: NUL byte at offset \d+",
+    r"binary file: [^,]+, not a bibliographic export \(save or export it as text\)",
     r"unknown format: (not a format|JSON of no kind) this build reads \(.+\)",
     r"unknown format: XML with root <.+>, not PubMed XML, JATS or EndNote XML",
     r"unknown format: a CSV export saved again by a spreadsheet with ';' between the fields; export it again, "

@@ -45,9 +45,18 @@ BY_NAME = {reader.NAME: reader for reader in READERS}
 TRUST = {reader.NAME: reader.TRUST for reader in READERS}
 
 
+# Files a folder of papers holds beside the exports, known by their first bytes
+BINARY_KINDS = [(b"PK\x03\x04", "a ZIP archive (a Word, Excel or other Office document is one)"),
+                (b"%PDF-", "a PDF"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.doc, .xls)"),
+                (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image")]
+
+
 def decode(data: bytes) -> str:
     """Text of a seed file: UTF-8 (with or without BOM) or UTF-16 with BOM; CRLF folded,
     other control characters (form feeds, escapes) made spaces; a NUL means binary."""
+    for magic, what in BINARY_KINDS:
+        if data.startswith(magic):  # said for what it is, not as text in an unknown encoding
+            raise ValueError(f"binary file: {what}, not a bibliographic export (save or export it as text)")
     encoding = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(data[:2], "utf-8")
     try:
         text = data[2:].decode(encoding) if encoding != "utf-8" else data.decode("utf-8-sig")
