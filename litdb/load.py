@@ -12,12 +12,13 @@ records there are: everything waits on disk, rows are written in batches.
 from __future__ import annotations
 
 import pickle
+import re
 import sqlite3
 
 import sqlite_utils
 
 from .merge import assign_journals, journal_matches
-from .normalize import title_key
+from .normalize import fold, title_key
 from .schema import FTS, INDEXES, TABLES, VIEWS
 from .topics import topic_rows
 
@@ -27,7 +28,7 @@ BATCH = 500
 # (database, columns). "staging" is a file beside the output, dropped at the end.
 WORK_TABLES = {
     # every record read, pickled, with where it is and the keys that say which records are one paper
-    "records": ("staging", ("source_id", "filename", "position", "doi", "pmid", "tkey", "year", "record")),
+    "records": ("staging", ("source_id", "filename", "position", "doi", "pmid", "tkey", "year", "akey", "record")),
     "journal_mentions": ("staging", ("paper_id", "title", "abbreviation", "issn_l", "issns")),
     "author_names": ("staging", ("author_id", "paper_id", "name", "orcid")),
     "merged": ("temp", ("cluster", "paper_id", "clash")),  # the paper each cluster became
@@ -85,13 +86,24 @@ def staged(source_id: int, filename: str, position: int, record) -> tuple:
     """A parsed record as staging keeps it: where it is, the keys that say which
     records are the same paper, and the record itself."""
     return (source_id, filename, position, record.doi, record.pmid, title_key(record.title) or None,
-            record.year, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+            record.year, first_author_key(record), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def first_author_key(record) -> str | None:
+    """The last word of the first person's family name, folded ("van de Warrenburg" and
+    "Warrenburg" -> "warrenburg", "Lehéricy" -> "lehericy"): records whose titles and years
+    agree are one paper only if their first authors do too ("Dystonia", 2018, is a review
+    by Balint and a chapter by Jankovic). None without a person among the authors."""
+    person = next((a for a in record.authors if not a.group and (a.family or a.name)), None)
+    words = re.findall(r"[^\W\d_]+", fold(person.family or person.name)) if person else []
+    return words[-1] if words else None
 
 
 def cluster_records(db: sqlite_utils.Database) -> None:
     """Give records of the same paper the same cluster. Records sharing a DOI or a
     PMID are one paper; then records with the same title and year join, unless the
-    papers they would join carry different DOIs (two papers may share a title)."""
+    papers they would join carry different DOIs or their records different first
+    authors (two papers may share a title)."""
     conn = db.conn
     conn.executescript("""
         UPDATE staging.records SET cluster = rid;
@@ -106,17 +118,19 @@ def cluster_records(db: sqlite_utils.Database) -> None:
                 coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.doi = r.doi), cluster),
                 coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.pmid = r.pmid), cluster)) AS best
             FROM staging.records r WHERE doi IS NOT NULL OR pmid IS NOT NULL""")
-        # A title group joins only when all its papers together carry at most one DOI.
+        # A title group joins only when all its papers together carry at most one DOI, and
+        # their records name one first author (or none).
         moved = _spread(conn, """
             WITH cluster_dois AS (SELECT cluster, min(doi) AS doi, count(DISTINCT doi) AS n
                                   FROM staging.records GROUP BY cluster),
                  title_groups AS (SELECT tkey, year, min(r.cluster) AS best,
-                                         count(DISTINCT d.doi) AS dois, max(d.n) AS most
+                                         count(DISTINCT d.doi) AS dois, max(d.n) AS most,
+                                         count(DISTINCT r.akey) AS first_authors
                                   FROM staging.records r JOIN cluster_dois d USING (cluster)
                                   WHERE tkey IS NOT NULL GROUP BY tkey, year)
             SELECT r.rid, r.cluster, g.best FROM staging.records r
             JOIN title_groups g ON g.tkey = r.tkey AND g.year IS r.year
-            WHERE g.dois <= 1 AND g.most <= 1""", once=True)
+            WHERE g.dois <= 1 AND g.most <= 1 AND g.first_authors <= 1""", once=True)
         if not moved:
             break
 

@@ -3,7 +3,8 @@
 Identity (the grouping itself runs in SQL, litdb/load.py): records are the same paper
 when they share a DOI (compared lower-case) or a PMID; records with the same
 normalised title and year join them, unless the papers so joined would carry
-different DOIs.
+different DOIs or their records name different first authors (the last word of the
+first person's family name, folded: "Dystonia", 2018, is a review and a chapter).
 
 Merge rule. Sources are trusted by kind, not by length: curated bibliographic records
 (PubMed page, MEDLINE, PubMed XML, PubMed CSV) first, then publisher records (JATS,

@@ -346,3 +346,23 @@ def test_author_key_sets_initials_apart_and_nothing_else():
     assert key("Juan DE LA Cruz", "Cruz", "Juan DE LA") == "juan de la cruz"
     assert key("Jean-MARC Dupont", "Dupont", "Jean-MARC") == "jean marc dupont"
     assert author_key(Author("Dystonia Coalition", group=True)) == "dystonia coalition"
+
+
+def test_a_title_and_year_join_needs_the_same_first_author(tmp_path):
+    """"Dystonia", 2018: a review (Balint, with a DOI) and a chapter (Jankovic, without)
+    are two works; before, the chapter vanished into the review. The same paper from two
+    sources whose first author is written otherwise (particles, accents, initials) still
+    joins; a source naming no author does not keep it apart."""
+    ris = ("TY  - CHAP\nTI  - Dystonia\nAU  - Jankovic, Joseph\nAU  - Tolosa, Eduardo\n"
+           "T2  - Parkinson's Disease and Movement Disorders\nPY  - 2018\nSP  - 321\nEP  - 347\nER  - \n\n"
+           "TY  - JOUR\nTI  - Cerebellar contributions to dystonia\nAU  - van de Warrenburg, Bart P\n"
+           "PY  - 2016\nER  - \n")
+    db = build_records(tmp_path, [
+        {"title": "Dystonia", "publicationDate": "2018", "doi": "10.1038/s41572-018-0023-6",
+         "authors": [{"name": "Bettina Balint"}, {"name": "Kailash P Bhatia"}]},
+        {"title": "Cerebellar Contributions to Dystonia", "publicationDate": "2016",
+         "authors": [{"name": "B P Warrenburg"}]},
+        {"title": "Cerebellar contributions to dystonia.", "publicationDate": "2016"},
+    ], extra={"library.ris": ris})
+    papers = sorted((r["title"], r["year"], r["source_count"]) for r in db["papers"].rows)
+    assert papers == [("Cerebellar Contributions to Dystonia", 2016, 3), ("Dystonia", 2018, 1), ("Dystonia", 2018, 1)]
