@@ -100,8 +100,8 @@ def first_author_key(record) -> str | None:
 
 
 def cluster_records(db: sqlite_utils.Database) -> None:
-    """Give records of the same paper the same cluster. Records sharing a DOI or a
-    PMID are one paper; then records with the same title and year join, unless the
+    """Give records of the same paper the same cluster. Records sharing a DOI, or a
+    PMID where their papers carry one DOI between them, are one paper; then records with the same title and year join, unless the
     papers they would join carry different DOIs or their records different first
     authors (two papers may share a title)."""
     conn = db.conn
@@ -113,11 +113,20 @@ def cluster_records(db: sqlite_utils.Database) -> None:
         CREATE INDEX staging.records_cluster ON records (cluster, rid);
     """)
     while True:
+        # A PMID joins two records' papers only when those carry one DOI between them: a
+        # record that gives a preprint's DOI beside its published version's PMID (Semantic
+        # Scholar may) must not make one paper of the two versions.
         _spread(conn, """
-            SELECT rid, cluster, min(cluster,
-                coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.doi = r.doi), cluster),
-                coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.pmid = r.pmid), cluster)) AS best
-            FROM staging.records r WHERE doi IS NOT NULL OR pmid IS NOT NULL""")
+            WITH cluster_dois AS (SELECT cluster, min(doi) AS doi, count(DISTINCT doi) AS n
+                                  FROM staging.records GROUP BY cluster)
+            SELECT r.rid, r.cluster, min(r.cluster,
+                coalesce((SELECT min(o.cluster) FROM staging.records o WHERE o.doi = r.doi), r.cluster),
+                coalesce((SELECT min(o.cluster) FROM staging.records o JOIN cluster_dois od ON od.cluster = o.cluster
+                          WHERE o.pmid = r.pmid AND (od.doi IS NULL OR rd.doi IS NULL
+                                                     OR (od.n = 1 AND rd.n = 1 AND od.doi = rd.doi))),
+                         r.cluster)) AS best
+            FROM staging.records r JOIN cluster_dois rd ON rd.cluster = r.cluster
+            WHERE r.doi IS NOT NULL OR r.pmid IS NOT NULL""")
         # A title group joins only when all its papers together carry at most one DOI, and
         # their records name one first author (or none).
         moved = _spread(conn, """

@@ -231,3 +231,11 @@ def test_an_array_of_no_record_before_the_trailer_is_still_the_aggregators():
     assert parse_aggregator_file('[null]\n引用次数: 3\n') == [RecordError(1, 1, "item is null, expected an object")]
     # without them, no format
     assert detect("[null]") is None and detect("[Wilson disease]\nAbstract\nText.") is None
+
+
+def test_a_cut_record_says_its_whole_reason():
+    """A record cut inside a string: the reason says where, whole (it stopped at
+    "Unterminated string starting at" before, as issue 13 found in another reader)."""
+    with pytest.raises(ValueError) as e:
+        parse_aggregator_file('{"Title": "Cerebellar stimulation in dystonia", "DOI": "10.1000/x", "Abstract": "cut')
+    assert str(e.value) == "invalid JSON at line 1, column 81: Unterminated string starting at line 1, column 81"

@@ -21,8 +21,8 @@ from ..normalize import (
 )
 from ..records import Claim, PaperRecord, RecordError
 from .common import (
-    array_items, author_from_display, digits, has_any, integer, jats_abstract, json_head, json_kind, leading_items,
-    open_access_link, pmcid_of, publication_types, text_of,
+    array_items, author_from_display, digits, has_any, integer, jats_abstract, json_error, json_head, json_kind,
+    leading_items, open_access_link, pmcid_of, publication_types, text_of,
 )
 
 NAME = FORMAT = "aggregator_json"
@@ -124,7 +124,7 @@ def parse_aggregator_file(text: str) -> list[PaperRecord]:
         try:
             data, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as e:
-            raise ValueError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+            raise ValueError(json_error(e)) from None
         except RecursionError:
             raise ValueError(f"invalid JSON: nested more than {MAX_DEPTH} levels deep") from None
         except ValueError:  # int() refuses a number of thousands of digits

@@ -108,14 +108,19 @@ def unpadded(year: int | None, month: int | None, day: int | None) -> tuple[int 
 VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^()]*(?:\([^()]*\)[^()]*)*)\))?(?::\s*(?P<pages>.+))?$")
 
 
+def json_error(e: json.JSONDecodeError) -> str:
+    """The whole reason, on one line: json says "Unterminated string starting at" and puts
+    the place in lineno/colno."""
+    return (f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+            f"{' line %d, column %d' % (e.lineno, e.colno) if e.msg.endswith(' at') else ''}")
+
+
 def parse_json(text: str):
     """The decoded JSON, or ValueError with the whole reason on one line."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        # json says "Unterminated string starting at" and puts the place in lineno/colno
-        raise ValueError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
-                         f"{' line %d, column %d' % (e.lineno, e.colno) if e.msg.endswith(' at') else ''}") from None
+        raise ValueError(json_error(e)) from None
     except RecursionError:
         raise ValueError("invalid JSON: nested too deeply") from None
     except ValueError:  # int() refuses a number of thousands of digits

@@ -58,7 +58,7 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord
-from .common import (GROUP_WORDS, TYPE_WORDS, _item_record, author, digits, has_any, integer, issns, json_head,
+from .common import (GROUP_WORDS, TYPE_WORDS, _item_record, author, digits, has_any, integer, issns, json_error, json_head,
                      json_kind, keywords_once, open_access_link, orcid, paragraphs, parse_date, plain, pmcid_of,
                      text_of)
 from .medline import author_from_initials
@@ -92,8 +92,7 @@ NEXT_DOCUMENT = re.compile(r"\n(?=[\[{])")
 def _json_error(e) -> str:
     """A decoding error in common.parse_json's words (one line, its place in the file)."""
     if isinstance(e, json.JSONDecodeError):
-        return (f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
-                f"{' line %d, column %d' % (e.lineno, e.colno) if e.msg.endswith(' at') else ''}")
+        return json_error(e)
     if isinstance(e, RecursionError):
         return "invalid JSON: nested too deeply"
     return "invalid JSON: a number with thousands of digits"
