@@ -366,3 +366,21 @@ def test_a_title_and_year_join_needs_the_same_first_author(tmp_path):
     ], extra={"library.ris": ris})
     papers = sorted((r["title"], r["year"], r["source_count"]) for r in db["papers"].rows)
     assert papers == [("Cerebellar Contributions to Dystonia", 2016, 3), ("Dystonia", 2018, 1), ("Dystonia", 2018, 1)]
+
+
+def test_a_pmid_never_joins_papers_of_two_dois(tmp_path):
+    """A record giving a preprint's DOI beside its published version's PMID (Semantic
+    Scholar may) joins the preprint by its DOI, but its PMID does not pull the published
+    version (another DOI) into the same paper; a PMID still joins a record without DOI."""
+    db = build_records(tmp_path, [
+        {"title": "Cerebellar output in dystonia (preprint)", "doi": "10.1101/2022.05.20.492532",
+         "publicationDate": "2022"},
+        {"title": "Cerebellar output in dystonia", "doi": "10.1038/s41593-023-01560-9", "pmid": "38212585",
+         "publicationDate": "2024"},
+        {"title": "Cerebellar output in dystonia", "doi": "10.1101/2022.05.20.492532", "pmid": "38212585",
+         "publicationDate": "2022"},  # the conflated record
+        {"title": "Cerebellar output in dystonia", "pmid": "38212585", "publicationDate": "2024"},  # no DOI
+    ])
+    papers = sorted((r["doi"], r["year"], r["source_count"]) for r in db["papers"].rows)
+    # the published version with the DOI-less record of its PMID; the preprint with the conflated record
+    assert papers == [("10.1038/s41593-023-01560-9", 2024, 2), ("10.1101/2022.05.20.492532", 2022, 2)]
