@@ -27,8 +27,10 @@ then order in the file (each reader's TRUST, litdb/readers). Field by field (FIE
   complete list completes an "et al." one. Each person is then completed from the
   other sources (same family name and first initial): a fuller name, an ORCID,
   affiliations;
-- publication_types: the most trusted source's list (sources name types in vocabularies
-  of their own: "Journal Article", "journal-article", "article-journal");
+- publication_types: the most trusted kind of source's lists (sources name types in
+  vocabularies of their own: "Journal Article", "journal-article", "article-journal"):
+  the longest, completed by the types the others of that kind add (a PubMed page never
+  shows "Journal Article", which the same paper's MEDLINE record lists);
 - keywords: the union, in trust order;
 - the journal's ISSN-L and ISSNs: those of the most trusted source that names a journal
   and of the sources that agree with it (same name, or an ISSN in common): mentions that
@@ -144,6 +146,17 @@ def _trusted_list(values):
     return values[0] if values else []
 
 
+def merge_types(records: list[PaperRecord]) -> list[str]:
+    """The publication types of the most trusted kind of source that gives any: its
+    longest list (the first of equals), then the types the others of that kind add."""
+    typed = [r for r in records if r.publication_types]
+    if not typed:
+        return []
+    top = TRUST.get(typed[0].format, 9)
+    lists = [r.publication_types for r in typed if TRUST.get(r.format, 9) == top]
+    return _union([max(lists, key=len), *lists])
+
+
 def _union(lists) -> list[str]:
     out, seen = [], set()
     for items in lists:
@@ -191,6 +204,7 @@ def merge_group(group: list[SourceRecord], salt: str | None = None) -> dict:
             merged[field] = rule([v for r in records if (v := getattr(r, field)) is not None and v != []])
     if merged["publication_date"]:
         merged["year"] = int(merged["publication_date"][:4])
+    merged["publication_types"] = merge_types(records)
     merged["authors"], merged["authors_complete"] = merge_authors(records)
     merged["issn_l"], merged["issns"] = journal_issns(records)
     most = {k: max(records, key=lambda r: len(getattr(r, k))) for k in LISTS}  # max() keeps the first of equals

@@ -417,7 +417,8 @@ WHY = {
     "authors": "the most trusted complete list (else the longest)",
     "authors_complete": "complete when any source gives the complete list",
     "issns": "those of the most trusted source naming the journal, and of the sources that agree with it",
-    "publication_types": "the most trusted source's list (sources name types in vocabularies of their own)",
+    "publication_types": "the most trusted kind of source's longest list, with the types the others of that kind "
+                         "add (sources name types in vocabularies of their own)",
     "keywords": "every source's values together",
     "references": "the source that lists the most",
     "mesh_terms": "the source that lists the most",
@@ -464,6 +465,11 @@ def provenance_view(rows: list[dict], paper: dict | None = None) -> dict:
                 d["shown"] = {"value": r["value"], "source": s}
             else:
                 d["others"].append({"value": r["value"], "source": s, "chosen": r["chosen"]})
+    types = disagreements.get("publication_types")
+    if types is not None and types["shown"] is None and paper is not None and paper.get("publication_types"):
+        value = paper["publication_types"]  # completed from several sources: no one source's list
+        types["shown"] = {"value": value if isinstance(value, str) else json.dumps(value, ensure_ascii=False),
+                          "source": {"filename": "the most trusted sources", "kind": "together"}}
     return {"sources": ordered, "hidden_empty": hidden,
             "disagreements": sorted(disagreements.values(), key=lambda d: d["field"])}
 

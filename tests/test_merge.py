@@ -384,3 +384,18 @@ def test_a_pmid_never_joins_papers_of_two_dois(tmp_path):
     papers = sorted((r["doi"], r["year"], r["source_count"]) for r in db["papers"].rows)
     # the published version with the DOI-less record of its PMID; the preprint with the conflated record
     assert papers == [("10.1038/s41593-023-01560-9", 2024, 2), ("10.1101/2022.05.20.492532", 2022, 2)]
+
+
+def test_publication_types_of_the_most_trusted_kind_together():
+    """A PubMed page never shows "Journal Article"; the same paper's MEDLINE record lists
+    it: the paper has both, whichever file sorts first. Less trusted kinds add nothing."""
+    from litdb.merge import merge_types
+    from litdb.records import PaperRecord
+    page = PaperRecord("pubmed_page", "T", publication_types=["Review"])
+    medline = PaperRecord("medline", "T", publication_types=["Journal Article", "Review"])
+    xml = PaperRecord("pubmed_xml", "T", publication_types=["Review", "Research Support, N.I.H., Extramural"])
+    crossref = PaperRecord("crossref", "T", publication_types=["Journal Article", "Preprint"])
+    assert merge_types([page, medline, xml, crossref]) == ["Journal Article", "Review",
+                                                           "Research Support, N.I.H., Extramural"]
+    assert merge_types([PaperRecord("ris", "T"), crossref]) == ["Journal Article", "Preprint"]
+    assert merge_types([PaperRecord("ris", "T")]) == []

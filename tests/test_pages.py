@@ -574,7 +574,8 @@ def test_disagreements_say_what_is_shown_and_why_for_lists():
     assert keywords["field"] == "keywords" and keywords["why"] == "every source's values together"
     assert keywords["shown"]["value"] == '["Cerebellum", "ANIMAL-MODEL", "Purkinje cells"]'
     assert [o["value"] for o in keywords["others"]] == ['["Cerebellum", "ANIMAL-MODEL"]', '["Cerebellum", "Purkinje cells"]']
-    assert types["why"] == "the most trusted source's list (sources name types in vocabularies of their own)"
+    assert types["why"] == ("the most trusted kind of source's longest list, with the types the others of that kind "
+                            "add (sources name types in vocabularies of their own)")
     assert types["shown"]["value"] == '["Journal Article", "Review"]' and types["shown"]["source"]["filename"] == \
         "wos/savedrecs.txt"
 
