@@ -168,6 +168,24 @@ def local_name(element) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+FIRST_TAG = re.compile(r"<([A-Za-z_][\w.-]*)")
+
+
+def first_element(text: str) -> re.Match | None:
+    """The first element's opening of an XML text (group 1 its name), past the XML
+    declaration, doctype and comments in its first 8 KB, when only a prolog stands before
+    it; else None. How the XML readers tell their formats by the root."""
+    head = text[:8192]
+    at = 0
+    while (m := FIRST_TAG.search(head, at)) is not None:
+        before = head[:m.start()]
+        if before.count("<!--") > before.count("-->"):  # inside a comment: look on
+            at = m.end()
+            continue
+        return m if only_prolog(before) else None
+    return None
+
+
 def only_prolog(text: str) -> bool:
     """Nothing but an XML declaration, a doctype, comments, processing instructions
     and white space comes before the root element."""

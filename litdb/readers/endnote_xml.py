@@ -84,7 +84,7 @@ from lxml import etree
 
 from ..normalize import MONTHS, clean_paragraphs, clean_space, iso_date, normalize_doi, strip_controls
 from ..records import Claim, PaperRecord, RecordError
-from .common import (ENTITIES_REFUSED, author, digits, keywords_once, local_name, only_prolog, page_range,
+from .common import (ENTITIES_REFUSED, author, digits, first_element, keywords_once, local_name, page_range,
                      parse_date, parse_xml)
 from .medline import mesh_terms
 from .ris import (CONTAINED_IN_BOOKS, COPYRIGHT, JOURNAL_TYPES, LABELLED_PMCID, LABELLED_PMID, PMC_LINK, PUBMED_DATABASE, PUBMED_LINK,
@@ -115,7 +115,6 @@ NO_TYPE = {"Generic"}
 # <pages> of these is the number of pages
 PAGE_COUNT_TYPES = {"BOOK", "EBOOK", "EDBOOK", "THES"}
 
-FIRST_TAG = re.compile(r"<([A-Za-z_][\w.-]*)")
 ROOT_START = re.compile(r"<xml(?:\s[^<>]*)?>\s*<records[\s>/]")
 RECORD_TAG = re.compile(r"<record[\s>/]")
 END_TAG = "</record>"
@@ -149,15 +148,8 @@ MONTH_YEAR = re.compile(r"([A-Za-z]{3,})\.?,?\s+((?:1[5-9]|20)\d\d)\b")
 def looks_like(text: str) -> bool:
     """The first element (after the XML declaration and comments) is <xml>, and the
     next one <records>."""
-    head = text[:8192]
-    at = 0
-    while (m := FIRST_TAG.search(head, at)) is not None:
-        before = head[:m.start()]
-        if before.count("<!--") > before.count("-->"):  # inside a comment: look on
-            at = m.end()
-            continue
-        return m.group(1) == "xml" and only_prolog(before) and ROOT_START.match(head, m.start()) is not None
-    return False
+    m = first_element(text)
+    return m is not None and m.group(1) == "xml" and ROOT_START.match(text, m.start()) is not None
 
 
 def split_records(text: str) -> list[tuple[int, str]]:

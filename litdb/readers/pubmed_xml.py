@@ -18,14 +18,13 @@ from ..normalize import clean_paragraphs, clean_space, expand_pages, iso_date, n
 from ..records import Claim, Grant, MeshTerm, PaperRecord, RecordError, Reference
 from .pubmed_page import reference_from_text
 from .common import (
-    ENTITIES_REFUSED, author, digits, element_text, only_prolog, orcid, parse_date, parse_xml, pmcid_of,
+    ENTITIES_REFUSED, author, digits, element_text, first_element, orcid, parse_date, parse_xml, pmcid_of,
 )
 
 NAME = FORMAT = "pubmed_xml"
 TRUST = 0
 
 ROOTS = ("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle")
-FIRST_TAG = re.compile(r"<([A-Za-z_][\w.-]*)")
 RECORD_TAG = re.compile(r"<(PubmedArticle|PubmedBookArticle)[\s>]")
 # Where a record starts in the file's bytes, for the build to cut a big file in parts
 # (only when byte_parts_allowed says the file may be cut so)
@@ -41,15 +40,8 @@ JOINT = re.compile(r"</PubmedArticleSet>\s*(?:<\?xml[^?>]*\?>\s*)?(?:<!DOCTYPE[^
 def looks_like(text: str) -> bool:
     """The first element (after the XML declaration, doctype and comments) is a
     PubmedArticleSet, or a lone PubmedArticle / PubmedBookArticle."""
-    head = text[:8192]
-    at = 0
-    while (m := FIRST_TAG.search(head, at)) is not None:
-        before = head[:m.start()]
-        if before.count("<!--") > before.count("-->"):  # inside a comment: look on
-            at = m.end()
-            continue
-        return m.group(1) in ROOTS and only_prolog(before)
-    return False
+    m = first_element(text)
+    return m is not None and m.group(1) in ROOTS
 
 
 def split_records(text: str) -> list[tuple[int, str]]:
