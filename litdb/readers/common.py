@@ -78,6 +78,19 @@ def parse_date(text: str | None) -> tuple[int | None, int | None, int | None]:
 
 # "13(6):666-8" after a citation's date: volume, issue, pages. An issue may hold one level of
 # parentheses itself ("41(2 ( Pt 1)):234-7", a part of an issue as MEDLINE prints it).
+def year_completed(year_field: tuple, date_field: tuple) -> tuple:
+    """(year, month, day) of a record that gives its year in one field and a date in
+    another (RIS PY and DA, EndNote XML year and pub-dates): the year field's, its month
+    and day from the date when the date is of the same year; the date's when there is no
+    year."""
+    year, month, day = year_field
+    if year is None:
+        return date_field
+    if date_field[0] == year and date_field[1] and not month:
+        return year, date_field[1], date_field[2]
+    return year, month, day
+
+
 def read_pieces(pieces: list[tuple[int, str]], parse):
     """parse() of each (first line, text) piece of a file, in order: the record with its
     line, or a RecordError in its place for a piece that cannot be read (ValueError)."""

@@ -84,7 +84,7 @@ from lxml import etree
 
 from ..normalize import MONTHS, clean_paragraphs, clean_space, iso_date, normalize_doi, strip_controls
 from ..records import Claim, PaperRecord, RecordError
-from .common import (ENTITIES_REFUSED, author, digits, first_element, keywords_once, local_name, page_range,
+from .common import (ENTITIES_REFUSED, author, digits, first_element, keywords_once, local_name, page_range, year_completed,
                      parse_date, parse_xml)
 from .medline import mesh_terms
 from .ris import (CONTAINED_IN_BOOKS, COPYRIGHT, JOURNAL_TYPES, LABELLED_PMCID, LABELLED_PMID, PMC_LINK, PUBMED_DATABASE, PUBMED_LINK,
@@ -379,11 +379,7 @@ def read_record(rec) -> PaperRecord:
     year, month, day = parse_date(_value(_at(rec, "dates", "year")))
     date = _value(_at(rec, "dates", "pub-dates", "date"))
     if date:
-        date_year, date_month, date_day = _date(date, year)
-        if year is None:
-            year, month, day = date_year, date_month, date_day
-        elif date_year == year and date_month and not month:
-            month, day = date_month, date_day
+        year, month, day = year_completed((year, month, day), _date(date, year))
     record.year = year
     record.publication_date = iso_date(year, month, day)
 

@@ -48,7 +48,8 @@ import re
 
 from ..normalize import clean_paragraphs, clean_space, html_to_text, iso_date, normalize_doi
 from ..records import Claim, PaperRecord, RecordError
-from .common import GROUP_WORDS, author, author_from_display, digits, keywords_once, page_range, parse_date, valid_issn
+from .common import (GROUP_WORDS, author, author_from_display, digits, keywords_once, page_range, parse_date, valid_issn,
+                     year_completed)
 from .medline import mesh_terms
 
 NAME = "ris"
@@ -289,13 +290,10 @@ def _record(tags: list[tuple[str, list[str]]], line: int) -> PaperRecord:
     year, month, day = parse_date(first("PY", "Y1"))
     da = first("DA")
     if da:
-        da_year, da_month, da_day = parse_date(da)
-        if da_year is None and year is not None:  # Web of Science "SEP 22", EndNote "Dec"
-            da_year, da_month, da_day = parse_date(f"{year} {da}")
-        if year is None:
-            year, month, day = da_year, da_month, da_day
-        elif da_year == year and da_month and not month:
-            month, day = da_month, da_day
+        da_date = parse_date(da)
+        if da_date[0] is None and year is not None:  # Web of Science "SEP 22", EndNote "Dec"
+            da_date = parse_date(f"{year} {da}")
+        year, month, day = year_completed((year, month, day), da_date)
     record.year = year
     record.publication_date = iso_date(year, month, day)
 
