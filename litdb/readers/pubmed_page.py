@@ -458,8 +458,8 @@ def parse_abstract_record(text: str) -> PaperRecord:
             raise ValueError(f"no citation line like 'Mov Disord. 2019 Mar;34(3):345-356.' at the start "
                              f"of the record: {head[:60]!r}")
         record.journal_abbreviation = clean_space(cite.group("journal"))
-        _citation_facts(record, claims, cite)
-        _tail_facts(record, claims, cite.group("rest") or "")
+        citation_facts(record, claims, cite)
+        tail_facts(record, claims, cite.group("rest") or "")
     id_at = next((k for k, block in enumerate(blocks) if k and block[0].startswith(EXPORT_ID_LINE)), None)
     if id_at is None:
         raise ValueError("no identifier lines ('PMID: 25146823') at the end of the record: cut short?")
@@ -571,14 +571,14 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     if at is not None:
         cite = CITATION_LINE.match(lines[at])
         journal_line = clean_space(cite.group("journal"))
-        _citation_facts(record, claims, cite)
+        citation_facts(record, claims, cite)
         header, sections = split_sections(lines[at + 1 :])
         # After the citation line: doi and Epub date, on it or on lines of their own.
         rest, i = [cite.group("rest") or ""], 0
         while i < len(header) and (not header[i] or _is_citation_tail(header[i])):
             rest.append(header[i])
             i += 1
-        _tail_facts(record, claims, " ".join(rest))
+        tail_facts(record, claims, " ".join(rest))
         front = [line for line in header[i:] if line]
         before = _title_before(lines[:at], front, lines[at])
         if before:  # saved without furniture: title (and authors) above the citation line
@@ -655,8 +655,9 @@ def parse_pubmed_page(text: str) -> PaperRecord:
     return record
 
 
-def _citation_facts(record: PaperRecord, claims: list[Claim], cite) -> None:
-    """Date, volume, issue and pages of the citation line."""
+def citation_facts(record: PaperRecord, claims: list[Claim], cite) -> None:
+    """Date, volume, issue and pages of the citation line (CITATION_LINE's match; the
+    PubMed summary reader reads its citations with it too)."""
     year, month, day = parse_date(cite.group("date"))
     record.year, record.publication_date = year, iso_date(year, month, day)
     if cite.group("locator"):
@@ -668,7 +669,7 @@ def _citation_facts(record: PaperRecord, claims: list[Claim], cite) -> None:
         record.pages = expand_pages(vip.group("pages"))
 
 
-def _tail_facts(record: PaperRecord, claims: list[Claim], tail: str) -> None:
+def tail_facts(record: PaperRecord, claims: list[Claim], tail: str) -> None:
     """'doi: 10.1002/mds.25532. Epub 2013 May 6.' and the like after the citation."""
     if (m := DOI_IN_TAIL.search(tail)):
         record.doi = normalize_doi(m.group(1))
@@ -847,7 +848,7 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
             used = k + 1
         elif affiliations or unnumbered or line.startswith(ID_LINE_START):
             break
-    people = [_author(name) for name in names]
+    people = [nlm_author(name) for name in names]
     for k, person in enumerate(people):
         if person is None:
             continue
@@ -859,8 +860,9 @@ def _authors_and_affiliations(record: PaperRecord, after_title: list[str], short
     return used
 
 
-def _author(name: str):
-    """'Mei-Ling Zhou' (today's page) or 'Neychev VK' (legacy: family name, then initials)."""
+def nlm_author(name: str):
+    """'Mei-Ling Zhou' (today's page) or 'Neychev VK' (legacy and NLM citations: family
+    name, then initials; 'Smith J Jr')."""
     words = name.split()
     suffix = words.pop() if len(words) >= 3 and words[-1] in NAME_SUFFIXES else None  # "Smith J Jr"
     if len(words) >= 2 and INITIALS.fullmatch(words[-1]) and not GROUP_WORDS.search(name):

@@ -50,7 +50,7 @@ import re
 from ..normalize import clean_space, iso_date
 from ..records import Claim, PaperRecord, RecordError
 from .common import author, parse_date, read_pieces
-from .pubmed_page import BOOK_DATE, BOOK_TITLE, CITATION_LINE, YEAR, _author, _citation_facts, _tail_facts
+from .pubmed_page import BOOK_DATE, BOOK_TITLE, CITATION_LINE, YEAR, citation_facts, nlm_author, tail_facts
 
 NAME = FORMAT = "pubmed_summary"
 # PubMed's own values, but a digest of its record: initials only, "Review" its only
@@ -221,9 +221,9 @@ def _cited(rest: str, number: str) -> PaperRecord:
             raise ValueError(f"no citation like 'Mov Disord. 2017 Nov;32(11):1537-1545.' in entry {number}")
         record.title = title
         record.journal_abbreviation = clean_space(cite.group("journal"))
-        _citation_facts(record, claims, cite)
+        citation_facts(record, claims, cite)
         tail, relations = _relations(cite.group("rest") or "")
-        _tail_facts(record, claims, tail)
+        tail_facts(record, claims, tail)
         words = TAIL_WORDS.findall(tail)
         record.publication_types = [TAIL_TYPES[word] for word in words if word in TAIL_TYPES]
         claims.extend(Claim("language", word, "printed after the citation") for word in words if word in LANGUAGES)
@@ -302,7 +302,7 @@ def _add_authors(record: PaperRecord, authors: str | None) -> None:
     for segment in [g.strip() for g in authors.split(";") if g.strip()]:
         names = [n.strip() for n in segment.split(",") if n.strip()]
         if not GROUP.fullmatch(segment) and all(_kind_of(n) in ("name", "mononym") for n in names):
-            record.authors.extend(person for person in map(_author, names) if person)
+            record.authors.extend(person for person in map(nlm_author, names) if person)
         elif (person := author(name=segment, group=True)):  # a group: its name as printed
             record.authors.append(person)
 
@@ -414,9 +414,9 @@ def _page_result(seen: list[str], title_at: int, at: int, authors: str | None) -
     else:
         cite = CITATION_LINE.match(seen[at - 1])
         record.journal_abbreviation = clean_space(cite.group("journal"))
-        _citation_facts(record, claims, cite)
+        citation_facts(record, claims, cite)
         tail = cite.group("rest") or ""
-        _tail_facts(record, claims, tail)
+        tail_facts(record, claims, tail)
     printed = pmid.group("flags") + " " + tail
     flags = [f.strip() for f in FLAG.findall(printed + ".")]
     if re.search(r"\bFree (?:PMC )?[Aa]rticle\b|\bFree Books & Documents\b", printed):
