@@ -78,6 +78,17 @@ def parse_date(text: str | None) -> tuple[int | None, int | None, int | None]:
 
 # "13(6):666-8" after a citation's date: volume, issue, pages. An issue may hold one level of
 # parentheses itself ("41(2 ( Pt 1)):234-7", a part of an issue as MEDLINE prints it).
+# A paper's relations to others, as PubMed names them in words ("Erratum in:",
+# "Retraction of", Europe PMC's commentCorrection types), case aside, and the claim each
+# is (the fields the PubMed XML and page readers give them)
+RELATION_FIELDS = {"comment in": "comment_in", "comment on": "comment_on", "erratum in": "erratum_in",
+                   "erratum for": "erratum_for", "retraction in": "retraction_in", "retraction of": "retraction_of",
+                   "update in": "update_in", "update of": "update_of",
+                   "expression of concern in": "expression_of_concern_in", "republished in": "republished_in",
+                   "republished from": "republished_from", "corrected and republished in": "republished_in",
+                   "corrected and republished from": "republished_from", "preprint in": "preprint_in"}
+
+
 def year_completed(year_field: tuple, date_field: tuple) -> tuple:
     """(year, month, day) of a record that gives its year in one field and a date in
     another (RIS PY and DA, EndNote XML year and pub-dates): the year field's, its month

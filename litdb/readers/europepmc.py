@@ -58,9 +58,9 @@ import re
 
 from ..normalize import expand_pages, iso_date, normalize_doi
 from ..records import Claim, Grant, MeshTerm, PaperRecord
-from .common import (GROUP_WORDS, TYPE_WORDS, _item_record, author, digits, has_any, integer, issns, json_error, json_head,
-                     json_kind, keywords_once, open_access_link, orcid, paragraphs, parse_date, plain, pmcid_of,
-                     text_of)
+from .common import (GROUP_WORDS, RELATION_FIELDS, TYPE_WORDS, _item_record, author, digits, has_any, integer, issns,
+                     json_error, json_head, json_kind, keywords_once, open_access_link, orcid, paragraphs, parse_date,
+                     plain, pmcid_of, text_of)
 from .medline import author_from_initials
 
 NAME = "europepmc"
@@ -485,21 +485,14 @@ def _open_access(record: PaperRecord, result: dict) -> None:
             break
 
 
-# commentCorrectionList types, with the field names the PubMed readers give them.
-RELATIONS = {"comment in": "comment_in", "comment on": "comment_on", "erratum in": "erratum_in",
-             "erratum for": "erratum_for", "retraction in": "retraction_in", "retraction of": "retraction_of",
-             "update in": "update_in", "update of": "update_of", "expression of concern in": "expression_of_concern_in",
-             "republished in": "republished_in", "republished from": "republished_from",
-             "preprint in": "preprint_in"}
-
-
 def _relations(value) -> list[Claim]:
+    """commentCorrectionList's entries: claims named by their type (common.RELATION_FIELDS)."""
     claims = []
     for item in _list(value, "commentCorrection"):
         if not isinstance(item, dict):
             continue
         kind = text_of(item.get("type"))
-        key = RELATIONS.get((kind or "").lower())
+        key = RELATION_FIELDS.get((kind or "").lower())
         source, ident, reference = text_of(item.get("source")), text_of(item.get("id")), plain(item.get("reference"))
         if not key or not (ident or reference):
             continue

@@ -49,7 +49,7 @@ import re
 
 from ..normalize import clean_space, iso_date
 from ..records import Claim, PaperRecord, RecordError
-from .common import author, parse_date, read_pieces
+from .common import RELATION_FIELDS, author, parse_date, read_pieces
 from .pubmed_page import BOOK_DATE, BOOK_TITLE, CITATION_LINE, YEAR, citation_facts, nlm_author, tail_facts
 
 NAME = FORMAT = "pubmed_summary"
@@ -72,12 +72,6 @@ RELATION = re.compile(
     r"(?:^|(?<=\. ))(Erratum in|Erratum for|Retraction in|Retraction of|Comment in|Comment on|Update in|Update of|"
     r"Expression of concern in|Expression of Concern in|Republished in|Republished from|"
     r"Corrected and republished in|Corrected and republished from): ")
-RELATION_FIELDS = {"erratum in": "erratum_in", "erratum for": "erratum_for", "retraction in": "retraction_in",
-                   "retraction of": "retraction_of", "comment in": "comment_in", "comment on": "comment_on",
-                   "update in": "update_in", "update of": "update_of",
-                   "expression of concern in": "expression_of_concern_in", "republished in": "republished_in",
-                   "republished from": "republished_from", "corrected and republished in": "republished_in",
-                   "corrected and republished from": "republished_from"}
 # Where the journal starts: after the end of the title's sentence. Journal
 # abbreviations have no full stops (NLM writes none), so the first ". " after a
 # capitalised run that is followed by a date ends the journal.
