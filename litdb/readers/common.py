@@ -132,23 +132,25 @@ def unpadded(year: int | None, month: int | None, day: int | None) -> tuple[int 
 VIP = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^()]*(?:\([^()]*\)[^()]*)*)\))?(?::\s*(?P<pages>.+))?$")
 
 
-def json_error(e: json.JSONDecodeError) -> str:
-    """The whole reason, on one line: json says "Unterminated string starting at" and puts
-    the place in lineno/colno."""
-    return (f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
-            f"{' line %d, column %d' % (e.lineno, e.colno) if e.msg.endswith(' at') else ''}")
+def json_error(e: Exception) -> str:
+    """Why a JSON text could not be decoded, whole and on one line: json says
+    "Unterminated string starting at" and puts the place in lineno/colno; json.loads
+    raises RecursionError when nesting is too deep, ValueError (from int()) on a number
+    of thousands of digits."""
+    if isinstance(e, json.JSONDecodeError):
+        return (f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+                f"{' line %d, column %d' % (e.lineno, e.colno) if e.msg.endswith(' at') else ''}")
+    if isinstance(e, RecursionError):
+        return "invalid JSON: nested too deeply"
+    return "invalid JSON: a number with thousands of digits"
 
 
 def parse_json(text: str):
     """The decoded JSON, or ValueError with the whole reason on one line."""
     try:
         return json.loads(text)
-    except json.JSONDecodeError as e:
+    except (RecursionError, ValueError) as e:  # JSONDecodeError is a ValueError
         raise ValueError(json_error(e)) from None
-    except RecursionError:
-        raise ValueError("invalid JSON: nested too deeply") from None
-    except ValueError:  # int() refuses a number of thousands of digits
-        raise ValueError("invalid JSON: a number with thousands of digits") from None
 
 
 def json_start(text: str) -> str:

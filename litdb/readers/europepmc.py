@@ -89,15 +89,6 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 NEXT_DOCUMENT = re.compile(r"\n(?=[\[{])")
 
 
-def _json_error(e) -> str:
-    """A decoding error in common.parse_json's words (one line, its place in the file)."""
-    if isinstance(e, json.JSONDecodeError):
-        return json_error(e)
-    if isinstance(e, RecursionError):
-        return "invalid JSON: nested too deeply"
-    return "invalid JSON: a number with thousands of digits"
-
-
 def _documents(text: str) -> list[tuple[int, int, object]]:
     """(start, end, value or the ValueError it is not) of each JSON document of the
     text, one after the other. After a broken one, the next line opening an object or
@@ -111,9 +102,9 @@ def _documents(text: str) -> list[tuple[int, int, object]]:
         except (ValueError, RecursionError) as e:
             following = NEXT_DOCUMENT.search(text, pos + 1)
             if following is None and not documents:
-                raise ValueError(_json_error(e)) from None
+                raise ValueError(json_error(e)) from None
             end = following.start() + 1 if following else len(text)
-            documents.append((pos, end, ValueError(_json_error(e))))
+            documents.append((pos, end, ValueError(json_error(e))))
             pos = _SPACE.match(text, end).end()
             continue
         documents.append((pos, end, value))
