@@ -514,18 +514,28 @@ def paper_notices(publication_types: list[str], claims: list[tuple[str, str]],
                   reverse: list[dict] | None = None) -> dict:
     """What the page says next to the title: {"retracted": whether the paper has been
     retracted (its type Retracted Publication, a source's "retracted" flag, or a retraction
-    notice cited by a source or in this dataset), "retraction": the retraction notices ("Retraction in"), "others":
-    the smaller lines (expressions of concern, what a notice is of, errata, updates)}.
+    notice cited by a source or in this dataset), "retraction": the retraction notices
+    ("Retraction in"), "others": the smaller lines (expressions of concern, what a notice
+    is of, errata, updates)}.
     claims: (field, value) of the paper's sources; reverse: the papers of this dataset
     whose own claims name this paper ({"field", "paper_id", "title", "citation", "pmid"}).
-    The same notice given by two sources (the same PMID, else the same text) is one line."""
-    items, seen = [], set()
+    The same notice given by two sources (the same PMID, DOI or text) is one line."""
+    items = []
+
+    def text(item) -> str:
+        return " ".join(item["citation"].casefold().rstrip(".").split())
 
     def add(item):
-        key = (item["field"], item["pmid"] or item["doi"] or item["citation"].casefold())
-        if key not in seen:
-            seen.add(key)
-            items.append(item)
+        # one notice given by two sources: the same PMID, DOI or citation (one source may
+        # print the citation without the PMID another gives: the line with the PMID stays)
+        for k, other in enumerate(items):
+            if other["field"] == item["field"] and (
+                    item["pmid"] and item["pmid"] == other["pmid"] or item["doi"] and item["doi"] == other["doi"]
+                    or text(item) and text(item) == text(other)):
+                if item["pmid"] and not other["pmid"]:
+                    items[k] = item
+                return
+        items.append(item)
 
     for field, value in claims:
         if field in NOTICE_CLAIMS and value and value.strip():

@@ -189,3 +189,12 @@ def test_lists_say_retracted_before_the_title(site, ids):
     status, _, body = get(site, "/literature/search?q=31000003")  # an expression of concern: not retracted
     [item] = lxml.html.fromstring(body).xpath("//ol[@class='search-list']/li")
     assert item.xpath("strong[@class='retracted-badge']") == [] and "Retracted" not in text(item)
+
+
+def test_a_notice_printed_without_its_pmid_by_another_source_is_one_line():
+    pages = plugin_module("pages")
+    notices = pages.paper_notices(["Retracted Publication"], [
+        ("retraction_in", "Mov Disord. 2021 Mar;36(3):800"),  # a PubMed summary save prints no PMID
+        ("retraction_in", "Mov Disord. 2021 Mar;36(3):800 PMID: 34000999"),  # MEDLINE
+    ])
+    assert [(i["citation"], i["pmid"]) for i in notices["retraction"]] == [("Mov Disord. 2021 Mar;36(3):800", "34000999")]
